@@ -1,0 +1,53 @@
+//! Data files by extension: CSV, JSON or JSON Lines.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use kpi::{DataError, Record, Ruleset};
+
+/// Calls `each` with every record of `path` (or the problems found in it). A problem
+/// with the whole file (unreadable, a missing column) is returned as an error
+/// message; problems with single records go to `each`.
+pub fn for_each_record(
+    ruleset: &Ruleset,
+    path: &Path,
+    mut each: impl FnMut(Result<Record, Vec<DataError>>) -> Result<(), String>,
+) -> Result<(), String> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let whole_file = |e: DataError| format!("{}: {e}", path.display());
+    let read_text = || {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    match extension.as_deref() {
+        Some("csv") => {
+            let file =
+                File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            for record in ruleset.read_csv(BufReader::new(file)).map_err(whole_file)? {
+                each(record)?;
+            }
+        }
+        Some("json") => {
+            let text = read_text()?;
+            for record in ruleset.read_json(&text).map_err(whole_file)? {
+                each(record)?;
+            }
+        }
+        Some("jsonl") | Some("ndjson") => {
+            let text = read_text()?;
+            for record in ruleset.read_json_lines(&text) {
+                each(record)?;
+            }
+        }
+        _ => {
+            return Err(format!(
+                "{}: unknown data format; name the file .csv, .json or .jsonl",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}

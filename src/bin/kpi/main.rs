@@ -1,0 +1,185 @@
+//! The `kpi` command line: a thin front end over the library.
+
+mod data;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kpi::{Ruleset, SourceFile};
+
+/// Exact, explainable bonus and performance scoring from plain-text rule files.
+#[derive(Parser)]
+#[command(name = "kpi", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a rule file and report every problem in it.
+    Check {
+        /// The rule file.
+        ruleset: PathBuf,
+    },
+    /// Score every record of a data file.
+    Eval {
+        /// The rule file.
+        ruleset: PathBuf,
+        /// Records: .csv, .json (an array of objects) or .jsonl (one object per line).
+        data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Show how one record's values arose.
+    Explain {
+        /// The rule file.
+        ruleset: PathBuf,
+        /// Records: .csv, .json or .jsonl.
+        data: PathBuf,
+        /// The key of the record to explain.
+        #[arg(long)]
+        key: String,
+    },
+}
+
+/// Output formats of `kpi eval`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// Exit status for rule or data errors.
+const FAILED: u8 = 1;
+/// Exit status for usage errors (bad arguments, unreadable files).
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { ruleset } => check(&ruleset),
+        Command::Eval {
+            ruleset,
+            data,
+            format,
+            output,
+        } => eval(&ruleset, &data, format, output.as_deref()),
+        Command::Explain { ruleset, data, key } => explain(&ruleset, &data, &key),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+/// Reads and compiles a rule file, printing its diagnostics on stderr.
+fn load(path: &Path) -> Result<Option<Ruleset>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    match Ruleset::compile_source(SourceFile::new(path.display().to_string(), text)) {
+        Ok(ruleset) => {
+            eprint!("{}", ruleset.warnings());
+            Ok(Some(ruleset))
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            let errors = diagnostics.errors().count();
+            eprintln!(
+                "{}: {errors} error{}",
+                path.display(),
+                if errors == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn check(path: &Path) -> Result<u8, String> {
+    let Some(ruleset) = load(path)? else {
+        return Ok(FAILED);
+    };
+    println!(
+        "{}: ok ({} inputs, {} outputs)",
+        path.display(),
+        ruleset.inputs().len(),
+        ruleset.output_names().len()
+    );
+    Ok(0)
+}
+
+fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Result<u8, String> {
+    let Some(ruleset) = load(path)? else {
+        return Ok(FAILED);
+    };
+    let mut out = write::Writer::open(output, format, &ruleset)?;
+    let mut failed = false;
+    data::for_each_record(&ruleset, data, |loaded| match loaded {
+        Ok(record) => match ruleset.evaluate(&record) {
+            Ok(outcome) => out.row(&record.key(&ruleset), &outcome),
+            Err(e) => {
+                failed = true;
+                eprintln!("{}: {e}", data.display());
+                Ok(())
+            }
+        },
+        Err(errors) => {
+            failed = true;
+            for e in errors {
+                eprintln!("{}: {e}", data.display());
+            }
+            Ok(())
+        }
+    })?;
+    out.finish()?;
+    Ok(if failed { FAILED } else { 0 })
+}
+
+fn explain(path: &Path, data: &Path, key: &str) -> Result<u8, String> {
+    let Some(ruleset) = load(path)? else {
+        return Ok(FAILED);
+    };
+    let mut found = false;
+    let mut code = 0;
+    data::for_each_record(&ruleset, data, |loaded| {
+        match loaded {
+            Ok(record) if record.key(&ruleset) == key => {
+                found = true;
+                match ruleset.explain(&record) {
+                    Ok((_, explanation)) => print!("{}", explanation.render_text()),
+                    Err(e) => {
+                        eprintln!("{}: {e}", data.display());
+                        code = FAILED;
+                    }
+                }
+            }
+            Err(errors) if errors.iter().any(|e| e.key.as_deref() == Some(key)) => {
+                found = true;
+                code = FAILED;
+                for e in errors {
+                    eprintln!("{}: {e}", data.display());
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    if !found {
+        eprintln!("{}: no record has the key {key:?}", data.display());
+        return Ok(FAILED);
+    }
+    Ok(code)
+}

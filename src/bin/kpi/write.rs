@@ -1,0 +1,101 @@
+//! Writing scored records as CSV, JSON or JSON Lines.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use kpi::{Outcome, Ruleset};
+use serde_json::{Map, Value};
+
+use crate::Format;
+
+enum Sink {
+    Csv(csv::Writer<Box<dyn Write>>),
+    Json { out: Box<dyn Write>, lines: bool },
+}
+
+/// Writes one row per scored record: the key, then every output in order.
+pub struct Writer {
+    sink: Sink,
+    key_name: String,
+    rows: usize,
+}
+
+fn write_error(e: impl std::fmt::Display) -> String {
+    format!("cannot write output: {e}")
+}
+
+impl Writer {
+    /// A writer to `path`, or to standard output.
+    pub fn open(path: Option<&Path>, format: Format, ruleset: &Ruleset) -> Result<Writer, String> {
+        let mut out: Box<dyn Write> = match path {
+            Some(p) => Box::new(BufWriter::new(
+                File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
+            )),
+            None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        };
+        let sink = match format {
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(out);
+                let mut header = vec![ruleset.key_name()];
+                header.extend(ruleset.output_names());
+                csv.write_record(&header).map_err(write_error)?;
+                Sink::Csv(csv)
+            }
+            Format::Json => {
+                out.write_all(b"[").map_err(write_error)?;
+                Sink::Json { out, lines: false }
+            }
+            Format::Jsonl => Sink::Json { out, lines: true },
+        };
+        Ok(Writer {
+            sink,
+            key_name: ruleset.key_name().to_string(),
+            rows: 0,
+        })
+    }
+
+    /// Writes one record's row.
+    pub fn row(&mut self, key: &str, outcome: &Outcome) -> Result<(), String> {
+        match &mut self.sink {
+            Sink::Csv(csv) => {
+                let mut fields = vec![key.to_string()];
+                fields.extend(outcome.values.iter().map(ToString::to_string));
+                csv.write_record(&fields).map_err(write_error)?;
+            }
+            Sink::Json { out, lines } => {
+                let mut object = Map::new();
+                object.insert(self.key_name.clone(), Value::String(key.to_string()));
+                for (name, value) in outcome.names.iter().zip(&outcome.values) {
+                    object.insert(name.clone(), Value::String(value.to_string()));
+                }
+                let separator: &[u8] = match (*lines, self.rows) {
+                    (true, _) => b"",
+                    (false, 0) => b"\n",
+                    (false, _) => b",\n",
+                };
+                out.write_all(separator).map_err(write_error)?;
+                out.write_all(Value::Object(object).to_string().as_bytes())
+                    .map_err(write_error)?;
+                if *lines {
+                    out.write_all(b"\n").map_err(write_error)?;
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Closes the output.
+    pub fn finish(self) -> Result<(), String> {
+        match self.sink {
+            Sink::Csv(mut csv) => csv.flush().map_err(write_error),
+            Sink::Json { mut out, lines } => {
+                if !lines {
+                    out.write_all(b"\n]\n").map_err(write_error)?;
+                }
+                out.flush().map_err(write_error)
+            }
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Typing expressions: names resolved, literals made exact, units checked.
+
+use super::Checker;
+use super::model::{Func, Ref, TExpr, TExprKind};
+use super::names::{Symbol, closest};
+use super::types::{Type, mismatch_hint};
+use crate::diagnostic::{Diagnostic, Span, codes};
+use crate::number::{MAX_PLACES, Rational, RoundingMode, rational_from_decimal};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, LiteralKind};
+
+const FUNCTIONS: [&str; 5] = ["round", "min", "max", "clamp", "abs"];
+
+/// The exact value and type of a numeric literal; reports text or true/false where a
+/// number is needed, and money in another currency.
+pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(Rational, Type)> {
+    let too_big = |span| {
+        Diagnostic::error(codes::NUMBER_TOO_LONG, "this number is too large to compute with exactly", span)
+            .with_hint("write at most 28 significant digits")
+    };
+    let (value, ty) = match &literal.kind {
+        LiteralKind::Number(d) => (rational_from_decimal(*d), Type::Number),
+        LiteralKind::Percent(d) => (
+            rational_from_decimal(*d).and_then(|r| r.checked_mul(Rational::new(1, 100).unwrap_or(Rational::ONE))),
+            Type::Percent,
+        ),
+        LiteralKind::Money(d, currency) => {
+            checker.require_currency(literal.span);
+            if let Some(declared) = checker.currency.clone()
+                && &declared != currency
+            {
+                checker.error(
+                    Diagnostic::error(
+                        codes::CURRENCY,
+                        format!("this amount is in {currency} but the ruleset's currency is {declared}"),
+                        literal.span,
+                    )
+                    .with_label(format!("{currency}"))
+                    .with_hint(format!("write amounts in {declared}")),
+                );
+            }
+            (rational_from_decimal(*d), Type::Money)
+        }
+        LiteralKind::Text(_) | LiteralKind::Bool(_) => {
+            checker.error(
+                Diagnostic::error(codes::TYPE_MISMATCH, "expected a number here", literal.span)
+                    .with_label("not a number"),
+            );
+            return None;
+        }
+    };
+    match value {
+        Ok(v) => Some((v, ty)),
+        Err(_) => {
+            checker.error(too_big(literal.span));
+            None
+        }
+    }
+}
+
+fn unknown(span: Span) -> TExpr {
+    TExpr {
+        kind: TExprKind::Bool(false),
+        ty: Type::Unknown,
+        span,
+    }
+}
+
+impl Checker<'_> {
+    /// Types an expression, reporting every problem in it.
+    pub fn expr(&mut self, expr: &Expr) -> TExpr {
+        let span = expr.span;
+        let typed = |kind, ty| TExpr { kind, ty, span };
+        match &expr.kind {
+            ExprKind::Literal(literal) => match &literal.kind {
+                LiteralKind::Text(t) => typed(TExprKind::Text(t.clone()), Type::Text),
+                LiteralKind::Bool(b) => typed(TExprKind::Bool(*b), Type::Bool),
+                _ => match literal_number(self, literal) {
+                    Some((value, ty)) => typed(TExprKind::Number(value), ty),
+                    None => unknown(span),
+                },
+            },
+            ExprKind::Name(ident) => match self.symbols.get(ident.name.as_str()).copied() {
+                Some(Symbol::Input(i)) => typed(TExprKind::Ref(Ref::Input(i)), self.inputs[i].ty),
+                Some(Symbol::Item(d)) => match self.positions[d] {
+                    Some(pos) => typed(TExprKind::Ref(Ref::Item(pos)), self.items[pos].ty),
+                    // Caught in a cycle, already reported.
+                    None => unknown(span),
+                },
+                None => {
+                    let d = self.unknown_name(&ident.name, ident.span);
+                    self.error(d);
+                    unknown(span)
+                }
+            },
+            ExprKind::Field(base, field) => self.field(base, field, span),
+            ExprKind::Call(name, args) => self.call(name, args, span),
+            ExprKind::Neg(inner) => {
+                let inner = self.expr(inner);
+                if !inner.ty.is_numeric() {
+                    self.error(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("`-` needs a number, not {}", inner.ty.described()), inner.span)
+                            .with_label(format!("this is {}", inner.ty.described())),
+                    );
+                    return unknown(span);
+                }
+                let ty = inner.ty;
+                typed(TExprKind::Neg(Box::new(inner)), ty)
+            }
+            ExprKind::Not(inner) => {
+                let inner = self.condition(inner, "`not`");
+                typed(TExprKind::Not(Box::new(inner)), Type::Bool)
+            }
+            ExprKind::Binary(op, left, right) => self.binary(*op, left, right, span),
+            ExprKind::If(c, t, e) => {
+                let c = self.condition(c, "`if`");
+                let t = self.expr(t);
+                let e = self.expr(e);
+                match t.ty.unify(e.ty) {
+                    Some(ty) => typed(TExprKind::If(Box::new(c), Box::new(t), Box::new(e)), ty),
+                    None => {
+                        self.mismatch("the two branches of this `if` give different kinds of value", span, &t, &e);
+                        unknown(span)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Types an expression that must be true or false.
+    pub fn condition(&mut self, expr: &Expr, what: &str) -> TExpr {
+        let typed = self.expr(expr);
+        if typed.ty != Type::Bool && typed.ty != Type::Unknown {
+            self.error(
+                Diagnostic::error(codes::NOT_A_CONDITION, format!("{what} needs a true/false condition, not {}", typed.ty.described()), typed.span)
+                    .with_label(format!("this is {}", typed.ty.described()))
+                    .with_hint("compare it, as in `qa_score < 60`"),
+            );
+        }
+        typed
+    }
+
+    fn binary(&mut self, op: BinOp, left: &Expr, right: &Expr, span: Span) -> TExpr {
+        let l = self.expr(left);
+        let r = self.expr(right);
+        let ty = match op {
+            BinOp::And | BinOp::Or => {
+                for side in [&l, &r] {
+                    if side.ty != Type::Bool && side.ty != Type::Unknown {
+                        self.error(
+                            Diagnostic::error(codes::NOT_A_CONDITION, format!("`{}` joins true/false conditions, not {}", op.symbol(), side.ty.described()), side.span)
+                                .with_label(format!("this is {}", side.ty.described()))
+                                .with_hint("compare it, as in `qa_score < 60`"),
+                        );
+                    }
+                }
+                Type::Bool
+            }
+            BinOp::Cmp(cmp) => {
+                let ordered = !matches!(cmp, crate::syntax::ast::CmpOp::Eq | crate::syntax::ast::CmpOp::Ne);
+                let fits = l.ty.compatible(r.ty) && (!ordered || l.ty.is_numeric() && r.ty.is_numeric());
+                if !fits {
+                    self.mismatch(&format!("cannot compare {} with {}", l.ty.described(), r.ty.described()), span, &l, &r);
+                }
+                Type::Bool
+            }
+            _ => match Type::arithmetic(op, l.ty, r.ty) {
+                Ok(ty) => ty,
+                Err(message) => {
+                    self.mismatch(&message, span, &l, &r);
+                    Type::Unknown
+                }
+            },
+        };
+        TExpr {
+            kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
+            ty,
+            span,
+        }
+    }
+
+    /// Reports two operands that do not go together, pointing at each with its type.
+    pub fn mismatch(&mut self, message: &str, span: Span, l: &TExpr, r: &TExpr) {
+        let mut d = Diagnostic::error(codes::TYPE_MISMATCH, message, span)
+            .with_label("these do not go together")
+            .with_secondary(l.span, format!("this is {}", l.ty.described()))
+            .with_secondary(r.span, format!("this is {}", r.ty.described()));
+        if let Some(hint) = mismatch_hint(l.ty, r.ty) {
+            d = d.with_hint(hint);
+        }
+        self.error(d);
+    }
+
+    fn field(&mut self, base: &Expr, field: &crate::syntax::ast::Ident, span: Span) -> TExpr {
+        let base = self.expr(base);
+        let grade_pos = match (base.ty, &base.kind) {
+            (Type::Grade(pos), TExprKind::Ref(Ref::Item(_))) => Some(pos),
+            (Type::Unknown, _) => return unknown(span),
+            _ => None,
+        };
+        let has_coefficients = grade_pos.is_some_and(|pos| match &self.items[pos].body {
+            super::model::Body::Grade(scale) => scale.has_coefficients,
+            _ => false,
+        });
+        if field.name != "coefficient" {
+            let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("unknown field `.{}`", field.name), field.span)
+                .with_label("not a field");
+            if closest(&field.name, ["coefficient"].into_iter()).is_some() {
+                d = d.with_hint("did you mean `.coefficient`?");
+            } else {
+                d = d.with_hint("the only field is `.coefficient`, on a grade");
+            }
+            self.error(d);
+            return unknown(span);
+        }
+        match grade_pos {
+            Some(pos) if has_coefficients => TExpr {
+                kind: TExprKind::Coefficient(pos),
+                ty: Type::Number,
+                span,
+            },
+            Some(_) => {
+                self.error(
+                    Diagnostic::error(codes::UNKNOWN_FIELD, "this grade's rows have no coefficients", span)
+                        .with_label("no coefficient to read")
+                        .with_hint("add `coefficient 1.0` (and so on) to each grade row"),
+                );
+                unknown(span)
+            }
+            None => {
+                self.error(
+                    Diagnostic::error(codes::UNKNOWN_FIELD, format!("`.coefficient` belongs to a grade, not to {}", base.ty.described()), span)
+                        .with_label("not a grade")
+                        .with_hint("write it after the name of a grade, as in `level.coefficient`"),
+                );
+                unknown(span)
+            }
+        }
+    }
+
+    fn call(&mut self, name: &crate::syntax::ast::Ident, args: &[Expr], span: Span) -> TExpr {
+        let bad_args = |message: String, hint: &str| {
+            Diagnostic::error(codes::BAD_ARGUMENTS, message, span).with_label("here").with_hint(hint.to_string())
+        };
+        match name.name.as_str() {
+            "round" => {
+                let [value, places, mode] = args else {
+                    self.error(bad_args(
+                        format!("`round` takes 3 arguments, not {}", args.len()),
+                        "say the places and the mode: round(x, 2, half_up); modes are half_up, half_even, half_down, down, up",
+                    ));
+                    return unknown(span);
+                };
+                let value = self.expr(value);
+                if !value.ty.is_numeric() {
+                    self.error(bad_args(format!("`round` needs a number, not {}", value.ty.described()), "round a number, percentage or amount"));
+                }
+                let places = self.places(places);
+                let mode = self.mode(mode);
+                let ty = value.ty;
+                match (places, mode) {
+                    (Some(p), Some(m)) => TExpr {
+                        kind: TExprKind::Round(Box::new(value), p, m),
+                        ty,
+                        span,
+                    },
+                    _ => unknown(span),
+                }
+            }
+            "min" | "max" | "clamp" | "abs" => {
+                let (func, arity_ok, arity) = match name.name.as_str() {
+                    "min" => (Func::Min, args.len() >= 2, "at least 2"),
+                    "max" => (Func::Max, args.len() >= 2, "at least 2"),
+                    "clamp" => (Func::Clamp, args.len() == 3, "3 (value, low, high)"),
+                    _ => (Func::Abs, args.len() == 1, "1"),
+                };
+                if !arity_ok {
+                    self.error(bad_args(
+                        format!("`{}` takes {arity} arguments, not {}", name.name, args.len()),
+                        "min(a, b), max(a, b), clamp(x, low, high), abs(x)",
+                    ));
+                    return unknown(span);
+                }
+                let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
+                let mut ty = Type::Unknown;
+                for arg in &typed {
+                    if !arg.ty.is_numeric() {
+                        self.error(bad_args(format!("`{}` needs numbers, not {}", name.name, arg.ty.described()), "pass numbers, percentages or amounts"));
+                        return unknown(span);
+                    }
+                    match ty.unify(arg.ty) {
+                        Some(t) => ty = t,
+                        None => {
+                            let first = typed[0].clone();
+                            self.mismatch(&format!("the arguments of `{}` are of different kinds", name.name), span, &first, arg);
+                            return unknown(span);
+                        }
+                    }
+                }
+                TExpr {
+                    kind: TExprKind::Call(func, typed),
+                    ty,
+                    span,
+                }
+            }
+            other => {
+                let mut d = Diagnostic::error(codes::UNKNOWN_FUNCTION, format!("unknown function `{other}`"), name.span)
+                    .with_label("no such function");
+                d = match closest(other, FUNCTIONS.into_iter()) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint("the functions are round, min, max, clamp and abs"),
+                };
+                self.error(d);
+                unknown(span)
+            }
+        }
+    }
+
+    fn places(&mut self, expr: &Expr) -> Option<u32> {
+        if let ExprKind::Literal(Literal { kind: LiteralKind::Number(d), .. }) = &expr.kind
+            && d.scale() == 0
+            && !d.is_sign_negative()
+            && let Ok(p) = u32::try_from(d.mantissa())
+            && p <= MAX_PLACES
+        {
+            return Some(p);
+        }
+        self.error(
+            Diagnostic::error(codes::BAD_ARGUMENTS, "the number of places must be a whole number from 0 to 28", expr.span)
+                .with_label("not a number of places")
+                .with_hint("for cents write round(x, 2, half_up)"),
+        );
+        None
+    }
+
+    fn mode(&mut self, expr: &Expr) -> Option<RoundingMode> {
+        let names = RoundingMode::ALL.map(|(n, _)| n);
+        if let ExprKind::Name(ident) = &expr.kind {
+            if let Some(mode) = RoundingMode::from_name(&ident.name) {
+                return Some(mode);
+            }
+            let mut d = Diagnostic::error(codes::BAD_ARGUMENTS, format!("unknown rounding mode `{}`", ident.name), expr.span)
+                .with_label("not a rounding mode");
+            d = match closest(&ident.name, names.into_iter()) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`? The modes are {}", names.join(", "))),
+                None => d.with_hint(format!("the modes are {}", names.join(", "))),
+            };
+            self.error(d);
+            return None;
+        }
+        self.error(
+            Diagnostic::error(codes::BAD_ARGUMENTS, "the rounding mode must be named", expr.span)
+                .with_label("not a rounding mode")
+                .with_hint(format!("the modes are {}", names.join(", "))),
+        );
+        None
+    }
+}

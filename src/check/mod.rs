@@ -1,0 +1,396 @@
+//! Checking: resolves names, checks types and units, orders items by dependency, and
+//! reports every problem at once.
+
+mod exprs;
+mod items;
+pub mod model;
+pub(crate) mod names;
+mod order;
+pub mod types;
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Span, codes};
+use crate::number::Rational;
+use crate::syntax::ast::{
+    GradeDecl, InputDecl, InputType, ItemDecl, OutputDecl, RuleFile, Statement, VetoDecl,
+};
+use model::{Input, Item, Model, Output};
+use names::Symbol;
+use types::Type;
+
+/// Checks a parsed rule file. Returns the model when there are no errors, and every
+/// diagnostic found either way.
+pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut checker = Checker::default();
+    let header = checker.header(file);
+    checker.declare(file);
+    checker.check_inputs();
+    checker.check_veto_targets();
+    let order = checker.order_items();
+    for decl in order {
+        checker.check_item(decl);
+    }
+    let outputs: Vec<Output> = checker
+        .outputs
+        .clone()
+        .into_iter()
+        .map(|o| checker.check_output(o))
+        .collect();
+    let key = checker.check_key(&header);
+    let mut diagnostics = std::mem::take(&mut checker.diagnostics);
+    diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
+    if diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+        return (None, diagnostics);
+    }
+    let model = Model {
+        name: header.name.map(|(n, _)| n).unwrap_or_default(),
+        title: header.title,
+        version: header.version,
+        currency: header.currency.map(|(c, _)| c),
+        key: key.unwrap_or(0),
+        inputs: checker.inputs,
+        items: checker.items,
+        outputs,
+    };
+    (Some(model), diagnostics)
+}
+
+/// An item definition before checking: a plain item or a grade band.
+#[derive(Clone, Copy)]
+pub(crate) enum Decl<'a> {
+    Item(&'a ItemDecl),
+    Grade(&'a GradeDecl),
+}
+
+impl Decl<'_> {
+    fn name(&self) -> &crate::syntax::ast::Ident {
+        match self {
+            Decl::Item(i) => &i.name,
+            Decl::Grade(g) => &g.name,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Header {
+    name: Option<(String, Span)>,
+    title: Option<String>,
+    version: Option<String>,
+    currency: Option<(String, Span)>,
+    key: Option<(String, Span)>,
+}
+
+#[derive(Default)]
+pub(crate) struct Checker<'a> {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Names of inputs and items.
+    pub symbols: HashMap<&'a str, Symbol>,
+    pub output_names: HashMap<&'a str, Span>,
+    pub currency: Option<String>,
+    pub input_decls: Vec<&'a InputDecl>,
+    pub inputs: Vec<Input>,
+    pub decls: Vec<Decl<'a>>,
+    pub vetoes: Vec<&'a VetoDecl>,
+    pub outputs: Vec<&'a OutputDecl>,
+    /// Evaluation position of each declared item once checked.
+    pub positions: Vec<Option<usize>>,
+    pub items: Vec<Item>,
+    /// Whether a missing currency was already reported.
+    pub currency_reported: bool,
+}
+
+impl<'a> Checker<'a> {
+    pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn header(&mut self, file: &'a RuleFile) -> Header {
+        let mut header = Header::default();
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        for statement in &file.statements {
+            let (what, span) = match statement {
+                Statement::Ruleset { name, title, span } => {
+                    header.name = Some((name.name.clone(), name.span));
+                    header.title = title.as_ref().map(|t| t.text.clone());
+                    ("ruleset", *span)
+                }
+                Statement::Version(v, span) => {
+                    header.version = Some(v.text.clone());
+                    ("version", *span)
+                }
+                Statement::Currency(c, span) => {
+                    header.currency = Some((c.name.clone(), c.span));
+                    ("currency", *span)
+                }
+                Statement::Key(k, span) => {
+                    header.key = Some((k.name.clone(), k.span));
+                    ("key", *span)
+                }
+                _ => continue,
+            };
+            if let Some(first) = seen.insert(what, span) {
+                self.error(
+                    Diagnostic::error(codes::HEADER, format!("`{what}` is given twice"), span)
+                        .with_label("second time")
+                        .with_secondary(first, "first given here")
+                        .with_hint(format!("keep one `{what}` line")),
+                );
+            }
+        }
+        if header.name.is_none() {
+            self.error(
+                Diagnostic::error(codes::HEADER, "the rule file does not name its ruleset", Span::new(0, 0))
+                    .with_hint("start the file with a line such as `ruleset agent_monthly \"客服代表月度绩效 / Agent monthly\"`"),
+            );
+        }
+        self.currency = header.currency.as_ref().map(|(c, _)| c.clone());
+        header
+    }
+
+    fn declare(&mut self, file: &'a RuleFile) {
+        for statement in &file.statements {
+            match statement {
+                Statement::Input(input) => {
+                    if self.define(&input.name, Symbol::Input(self.input_decls.len())) {
+                        self.input_decls.push(input);
+                    }
+                }
+                Statement::Item(item) => {
+                    if self.define(&item.name, Symbol::Item(self.decls.len())) {
+                        self.decls.push(Decl::Item(item));
+                    }
+                }
+                Statement::Grade(grade) => {
+                    if self.define(&grade.name, Symbol::Item(self.decls.len())) {
+                        self.decls.push(Decl::Grade(grade));
+                    }
+                }
+                Statement::Veto(veto) => self.vetoes.push(veto),
+                Statement::Output(output) => {
+                    if let Some(first) = self.output_names.get(output.name.name.as_str()) {
+                        let first = *first;
+                        self.error(duplicate(&output.name, first, "output"));
+                    } else {
+                        self.output_names.insert(&output.name.name, output.name.span);
+                        self.outputs.push(output);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.positions = vec![None; self.decls.len()];
+    }
+
+    /// Adds a name; reports a duplicate and returns false if it is taken.
+    fn define(&mut self, name: &'a crate::syntax::ast::Ident, symbol: Symbol) -> bool {
+        if let Some(existing) = self.symbols.get(name.name.as_str()) {
+            let first = match *existing {
+                Symbol::Input(i) => self.input_decls[i].name.span,
+                Symbol::Item(d) => self.decls[d].name().span,
+            };
+            self.error(duplicate(name, first, "name"));
+            return false;
+        }
+        self.symbols.insert(&name.name, symbol);
+        true
+    }
+
+    fn check_inputs(&mut self) {
+        for decl in self.input_decls.clone() {
+            let ty = match decl.ty {
+                InputType::Count => Type::Count,
+                InputType::Number => Type::Number,
+                InputType::Percent => Type::Percent,
+                InputType::Money => {
+                    self.require_currency(decl.ty_span);
+                    Type::Money
+                }
+                InputType::Text => Type::Text,
+                InputType::Bool => Type::Bool,
+            };
+            let range = decl.range.as_ref().and_then(|(low, high)| {
+                if matches!(ty, Type::Text | Type::Bool) {
+                    self.error(
+                        Diagnostic::error(codes::INPUT_DECL, format!("a {} input cannot have a range", decl.ty_span_text()), low.span.to(high.span))
+                            .with_label("range")
+                            .with_hint("ranges are for count, number, percent and money inputs"),
+                    );
+                    return None;
+                }
+                let (lo, lo_ty) = self.literal_value(low)?;
+                let (hi, hi_ty) = self.literal_value(high)?;
+                for (t, lit) in [(lo_ty, low), (hi_ty, high)] {
+                    if !t.compatible(ty) {
+                        let mut d = Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("the range of a {ty} input is written as {}", t.described()),
+                            lit.span,
+                        )
+                        .with_label(format!("this is {}", t.described()));
+                        if let Some(h) = types::mismatch_hint(ty, t) {
+                            d = d.with_hint(h);
+                        }
+                        self.error(d);
+                        return None;
+                    }
+                }
+                if lo > hi {
+                    self.error(
+                        Diagnostic::error(codes::INPUT_DECL, "the range's low end is above its high end", low.span.to(high.span))
+                            .with_label("empty range")
+                            .with_hint("write the lower bound first, as in 0..100"),
+                    );
+                    return None;
+                }
+                Some((lo, hi))
+            });
+            self.inputs.push(Input {
+                name: decl.name.name.clone(),
+                label: decl.label.as_ref().map(|l| l.text.clone()),
+                input_type: decl.ty,
+                ty,
+                range,
+            });
+        }
+    }
+
+    /// Reports, once, money used in a ruleset that declares no currency.
+    pub fn require_currency(&mut self, span: Span) {
+        if self.currency.is_none() && !self.currency_reported {
+            self.currency_reported = true;
+            self.error(
+                Diagnostic::error(codes::CURRENCY, "money is used but the ruleset declares no currency", span)
+                    .with_label("money")
+                    .with_hint("add a line such as `currency CNY` after the ruleset line"),
+            );
+        }
+    }
+
+    fn order_items(&mut self) -> Vec<usize> {
+        let mut deps: Vec<Vec<usize>> = self.decls.iter().map(|d| self.dependencies(*d)).collect();
+        for veto in self.vetoes.clone() {
+            let Some(target) = self.veto_target(veto) else { continue };
+            let mut refs = Vec::new();
+            names::referenced(&veto.condition, &mut refs);
+            names::referenced(&veto.value, &mut refs);
+            for name in refs {
+                if let Some(Symbol::Item(d)) = self.symbols.get(name)
+                    && *d != target
+                    && !deps[target].contains(d)
+                {
+                    deps[target].push(*d);
+                }
+            }
+        }
+        let (ordered, cycles) = order::order(&deps);
+        for cycle in cycles {
+            let names: Vec<&str> = cycle.iter().map(|&d| self.decls[d].name().name.as_str()).collect();
+            let first = self.decls[cycle[0]].name();
+            let path = format!("{} → {}", names.join(" → "), names[0]);
+            let mut d = Diagnostic::error(
+                codes::CYCLE,
+                format!("these items depend on each other in a circle: {path}"),
+                first.span,
+            )
+            .with_label("depends on itself through the others");
+            for &other in &cycle[1..] {
+                d = d.with_secondary(self.decls[other].name().span, "part of the circle");
+            }
+            self.error(d.with_hint("compute one of them without the others, so the chain has a start"));
+        }
+        ordered
+    }
+
+    /// The items a declaration refers to.
+    fn dependencies(&self, decl: Decl<'_>) -> Vec<usize> {
+        let mut refs = Vec::new();
+        match decl {
+            Decl::Item(item) => {
+                for e in item.exprs() {
+                    names::referenced(e, &mut refs);
+                }
+                if let crate::syntax::ast::ItemBody::Weighted(w) = &item.body {
+                    refs.extend(w.rows.iter().map(|r| r.item.name.as_str()));
+                }
+            }
+            Decl::Grade(grade) => names::referenced(&grade.subject, &mut refs),
+        }
+        let mut deps: Vec<usize> = refs
+            .iter()
+            .filter_map(|name| match self.symbols.get(name) {
+                Some(Symbol::Item(d)) => Some(*d),
+                _ => None,
+            })
+            .collect();
+        deps.sort_unstable();
+        deps.dedup();
+        deps
+    }
+
+    /// The declaration a veto overrides, reporting a target that cannot be vetoed.
+    fn veto_target(&self, veto: &VetoDecl) -> Option<usize> {
+        match self.symbols.get(veto.target.name.as_str()) {
+            Some(Symbol::Item(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    fn check_key(&mut self, header: &Header) -> Option<usize> {
+        let Some((key, span)) = &header.key else {
+            self.error(
+                Diagnostic::error(codes::HEADER, "the rule file does not say which input identifies a record", Span::new(0, 0))
+                    .with_hint("add a line such as `key agent_id` naming a text or count input"),
+            );
+            return None;
+        };
+        match self.symbols.get(key.as_str()) {
+            Some(Symbol::Input(i)) if matches!(self.inputs[*i].ty, Type::Text | Type::Count) => Some(*i),
+            Some(Symbol::Input(_)) | Some(Symbol::Item(_)) => {
+                self.error(
+                    Diagnostic::error(codes::INPUT_DECL, format!("the key `{key}` must be a text or count input"), *span)
+                        .with_label("not a text or count input")
+                        .with_hint("name the input that holds the record's ID, such as `key agent_id`"),
+                );
+                None
+            }
+            None => {
+                let d = self.unknown_name(key, *span);
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn check_output(&mut self, output: &OutputDecl) -> Output {
+        let value = self.expr(&output.value);
+        Output {
+            name: output.name.name.clone(),
+            label: output.label.as_ref().map(|l| l.text.clone()),
+            value,
+            span: output.span,
+        }
+    }
+
+    /// The exact value and type of a literal number, percentage or amount.
+    pub fn literal_value(&mut self, literal: &crate::syntax::ast::Literal) -> Option<(Rational, Type)> {
+        exprs::literal_number(self, literal)
+    }
+}
+
+impl InputDecl {
+    fn ty_span_text(&self) -> &'static str {
+        match self.ty {
+            InputType::Text => "text",
+            InputType::Bool => "bool",
+            _ => "numeric",
+        }
+    }
+}
+
+fn duplicate(name: &crate::syntax::ast::Ident, first: Span, what: &str) -> Diagnostic {
+    Diagnostic::error(codes::DUPLICATE_NAME, format!("the {what} `{}` is defined twice", name.name), name.span)
+        .with_label("defined again here")
+        .with_secondary(first, "first defined here")
+        .with_hint(format!("rename one of them, or remove the second definition of `{}`", name.name))
+}

@@ -1,0 +1,262 @@
+//! The checked model: names resolved, types known, items in the order they are
+//! computed. Nothing here can be wrong any more; `compile` lowers it to a Program.
+
+use super::types::Type;
+use crate::diagnostic::Span;
+use crate::number::{Rational, RoundingMode};
+use crate::syntax::ast::{BinOp, CmpOp, InputType, ItemKind};
+
+/// A ruleset that passed every check.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The ruleset's name.
+    pub name: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its version.
+    pub version: Option<String>,
+    /// Its currency code.
+    pub currency: Option<String>,
+    /// The input that identifies a record.
+    pub key: usize,
+    /// Inputs in declaration order.
+    pub inputs: Vec<Input>,
+    /// Items in evaluation order: each after everything it depends on.
+    pub items: Vec<Item>,
+    /// Outputs in declaration order.
+    pub outputs: Vec<Output>,
+}
+
+/// A declared input column.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Column name.
+    pub name: String,
+    /// Bilingual label.
+    pub label: Option<String>,
+    /// Declared type.
+    pub input_type: InputType,
+    /// The type values have in formulas.
+    pub ty: Type,
+    /// Inclusive bounds.
+    pub range: Option<(Rational, Rational)>,
+}
+
+/// What kind of item, for the explanation's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `let`, `score`, `bonus`, `deduction`.
+    Item(ItemKind),
+    /// `grade`.
+    Grade,
+}
+
+/// A computed item.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Its name.
+    pub name: String,
+    /// Bilingual label.
+    pub label: Option<String>,
+    /// What kind of item.
+    pub kind: Kind,
+    /// Its value's type.
+    pub ty: Type,
+    /// How it is computed.
+    pub body: Body,
+    /// The most it may be.
+    pub cap: Option<TExpr>,
+    /// The least it may be.
+    pub floor: Option<TExpr>,
+    /// Vetoes that override it, in declaration order.
+    pub vetoes: Vec<Veto>,
+    /// The formula as written.
+    pub formula: Span,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// How an item is computed.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// A formula.
+    Expr(TExpr),
+    /// A division with a policy for a zero denominator.
+    Ratio {
+        /// Numerator.
+        numerator: TExpr,
+        /// Denominator.
+        denominator: TExpr,
+        /// The value when the denominator is zero; `None` makes it an error.
+        when_zero: Option<Rational>,
+    },
+    /// The first matching row's value.
+    Tiers(Tiers),
+    /// Linear interpolation, clamped to the end points.
+    Linear {
+        /// The value interpolated.
+        subject: TExpr,
+        /// `(x, y)` points with `x` strictly increasing.
+        points: Vec<(Rational, Rational)>,
+    },
+    /// The sum of parts times their weights (which add up to 100%).
+    Weighted(Vec<WeightedPart>),
+    /// `amount per count`.
+    Per {
+        /// The amount for one.
+        amount: TExpr,
+        /// How many.
+        count: TExpr,
+    },
+    /// A grade band.
+    Grade(GradeScale),
+}
+
+/// A tier table.
+#[derive(Debug, Clone)]
+pub struct Tiers {
+    /// The value looked up.
+    pub subject: TExpr,
+    /// Rows; the first that matches wins.
+    pub rows: Vec<TierRow>,
+    /// The value when no row matches.
+    pub otherwise: TExpr,
+}
+
+/// One tier row.
+#[derive(Debug, Clone)]
+pub struct TierRow {
+    /// Comparison of the subject with the threshold.
+    pub op: CmpOp,
+    /// Threshold.
+    pub threshold: Rational,
+    /// The value when it matches.
+    pub value: TExpr,
+    /// The row as written.
+    pub span: Span,
+}
+
+/// One part of a weighted sum.
+#[derive(Debug, Clone)]
+pub struct WeightedPart {
+    /// The value weighed.
+    pub source: Ref,
+    /// Its weight as a fraction.
+    pub weight: Rational,
+    /// The row as written.
+    pub span: Span,
+}
+
+/// A grade band.
+#[derive(Debug, Clone)]
+pub struct GradeScale {
+    /// The score graded.
+    pub subject: TExpr,
+    /// Bands in order, the `else` band last.
+    pub bands: Vec<Band>,
+    /// Whether the bands carry coefficients.
+    pub has_coefficients: bool,
+}
+
+/// One grade band.
+#[derive(Debug, Clone)]
+pub struct Band {
+    /// Comparison and threshold; `None` for `else`.
+    pub test: Option<(CmpOp, Rational)>,
+    /// The grade's label.
+    pub label: String,
+    /// Its coefficient (zero when the scale has none).
+    pub coefficient: Rational,
+    /// The row as written.
+    pub span: Span,
+}
+
+/// A veto (一票否决) on an item.
+#[derive(Debug, Clone)]
+pub struct Veto {
+    /// Optional name.
+    pub name: Option<String>,
+    /// The reason shown.
+    pub reason: String,
+    /// When it fires.
+    pub condition: TExpr,
+    /// The value the item takes.
+    pub value: TExpr,
+    /// The statement as written.
+    pub span: Span,
+}
+
+/// An output column.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Column name.
+    pub name: String,
+    /// Bilingual label.
+    pub label: Option<String>,
+    /// Its value.
+    pub value: TExpr,
+    /// The statement as written.
+    pub span: Span,
+}
+
+/// A reference to a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ref {
+    /// Input by declaration index.
+    Input(usize),
+    /// Item by evaluation position.
+    Item(usize),
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct TExpr {
+    /// What it is.
+    pub kind: TExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// The smallest argument.
+    Min,
+    /// The largest argument.
+    Max,
+    /// `clamp(x, low, high)`.
+    Clamp,
+    /// The absolute value.
+    Abs,
+}
+
+/// The kinds of typed expression.
+#[derive(Debug, Clone)]
+pub enum TExprKind {
+    /// A number, percentage or amount.
+    Number(Rational),
+    /// Text.
+    Text(String),
+    /// true or false.
+    Bool(bool),
+    /// A grade label of the scale at an item position, by band index.
+    GradeBand(usize),
+    /// An input's or item's value.
+    Ref(Ref),
+    /// The coefficient of a grade item's band.
+    Coefficient(usize),
+    /// `-x`
+    Neg(Box<TExpr>),
+    /// `not x`
+    Not(Box<TExpr>),
+    /// `a op b`
+    Binary(BinOp, Box<TExpr>, Box<TExpr>),
+    /// `if c then a else b`
+    If(Box<TExpr>, Box<TExpr>, Box<TExpr>),
+    /// A built-in function.
+    Call(Func, Vec<TExpr>),
+    /// `round(x, places, mode)`
+    Round(Box<TExpr>, u32, RoundingMode),
+}

@@ -1,0 +1,297 @@
+//! Compiling: the checked model lowered to a Program of slots and steps. Inputs take
+//! the first slots, items the next ones in evaluation order; evaluation reads and
+//! writes slots by index and never looks a name up.
+
+use crate::check::model::{Body, Func, Model, Ref, TExpr, TExprKind};
+use crate::check::types::Type;
+use crate::diagnostic::Span;
+use crate::number::{Rational, RoundingMode};
+use crate::syntax::ast::{BinOp, CmpOp};
+
+/// A compiled ruleset, immutable and shareable across threads.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// The checked model the program came from: names, labels and spans for the
+    /// traced path and the explanation.
+    pub model: Model,
+    /// One step per item, in evaluation order; step `i` writes slot `inputs + i`.
+    pub steps: Box<[Step]>,
+    /// One node per output, in declaration order.
+    pub outputs: Box<[Node]>,
+    /// The type of each output.
+    pub output_types: Box<[Type]>,
+    /// The decimal places each output is printed with: those of a `round` written
+    /// around the whole output, else as many as the exact value needs.
+    pub output_places: Box<[Option<u32>]>,
+    /// Grade labels by step, for grade items (empty for others).
+    pub grade_labels: Box<[Box<[String]>]>,
+    /// Where each rounding site is written, by site number.
+    pub round_spans: Box<[Span]>,
+}
+
+/// An expression over slots.
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// A number.
+    Const(Rational),
+    /// Text.
+    Text(Box<str>),
+    /// true or false.
+    Bool(bool),
+    /// A grade band by index.
+    Grade(u16),
+    /// A slot's value.
+    Slot(u32),
+    /// The coefficient of the band a grade slot holds.
+    Coefficient {
+        /// The grade's slot.
+        slot: u32,
+        /// Coefficients by band.
+        table: Box<[Rational]>,
+    },
+    /// `-x`
+    Neg(Box<Node>),
+    /// `not x`
+    Not(Box<Node>),
+    /// Arithmetic.
+    Arith(BinOp, Box<Node>, Box<Node>),
+    /// Comparison.
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `and`, short-circuiting.
+    And(Box<Node>, Box<Node>),
+    /// `or`, short-circuiting.
+    Or(Box<Node>, Box<Node>),
+    /// `if c then a else b`
+    If(Box<Node>, Box<Node>, Box<Node>),
+    /// min, max, clamp, abs.
+    Call(Func, Box<[Node]>),
+    /// `round(x, places, mode)`; `site` numbers the rounding for the trace.
+    Round {
+        /// The value rounded.
+        value: Box<Node>,
+        /// Decimal places.
+        places: u32,
+        /// Rounding mode.
+        mode: RoundingMode,
+        /// Which rounding in the program, in source order.
+        site: u32,
+    },
+}
+
+/// How one item is computed.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// A formula.
+    Expr(Node),
+    /// A guarded division.
+    Ratio {
+        /// Numerator.
+        numerator: Node,
+        /// Denominator.
+        denominator: Node,
+        /// The value for a zero denominator; `None` makes it an error.
+        when_zero: Option<Rational>,
+    },
+    /// A tier table.
+    Tiers {
+        /// The value looked up.
+        subject: Node,
+        /// Comparison, threshold, value.
+        rows: Box<[(CmpOp, Rational, Node)]>,
+        /// The `else` value.
+        otherwise: Box<Node>,
+    },
+    /// Linear interpolation, clamped.
+    Linear {
+        /// The value interpolated.
+        subject: Node,
+        /// Points with increasing x.
+        points: Box<[(Rational, Rational)]>,
+    },
+    /// A weighted sum of slots.
+    Weighted(Box<[(u32, Rational)]>),
+    /// `amount per count`.
+    Per {
+        /// The amount for one.
+        amount: Node,
+        /// How many.
+        count: Node,
+    },
+    /// A grade band: tests in order; the last band is `else`.
+    Grade {
+        /// The score graded.
+        subject: Node,
+        /// Comparison and threshold of each band but the last.
+        tests: Box<[(CmpOp, Rational)]>,
+    },
+}
+
+/// One item's computation, with its limits and vetoes.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The computation.
+    pub op: Op,
+    /// The most it may be.
+    pub cap: Option<Node>,
+    /// The least it may be.
+    pub floor: Option<Node>,
+    /// Condition and value of each veto.
+    pub vetoes: Box<[(Node, Node)]>,
+}
+
+/// Lowers a checked model.
+pub fn compile(model: Model) -> Program {
+    let mut lower = Lower {
+        inputs: model.inputs.len() as u32,
+        model: &model,
+        round_spans: Vec::new(),
+    };
+    let steps: Vec<Step> = model
+        .items
+        .iter()
+        .map(|item| Step {
+            op: lower.op(&item.body),
+            cap: item.cap.as_ref().map(|e| lower.node(e)),
+            floor: item.floor.as_ref().map(|e| lower.node(e)),
+            vetoes: item
+                .vetoes
+                .iter()
+                .map(|v| (lower.node(&v.condition), lower.node(&v.value)))
+                .collect(),
+        })
+        .collect();
+    let outputs: Vec<Node> = model.outputs.iter().map(|o| lower.node(&o.value)).collect();
+    let output_types = model.outputs.iter().map(|o| o.value.ty).collect();
+    let output_places = model
+        .outputs
+        .iter()
+        .map(|o| match &o.value.kind {
+            TExprKind::Round(_, places, _) => Some(*places),
+            _ => None,
+        })
+        .collect();
+    let grade_labels = model
+        .items
+        .iter()
+        .map(|item| match &item.body {
+            Body::Grade(scale) => scale.bands.iter().map(|b| b.label.clone()).collect(),
+            _ => Box::default(),
+        })
+        .collect();
+    Program {
+        steps: steps.into(),
+        outputs: outputs.into(),
+        output_types,
+        output_places,
+        grade_labels,
+        round_spans: lower.round_spans.into(),
+        model,
+    }
+}
+
+struct Lower<'m> {
+    inputs: u32,
+    model: &'m Model,
+    round_spans: Vec<Span>,
+}
+
+impl Lower<'_> {
+    fn slot(&self, r: Ref) -> u32 {
+        match r {
+            Ref::Input(i) => i as u32,
+            Ref::Item(i) => self.inputs + i as u32,
+        }
+    }
+
+    fn op(&mut self, body: &Body) -> Op {
+        match body {
+            Body::Expr(e) => Op::Expr(self.node(e)),
+            Body::Ratio {
+                numerator,
+                denominator,
+                when_zero,
+            } => Op::Ratio {
+                numerator: self.node(numerator),
+                denominator: self.node(denominator),
+                when_zero: *when_zero,
+            },
+            Body::Tiers(t) => Op::Tiers {
+                subject: self.node(&t.subject),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| (r.op, r.threshold, self.node(&r.value)))
+                    .collect(),
+                otherwise: Box::new(self.node(&t.otherwise)),
+            },
+            Body::Linear { subject, points } => Op::Linear {
+                subject: self.node(subject),
+                points: points.clone().into(),
+            },
+            Body::Weighted(parts) => Op::Weighted(
+                parts
+                    .iter()
+                    .map(|p| (self.slot(p.source), p.weight))
+                    .collect(),
+            ),
+            Body::Per { amount, count } => Op::Per {
+                amount: self.node(amount),
+                count: self.node(count),
+            },
+            Body::Grade(scale) => Op::Grade {
+                subject: self.node(&scale.subject),
+                tests: scale.bands.iter().filter_map(|b| b.test).collect(),
+            },
+        }
+    }
+
+    fn node(&mut self, e: &TExpr) -> Node {
+        let mut boxed = |e: &TExpr| Box::new(self.node(e));
+        match &e.kind {
+            TExprKind::Number(r) => Node::Const(*r),
+            TExprKind::Text(t) => Node::Text(t.as_str().into()),
+            TExprKind::Bool(b) => Node::Bool(*b),
+            TExprKind::GradeBand(b) => Node::Grade(*b as u16),
+            TExprKind::Ref(r) => Node::Slot(self.slot(*r)),
+            TExprKind::Coefficient(pos) => {
+                let table = match &self.model.items[*pos].body {
+                    Body::Grade(scale) => scale.bands.iter().map(|b| b.coefficient).collect(),
+                    _ => Box::default(),
+                };
+                Node::Coefficient {
+                    slot: self.slot(Ref::Item(*pos)),
+                    table,
+                }
+            }
+            TExprKind::Neg(x) => Node::Neg(boxed(x)),
+            TExprKind::Not(x) => Node::Not(boxed(x)),
+            TExprKind::Binary(op, l, r) => {
+                let (l, r) = (boxed(l), boxed(r));
+                match op {
+                    BinOp::And => Node::And(l, r),
+                    BinOp::Or => Node::Or(l, r),
+                    BinOp::Cmp(c) => Node::Cmp(*c, l, r),
+                    _ => Node::Arith(*op, l, r),
+                }
+            }
+            TExprKind::If(c, t, f) => Node::If(boxed(c), boxed(t), boxed(f)),
+            TExprKind::Call(func, args) => {
+                Node::Call(*func, args.iter().map(|a| self.node(a)).collect())
+            }
+            TExprKind::Round(x, places, mode) => {
+                let value = boxed(x);
+                let site = self.round_spans.len() as u32;
+                self.round_spans.push(e.span);
+                // A percentage rounds its figure: round(89.123%, 2) is 89.12%, which is
+                // the fraction 0.8912 rounded to two more places.
+                let places = if x.ty == Type::Percent { places + 2 } else { *places };
+                Node::Round {
+                    value,
+                    places,
+                    mode: *mode,
+                    site,
+                }
+            }
+        }
+    }
+}

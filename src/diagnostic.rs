@@ -1,0 +1,256 @@
+//! Problems found in a rule file, with the place they point at and a hint.
+//!
+//! The core returns plain data; rendering (file:line:col, the source line, a caret)
+//! happens only when asked, so a caller can show diagnostics its own way.
+
+use std::fmt;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// A byte range in the rule file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The range `start..end`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A rule file's name and text, shared by every diagnostic that points into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The name shown in diagnostics, usually the path.
+    pub name: String,
+    /// The full text.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A source file named `name` holding `text`.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The rule file cannot be used.
+    Error,
+    /// Valid, but probably not what was meant.
+    Warning,
+}
+
+/// A span with a short note on what is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there, in a few words.
+    pub text: String,
+}
+
+/// One problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// A stable code such as `E0201`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The place it is wrong.
+    pub primary: Label,
+    /// Other places that explain it (the first definition of a duplicate, say).
+    pub secondary: Vec<Label>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with `code` at `span`.
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: Label {
+                span,
+                text: String::new(),
+            },
+            secondary: Vec::new(),
+            hint: None,
+        }
+    }
+
+    /// The same diagnostic with a note under the caret.
+    pub fn with_label(mut self, text: impl Into<String>) -> Diagnostic {
+        self.primary.text = text.into();
+        self
+    }
+
+    /// The same diagnostic with another place pointed at.
+    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// The same diagnostic with a hint on how to fix it.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Renders the diagnostic as plain text: `file:line:col`, the source line, a caret
+    /// under the place, and the hint.
+    pub fn render(&self, source: &SourceFile) -> String {
+        let file = SimpleFile::new(source.name.as_str(), &*source.text);
+        let severity = match self.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let clamp = |span: Span| {
+            let end = floor_char_boundary(&source.text, span.end.min(source.text.len()));
+            let start = floor_char_boundary(&source.text, span.start.min(end));
+            start..end
+        };
+        let mut labels = vec![cs::Label::primary((), clamp(self.primary.span)).with_message(&self.primary.text)];
+        labels.extend(
+            self.secondary
+                .iter()
+                .map(|l| cs::Label::secondary((), clamp(l.span)).with_message(&l.text)),
+        );
+        let notes = self.hint.iter().map(|h| format!("hint: {h}")).collect();
+        let diagnostic = cs::Diagnostic::new(severity)
+            .with_code(self.code)
+            .with_message(&self.message)
+            .with_labels(labels)
+            .with_notes(notes);
+        let config = term::Config::default();
+        term::emit_into_string(&config, &file, &diagnostic)
+            .unwrap_or_else(|_| format!("{}[{}]: {}\n", "error", self.code, self.message))
+    }
+}
+
+/// Every problem found in one rule file, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    /// The rule file they point into.
+    pub source: SourceFile,
+    /// Errors and warnings in the order of the file.
+    pub list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Whether any of them is an error.
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The errors only.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics rendered one after another.
+    pub fn render(&self) -> String {
+        self.list.iter().map(|d| d.render(&self.source)).collect()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The stable diagnostic codes. Each is documented with an example and its fix.
+pub mod codes {
+    /// A statement does not follow the grammar.
+    pub const SYNTAX: &str = "E0101";
+    /// Parentheses, `if`s or an expression nest deeper than the limit.
+    pub const TOO_DEEP: &str = "E0102";
+    /// A number has too many digits to be exact.
+    pub const NUMBER_TOO_LONG: &str = "E0103";
+    /// A name is used but never declared.
+    pub const UNKNOWN_NAME: &str = "E0201";
+    /// A name is declared twice.
+    pub const DUPLICATE_NAME: &str = "E0202";
+    /// A function that does not exist.
+    pub const UNKNOWN_FUNCTION: &str = "E0203";
+    /// A function called with the wrong arguments.
+    pub const BAD_ARGUMENTS: &str = "E0204";
+    /// A required header line (ruleset, key, currency) is missing or repeated.
+    pub const HEADER: &str = "E0205";
+    /// `.coefficient` on something that has none.
+    pub const UNKNOWN_FIELD: &str = "E0206";
+    /// Operands whose types or units do not go together.
+    pub const TYPE_MISMATCH: &str = "E0301";
+    /// A money amount in a currency other than the ruleset's.
+    pub const CURRENCY: &str = "E0302";
+    /// A condition that is not true or false.
+    pub const NOT_A_CONDITION: &str = "E0303";
+    /// Items that depend on each other in a circle.
+    pub const CYCLE: &str = "E0401";
+    /// Weights that do not add up to 100%.
+    pub const WEIGHTS: &str = "E0501";
+    /// Tier or grade rows out of order, so that a row can never match.
+    pub const ROW_ORDER: &str = "E0502";
+    /// A tier table or grade band without an `else` row.
+    pub const MISSING_ELSE: &str = "E0503";
+    /// Linear interpolation points that are not increasing.
+    pub const LINEAR_POINTS: &str = "E0504";
+    /// Grade rows where some have a coefficient and some do not, or labels repeat.
+    pub const GRADE_ROWS: &str = "E0505";
+    /// A veto aimed at something it cannot override.
+    pub const VETO_TARGET: &str = "E0506";
+    /// A `when zero` policy on something that is not a division.
+    pub const ZERO_POLICY: &str = "E0507";
+    /// An input's range or key is not usable.
+    pub const INPUT_DECL: &str = "E0508";
+}

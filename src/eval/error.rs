@@ -1,0 +1,32 @@
+//! Run-time errors: where in the ruleset and what went wrong.
+
+/// What went wrong while computing a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// A division by zero with no `when zero` policy.
+    DivisionByZero,
+    /// An exact value grew beyond 128-bit numerator and denominator.
+    Overflow,
+    /// An output's value has no exact decimal form (such as 1/3) and is not rounded.
+    NotExact,
+    /// The program and the record do not fit together; a bug, reported not panicked.
+    Internal,
+}
+
+/// Which computation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Where {
+    /// The item at this evaluation position.
+    Item(usize),
+    /// The output at this declaration index.
+    Output(usize),
+}
+
+/// A run-time error for one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalError {
+    /// Which computation failed.
+    pub at: Where,
+    /// What went wrong.
+    pub fault: Fault,
+}

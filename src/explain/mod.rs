@@ -1,0 +1,313 @@
+//! Explanations: how every value of one record arose, built from a traced run.
+
+mod show;
+
+use std::fmt::Write;
+
+use crate::check::model::{Body, Item, Kind, Model};
+use crate::eval::trace::StepTrace;
+use crate::eval::{Detail, Limit, Trace, Value};
+use crate::input::Record;
+use crate::outcome::Outcome;
+use crate::syntax::ast::ItemKind;
+use crate::Ruleset;
+use show::{Substitute, number, value, written};
+
+/// How one record's values arose: every item in evaluation order with its formula,
+/// the real numbers, the decisions made, and every output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The ruleset's name.
+    pub ruleset: String,
+    /// The ruleset's title.
+    pub title: Option<String>,
+    /// The ruleset's version.
+    pub version: Option<String>,
+    /// The record's key.
+    pub key: String,
+    /// Computed items, in evaluation order.
+    pub items: Vec<Step>,
+    /// Outputs, in declaration order.
+    pub outputs: Vec<Step>,
+}
+
+/// One computed value and how it arose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Its name.
+    pub name: String,
+    /// Bilingual label.
+    pub label: Option<String>,
+    /// let, score, bonus, deduction, grade or output.
+    pub kind: &'static str,
+    /// The line of the rule file it is defined on.
+    pub line: usize,
+    /// The formula as written.
+    pub formula: String,
+    /// Lines showing the computation with the record's numbers, in order.
+    pub working: Vec<String>,
+    /// The final value.
+    pub value: String,
+}
+
+impl Explanation {
+    pub(crate) fn build(
+        ruleset: &Ruleset,
+        record: &Record,
+        slots: &[Value<'_>],
+        trace: &Trace<'_>,
+        outcome: &Outcome,
+    ) -> Explanation {
+        let model = &ruleset.program().model;
+        let source = ruleset.source();
+        let sub = Substitute {
+            model,
+            source,
+            slots,
+        };
+        let inputs = model.inputs.len();
+        let mut items = Vec::with_capacity(model.items.len());
+        for (i, item) in model.items.iter().enumerate() {
+            let step_trace = trace.steps.get(i).cloned().unwrap_or_default();
+            let final_value = slots.get(inputs + i).copied();
+            let mut working = item_working(&sub, item, &step_trace);
+            working.extend(roundings(ruleset, trace, item.formula));
+            items.push(Step {
+                name: item.name.clone(),
+                label: item.label.clone(),
+                kind: kind_name(item.kind),
+                line: source.line_col(item.span.start).0,
+                formula: written(source, item.formula),
+                working,
+                value: final_value.map_or_else(String::new, |v| value(model, v, item.ty)),
+            });
+        }
+        let outputs = model
+            .outputs
+            .iter()
+            .zip(&outcome.values)
+            .map(|(output, v)| {
+                let mut working = vec![format!("= {}", sub.expr(&output.value))];
+                working.extend(roundings(ruleset, trace, output.value.span));
+                Step {
+                    name: output.name.clone(),
+                    label: output.label.clone(),
+                    kind: "output",
+                    line: source.line_col(output.span.start).0,
+                    formula: written(source, output.value.span),
+                    working,
+                    value: v.to_string(),
+                }
+            })
+            .collect();
+        Explanation {
+            ruleset: model.name.clone(),
+            title: model.title.clone(),
+            version: model.version.clone(),
+            key: record.key(ruleset),
+            items,
+            outputs,
+        }
+    }
+
+    /// The explanation as plain text.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        let _ = write!(out, "{}", self.ruleset);
+        if let Some(title) = &self.title {
+            let _ = write!(out, " {title}");
+        }
+        if let Some(version) = &self.version {
+            let _ = write!(out, ", version {version}");
+        }
+        let _ = writeln!(out, "\nrecord {}\n", self.key);
+        for step in &self.items {
+            render_step(&mut out, step);
+        }
+        let _ = writeln!(out, "outputs");
+        for step in &self.outputs {
+            render_step(&mut out, step);
+        }
+        out
+    }
+}
+
+fn render_step(out: &mut String, step: &Step) {
+    let label = step.label.as_deref().map(|l| format!("  {l}")).unwrap_or_default();
+    let _ = writeln!(out, "{} {}{label}  (line {})", step.kind, step.name, step.line);
+    let _ = writeln!(out, "  {}", step.formula);
+    for line in &step.working {
+        let _ = writeln!(out, "  {line}");
+    }
+    let _ = writeln!(out, "  → {}\n", step.value);
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Grade => "grade",
+        Kind::Item(ItemKind::Let) => "let",
+        Kind::Item(ItemKind::Score) => "score",
+        Kind::Item(ItemKind::Bonus) => "bonus",
+        Kind::Item(ItemKind::Deduction) => "deduction",
+    }
+}
+
+/// The roundings that happened inside `span`.
+fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span) -> Vec<String> {
+    let program = ruleset.program();
+    trace
+        .rounds
+        .iter()
+        .filter_map(|(site, before, after)| {
+            let at = program.round_spans.get(*site as usize)?;
+            (at.start >= span.start && at.end <= span.end).then(|| {
+                format!("rounded: {} → {}", number(*before), number(*after))
+            })
+        })
+        .collect()
+}
+
+/// The working lines of one item: its formula with numbers, the decision its table
+/// made, and any cap, floor or veto.
+fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Vec<String> {
+    let model: &Model = sub.model;
+    let computed = trace
+        .computed
+        .map_or_else(String::new, |v| value(model, v, item.ty));
+    let mut lines = Vec::new();
+    match &item.body {
+        Body::Expr(e) => lines.push(format!("= {} = {computed}", sub.expr(e))),
+        Body::Ratio {
+            numerator,
+            denominator,
+            ..
+        } => {
+            if trace.detail == Some(Detail::ZeroDenominator) {
+                lines.push(format!(
+                    "= {} / {}: the denominator is 0, so `when zero` gives {computed}",
+                    sub.expr(numerator),
+                    sub.expr(denominator)
+                ));
+            } else {
+                lines.push(format!(
+                    "= {} / {} = {computed}",
+                    sub.expr(numerator),
+                    sub.expr(denominator)
+                ));
+            }
+        }
+        Body::Tiers(tiers) => {
+            let subject = sub.expr(&tiers.subject);
+            match trace.detail {
+                Some(Detail::Row(Some(row))) => {
+                    if let Some(r) = tiers.rows.get(row) {
+                        lines.push(format!(
+                            "{subject} matches row `{}` → {computed}",
+                            written(sub.source, r.span)
+                        ));
+                    }
+                }
+                _ => lines.push(format!("{subject} matches no row, so `else` gives {computed}")),
+            }
+        }
+        Body::Linear { subject, points } => {
+            let x = sub.expr(subject);
+            match trace.detail {
+                Some(Detail::ClampedLow) => lines.push(format!(
+                    "{x} is at or below {}, so {computed}",
+                    show_point_x(subject.ty, points[0].0)
+                )),
+                Some(Detail::ClampedHigh) => lines.push(format!(
+                    "{x} is at or above {}, so {computed}",
+                    show_point_x(subject.ty, points[points.len() - 1].0)
+                )),
+                Some(Detail::Segment(i)) => {
+                    let ((x0, y0), (x1, y1)) = (points[i], points[i + 1]);
+                    let (sx0, sx1) = (show_point_x(subject.ty, x0), show_point_x(subject.ty, x1));
+                    lines.push(format!(
+                        "{x} lies between {sx0} : {} and {sx1} : {}",
+                        number(y0),
+                        number(y1)
+                    ));
+                    lines.push(format!(
+                        "= {} + ({x} - {sx0}) × ({} - {}) / ({sx1} - {sx0}) = {computed}",
+                        number(y0),
+                        number(y1),
+                        number(y0)
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Body::Weighted(parts) => {
+            let terms: Vec<String> = parts
+                .iter()
+                .map(|p| {
+                    let e = crate::check::model::TExpr {
+                        kind: crate::check::model::TExprKind::Ref(p.source),
+                        ty: item.ty,
+                        span: p.span,
+                    };
+                    format!("{} × {}%", sub.expr(&e), number(p.weight.checked_mul(crate::number::Rational::from_int(100)).unwrap_or(p.weight)))
+                })
+                .collect();
+            lines.push(format!("= {} = {computed}", terms.join(" + ")));
+        }
+        Body::Per { amount, count } => {
+            lines.push(format!("= {} × {} = {computed}", sub.expr(amount), sub.expr(count)));
+        }
+        Body::Grade(scale) => {
+            let subject = sub.expr(&scale.subject);
+            if let Some(Detail::Row(Some(band))) = trace.detail
+                && let Some(b) = scale.bands.get(band)
+            {
+                let mut line = format!("{subject} matches `{}` → {}", written(sub.source, b.span), b.label);
+                if scale.has_coefficients {
+                    line.push_str(&format!(", coefficient {}", number(b.coefficient)));
+                }
+                lines.push(line);
+            }
+        }
+    }
+    for (limit, before, after) in &trace.limits {
+        let (word, change) = match limit {
+            Limit::Cap => ("cap", "cut off"),
+            Limit::Floor => ("floor", "added"),
+        };
+        let moved = before.checked_sub(*after).and_then(|d| d.checked_abs());
+        lines.push(format!(
+            "{word} {}: {} → {} ({} {change})",
+            number(*after),
+            number(*before),
+            number(*after),
+            moved.map_or_else(|_| "?".into(), number)
+        ));
+    }
+    for (veto, before, after) in &trace.vetoes {
+        if let Some(v) = item.vetoes.get(*veto) {
+            lines.push(format!(
+                "veto \"{}\": {} is true ({}), so {} {} → {}",
+                v.reason,
+                written(sub.source, v.condition.span),
+                sub.expr(&v.condition),
+                item.name,
+                value(model, *before, item.ty),
+                value(model, *after, item.ty)
+            ));
+        }
+    }
+    lines
+}
+
+fn show_point_x(ty: crate::check::types::Type, x: crate::number::Rational) -> String {
+    value_of(ty, x)
+}
+
+fn value_of(ty: crate::check::types::Type, r: crate::number::Rational) -> String {
+    match ty {
+        crate::check::types::Type::Percent => r
+            .checked_mul(crate::number::Rational::from_int(100))
+            .map_or_else(|_| r.to_string(), |f| format!("{}%", number(f))),
+        _ => number(r),
+    }
+}

@@ -1,0 +1,152 @@
+//! Showing values and formulas with a record's real numbers in them.
+
+use crate::check::model::{Body, Model, TExpr, TExprKind};
+use crate::check::types::Type;
+use crate::diagnostic::SourceFile;
+use crate::eval::Value;
+use crate::number::{Rational, RoundingMode, exact_decimal, round};
+use crate::syntax::ast::BinOp;
+
+/// A number as an exact decimal, trailing zeros dropped; a value with no exact
+/// decimal form is cut at six places and marked with `…`.
+pub fn number(r: Rational) -> String {
+    match exact_decimal(r) {
+        Some(d) => d.normalize().to_string(),
+        None => match round(r, 6, RoundingMode::Down).ok().and_then(exact_decimal) {
+            Some(d) => format!("{}…", d.normalize()),
+            None => r.to_string(),
+        },
+    }
+}
+
+/// A value of type `ty`: percentages as `90%`, grades by label.
+pub fn value(model: &Model, v: Value<'_>, ty: Type) -> String {
+    match (v, ty) {
+        (Value::Num(r), Type::Percent) => match r.checked_mul(Rational::from_int(100)) {
+            Ok(figure) => format!("{}%", number(figure)),
+            Err(_) => r.to_string(),
+        },
+        (Value::Num(r), _) => number(r),
+        (Value::Text(t), _) => t.to_string(),
+        (Value::Bool(b), _) => b.to_string(),
+        (Value::Grade(band), Type::Grade(pos)) => grade_label(model, pos, band as usize),
+        (Value::Grade(band), _) => band.to_string(),
+    }
+}
+
+/// The label of band `band` of the grade at item position `pos`.
+pub fn grade_label(model: &Model, pos: usize, band: usize) -> String {
+    match model.items.get(pos).map(|i| &i.body) {
+        Some(Body::Grade(scale)) => scale
+            .bands
+            .get(band)
+            .map(|b| b.label.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Source text with runs of whitespace collapsed to one space.
+pub fn written(source: &SourceFile, span: crate::diagnostic::Span) -> String {
+    source
+        .slice(span)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => 1,
+        BinOp::And => 2,
+        BinOp::Cmp(_) => 3,
+        BinOp::Add | BinOp::Sub => 4,
+        BinOp::Mul | BinOp::Div => 5,
+    }
+}
+
+fn symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Mul => "×",
+        other => other.symbol(),
+    }
+}
+
+/// Renders a typed expression with every name replaced by its value in `slots`.
+pub struct Substitute<'s, 'a> {
+    /// The model, for types and grade labels.
+    pub model: &'s Model,
+    /// The rule file, for literals as written.
+    pub source: &'s SourceFile,
+    /// Every slot's final value.
+    pub slots: &'s [Value<'a>],
+}
+
+impl Substitute<'_, '_> {
+    fn slot(&self, r: crate::check::model::Ref) -> Option<Value<'_>> {
+        let index = match r {
+            crate::check::model::Ref::Input(i) => i,
+            crate::check::model::Ref::Item(i) => self.model.inputs.len() + i,
+        };
+        self.slots.get(index).copied()
+    }
+
+    /// The expression with values in place of names.
+    pub fn expr(&self, e: &TExpr) -> String {
+        match &e.kind {
+            TExprKind::Number(_) => written(self.source, e.span),
+            TExprKind::Text(t) => format!("\"{t}\""),
+            TExprKind::Bool(b) => b.to_string(),
+            TExprKind::GradeBand(band) => match e.ty {
+                Type::Grade(pos) => grade_label(self.model, pos, *band),
+                _ => band.to_string(),
+            },
+            TExprKind::Ref(r) => match self.slot(*r) {
+                Some(v) => value(self.model, v, e.ty),
+                None => "?".into(),
+            },
+            TExprKind::Coefficient(pos) => {
+                let r = crate::check::model::Ref::Item(*pos);
+                match (self.slot(r), &self.model.items[*pos].body) {
+                    (Some(Value::Grade(band)), Body::Grade(scale)) => scale
+                        .bands
+                        .get(band as usize)
+                        .map_or("?".into(), |b| number(b.coefficient)),
+                    _ => "?".into(),
+                }
+            }
+            TExprKind::Neg(x) => format!("-{}", self.operand(x, 6)),
+            TExprKind::Not(x) => format!("not {}", self.operand(x, 3)),
+            TExprKind::Binary(op, l, r) => {
+                let p = precedence(*op);
+                // Left-associative: the right operand needs parentheses at equal
+                // precedence, as in a - (b - c).
+                format!("{} {} {}", self.operand(l, p), symbol(*op), self.operand(r, p + 1))
+            }
+            TExprKind::If(c, t, f) => format!(
+                "if {} then {} else {}",
+                self.expr(c),
+                self.expr(t),
+                self.expr(f)
+            ),
+            TExprKind::Call(func, args) => {
+                let name = format!("{func:?}").to_lowercase();
+                let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
+                format!("{name}({})", args.join(", "))
+            }
+            TExprKind::Round(x, places, mode) => {
+                format!("round({}, {places}, {})", self.expr(x), mode.name())
+            }
+        }
+    }
+
+    /// An operand, parenthesised when it binds less tightly than `min_precedence`.
+    fn operand(&self, e: &TExpr, min_precedence: u8) -> String {
+        match &e.kind {
+            TExprKind::Binary(op, _, _) if precedence(*op) < min_precedence => {
+                format!("({})", self.expr(e))
+            }
+            _ => self.expr(e),
+        }
+    }
+}

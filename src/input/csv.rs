@@ -1,0 +1,92 @@
+//! CSV records: a header row naming the columns, one record per row. Columns the
+//! ruleset does not declare (a name, a team) are ignored; a declared input with no
+//! column is an error for the whole file.
+
+use std::io::Read;
+
+use super::{DataError, Location, Record, parse_value};
+use crate::check::model::Input;
+use crate::check::names::closest;
+
+/// Reads CSV records against `inputs`. Fails at once if the header lacks a declared
+/// input; otherwise yields each record, or every problem found in its row.
+pub fn read<'a, R: Read + 'a>(
+    inputs: &'a [Input],
+    key: usize,
+    reader: R,
+) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(reader);
+    let header = reader
+        .headers()
+        .map_err(|e| DataError::new(Location::Line(1), format!("the header row cannot be read: {e}")))?
+        .clone();
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let mut columns = Vec::with_capacity(inputs.len());
+    let mut missing = Vec::new();
+    for input in inputs {
+        let found: Vec<usize> = (0..names.len()).filter(|&i| names[i] == input.name).collect();
+        match found.as_slice() {
+            [one] => columns.push(*one),
+            [] => {
+                let hint = closest(&input.name, names.iter().copied())
+                    .map(|c| format!(" (is `{c}` meant to be `{}`?)", input.name))
+                    .unwrap_or_default();
+                missing.push(format!("{}{hint}", input.name));
+            }
+            _ => {
+                return Err(DataError::new(
+                    Location::Line(1),
+                    "the header names this column more than once; keep one",
+                )
+                .at(&input.name, None));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(DataError::new(
+            Location::Line(1),
+            format!(
+                "the header has no column for {}; add the column, since the ruleset declares it as an input",
+                missing.join(", ")
+            ),
+        ));
+    }
+    let rows = reader.into_records().map(move |row| {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            vec![DataError::new(Location::Line(line), format!("the row cannot be read: {e}"))]
+        })?;
+        let line = row.position().map_or(0, |p| p.line());
+        let key_value = row.get(columns[key]).map(|k| k.trim().to_string());
+        let mut values = Vec::with_capacity(inputs.len());
+        let mut errors = Vec::new();
+        for (input, &column) in inputs.iter().zip(&columns) {
+            let Some(text) = row.get(column) else {
+                errors.push(
+                    DataError::new(Location::Line(line), "the row has fewer fields than the header")
+                        .at(&input.name, None)
+                        .with_key(key_value.clone()),
+                );
+                continue;
+            };
+            match parse_value(input, text) {
+                Ok(v) => values.push(v),
+                Err(message) => errors.push(
+                    DataError::new(Location::Line(line), message)
+                        .at(&input.name, Some(text))
+                        .with_key(key_value.clone()),
+                ),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Record {
+                values: values.into(),
+            })
+        } else {
+            Err(errors)
+        }
+    });
+    Ok(rows)
+}

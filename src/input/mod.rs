@@ -1,0 +1,130 @@
+//! Loading records: values read against the ruleset's declared inputs, each problem
+//! reported with its row, column and value.
+
+pub mod csv;
+pub mod json;
+mod value;
+
+use std::fmt;
+
+use crate::number::Rational;
+pub use value::parse_value;
+
+/// One agent's inputs, checked against the ruleset's declarations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Values in input declaration order.
+    pub(crate) values: Box<[InputValue]>,
+}
+
+impl Record {
+    /// The key value (the record's ID) as text.
+    pub fn key(&self, ruleset: &crate::Ruleset) -> String {
+        self.values
+            .get(ruleset.program().model.key)
+            .map(InputValue::to_string)
+            .unwrap_or_default()
+    }
+}
+
+/// An input value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputValue {
+    /// A count, number, percentage or amount, exactly.
+    Number(Rational),
+    /// Text.
+    Text(String),
+    /// true or false.
+    Bool(bool),
+}
+
+impl fmt::Display for InputValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputValue::Number(r) => match crate::number::exact_decimal(*r) {
+                Some(d) => write!(f, "{d}"),
+                None => write!(f, "{r}"),
+            },
+            InputValue::Text(t) => f.write_str(t),
+            InputValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// Where a bad value is in a data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A CSV line (1-based, the header is line 1).
+    Line(u64),
+    /// A JSON record (0-based index in the array, or 1-based line of a JSON Lines file).
+    Record(usize),
+    /// A record built in code.
+    Given,
+}
+
+/// A problem with a data file or one of its values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location_text}{column_text}: {message}")]
+pub struct DataError {
+    /// Where.
+    pub location: Location,
+    /// The record's key, when it could be read.
+    pub key: Option<String>,
+    /// The column, if one is to blame.
+    pub column: Option<String>,
+    /// The value as found, if one is to blame.
+    pub value: Option<String>,
+    /// What is wrong and how to fix it.
+    pub message: String,
+    location_text: String,
+    column_text: String,
+}
+
+impl DataError {
+    /// A problem at `location`.
+    pub fn new(location: Location, message: impl Into<String>) -> DataError {
+        let mut e = DataError {
+            location,
+            key: None,
+            column: None,
+            value: None,
+            message: message.into(),
+            location_text: String::new(),
+            column_text: String::new(),
+        };
+        e.refresh();
+        e
+    }
+
+    /// The same problem pinned to a column and the value found there.
+    pub fn at(mut self, column: &str, value: Option<&str>) -> DataError {
+        self.column = Some(column.to_string());
+        self.value = value.map(str::to_string);
+        self.refresh();
+        self
+    }
+
+    /// The same problem with the record's key.
+    pub fn with_key(mut self, key: Option<String>) -> DataError {
+        self.key = key;
+        self.refresh();
+        self
+    }
+
+    fn refresh(&mut self) {
+        let mut location = match self.location {
+            Location::Line(l) => format!("line {l}"),
+            Location::Record(i) => format!("record {i}"),
+            Location::Given => "record".to_string(),
+        };
+        if let Some(key) = &self.key {
+            location.push_str(&format!(" ({key})"));
+        }
+        self.location_text = location;
+        self.column_text = match (&self.column, &self.value) {
+            (Some(c), Some(v)) => format!(", column {c}, value {v:?}"),
+            (Some(c), None) => format!(", column {c}"),
+            _ => String::new(),
+        };
+    }
+}

@@ -1,0 +1,113 @@
+//! Reading one value as text against its input's declared type and range.
+
+use rust_decimal::Decimal;
+
+use super::InputValue;
+use crate::check::model::Input;
+use crate::number::{Rational, exact_decimal, rational_from_decimal};
+use crate::syntax::ast::InputType;
+
+/// Reads `text` as a value of `input`; on failure says what is wrong and how to fix it.
+pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
+    let text = text.trim();
+    if text.is_empty() && input.input_type != InputType::Text {
+        return Err("the value is empty; every input needs a value (write 0 if there were none)".into());
+    }
+    let number = match input.input_type {
+        InputType::Text => return Ok(InputValue::Text(text.to_string())),
+        InputType::Bool => {
+            return match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" | "是" => Ok(InputValue::Bool(true)),
+                "false" | "no" | "0" | "否" => Ok(InputValue::Bool(false)),
+                _ => Err("expected true or false".into()),
+            };
+        }
+        InputType::Count => {
+            let n = decimal(text).ok_or("expected a whole number such as 12")?;
+            if !n.is_integer() || n.is_negative() {
+                return Err("a count must be a whole number, zero or more".into());
+            }
+            n
+        }
+        InputType::Number => decimal(text).ok_or("expected a number such as 87.5")?,
+        InputType::Money => decimal(text).ok_or("expected an amount such as 1000.00, without a currency sign")?,
+        InputType::Percent => match text.strip_suffix('%') {
+            Some(figure) => decimal(figure.trim_end())
+                .and_then(|d| d.checked_mul(Rational::new(1, 100)?).ok())
+                .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
+            None => decimal(text).ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
+        },
+    };
+    if let Some((low, high)) = input.range
+        && (number < low || number > high)
+    {
+        let show = |r: Rational| exact_decimal(r).map_or_else(|| r.to_string(), |d| d.normalize().to_string());
+        return Err(format!(
+            "the value is outside the declared range {}..{}",
+            show(low),
+            show(high)
+        ));
+    }
+    Ok(InputValue::Number(number))
+}
+
+/// A plain decimal: optional minus, digits, optional fraction; no exponent, no
+/// thousands separators, at most 28 significant digits.
+fn decimal(text: &str) -> Option<Rational> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !plain(whole) || fraction.is_some_and(|f| !plain(f)) {
+        return None;
+    }
+    let d = Decimal::from_str_exact(text).ok()?;
+    rational_from_decimal(d).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::types::Type;
+
+    fn input(input_type: InputType, range: Option<(i64, i64)>) -> Input {
+        Input {
+            name: "x".into(),
+            label: None,
+            input_type,
+            ty: Type::Number,
+            range: range.map(|(l, h)| (Rational::from_int(l), Rational::from_int(h))),
+        }
+    }
+
+    #[test]
+    fn reads_numbers_exactly_and_rejects_floats_in_disguise() {
+        let n = input(InputType::Number, Some((0, 100)));
+        assert_eq!(parse_value(&n, "59.99"), Ok(InputValue::Number(Rational::new(5999, 100).unwrap())));
+        assert!(parse_value(&n, "1e2").is_err());
+        assert!(parse_value(&n, "1,000").is_err());
+        assert_eq!(
+            parse_value(&n, "100.5"),
+            Err("the value is outside the declared range 0..100".to_string())
+        );
+    }
+
+    #[test]
+    fn counts_are_whole_and_not_negative() {
+        let c = input(InputType::Count, None);
+        assert_eq!(parse_value(&c, "12"), Ok(InputValue::Number(Rational::from_int(12))));
+        assert!(parse_value(&c, "1.5").is_err());
+        assert!(parse_value(&c, "-1").is_err());
+        assert!(parse_value(&c, "").is_err());
+    }
+
+    #[test]
+    fn percentages_with_or_without_the_sign() {
+        let p = input(InputType::Percent, None);
+        let expected = Ok(InputValue::Number(Rational::new(95, 100).unwrap()));
+        assert_eq!(parse_value(&p, "95%"), expected);
+        assert_eq!(parse_value(&p, "0.95"), expected);
+    }
+}

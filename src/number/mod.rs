@@ -1,0 +1,9 @@
+//! Exact numbers: rationals inside, decimals at the boundaries.
+
+mod decimal;
+mod rational;
+
+pub use decimal::{
+    MAX_PLACES, RoundingMode, decimal_with_places, exact_decimal, rational_from_decimal, round,
+};
+pub use rational::{Overflow, Rational};

@@ -1,0 +1,257 @@
+//! The library's front door: compile a ruleset once, then load and score records.
+
+use std::fmt;
+use std::io::Read;
+
+use crate::check::model::{Input, Kind};
+use crate::compile::{Program, compile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::eval::{self, EvalError, Fault, NoTrace, Trace, Value, Where};
+use crate::explain::Explanation;
+use crate::input::{self, DataError, Location, Record};
+use crate::outcome::{Outcome, output_value};
+
+/// A compiled ruleset: immutable, `Send + Sync`, reusable for any number of records.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    program: Program,
+    source: SourceFile,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Ruleset {
+    /// Compiles rule file text. On failure the error holds every diagnostic found.
+    pub fn compile(text: &str) -> Result<Ruleset, Diagnostics> {
+        Ruleset::compile_source(SourceFile::new("ruleset.kpi", text))
+    }
+
+    /// Compiles a rule file whose diagnostics name it `source.name`.
+    pub fn compile_source(source: SourceFile) -> Result<Ruleset, Diagnostics> {
+        let (file, mut diagnostics) = crate::syntax::parse(&source);
+        let (model, checked) = crate::check::check(&file);
+        diagnostics.extend(checked);
+        diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
+        let fail = |list| Diagnostics {
+            source: source.clone(),
+            list,
+        };
+        // Syntax errors mean part of the file was not read: its model is incomplete.
+        let has_errors = diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error);
+        match model {
+            Some(model) if !has_errors => Ok(Ruleset {
+                program: compile(model),
+                warnings: diagnostics,
+                source,
+            }),
+            _ => Err(fail(diagnostics)),
+        }
+    }
+
+    /// Warnings found while compiling (valid, but probably not what was meant).
+    pub fn warnings(&self) -> Diagnostics {
+        Diagnostics {
+            source: self.source.clone(),
+            list: self.warnings.clone(),
+        }
+    }
+
+    /// The rule file this ruleset was compiled from.
+    pub fn source(&self) -> &SourceFile {
+        &self.source
+    }
+
+    /// The ruleset's name.
+    pub fn name(&self) -> &str {
+        &self.program.model.name
+    }
+
+    /// The ruleset's title.
+    pub fn title(&self) -> Option<&str> {
+        self.program.model.title.as_deref()
+    }
+
+    /// The ruleset's version.
+    pub fn version(&self) -> Option<&str> {
+        self.program.model.version.as_deref()
+    }
+
+    /// The declared inputs, in order.
+    pub fn inputs(&self) -> &[Input] {
+        &self.program.model.inputs
+    }
+
+    /// The name of the input that identifies a record.
+    pub fn key_name(&self) -> &str {
+        &self.program.model.inputs[self.program.model.key].name
+    }
+
+    /// The output names, in declaration order.
+    pub fn output_names(&self) -> Vec<&str> {
+        self.program
+            .model
+            .outputs
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect()
+    }
+
+    pub(crate) fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Builds a record from `(input, value as text)` pairs, checking every value.
+    pub fn record(&self, fields: &[(&str, &str)]) -> Result<Record, Vec<DataError>> {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        for input in self.inputs() {
+            let found = fields.iter().find(|(name, _)| *name == input.name);
+            match found.map(|(_, text)| input::parse_value(input, text)) {
+                Some(Ok(v)) => values.push(v),
+                Some(Err(message)) => errors.push(
+                    DataError::new(Location::Given, message).at(&input.name, found.map(|f| f.1)),
+                ),
+                None => errors.push(
+                    DataError::new(Location::Given, "no value given for this input")
+                        .at(&input.name, None),
+                ),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Record {
+                values: values.into(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Reads CSV records (a header row, then one record per row).
+    pub fn read_csv<'a, R: Read + 'a>(
+        &'a self,
+        reader: R,
+    ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
+        input::csv::read(self.inputs(), self.program.model.key, reader)
+    }
+
+    /// Reads a JSON array of record objects.
+    pub fn read_json(
+        &self,
+        text: &str,
+    ) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
+        input::json::read_array(self.inputs(), self.program.model.key, text)
+    }
+
+    /// Reads JSON Lines: one record object per line.
+    pub fn read_json_lines<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a {
+        input::json::read_lines(self.inputs(), self.program.model.key, text)
+    }
+
+    /// Scores a record: the outputs only, on the fast path.
+    pub fn evaluate(&self, record: &Record) -> Result<Outcome, ScoreError> {
+        self.score(record, &mut NoTrace)
+    }
+
+    /// Scores a record on the traced path: the outputs and how each value arose.
+    pub fn explain(&self, record: &Record) -> Result<(Outcome, Explanation), ScoreError> {
+        let mut trace = Trace::new(self.program.steps.len());
+        let mut slots = Vec::with_capacity(self.slot_count());
+        eval::run(&self.program, record, &mut slots, &mut trace)
+            .map_err(|e| self.score_error(e, record))?;
+        let outcome = self.outputs(record, &slots, &mut trace)?;
+        let explanation = Explanation::build(self, record, &slots, &trace, &outcome);
+        Ok((outcome, explanation))
+    }
+
+    fn score<'a>(
+        &'a self,
+        record: &'a Record,
+        tracer: &mut impl eval::Tracer<'a>,
+    ) -> Result<Outcome, ScoreError> {
+        let mut slots = Vec::with_capacity(self.slot_count());
+        eval::run(&self.program, record, &mut slots, tracer)
+            .map_err(|e| self.score_error(e, record))?;
+        self.outputs(record, &slots, tracer)
+    }
+
+    fn outputs<'a>(
+        &'a self,
+        record: &Record,
+        slots: &[Value<'a>],
+        tracer: &mut impl eval::Tracer<'a>,
+    ) -> Result<Outcome, ScoreError> {
+        let mut values = Vec::with_capacity(self.program.outputs.len());
+        for index in 0..self.program.outputs.len() {
+            let value = eval::output(&self.program, index, slots, tracer)
+                .and_then(|v| output_value(&self.program, index, v))
+                .map_err(|e| self.score_error(e, record))?;
+            values.push(value);
+        }
+        Ok(Outcome {
+            names: self.output_names().into_iter().map(String::from).collect(),
+            values,
+        })
+    }
+
+    fn slot_count(&self) -> usize {
+        self.program.model.inputs.len() + self.program.steps.len()
+    }
+
+    fn score_error(&self, error: EvalError, record: &Record) -> ScoreError {
+        let model = &self.program.model;
+        let (name, kind, formula) = match error.at {
+            Where::Item(i) => {
+                let item = &model.items[i];
+                let kind = if item.kind == Kind::Grade { "grade" } else { "item" };
+                (item.name.clone(), kind, self.source.slice(item.formula))
+            }
+            Where::Output(i) => {
+                let output = &model.outputs[i];
+                (output.name.clone(), "output", self.source.slice(output.value.span))
+            }
+        };
+        let message = match error.fault {
+            Fault::DivisionByZero => format!(
+                "division by zero in {kind} `{name}` = {formula}; add `, when zero VALUE` to say what it should be when the denominator is 0"
+            ),
+            Fault::Overflow => format!(
+                "a value in {kind} `{name}` is too large to compute exactly; check the inputs for a misplaced digit"
+            ),
+            Fault::NotExact => format!(
+                "{kind} `{name}` = {formula} has no exact decimal value; round it, as in round(x, 2, half_up)"
+            ),
+            Fault::Internal => format!("internal error computing {kind} `{name}`; please report it"),
+        };
+        ScoreError {
+            key: record.key(self),
+            name,
+            fault: error.fault,
+            message,
+        }
+    }
+}
+
+/// A record that could not be scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreError {
+    /// The record's key.
+    pub key: String,
+    /// The item or output that failed.
+    pub name: String,
+    /// What went wrong.
+    pub fault: Fault,
+    /// A sentence saying what went wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for ScoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "record {}: {}", self.key, self.message)
+    }
+}
+
+impl std::error::Error for ScoreError {}

@@ -1,0 +1,424 @@
+//! The syntax tree of a rule file, as written, with a span on every node.
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::Span;
+
+/// A whole rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleFile {
+    /// Statements in the order written.
+    pub statements: Vec<Statement>,
+}
+
+/// A name as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A quoted string (a label, a reason, a title).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The text between the quotes.
+    pub text: String,
+    /// Where it is written, quotes included.
+    pub span: Span,
+}
+
+/// One top-level statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// `ruleset name "title"`
+    Ruleset {
+        /// The ruleset's name.
+        name: Ident,
+        /// Its title.
+        title: Option<Text>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `version "2026.11"`
+    Version(Text, Span),
+    /// `currency CNY`
+    Currency(Ident, Span),
+    /// `key agent_id`
+    Key(Ident, Span),
+    /// `input name type range "label"`
+    Input(InputDecl),
+    /// `let`, `score`, `bonus` or `deduction`.
+    Item(ItemDecl),
+    /// `veto "reason" when condition : target = value`
+    Veto(VetoDecl),
+    /// `grade name by subject` with its rows.
+    Grade(GradeDecl),
+    /// `output name = value`
+    Output(OutputDecl),
+}
+
+impl Statement {
+    /// Every expression written directly in the statement (not their sub-expressions).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Statement::Item(item) => item.exprs(),
+            Statement::Veto(v) => vec![&v.condition, &v.value],
+            Statement::Grade(g) => vec![&g.subject],
+            Statement::Output(o) => vec![&o.value],
+            _ => vec![],
+        }
+    }
+}
+
+impl ItemDecl {
+    /// Every expression written directly in the item (not their sub-expressions).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut exprs = match &self.body {
+            ItemBody::Expr(e) => vec![e],
+            ItemBody::Tiers(t) => {
+                let mut v = vec![&t.subject];
+                v.extend(t.rows.iter().map(|r| &r.value));
+                v.extend(t.otherwise.iter().map(|(e, _)| e));
+                v
+            }
+            ItemBody::Linear(l) => vec![&l.subject],
+            ItemBody::Weighted(_) => vec![],
+            ItemBody::Per { amount, count } => vec![amount, count],
+        };
+        for clause in &self.clauses {
+            if let Clause::Cap(e) | Clause::Floor(e) = clause {
+                exprs.push(e);
+            }
+        }
+        exprs
+    }
+}
+
+/// The type of an input column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputType {
+    /// A whole number of things, zero or more.
+    Count,
+    /// Any decimal number.
+    Number,
+    /// A percentage (`95%` or `0.95`).
+    Percent,
+    /// An amount in the ruleset's currency.
+    Money,
+    /// Free text.
+    Text,
+    /// true or false.
+    Bool,
+}
+
+/// `input name type range "label"`
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputDecl {
+    /// Column name.
+    pub name: Ident,
+    /// Declared type.
+    pub ty: InputType,
+    /// Where the type is written.
+    pub ty_span: Span,
+    /// Inclusive lower and upper bounds.
+    pub range: Option<(Literal, Literal)>,
+    /// Bilingual label.
+    pub label: Option<Text>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// What kind of item a definition introduces; it changes only how it is explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A derived value (`let`).
+    Let,
+    /// A scored item (`score`).
+    Score,
+    /// An amount added (`bonus`, 加分项).
+    Bonus,
+    /// An amount taken off (`deduction`, 扣分项).
+    Deduction,
+}
+
+/// `kind name "label" = body, clauses`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemDecl {
+    /// let, score, bonus or deduction.
+    pub kind: ItemKind,
+    /// The item's name.
+    pub name: Ident,
+    /// Bilingual label.
+    pub label: Option<Text>,
+    /// How it is computed.
+    pub body: ItemBody,
+    /// `when zero`, `cap`, `floor`.
+    pub clauses: Vec<Clause>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// How an item is computed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemBody {
+    /// A plain expression.
+    Expr(Expr),
+    /// A tier table.
+    Tiers(TierTable),
+    /// Linear interpolation between points.
+    Linear(Linear),
+    /// A weighted sum.
+    Weighted(Weighted),
+    /// `amount per count`.
+    Per {
+        /// The amount for one.
+        amount: Expr,
+        /// How many.
+        count: Expr,
+    },
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `>=`
+    Ge,
+    /// `>`
+    Gt,
+    /// `<=`
+    Le,
+    /// `<`
+    Lt,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Ge => ">=",
+            CmpOp::Gt => ">",
+            CmpOp::Le => "<=",
+            CmpOp::Lt => "<",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
+
+/// `tiers subject` with rows `>= 95% : 100` and `else : 0`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierTable {
+    /// The value looked up.
+    pub subject: Expr,
+    /// Rows in the order written; the first that matches wins.
+    pub rows: Vec<TierRow>,
+    /// The `else` row's value and span.
+    pub otherwise: Option<(Expr, Span)>,
+    /// Where `tiers` is written.
+    pub keyword_span: Span,
+}
+
+/// `>= 95% : 100`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierRow {
+    /// The comparison.
+    pub op: CmpOp,
+    /// The threshold.
+    pub threshold: Literal,
+    /// The value when the row matches.
+    pub value: Expr,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// `linear subject from 80% : 0 to 100% : 100`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linear {
+    /// The value interpolated.
+    pub subject: Expr,
+    /// `(x, y)` points, at least two.
+    pub points: Vec<(Literal, Literal)>,
+}
+
+/// `weighted` with rows `name 35%`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighted {
+    /// The parts and their weights.
+    pub rows: Vec<WeightRow>,
+    /// Where `weighted` is written.
+    pub keyword_span: Span,
+}
+
+/// `answer_score 35%`
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightRow {
+    /// The part.
+    pub item: Ident,
+    /// Its weight, a percentage.
+    pub weight: Literal,
+}
+
+/// A clause after an item's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `when zero 100%` or `when zero error`: what a division by zero gives.
+    WhenZero(Option<Literal>, Span),
+    /// `cap 300 CNY`: the most the item may be.
+    Cap(Expr),
+    /// `floor 0`: the least the item may be.
+    Floor(Expr),
+}
+
+/// `veto name "reason" when condition : target = value`
+#[derive(Debug, Clone, PartialEq)]
+pub struct VetoDecl {
+    /// Optional name.
+    pub name: Option<Ident>,
+    /// The reason shown in the explanation.
+    pub reason: Text,
+    /// When it fires.
+    pub condition: Expr,
+    /// The item it overrides.
+    pub target: Ident,
+    /// The value the target takes.
+    pub value: Expr,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `grade name "label" by subject` with rows `>= 90 : S coefficient 1.2`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeDecl {
+    /// The grade's name.
+    pub name: Ident,
+    /// Bilingual label.
+    pub label: Option<Text>,
+    /// The score graded.
+    pub subject: Expr,
+    /// Bands in order; the first that matches wins.
+    pub rows: Vec<GradeRow>,
+    /// The `else` band.
+    pub otherwise: Option<GradeRow>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `>= 90 : S coefficient 1.2`; the `else` band has no comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeRow {
+    /// The comparison and threshold; `None` for `else`.
+    pub test: Option<(CmpOp, Literal)>,
+    /// The grade's label.
+    pub grade: Ident,
+    /// Its coefficient.
+    pub coefficient: Option<Literal>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// `output name "label" = value`
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputDecl {
+    /// The output column's name.
+    pub name: Ident,
+    /// Bilingual label.
+    pub label: Option<Text>,
+    /// Its value.
+    pub value: Expr,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Literal {
+    /// What it is.
+    pub kind: LiteralKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The kinds of literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiteralKind {
+    /// `12`, `0.5`
+    Number(Decimal),
+    /// `95%`, holding 95.
+    Percent(Decimal),
+    /// `50 CNY` or `¥50`.
+    Money(Decimal, String),
+    /// `"T1"`
+    Text(String),
+    /// `true`, `false`
+    Bool(bool),
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Arithmetic and logic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// A comparison.
+    Cmp(CmpOp),
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Cmp(op) => op.symbol(),
+        }
+    }
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A literal.
+    Literal(Literal),
+    /// A name.
+    Name(Ident),
+    /// `level.coefficient`
+    Field(Box<Expr>, Ident),
+    /// `round(x, 2, half_up)`, `min(a, b)`.
+    Call(Ident, Vec<Expr>),
+    /// `-x`
+    Neg(Box<Expr>),
+    /// `not x`
+    Not(Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+}

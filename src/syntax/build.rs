@@ -1,0 +1,541 @@
+//! Maps pest pairs to the syntax tree: one `build_*` function per grammar rule.
+//! No later stage sees a pest type.
+
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use super::grammar::Rule;
+use super::limits::{MAX_CHAIN, too_deep};
+use crate::diagnostic::{Diagnostic, Span, codes};
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Builds syntax nodes from pairs of one statement whose text starts at `offset` in
+/// the file.
+pub(super) struct Builder {
+    pub offset: usize,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn text(&self, pair: Pair<'_, Rule>) -> Text {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().map_or("", |p| p.as_str());
+        Text {
+            text: inner.to_string(),
+            span,
+        }
+    }
+
+    pub fn statement(&self, pair: Pair<'_, Rule>) -> Result<Statement> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+        let mut next = || inner.next().ok_or_else(|| internal(span));
+        Ok(match rule {
+            Rule::ruleset_decl => {
+                let name = self.ident(next()?);
+                let title = next().ok().map(|p| self.text(p));
+                Statement::Ruleset { name, title, span }
+            }
+            Rule::version_decl => Statement::Version(self.text(next()?), span),
+            Rule::currency_decl => Statement::Currency(self.ident(next()?), span),
+            Rule::key_decl => Statement::Key(self.ident(next()?), span),
+            Rule::input_decl => {
+                let name = self.ident(next()?);
+                let ty_pair = next()?;
+                let ty_span = self.span(&ty_pair);
+                let ty = input_type(ty_pair.as_str());
+                let mut range = None;
+                let mut label = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::range => {
+                            let mut bounds = part.into_inner();
+                            let low = self.signed_literal(bounds.next().ok_or_else(|| internal(span))?)?;
+                            let high = self.signed_literal(bounds.next().ok_or_else(|| internal(span))?)?;
+                            range = Some((low, high));
+                        }
+                        _ => label = Some(self.text(part)),
+                    }
+                }
+                Statement::Input(InputDecl {
+                    name,
+                    ty,
+                    ty_span,
+                    range,
+                    label,
+                    span,
+                })
+            }
+            Rule::item_decl => Statement::Item(self.item(span, next()?, inner)?),
+            Rule::veto_decl => {
+                let mut parts: Vec<_> = inner.collect();
+                let name = if parts.first().map(|p| p.as_rule()) == Some(Rule::ident) {
+                    Some(self.ident(parts.remove(0)))
+                } else {
+                    None
+                };
+                let [reason, condition, target, value] =
+                    <[_; 4]>::try_from(parts).map_err(|_| internal(span))?;
+                Statement::Veto(VetoDecl {
+                    name,
+                    reason: self.text(reason),
+                    condition: self.expr(condition)?,
+                    target: self.ident(target),
+                    value: self.expr(value)?,
+                    span,
+                })
+            }
+            Rule::grade_decl => {
+                let name = self.ident(next()?);
+                let mut label = None;
+                let mut subject = None;
+                let mut rows = Vec::new();
+                let mut otherwise = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::string => label = Some(self.text(part)),
+                        Rule::grade_row => rows.push(self.grade_row(part)?),
+                        Rule::grade_else => otherwise = Some(self.grade_row(part)?),
+                        _ => subject = Some(self.expr(part)?),
+                    }
+                }
+                Statement::Grade(GradeDecl {
+                    name,
+                    label,
+                    subject: subject.ok_or_else(|| internal(span))?,
+                    rows,
+                    otherwise,
+                    span,
+                })
+            }
+            Rule::output_decl => {
+                let name = self.ident(next()?);
+                let mut label = None;
+                let mut value = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::string => label = Some(self.text(part)),
+                        _ => value = Some(self.expr(part)?),
+                    }
+                }
+                Statement::Output(OutputDecl {
+                    name,
+                    label,
+                    value: value.ok_or_else(|| internal(span))?,
+                    span,
+                })
+            }
+            _ => return Err(internal(span)),
+        })
+    }
+
+    fn item<'a>(
+        &self,
+        span: Span,
+        kind: Pair<'a, Rule>,
+        rest: impl Iterator<Item = Pair<'a, Rule>>,
+    ) -> Result<ItemDecl> {
+        let kind = match kind.as_str() {
+            "let" => ItemKind::Let,
+            "score" => ItemKind::Score,
+            "bonus" => ItemKind::Bonus,
+            _ => ItemKind::Deduction,
+        };
+        let mut name = None;
+        let mut label = None;
+        let mut body = None;
+        let mut clauses = Vec::new();
+        for part in rest {
+            match part.as_rule() {
+                Rule::ident if name.is_none() => name = Some(self.ident(part)),
+                Rule::string if body.is_none() => label = Some(self.text(part)),
+                Rule::when_zero => {
+                    let clause_span = self.span(&part);
+                    let value = part
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::signed_literal)
+                        .map(|p| self.signed_literal(p))
+                        .transpose()?;
+                    clauses.push(Clause::WhenZero(value, clause_span));
+                }
+                Rule::cap_clause => clauses.push(Clause::Cap(self.expr(last_inner(part, span)?)?)),
+                Rule::floor_clause => {
+                    clauses.push(Clause::Floor(self.expr(last_inner(part, span)?)?))
+                }
+                _ => body = Some(self.item_body(part)?),
+            }
+        }
+        Ok(ItemDecl {
+            kind,
+            name: name.ok_or_else(|| internal(span))?,
+            label,
+            body: body.ok_or_else(|| internal(span))?,
+            clauses,
+            span,
+        })
+    }
+
+    fn item_body(&self, pair: Pair<'_, Rule>) -> Result<ItemBody> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::tiers_body => {
+                let mut keyword_span = span;
+                let mut subject = None;
+                let mut rows = Vec::new();
+                let mut otherwise = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::kw_tiers => keyword_span = self.span(&part),
+                        Rule::tier_row => {
+                            let row_span = self.span(&part);
+                            let mut it = part.into_inner();
+                            let op = cmp_op(it.next().ok_or_else(|| internal(span))?.as_str());
+                            let threshold =
+                                self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
+                            let value = self.expr(it.next().ok_or_else(|| internal(span))?)?;
+                            rows.push(TierRow {
+                                op,
+                                threshold,
+                                value,
+                                span: row_span,
+                            });
+                        }
+                        Rule::else_row => {
+                            let row_span = self.span(&part);
+                            otherwise = Some((self.expr(last_inner(part, span)?)?, row_span));
+                        }
+                        _ => subject = Some(self.expr(part)?),
+                    }
+                }
+                Ok(ItemBody::Tiers(TierTable {
+                    subject: subject.ok_or_else(|| internal(span))?,
+                    rows,
+                    otherwise,
+                    keyword_span,
+                }))
+            }
+            Rule::linear_body => {
+                let mut subject = None;
+                let mut points = Vec::new();
+                for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+                    match part.as_rule() {
+                        Rule::linear_point => {
+                            let mut it = part.into_inner();
+                            let x = self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
+                            let y = self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
+                            points.push((x, y));
+                        }
+                        _ => subject = Some(self.expr(part)?),
+                    }
+                }
+                Ok(ItemBody::Linear(Linear {
+                    subject: subject.ok_or_else(|| internal(span))?,
+                    points,
+                }))
+            }
+            Rule::weighted_body => {
+                let mut keyword_span = span;
+                let mut rows = Vec::new();
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::kw_weighted => keyword_span = self.span(&part),
+                        _ => {
+                            let mut it = part.into_inner();
+                            let item = self.ident(it.next().ok_or_else(|| internal(span))?);
+                            let weight = self.literal(it.next().ok_or_else(|| internal(span))?)?;
+                            rows.push(WeightRow { item, weight });
+                        }
+                    }
+                }
+                Ok(ItemBody::Weighted(Weighted { rows, keyword_span }))
+            }
+            Rule::per_body => {
+                let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let amount = self.expr(it.next().ok_or_else(|| internal(span))?)?;
+                let count = self.expr(it.next().ok_or_else(|| internal(span))?)?;
+                Ok(ItemBody::Per { amount, count })
+            }
+            _ => Ok(ItemBody::Expr(self.expr(pair)?)),
+        }
+    }
+
+    fn grade_row(&self, pair: Pair<'_, Rule>) -> Result<GradeRow> {
+        let span = self.span(&pair);
+        let mut op = None;
+        let mut threshold = None;
+        let mut grade = None;
+        let mut coefficient = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::cmp_op => op = Some(cmp_op(part.as_str())),
+                Rule::signed_literal => threshold = Some(self.signed_literal(part)?),
+                Rule::ident => grade = Some(self.ident(part)),
+                Rule::coefficient => {
+                    coefficient = Some(self.signed_literal(last_inner(part, span)?)?)
+                }
+                _ => {}
+            }
+        }
+        let test = match (op, threshold) {
+            (Some(op), Some(t)) => Some((op, t)),
+            _ => None,
+        };
+        Ok(GradeRow {
+            test,
+            grade: grade.ok_or_else(|| internal(span))?,
+            coefficient,
+            span,
+        })
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    /// Builds any expression-level rule. Chains of operators fold iteratively, so a
+    /// long flat expression costs no stack.
+    pub fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr => self.expr(last_inner(pair, span)?),
+            Rule::or_expr | Rule::and_expr | Rule::arith | Rule::term | Rule::comparison => {
+                let mut parts = pair.into_inner();
+                let mut left = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+                let mut chain = 0;
+                while let Some(op_pair) = parts.next() {
+                    chain += 1;
+                    if chain > MAX_CHAIN {
+                        let message = format!("this formula chains more than {MAX_CHAIN} operators");
+                        return Err(too_deep(self.span(&op_pair), message));
+                    }
+                    let op = match op_pair.as_rule() {
+                        Rule::kw_or => BinOp::Or,
+                        Rule::kw_and => BinOp::And,
+                        Rule::cmp_op => BinOp::Cmp(cmp_op(op_pair.as_str())),
+                        _ => match op_pair.as_str() {
+                            "+" => BinOp::Add,
+                            "-" => BinOp::Sub,
+                            "*" => BinOp::Mul,
+                            _ => BinOp::Div,
+                        },
+                    };
+                    let right = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+                    let span = left.span.to(right.span);
+                    left = Expr {
+                        kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
+                        span,
+                    };
+                }
+                Ok(left)
+            }
+            Rule::not_expr | Rule::unary => {
+                let parts: Vec<_> = pair.into_inner().collect();
+                let (ops, operand) = parts.split_at(parts.len().saturating_sub(1));
+                if ops.len() > MAX_CHAIN {
+                    let message = format!("more than {MAX_CHAIN} `-` or `not` in a row");
+                    return Err(too_deep(span, message));
+                }
+                let mut value = self.expr(operand.first().cloned().ok_or_else(|| internal(span))?)?;
+                for op in ops.iter().rev() {
+                    let op_span = self.span(op);
+                    let span = op_span.to(value.span);
+                    let kind = if op.as_rule() == Rule::not_op {
+                        ExprKind::Not(Box::new(value))
+                    } else {
+                        ExprKind::Neg(Box::new(value))
+                    };
+                    value = Expr { kind, span };
+                }
+                Ok(value)
+            }
+            Rule::postfix => {
+                let mut parts = pair.into_inner();
+                let base = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+                match parts.next() {
+                    None => Ok(base),
+                    Some(field) => {
+                        let field = self.ident(last_inner(field, span)?);
+                        Ok(Expr {
+                            kind: ExprKind::Field(Box::new(base), field),
+                            span,
+                        })
+                    }
+                }
+            }
+            Rule::call => {
+                let mut parts = pair.into_inner();
+                let name = self.ident(parts.next().ok_or_else(|| internal(span))?);
+                let args = parts.map(|p| self.expr(p)).collect::<Result<Vec<_>>>()?;
+                Ok(Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                })
+            }
+            Rule::if_expr => {
+                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let mut next = || -> Result<Box<Expr>> {
+                    Ok(Box::new(self.expr(parts.next().ok_or_else(|| internal(span))?)?))
+                };
+                let (c, t, e) = (next()?, next()?, next()?);
+                Ok(Expr {
+                    kind: ExprKind::If(c, t, e),
+                    span,
+                })
+            }
+            Rule::ident => Ok(Expr {
+                kind: ExprKind::Name(self.ident(pair)),
+                span,
+            }),
+            Rule::boolean => {
+                let value = pair.as_str() == "true";
+                Ok(Expr {
+                    kind: ExprKind::Literal(Literal {
+                        kind: LiteralKind::Bool(value),
+                        span,
+                    }),
+                    span,
+                })
+            }
+            _ => Ok(Expr {
+                kind: ExprKind::Literal(self.literal(pair)?),
+                span,
+            }),
+        }
+    }
+
+    // ------------------------------------------------------------ literals
+
+    fn signed_literal(&self, pair: Pair<'_, Rule>) -> Result<Literal> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let first = parts.next().ok_or_else(|| internal(span))?;
+        if first.as_rule() != Rule::neg_op {
+            return self.literal(first);
+        }
+        let mut literal = self.literal(parts.next().ok_or_else(|| internal(span))?)?;
+        literal.span = span;
+        match &mut literal.kind {
+            LiteralKind::Number(d) | LiteralKind::Percent(d) | LiteralKind::Money(d, _) => {
+                d.set_sign_negative(true)
+            }
+            _ => {}
+        }
+        Ok(literal)
+    }
+
+    fn literal(&self, pair: Pair<'_, Rule>) -> Result<Literal> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::number => LiteralKind::Number(self.decimal(&pair)?),
+            Rule::percent => LiteralKind::Percent(self.decimal(&last_inner(pair, span)?)?),
+            Rule::money => {
+                let mut amount = None;
+                let mut currency = String::from("CNY");
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::number => amount = Some(self.decimal(&part)?),
+                        Rule::currency_code => currency = part.as_str().to_string(),
+                        _ => {}
+                    }
+                }
+                LiteralKind::Money(amount.ok_or_else(|| internal(span))?, currency)
+            }
+            Rule::string => LiteralKind::Text(self.text(pair).text),
+            _ => return Err(internal(span)),
+        };
+        Ok(Literal { kind, span })
+    }
+
+    fn decimal(&self, pair: &Pair<'_, Rule>) -> Result<Decimal> {
+        Decimal::from_str_exact(pair.as_str()).map_err(|_| {
+            Diagnostic::error(
+                codes::NUMBER_TOO_LONG,
+                format!("the number {} has too many digits", pair.as_str()),
+                self.span(pair),
+            )
+            .with_label("more than 28 significant digits")
+            .with_hint("write at most 28 digits; kpi keeps every number exact")
+        })
+    }
+}
+
+fn last_inner(pair: Pair<'_, Rule>, span: Span) -> Result<Pair<'_, Rule>> {
+    pair.into_inner()
+        .filter(|p| !is_keyword(p.as_rule()))
+        .last()
+        .ok_or_else(|| internal(span))
+}
+
+fn input_type(word: &str) -> InputType {
+    match word {
+        "count" => InputType::Count,
+        "number" => InputType::Number,
+        "percent" => InputType::Percent,
+        "money" => InputType::Money,
+        "text" => InputType::Text,
+        _ => InputType::Bool,
+    }
+}
+
+fn cmp_op(symbol: &str) -> CmpOp {
+    match symbol {
+        ">=" => CmpOp::Ge,
+        ">" => CmpOp::Gt,
+        "<=" => CmpOp::Le,
+        "<" => CmpOp::Lt,
+        "==" => CmpOp::Eq,
+        _ => CmpOp::Ne,
+    }
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_ruleset
+            | Rule::kw_version
+            | Rule::kw_currency
+            | Rule::kw_key
+            | Rule::kw_input
+            | Rule::kw_tiers
+            | Rule::kw_else
+            | Rule::kw_linear
+            | Rule::kw_from
+            | Rule::kw_to
+            | Rule::kw_weighted
+            | Rule::kw_per
+            | Rule::kw_when
+            | Rule::kw_zero
+            | Rule::kw_error
+            | Rule::kw_cap
+            | Rule::kw_floor
+            | Rule::kw_veto
+            | Rule::kw_grade
+            | Rule::kw_by
+            | Rule::kw_coefficient
+            | Rule::kw_output
+            | Rule::kw_if
+            | Rule::kw_then
+    )
+}
+
+/// A pair shape the grammar rules out; reported rather than panicking.
+fn internal(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::SYNTAX,
+        "this statement could not be read (internal parser mismatch)",
+        span,
+    )
+    .with_hint("please report this rule file to the kpi maintainers")
+}

@@ -1,0 +1,169 @@
+//! Syntax errors in plain words: every grammar rule pest may say it expected is
+//! named in prose, and the position is converted by us, not by pest.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::grammar::Rule;
+use crate::diagnostic::{Diagnostic, Span, codes};
+
+/// What a grammar rule is, in words a rule author knows.
+fn describe(rule: Rule) -> &'static str {
+    use Rule::*;
+    match rule {
+        ident | field => "a name",
+        number => "a number such as 12 or 0.5",
+        percent => "a percentage such as 95%",
+        money => "an amount such as 50 CNY or ¥50",
+        signed_literal => "a number, percentage or amount such as 95%",
+        string | string_text => "a quoted label such as \"接通率 / Answer rate\"",
+        currency_code => "a three-letter currency code such as CNY",
+        input_type => "a type: count, number, percent, money, text or bool",
+        range => "a range such as 0..100",
+        cmp_op => "a comparison such as >= or <",
+        add_op | mul_op => "an operator such as + or *",
+        expr | or_expr | and_expr | not_expr | comparison | arith | term | unary | postfix
+        | call | if_expr | boolean | neg_op | not_op => "a value or formula",
+        tier_row => "a tier row such as `>= 95% : 100`",
+        else_row | grade_else => "an `else : ...` row",
+        grade_row => "a grade row such as `>= 90 : S coefficient 1.2`",
+        coefficient => "`coefficient` and a number",
+        linear_point => "a point such as `80% : 0`",
+        weight_row => "a weight row such as `answer_score 35%`",
+        when_zero => "`when zero` and a value",
+        cap_clause => "`cap` and a limit",
+        floor_clause => "`floor` and a limit",
+        zero_error => "`error`",
+        yuan_sign => "¥",
+        item_kind | statement_at | statement_start | ruleset_decl | version_decl
+        | currency_decl | key_decl | input_decl | item_decl | veto_decl | grade_decl
+        | output_decl => {
+            "a statement (ruleset, version, currency, key, input, let, score, bonus, deduction, veto, grade or output)"
+        }
+        tiers_body | linear_body | weighted_body | per_body => "a formula",
+        EOI | trailing => "the end of the file",
+        kw_ruleset => "`ruleset`",
+        kw_version => "`version`",
+        kw_currency => "`currency`",
+        kw_key => "`key`",
+        kw_input => "`input`",
+        kw_let => "`let`",
+        kw_score => "`score`",
+        kw_bonus => "`bonus`",
+        kw_deduction => "`deduction`",
+        kw_tiers => "`tiers`",
+        kw_else => "`else`",
+        kw_linear => "`linear`",
+        kw_from => "`from`",
+        kw_to => "`to`",
+        kw_weighted => "`weighted`",
+        kw_per => "`per`",
+        kw_when => "`when`",
+        kw_zero => "`zero`",
+        kw_error => "`error`",
+        kw_cap => "`cap`",
+        kw_floor => "`floor`",
+        kw_veto => "`veto`",
+        kw_grade => "`grade`",
+        kw_by => "`by`",
+        kw_coefficient => "`coefficient`",
+        kw_output => "`output`",
+        kw_and => "`and`",
+        kw_or => "`or`",
+        kw_not => "`not`",
+        kw_if => "`if`",
+        kw_then => "`then`",
+        kw_true => "`true`",
+        kw_false => "`false`",
+        kw_count | kw_number | kw_percent | kw_money | kw_text | kw_bool => {
+            "a type: count, number, percent, money, text or bool"
+        }
+        keyword => "a keyword",
+        _ => "something else",
+    }
+}
+
+/// The token found at `at`: a word, one character, or the end of the file.
+fn found_at(rest: &str, at: usize) -> String {
+    let tail = rest.get(at..).unwrap_or("");
+    let mut chars = tail.chars();
+    match chars.next() {
+        None => "the end of the file".to_string(),
+        Some('\n') | Some('\r') => "the end of the line".to_string(),
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let word: String = tail
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .take(40)
+                .collect();
+            format!("`{word}`")
+        }
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+/// Joins alternatives as "a, b or c".
+fn one_of(items: &[&str]) -> String {
+    match items {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// Converts a pest error in a statement starting at `offset` into a diagnostic.
+pub fn syntax_error(error: &Error<Rule>, rest: &str, offset: usize) -> Diagnostic {
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<&str> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().map(|r| describe(*r)).collect()
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    // Keep the order pest gives, without repeats.
+    let mut seen = Vec::new();
+    expected.retain(|e| {
+        let fresh = !seen.contains(e);
+        seen.push(*e);
+        fresh
+    });
+    let found = found_at(rest, at);
+    let width = rest
+        .get(at..)
+        .and_then(|t| t.chars().next())
+        .map_or(0, |c| if c == '\n' { 0 } else { c.len_utf8() });
+    let span = Span::new(offset + at, offset + at + width);
+    let message = format!("expected {}, found {}", one_of(&expected), found);
+    let diagnostic = Diagnostic::error(codes::SYNTAX, message, span).with_label("here");
+    match hint_for(&expected, rest, at) {
+        Some(hint) => diagnostic.with_hint(hint),
+        None => diagnostic,
+    }
+}
+
+/// A hint for the commonest slips.
+fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
+    let tail = rest.get(at..).unwrap_or("");
+    let word: String = tail.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    const RESERVED: [&str; 16] = [
+        "and", "or", "not", "if", "then", "else", "true", "false", "per", "from", "to", "when",
+        "by", "tiers", "linear", "weighted",
+    ];
+    if RESERVED.contains(&word.as_str()) && expected.contains(&"a name") {
+        return Some(format!("`{word}` is a reserved word; choose another name"));
+    }
+    if tail.starts_with('"') && !tail[1..].split('\n').next().unwrap_or("").contains('"') {
+        return Some("a label must open and close its quotes on one line".to_string());
+    }
+    if expected.iter().any(|e| e.starts_with("a statement")) {
+        return Some("each statement starts with a keyword such as `let` or `output`; a formula that goes on must use an operator such as + or *".to_string());
+    }
+    None
+}
+
+/// A statement that parsed into nothing.
+pub fn unreadable(offset: usize) -> Diagnostic {
+    Diagnostic::error(codes::SYNTAX, "this statement could not be read", Span::new(offset, offset))
+}

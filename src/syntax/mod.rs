@@ -1,0 +1,105 @@
+//! Parsing: rule file text to a syntax tree with spans.
+//!
+//! Statements are parsed one at a time. pest stops at the first error, so after an
+//! error the parser skips to the next line that starts a statement at column 0 and
+//! goes on: one run reports the syntax errors of every statement.
+
+pub mod ast;
+mod build;
+mod expected;
+mod grammar;
+mod limits;
+
+use pest::Parser;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use ast::{RuleFile, Statement};
+use build::Builder;
+use grammar::{KpiParser, Rule};
+
+/// Parses a rule file. Returns the statements that could be read and a diagnostic for
+/// each that could not.
+pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
+    let text: &str = &source.text;
+    let mut statements = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        if KpiParser::parse(Rule::trailing, rest).is_ok() {
+            break;
+        }
+        let chunk_end = pos + limits::statement_end(rest);
+        if let Err(d) = limits::check_nesting(&text[pos..chunk_end], pos) {
+            diagnostics.push(d);
+            pos = chunk_end;
+            continue;
+        }
+        match parse_statement(rest, pos) {
+            Ok((statement, consumed)) => {
+                statements.push(statement);
+                pos += consumed.max(1);
+            }
+            Err((diagnostic, resume)) => {
+                diagnostics.push(diagnostic);
+                pos = resume;
+            }
+        }
+    }
+    (RuleFile { statements }, diagnostics)
+}
+
+/// Parses the statement at the start of `rest` (which begins at byte `offset` of the
+/// file). On success returns it and the bytes consumed; on failure the diagnostic and
+/// the offset to resume at.
+fn parse_statement(rest: &str, offset: usize) -> Result<(Statement, usize), (Diagnostic, usize)> {
+    match KpiParser::parse(Rule::statement_at, rest) {
+        Ok(mut pairs) => {
+            let outer = pairs.next();
+            let statement = outer.and_then(|p| p.into_inner().next());
+            let Some(pair) = statement else {
+                let d = expected::unreadable(offset);
+                return Err((d, offset + limits::statement_end(rest)));
+            };
+            let consumed = pair.as_span().end();
+            let builder = Builder { offset };
+            let built = builder
+                .statement(pair)
+                .and_then(|s| limits::check_depth(&s).map(|()| s));
+            match built {
+                Ok(statement) => Ok((statement, consumed)),
+                Err(d) => Err((d, offset + consumed)),
+            }
+        }
+        Err(error) => {
+            let at = match error.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            let diagnostic = expected::syntax_error(&error, rest, offset);
+            // Resume at the next statement after the error's line.
+            let resume = offset + limits::next_statement_after(rest, at);
+            Err((diagnostic, resume))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dbg_agent_monthly() {
+        let text = std::fs::read_to_string("rulesets/agent_monthly.kpi").unwrap();
+        let (file, diags) = parse(&SourceFile::new("a.kpi", text.clone()));
+        let src = SourceFile::new("a.kpi", text);
+        for d in &diags { eprintln!("{}", d.render(&src)); }
+        eprintln!("{} statements", file.statements.len());
+        eprintln!("{:#?}", file.statements[20]);
+        let bad = "ruleset x\nlet a = b c\nlet q = (1 +\nscore t = tiers a\n >= 9 : 1\n else 3\noutput x = 1\n";
+        let src = SourceFile::new("b.kpi", bad);
+        let (_f, diags) = parse(&src);
+        for d in &diags { eprintln!("{}", d.render(&src)); }
+        panic!();
+    }
+}
