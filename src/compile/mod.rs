@@ -25,8 +25,9 @@ pub struct Program {
     pub output_places: Box<[Option<u32>]>,
     /// Grade labels by step, for grade items (empty for others).
     pub grade_labels: Box<[Box<[String]>]>,
-    /// Where each rounding site is written, by site number.
-    pub round_spans: Box<[Span]>,
+    /// Each rounding site by number: where it is written, the places as written
+    /// and the mode.
+    pub round_sites: Box<[(Span, u32, RoundingMode)]>,
 }
 
 /// An expression over slots.
@@ -144,7 +145,7 @@ pub fn compile(model: Model) -> Program {
     let mut lower = Lower {
         inputs: model.inputs.len() as u32,
         model: &model,
-        round_spans: Vec::new(),
+        round_sites: Vec::new(),
     };
     let steps: Vec<Step> = model
         .items
@@ -184,7 +185,7 @@ pub fn compile(model: Model) -> Program {
         output_types,
         output_places,
         grade_labels,
-        round_spans: lower.round_spans.into(),
+        round_sites: lower.round_sites.into(),
         model,
     }
 }
@@ -192,7 +193,7 @@ pub fn compile(model: Model) -> Program {
 struct Lower<'m> {
     inputs: u32,
     model: &'m Model,
-    round_spans: Vec<Span>,
+    round_sites: Vec<(Span, u32, RoundingMode)>,
 }
 
 impl Lower<'_> {
@@ -280,8 +281,8 @@ impl Lower<'_> {
             }
             TExprKind::Round(x, places, mode) => {
                 let value = boxed(x);
-                let site = self.round_spans.len() as u32;
-                self.round_spans.push(e.span);
+                let site = self.round_sites.len() as u32;
+                self.round_sites.push((e.span, *places, *mode));
                 // A percentage rounds its figure: round(89.123%, 2) is 89.12%, which is
                 // the fraction 0.8912 rounded to two more places.
                 let places = if x.ty == Type::Percent { places + 2 } else { *places };

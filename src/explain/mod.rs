@@ -77,7 +77,7 @@ impl Explanation {
                 label: item.label.clone(),
                 kind: kind_name(item.kind),
                 line: source.line_col(item.span.start).0,
-                formula: written(source, item.formula),
+                formula: first_line(source, item.formula),
                 working,
                 value: final_value.map_or_else(String::new, |v| value(model, v, item.ty)),
             });
@@ -142,6 +142,14 @@ fn render_step(out: &mut String, step: &Step) {
     let _ = writeln!(out, "  → {}\n", step.value);
 }
 
+/// The first line of a formula: a table's heading without its rows, which the
+/// working lines show where they matter.
+fn first_line(source: &crate::diagnostic::SourceFile, span: crate::diagnostic::Span) -> String {
+    let text = source.slice(span);
+    let end = text.find('\n').unwrap_or(text.len());
+    text[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Grade => "grade",
@@ -159,9 +167,14 @@ fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span
         .rounds
         .iter()
         .filter_map(|(site, before, after)| {
-            let at = program.round_spans.get(*site as usize)?;
+            let (at, places, mode) = program.round_sites.get(*site as usize)?;
             (at.start >= span.start && at.end <= span.end).then(|| {
-                format!("rounded: {} → {}", number(*before), number(*after))
+                format!(
+                    "rounded {} to {places} places: {} → {}",
+                    mode.name(),
+                    number(*before),
+                    number(*after)
+                )
             })
         })
         .collect()
@@ -251,6 +264,12 @@ fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) ->
                     format!("{} × {}%", sub.expr(&e), number(p.weight.checked_mul(crate::number::Rational::from_int(100)).unwrap_or(p.weight)))
                 })
                 .collect();
+            let names: Vec<String> = parts
+                .iter()
+                .map(|p| written(sub.source, p.span))
+                .map(|row| row.replacen(' ', " × ", 1))
+                .collect();
+            lines.push(format!("= {}", names.join(" + ")));
             lines.push(format!("= {} = {computed}", terms.join(" + ")));
         }
         Body::Per { amount, count } => {

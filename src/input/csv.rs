@@ -30,7 +30,11 @@ pub fn read<'a, R: Read + 'a>(
         match found.as_slice() {
             [one] => columns.push(*one),
             [] => {
-                let hint = closest(&input.name, names.iter().copied())
+                let undeclared = names
+                    .iter()
+                    .copied()
+                    .filter(|n| !inputs.iter().any(|i| i.name == *n));
+                let hint = closest(&input.name, undeclared)
                     .map(|c| format!(" (is `{c}` meant to be `{}`?)", input.name))
                     .unwrap_or_default();
                 missing.push(format!("{}{hint}", input.name));

@@ -6,26 +6,27 @@ use std::path::Path;
 
 use kpi::{DataError, Record, Ruleset};
 
+use crate::Failure;
+
 /// Calls `each` with every record of `path` (or the problems found in it). A problem
-/// with the whole file (unreadable, a missing column) is returned as an error
-/// message; problems with single records go to `each`.
+/// with the whole file is returned: unreadable or of unknown kind is a usage error,
+/// a missing column or malformed JSON a data error. Problems with single records go
+/// to `each`.
 pub fn for_each_record(
     ruleset: &Ruleset,
     path: &Path,
-    mut each: impl FnMut(Result<Record, Vec<DataError>>) -> Result<(), String>,
-) -> Result<(), String> {
+    mut each: impl FnMut(Result<Record, Vec<DataError>>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let whole_file = |e: DataError| format!("{}: {e}", path.display());
-    let read_text = || {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
+    let whole_file = |e: DataError| Failure::data(format!("{}: {e}", path.display()));
+    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
+    let read_text = || std::fs::read_to_string(path).map_err(unreadable);
     match extension.as_deref() {
         Some("csv") => {
-            let file =
-                File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let file = File::open(path).map_err(unreadable)?;
             for record in ruleset.read_csv(BufReader::new(file)).map_err(whole_file)? {
                 each(record)?;
             }
@@ -43,10 +44,10 @@ pub fn for_each_record(
             }
         }
         _ => {
-            return Err(format!(
+            return Err(Failure::usage(format!(
                 "{}: unknown data format; name the file .csv, .json or .jsonl",
                 path.display()
-            ));
+            )));
         }
     }
     Ok(())

@@ -65,6 +65,30 @@ const FAILED: u8 = 1;
 /// Exit status for usage errors (bad arguments, unreadable files).
 const USAGE: u8 = 2;
 
+/// A reason to stop early, with its exit status.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// A usage error: a file that cannot be read or written, an unknown format.
+    pub fn usage(message: String) -> Failure {
+        Failure { code: USAGE, message }
+    }
+
+    /// A data error that spoils a whole file, such as a missing column.
+    pub fn data(message: String) -> Failure {
+        Failure { code: FAILED, message }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::usage(message)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -79,17 +103,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(USAGE)
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
         }
     }
 }
 
 /// Reads and compiles a rule file, printing its diagnostics on stderr.
-fn load(path: &Path) -> Result<Option<Ruleset>, String> {
+fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     match Ruleset::compile_source(SourceFile::new(path.display().to_string(), text)) {
         Ok(ruleset) => {
             eprint!("{}", ruleset.warnings());
@@ -108,7 +132,7 @@ fn load(path: &Path) -> Result<Option<Ruleset>, String> {
     }
 }
 
-fn check(path: &Path) -> Result<u8, String> {
+fn check(path: &Path) -> Result<u8, Failure> {
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
@@ -121,7 +145,7 @@ fn check(path: &Path) -> Result<u8, String> {
     Ok(0)
 }
 
-fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Result<u8, String> {
+fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Result<u8, Failure> {
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
@@ -129,7 +153,7 @@ fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Resu
     let mut failed = false;
     data::for_each_record(&ruleset, data, |loaded| match loaded {
         Ok(record) => match ruleset.evaluate(&record) {
-            Ok(outcome) => out.row(&record.key(&ruleset), &outcome),
+            Ok(outcome) => Ok(out.row(&record.key(&ruleset), &outcome)?),
             Err(e) => {
                 failed = true;
                 eprintln!("{}: {e}", data.display());
@@ -148,7 +172,7 @@ fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Resu
     Ok(if failed { FAILED } else { 0 })
 }
 
-fn explain(path: &Path, data: &Path, key: &str) -> Result<u8, String> {
+fn explain(path: &Path, data: &Path, key: &str) -> Result<u8, Failure> {
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };

@@ -10,7 +10,10 @@ use serde_json::{Map, Value};
 use crate::Format;
 
 enum Sink {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv {
+        csv: csv::Writer<Box<dyn Write>>,
+        header: Vec<String>,
+    },
     Json { out: Box<dyn Write>, lines: bool },
 }
 
@@ -26,9 +29,10 @@ fn write_error(e: impl std::fmt::Display) -> String {
 }
 
 impl Writer {
-    /// A writer to `path`, or to standard output.
+    /// A writer to `path`, or to standard output. Nothing is written until the
+    /// first row, so a file that cannot be read leaves no half output behind.
     pub fn open(path: Option<&Path>, format: Format, ruleset: &Ruleset) -> Result<Writer, String> {
-        let mut out: Box<dyn Write> = match path {
+        let out: Box<dyn Write> = match path {
             Some(p) => Box::new(BufWriter::new(
                 File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
             )),
@@ -36,16 +40,14 @@ impl Writer {
         };
         let sink = match format {
             Format::Csv => {
-                let mut csv = csv::Writer::from_writer(out);
-                let mut header = vec![ruleset.key_name()];
-                header.extend(ruleset.output_names());
-                csv.write_record(&header).map_err(write_error)?;
-                Sink::Csv(csv)
+                let mut header = vec![ruleset.key_name().to_string()];
+                header.extend(ruleset.output_names().into_iter().map(String::from));
+                Sink::Csv {
+                    csv: csv::Writer::from_writer(out),
+                    header,
+                }
             }
-            Format::Json => {
-                out.write_all(b"[").map_err(write_error)?;
-                Sink::Json { out, lines: false }
-            }
+            Format::Json => Sink::Json { out, lines: false },
             Format::Jsonl => Sink::Json { out, lines: true },
         };
         Ok(Writer {
@@ -58,7 +60,10 @@ impl Writer {
     /// Writes one record's row.
     pub fn row(&mut self, key: &str, outcome: &Outcome) -> Result<(), String> {
         match &mut self.sink {
-            Sink::Csv(csv) => {
+            Sink::Csv { csv, header } => {
+                if self.rows == 0 {
+                    csv.write_record(&*header).map_err(write_error)?;
+                }
                 let mut fields = vec![key.to_string()];
                 fields.extend(outcome.values.iter().map(ToString::to_string));
                 csv.write_record(&fields).map_err(write_error)?;
@@ -71,7 +76,7 @@ impl Writer {
                 }
                 let separator: &[u8] = match (*lines, self.rows) {
                     (true, _) => b"",
-                    (false, 0) => b"\n",
+                    (false, 0) => b"[\n",
                     (false, _) => b",\n",
                 };
                 out.write_all(separator).map_err(write_error)?;
@@ -86,14 +91,22 @@ impl Writer {
         Ok(())
     }
 
-    /// Closes the output.
+    /// Closes the output; a CSV with no rows still gets its header.
     pub fn finish(self) -> Result<(), String> {
         match self.sink {
-            Sink::Csv(mut csv) => csv.flush().map_err(write_error),
-            Sink::Json { mut out, lines } => {
-                if !lines {
-                    out.write_all(b"\n]\n").map_err(write_error)?;
+            Sink::Csv { mut csv, header } => {
+                if self.rows == 0 {
+                    csv.write_record(&header).map_err(write_error)?;
                 }
+                csv.flush().map_err(write_error)
+            }
+            Sink::Json { mut out, lines } => {
+                let end: &[u8] = match (lines, self.rows) {
+                    (true, _) => b"",
+                    (false, 0) => b"[]\n",
+                    (false, _) => b"\n]\n",
+                };
+                out.write_all(end).map_err(write_error)?;
                 out.flush().map_err(write_error)
             }
         }

@@ -1,0 +1,63 @@
+//! The fast path and the traced path give identical outputs on random records.
+
+use kpi::Ruleset;
+use proptest::prelude::*;
+
+fn ruleset(path: &str) -> Ruleset {
+    Ruleset::compile(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A record of the agent_monthly inputs: counts with the answered part never above
+/// the whole, scores with two decimals, an amount in cents.
+fn agent_record() -> impl Strategy<Value = Vec<(&'static str, String)>> {
+    let part_of = |max: u32| (0..=max).prop_flat_map(|whole| (Just(whole), 0..=whole));
+    (
+        part_of(3000),
+        part_of(40),
+        part_of(30),
+        (0u32..12, 0u32..6),
+        (0u32..=10000, 0u32..=10000),
+        0u64..=500_000,
+    )
+        .prop_map(
+            |((offered, answered), (tests, passed), (complaints, resolved), (praise, grievance), (qa, exp), cents)| {
+                vec![
+                    ("agent_id", "P".to_string()),
+                    ("calls_offered", offered.to_string()),
+                    ("calls_answered", answered.to_string()),
+                    ("spot_tests_total", tests.to_string()),
+                    ("spot_tests_passed", passed.to_string()),
+                    ("complaints", complaints.to_string()),
+                    ("complaints_resolved", resolved.to_string()),
+                    ("praise_cases", praise.to_string()),
+                    ("grievance_cases", grievance.to_string()),
+                    ("qa_score", format!("{}.{:02}", qa / 100, qa % 100)),
+                    ("experience_score", format!("{}.{:02}", exp / 100, exp % 100)),
+                    ("base_bonus", format!("{}.{:02}", cents / 100, cents % 100)),
+                ]
+            },
+        )
+}
+
+fn assert_paths_agree(ruleset: &Ruleset, fields: &[(&str, String)]) {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let record = ruleset.record(&pairs).unwrap();
+    let fast = ruleset.evaluate(&record);
+    let traced = ruleset.explain(&record).map(|(outcome, _)| outcome);
+    assert_eq!(fast, traced);
+}
+
+proptest! {
+    #[test]
+    fn agent_monthly_fast_and_traced_agree(fields in agent_record()) {
+        let ruleset = ruleset("rulesets/agent_monthly.kpi");
+        assert_paths_agree(&ruleset, &fields);
+    }
+
+    #[test]
+    fn thresholds_fast_and_traced_agree(fields in agent_record()) {
+        let ruleset = ruleset("rulesets/thresholds.kpi");
+        let fields: Vec<_> = fields.into_iter().filter(|(k, _)| *k != "experience_score").collect();
+        assert_paths_agree(&ruleset, &fields);
+    }
+}
