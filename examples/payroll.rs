@@ -39,7 +39,8 @@ pub fn run(rules: &str, data: &str) -> Result<PayrollRun, String> {
             Ok(record) => record,
             Err(problems) => {
                 // A bad record is reported and skipped; the rest are still paid.
-                run.rejected.extend(problems.iter().map(|p| format!("{data}: {p}")));
+                run.rejected
+                    .extend(problems.iter().map(|p| format!("{data}: {p}")));
                 continue;
             }
         };

@@ -157,7 +157,8 @@ impl Diagnostic {
             let start = floor_char_boundary(&source.text, span.start.min(end));
             start..end
         };
-        let mut labels = vec![cs::Label::primary((), clamp(self.primary.span)).with_message(&self.primary.text)];
+        let mut labels =
+            vec![cs::Label::primary((), clamp(self.primary.span)).with_message(&self.primary.text)];
         labels.extend(
             self.secondary
                 .iter()
@@ -235,6 +236,8 @@ pub mod codes {
     pub const CURRENCY: &str = "E0302";
     /// A condition that is not true or false.
     pub const NOT_A_CONDITION: &str = "E0303";
+    /// A division whose denominator is written as 0.
+    pub const DIVISION_BY_ZERO: &str = "E0304";
     /// Items that depend on each other in a circle.
     pub const CYCLE: &str = "E0401";
     /// Weights that do not add up to 100%.

@@ -67,7 +67,11 @@ pub(crate) fn output_value(
         at: Where::Output(index),
         fault,
     };
-    let ty = program.output_types.get(index).copied().unwrap_or(Type::Unknown);
+    let ty = program
+        .output_types
+        .get(index)
+        .copied()
+        .unwrap_or(Type::Unknown);
     let places = program.output_places.get(index).copied().flatten();
     let exact = |r: Rational| {
         match places {

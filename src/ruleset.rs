@@ -136,10 +136,7 @@ impl Ruleset {
     }
 
     /// Reads a JSON array of record objects.
-    pub fn read_json(
-        &self,
-        text: &str,
-    ) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
+    pub fn read_json(&self, text: &str) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
         input::json::read_array(self.inputs(), self.program.model.key, text)
     }
 
@@ -201,20 +198,45 @@ impl Ruleset {
         self.program.model.inputs.len() + self.program.steps.len()
     }
 
+    /// Whether the failed item is a ratio whose rule says `when zero error`.
+    fn zero_is_an_error(&self, error: EvalError) -> bool {
+        match error.at {
+            Where::Item(i) => matches!(
+                self.program.model.items[i].body,
+                crate::check::model::Body::Ratio {
+                    zero_error_written: true,
+                    ..
+                }
+            ),
+            Where::Output(_) => false,
+        }
+    }
+
     fn score_error(&self, error: EvalError, record: &Record) -> ScoreError {
         let model = &self.program.model;
         let (name, kind, formula) = match error.at {
             Where::Item(i) => {
                 let item = &model.items[i];
-                let kind = if item.kind == Kind::Grade { "grade" } else { "item" };
+                let kind = if item.kind == Kind::Grade {
+                    "grade"
+                } else {
+                    "item"
+                };
                 (item.name.clone(), kind, self.source.slice(item.formula))
             }
             Where::Output(i) => {
                 let output = &model.outputs[i];
-                (output.name.clone(), "output", self.source.slice(output.value.span))
+                (
+                    output.name.clone(),
+                    "output",
+                    self.source.slice(output.value.span),
+                )
             }
         };
         let message = match error.fault {
+            Fault::DivisionByZero if self.zero_is_an_error(error) => format!(
+                "the denominator of {kind} `{name}` = {formula} is 0, and the rule says that is an error (`when zero error`); correct the record's data"
+            ),
             Fault::DivisionByZero => format!(
                 "division by zero in {kind} `{name}` = {formula}; add `, when zero VALUE` to say what it should be when the denominator is 0"
             ),
@@ -224,7 +246,9 @@ impl Ruleset {
             Fault::NotExact => format!(
                 "{kind} `{name}` = {formula} has no exact decimal value; round it, as in round(x, 2, half_up)"
             ),
-            Fault::Internal => format!("internal error computing {kind} `{name}`; please report it"),
+            Fault::Internal => {
+                format!("internal error computing {kind} `{name}`; please report it")
+            }
         };
         ScoreError {
             key: record.key(self),

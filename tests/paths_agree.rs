@@ -20,7 +20,14 @@ fn agent_record() -> impl Strategy<Value = Vec<(&'static str, String)>> {
         0u64..=500_000,
     )
         .prop_map(
-            |((offered, answered), (tests, passed), (complaints, resolved), (praise, grievance), (qa, exp), cents)| {
+            |(
+                (offered, answered),
+                (tests, passed),
+                (complaints, resolved),
+                (praise, grievance),
+                (qa, exp),
+                cents,
+            )| {
                 vec![
                     ("agent_id", "P".to_string()),
                     ("calls_offered", offered.to_string()),
@@ -32,7 +39,10 @@ fn agent_record() -> impl Strategy<Value = Vec<(&'static str, String)>> {
                     ("praise_cases", praise.to_string()),
                     ("grievance_cases", grievance.to_string()),
                     ("qa_score", format!("{}.{:02}", qa / 100, qa % 100)),
-                    ("experience_score", format!("{}.{:02}", exp / 100, exp % 100)),
+                    (
+                        "experience_score",
+                        format!("{}.{:02}", exp / 100, exp % 100),
+                    ),
                     ("base_bonus", format!("{}.{:02}", cents / 100, cents % 100)),
                 ]
             },

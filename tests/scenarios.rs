@@ -70,11 +70,8 @@ fn thresholds_pay_the_boundary_grades_exactly() {
 #[test]
 fn every_eval_fixture_matches_its_expected_results() {
     let root = Path::new("tests/fixtures/eval");
-    let Ok(entries) = fs::read_dir(root) else {
-        return;
-    };
     let mut checked = 0;
-    for entry in entries {
+    for entry in fs::read_dir(root).unwrap() {
         let dir = entry.unwrap().path();
         let name = dir.file_name().unwrap().to_str().unwrap().to_string();
         let ruleset = format!("rulesets/{name}.kpi");

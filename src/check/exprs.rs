@@ -14,13 +14,18 @@ const FUNCTIONS: [&str; 5] = ["round", "min", "max", "clamp", "abs"];
 /// number is needed, and money in another currency.
 pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(Rational, Type)> {
     let too_big = |span| {
-        Diagnostic::error(codes::NUMBER_TOO_LONG, "this number is too large to compute with exactly", span)
-            .with_hint("write at most 28 significant digits")
+        Diagnostic::error(
+            codes::NUMBER_TOO_LONG,
+            "this number is too large to compute with exactly",
+            span,
+        )
+        .with_hint("write at most 28 significant digits")
     };
     let (value, ty) = match &literal.kind {
         LiteralKind::Number(d) => (rational_from_decimal(*d), Type::Number),
         LiteralKind::Percent(d) => (
-            rational_from_decimal(*d).and_then(|r| r.checked_mul(Rational::new(1, 100).unwrap_or(Rational::ONE))),
+            rational_from_decimal(*d)
+                .and_then(|r| r.checked_mul(Rational::new(1, 100).unwrap_or(Rational::ONE))),
             Type::Percent,
         ),
         LiteralKind::Money(d, currency) => {
@@ -31,10 +36,12 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
                 checker.error(
                     Diagnostic::error(
                         codes::CURRENCY,
-                        format!("this amount is in {currency} but the ruleset's currency is {declared}"),
+                        format!(
+                            "this amount is in {currency} but the ruleset's currency is {declared}"
+                        ),
                         literal.span,
                     )
-                    .with_label(format!("{currency}"))
+                    .with_label(currency.to_string())
                     .with_hint(format!("write amounts in {declared}")),
                 );
             }
@@ -87,8 +94,12 @@ impl Checker<'_> {
                     None => unknown(span),
                 },
                 None => {
-                    let d = self.unknown_name(&ident.name, ident.span);
-                    self.error(d);
+                    // A name declared by a statement with a syntax error is not
+                    // reported again as unknown.
+                    if !self.unread("", Some(&ident.name)) {
+                        let d = self.unknown_name(&ident.name, ident.span);
+                        self.error(d);
+                    }
                     unknown(span)
                 }
             },
@@ -98,8 +109,12 @@ impl Checker<'_> {
                 let inner = self.expr(inner);
                 if !inner.ty.is_numeric() {
                     self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("`-` needs a number, not {}", inner.ty.described()), inner.span)
-                            .with_label(format!("this is {}", inner.ty.described())),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("`-` needs a number, not {}", inner.ty.described()),
+                            inner.span,
+                        )
+                        .with_label(format!("this is {}", inner.ty.described())),
                     );
                     return unknown(span);
                 }
@@ -118,7 +133,12 @@ impl Checker<'_> {
                 match t.ty.unify(e.ty) {
                     Some(ty) => typed(TExprKind::If(Box::new(c), Box::new(t), Box::new(e)), ty),
                     None => {
-                        self.mismatch("the two branches of this `if` give different kinds of value", span, &t, &e);
+                        self.mismatch(
+                            "the two branches of this `if` give different kinds of value",
+                            span,
+                            &t,
+                            &e,
+                        );
                         unknown(span)
                     }
                 }
@@ -131,9 +151,16 @@ impl Checker<'_> {
         let typed = self.expr(expr);
         if typed.ty != Type::Bool && typed.ty != Type::Unknown {
             self.error(
-                Diagnostic::error(codes::NOT_A_CONDITION, format!("{what} needs a true/false condition, not {}", typed.ty.described()), typed.span)
-                    .with_label(format!("this is {}", typed.ty.described()))
-                    .with_hint("compare it, as in `qa_score < 60`"),
+                Diagnostic::error(
+                    codes::NOT_A_CONDITION,
+                    format!(
+                        "{what} needs a true/false condition, not {}",
+                        typed.ty.described()
+                    ),
+                    typed.span,
+                )
+                .with_label(format!("this is {}", typed.ty.described()))
+                .with_hint("compare it, as in `qa_score < 60`"),
             );
         }
         typed
@@ -147,21 +174,50 @@ impl Checker<'_> {
                 for side in [&l, &r] {
                     if side.ty != Type::Bool && side.ty != Type::Unknown {
                         self.error(
-                            Diagnostic::error(codes::NOT_A_CONDITION, format!("`{}` joins true/false conditions, not {}", op.symbol(), side.ty.described()), side.span)
-                                .with_label(format!("this is {}", side.ty.described()))
-                                .with_hint("compare it, as in `qa_score < 60`"),
+                            Diagnostic::error(
+                                codes::NOT_A_CONDITION,
+                                format!(
+                                    "`{}` joins true/false conditions, not {}",
+                                    op.symbol(),
+                                    side.ty.described()
+                                ),
+                                side.span,
+                            )
+                            .with_label(format!("this is {}", side.ty.described()))
+                            .with_hint("compare it, as in `qa_score < 60`"),
                         );
                     }
                 }
                 Type::Bool
             }
             BinOp::Cmp(cmp) => {
-                let ordered = !matches!(cmp, crate::syntax::ast::CmpOp::Eq | crate::syntax::ast::CmpOp::Ne);
-                let fits = l.ty.compatible(r.ty) && (!ordered || l.ty.is_numeric() && r.ty.is_numeric());
+                let ordered = !matches!(
+                    cmp,
+                    crate::syntax::ast::CmpOp::Eq | crate::syntax::ast::CmpOp::Ne
+                );
+                let fits =
+                    l.ty.compatible(r.ty) && (!ordered || l.ty.is_numeric() && r.ty.is_numeric());
                 if !fits {
-                    self.mismatch(&format!("cannot compare {} with {}", l.ty.described(), r.ty.described()), span, &l, &r);
+                    self.mismatch(
+                        &format!(
+                            "cannot compare {} with {}",
+                            l.ty.described(),
+                            r.ty.described()
+                        ),
+                        span,
+                        &l,
+                        &r,
+                    );
                 }
                 Type::Bool
+            }
+            BinOp::Div if matches!(r.kind, TExprKind::Number(n) if n.is_zero()) => {
+                self.error(
+                    Diagnostic::error(codes::DIVISION_BY_ZERO, "division by zero", r.span)
+                        .with_label("always zero")
+                        .with_hint("divide by a value that can be other than 0"),
+                );
+                Type::Unknown
             }
             _ => match Type::arithmetic(op, l.ty, r.ty) {
                 Ok(ty) => ty,
@@ -202,8 +258,12 @@ impl Checker<'_> {
             _ => false,
         });
         if field.name != "coefficient" {
-            let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("unknown field `.{}`", field.name), field.span)
-                .with_label("not a field");
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_FIELD,
+                format!("unknown field `.{}`", field.name),
+                field.span,
+            )
+            .with_label("not a field");
             if closest(&field.name, ["coefficient"].into_iter()).is_some() {
                 d = d.with_hint("did you mean `.coefficient`?");
             } else {
@@ -220,17 +280,28 @@ impl Checker<'_> {
             },
             Some(_) => {
                 self.error(
-                    Diagnostic::error(codes::UNKNOWN_FIELD, "this grade's rows have no coefficients", span)
-                        .with_label("no coefficient to read")
-                        .with_hint("add `coefficient 1.0` (and so on) to each grade row"),
+                    Diagnostic::error(
+                        codes::UNKNOWN_FIELD,
+                        "this grade's rows have no coefficients",
+                        span,
+                    )
+                    .with_label("no coefficient to read")
+                    .with_hint("add `coefficient 1.0` (and so on) to each grade row"),
                 );
                 unknown(span)
             }
             None => {
                 self.error(
-                    Diagnostic::error(codes::UNKNOWN_FIELD, format!("`.coefficient` belongs to a grade, not to {}", base.ty.described()), span)
-                        .with_label("not a grade")
-                        .with_hint("write it after the name of a grade, as in `level.coefficient`"),
+                    Diagnostic::error(
+                        codes::UNKNOWN_FIELD,
+                        format!(
+                            "`.coefficient` belongs to a grade, not to {}",
+                            base.ty.described()
+                        ),
+                        span,
+                    )
+                    .with_label("not a grade")
+                    .with_hint("write it after the name of a grade, as in `level.coefficient`"),
                 );
                 unknown(span)
             }
@@ -239,7 +310,9 @@ impl Checker<'_> {
 
     fn call(&mut self, name: &crate::syntax::ast::Ident, args: &[Expr], span: Span) -> TExpr {
         let bad_args = |message: String, hint: &str| {
-            Diagnostic::error(codes::BAD_ARGUMENTS, message, span).with_label("here").with_hint(hint.to_string())
+            Diagnostic::error(codes::BAD_ARGUMENTS, message, span)
+                .with_label("here")
+                .with_hint(hint.to_string())
         };
         match name.name.as_str() {
             "round" => {
@@ -252,7 +325,10 @@ impl Checker<'_> {
                 };
                 let value = self.expr(value);
                 if !value.ty.is_numeric() {
-                    self.error(bad_args(format!("`round` needs a number, not {}", value.ty.described()), "round a number, percentage or amount"));
+                    self.error(bad_args(
+                        format!("`round` needs a number, not {}", value.ty.described()),
+                        "round a number, percentage or amount",
+                    ));
                 }
                 let places = self.places(places);
                 let mode = self.mode(mode);
@@ -275,7 +351,11 @@ impl Checker<'_> {
                 };
                 if !arity_ok {
                     self.error(bad_args(
-                        format!("`{}` takes {arity} arguments, not {}", name.name, args.len()),
+                        format!(
+                            "`{}` takes {arity} arguments, not {}",
+                            name.name,
+                            args.len()
+                        ),
                         "min(a, b), max(a, b), clamp(x, low, high), abs(x)",
                     ));
                     return unknown(span);
@@ -284,14 +364,22 @@ impl Checker<'_> {
                 let mut ty = Type::Unknown;
                 for arg in &typed {
                     if !arg.ty.is_numeric() {
-                        self.error(bad_args(format!("`{}` needs numbers, not {}", name.name, arg.ty.described()), "pass numbers, percentages or amounts"));
+                        self.error(bad_args(
+                            format!("`{}` needs numbers, not {}", name.name, arg.ty.described()),
+                            "pass numbers, percentages or amounts",
+                        ));
                         return unknown(span);
                     }
                     match ty.unify(arg.ty) {
                         Some(t) => ty = t,
                         None => {
                             let first = typed[0].clone();
-                            self.mismatch(&format!("the arguments of `{}` are of different kinds", name.name), span, &first, arg);
+                            self.mismatch(
+                                &format!("the arguments of `{}` are of different kinds", name.name),
+                                span,
+                                &first,
+                                arg,
+                            );
                             return unknown(span);
                         }
                     }
@@ -303,8 +391,12 @@ impl Checker<'_> {
                 }
             }
             other => {
-                let mut d = Diagnostic::error(codes::UNKNOWN_FUNCTION, format!("unknown function `{other}`"), name.span)
-                    .with_label("no such function");
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_FUNCTION,
+                    format!("unknown function `{other}`"),
+                    name.span,
+                )
+                .with_label("no such function");
                 d = match closest(other, FUNCTIONS.into_iter()) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint("the functions are round, min, max, clamp and abs"),
@@ -316,7 +408,10 @@ impl Checker<'_> {
     }
 
     fn places(&mut self, expr: &Expr) -> Option<u32> {
-        if let ExprKind::Literal(Literal { kind: LiteralKind::Number(d), .. }) = &expr.kind
+        if let ExprKind::Literal(Literal {
+            kind: LiteralKind::Number(d),
+            ..
+        }) = &expr.kind
             && d.scale() == 0
             && !d.is_sign_negative()
             && let Ok(p) = u32::try_from(d.mantissa())
@@ -325,9 +420,13 @@ impl Checker<'_> {
             return Some(p);
         }
         self.error(
-            Diagnostic::error(codes::BAD_ARGUMENTS, "the number of places must be a whole number from 0 to 28", expr.span)
-                .with_label("not a number of places")
-                .with_hint("for cents write round(x, 2, half_up)"),
+            Diagnostic::error(
+                codes::BAD_ARGUMENTS,
+                "the number of places must be a whole number from 0 to 28",
+                expr.span,
+            )
+            .with_label("not a number of places")
+            .with_hint("for cents write round(x, 2, half_up)"),
         );
         None
     }
@@ -338,19 +437,30 @@ impl Checker<'_> {
             if let Some(mode) = RoundingMode::from_name(&ident.name) {
                 return Some(mode);
             }
-            let mut d = Diagnostic::error(codes::BAD_ARGUMENTS, format!("unknown rounding mode `{}`", ident.name), expr.span)
-                .with_label("not a rounding mode");
+            let mut d = Diagnostic::error(
+                codes::BAD_ARGUMENTS,
+                format!("unknown rounding mode `{}`", ident.name),
+                expr.span,
+            )
+            .with_label("not a rounding mode");
             d = match closest(&ident.name, names.into_iter()) {
-                Some(s) => d.with_hint(format!("did you mean `{s}`? The modes are {}", names.join(", "))),
+                Some(s) => d.with_hint(format!(
+                    "did you mean `{s}`? The modes are {}",
+                    names.join(", ")
+                )),
                 None => d.with_hint(format!("the modes are {}", names.join(", "))),
             };
             self.error(d);
             return None;
         }
         self.error(
-            Diagnostic::error(codes::BAD_ARGUMENTS, "the rounding mode must be named", expr.span)
-                .with_label("not a rounding mode")
-                .with_hint(format!("the modes are {}", names.join(", "))),
+            Diagnostic::error(
+                codes::BAD_ARGUMENTS,
+                "the rounding mode must be named",
+                expr.span,
+            )
+            .with_label("not a rounding mode")
+            .with_hint(format!("the modes are {}", names.join(", "))),
         );
         None
     }

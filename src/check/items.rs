@@ -1,7 +1,9 @@
 //! Checking items: tier tables, interpolation, weighted sums, grade bands, clauses
 //! and vetoes.
 
-use super::model::{Band, Body, GradeScale, Item, Kind, TExpr, TExprKind, TierRow, Tiers, Veto, WeightedPart};
+use super::model::{
+    Band, Body, GradeScale, Item, Kind, TExpr, TExprKind, TierRow, Tiers, Veto, WeightedPart,
+};
 use super::names::Symbol;
 use super::types::{Type, mismatch_hint};
 use super::{Checker, Decl};
@@ -41,15 +43,24 @@ impl Checker<'_> {
             match self.symbols.get(target.name.as_str()) {
                 Some(Symbol::Item(_)) => {}
                 Some(Symbol::Input(_)) => self.error(
-                    Diagnostic::error(codes::VETO_TARGET, format!("a veto cannot override the input `{}`", target.name), target.span)
-                        .with_label("an input")
-                        .with_hint("veto an item computed from it, such as the total score"),
+                    Diagnostic::error(
+                        codes::VETO_TARGET,
+                        format!("a veto cannot override the input `{}`", target.name),
+                        target.span,
+                    )
+                    .with_label("an input")
+                    .with_hint("veto an item computed from it, such as the total score"),
                 ),
                 None if self.output_names.contains_key(target.name.as_str()) => self.error(
-                    Diagnostic::error(codes::VETO_TARGET, format!("a veto cannot override the output `{}`", target.name), target.span)
-                        .with_label("an output")
-                        .with_hint("veto the item the output is computed from"),
+                    Diagnostic::error(
+                        codes::VETO_TARGET,
+                        format!("a veto cannot override the output `{}`", target.name),
+                        target.span,
+                    )
+                    .with_label("an output")
+                    .with_hint("veto the item the output is computed from"),
                 ),
+                None if self.unread("", Some(&target.name)) => {}
                 None => {
                     let d = self.unknown_name(&target.name, target.span);
                     self.error(d);
@@ -87,11 +98,14 @@ impl Checker<'_> {
                 let ty = typed.ty;
                 let body = match (typed.kind, when_zero) {
                     (TExprKind::Binary(BinOp::Div, numerator, denominator), zero) => {
-                        let when_zero = zero.and_then(|(value, span)| self.zero_value(value.as_ref(), span, ty));
+                        let zero_error_written = zero.as_ref().is_some_and(|(v, _)| v.is_none());
+                        let when_zero = zero
+                            .and_then(|(value, span)| self.zero_value(value.as_ref(), span, ty));
                         Body::Ratio {
                             numerator: *numerator,
                             denominator: *denominator,
                             when_zero,
+                            zero_error_written,
                         }
                     }
                     (kind, zero) => {
@@ -102,7 +116,11 @@ impl Checker<'_> {
                                     .with_hint("write the item as a division such as `answered / offered, when zero 100%`, or remove the clause"),
                             );
                         }
-                        Body::Expr(TExpr { kind, ty, span: expr.span })
+                        Body::Expr(TExpr {
+                            kind,
+                            ty,
+                            span: expr.span,
+                        })
                     }
                 };
                 (body, ty, expr.span)
@@ -110,9 +128,13 @@ impl Checker<'_> {
             other => {
                 if let Some((_, span)) = when_zero {
                     self.error(
-                        Diagnostic::error(codes::ZERO_POLICY, "`when zero` applies to a division, and this formula is not one", span)
-                            .with_label("no division to guard")
-                            .with_hint("compute the ratio in its own `let` item with `when zero`"),
+                        Diagnostic::error(
+                            codes::ZERO_POLICY,
+                            "`when zero` applies to a division, and this formula is not one",
+                            span,
+                        )
+                        .with_label("no division to guard")
+                        .with_hint("compute the ratio in its own `let` item with `when zero`"),
                     );
                 }
                 self.table_body(other, decl.span)
@@ -140,7 +162,11 @@ impl Checker<'_> {
         if !lit_ty.compatible(ty) {
             let mut d = Diagnostic::error(
                 codes::TYPE_MISMATCH,
-                format!("the ratio is {} but its `when zero` value is {}", ty.described(), lit_ty.described()),
+                format!(
+                    "the ratio is {} but its `when zero` value is {}",
+                    ty.described(),
+                    lit_ty.described()
+                ),
                 span,
             )
             .with_label(format!("this is {}", lit_ty.described()));
@@ -157,7 +183,11 @@ impl Checker<'_> {
         if !typed.ty.compatible(ty) || !typed.ty.is_numeric() {
             let mut d = Diagnostic::error(
                 codes::TYPE_MISMATCH,
-                format!("the item is {} but its {what} is {}", ty.described(), typed.ty.described()),
+                format!(
+                    "the item is {} but its {what} is {}",
+                    ty.described(),
+                    typed.ty.described()
+                ),
                 typed.span,
             )
             .with_label(format!("this is {}", typed.ty.described()));
@@ -184,8 +214,17 @@ impl Checker<'_> {
                     let value = self.expr(&row.value);
                     ty = self.row_type(ty, &value);
                     if let Some(threshold) = threshold {
-                        tests.push(RowTest { op: row.op, threshold, span: row.span });
-                        rows.push(TierRow { op: row.op, threshold, value, span: row.span });
+                        tests.push(RowTest {
+                            op: row.op,
+                            threshold,
+                            span: row.span,
+                        });
+                        rows.push(TierRow {
+                            op: row.op,
+                            threshold,
+                            value,
+                            span: row.span,
+                        });
                     }
                 }
                 self.check_row_order(&tests, "tier");
@@ -197,12 +236,30 @@ impl Checker<'_> {
                     }
                     None => {
                         self.missing_else(table.keyword_span, "tier table", "else : 0");
-                        TExpr { kind: TExprKind::Bool(false), ty: Type::Unknown, span: table.keyword_span }
+                        TExpr {
+                            kind: TExprKind::Bool(false),
+                            ty: Type::Unknown,
+                            span: table.keyword_span,
+                        }
                     }
                 };
-                let end = table.otherwise.as_ref().map_or(table.keyword_span, |(_, s)| *s);
-                let formula = table.keyword_span.to(end).to(table.rows.last().map_or(end, |r| r.span));
-                (Body::Tiers(Tiers { subject, rows, otherwise }), ty, formula)
+                let end = table
+                    .otherwise
+                    .as_ref()
+                    .map_or(table.keyword_span, |(_, s)| *s);
+                let formula = table
+                    .keyword_span
+                    .to(end)
+                    .to(table.rows.last().map_or(end, |r| r.span));
+                (
+                    Body::Tiers(Tiers {
+                        subject,
+                        rows,
+                        otherwise,
+                    }),
+                    ty,
+                    formula,
+                )
             }
             ItemBody::Linear(linear) => {
                 let subject = self.subject(&linear.subject);
@@ -210,13 +267,25 @@ impl Checker<'_> {
                 let mut ty = Type::Unknown;
                 let mut previous: Option<Rational> = None;
                 for (x, y) in &linear.points {
-                    let Some(px) = self.threshold(x, &subject) else { continue };
-                    let Some((py, y_ty)) = self.literal_value(y) else { continue };
+                    let Some(px) = self.threshold(x, &subject) else {
+                        continue;
+                    };
+                    let Some((py, y_ty)) = self.literal_value(y) else {
+                        continue;
+                    };
                     match ty.unify(y_ty) {
                         Some(t) => ty = t,
                         None => self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, format!("the points give {} and {}", ty.described(), y_ty.described()), y.span)
-                                .with_label(format!("this is {}", y_ty.described())),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!(
+                                    "the points give {} and {}",
+                                    ty.described(),
+                                    y_ty.described()
+                                ),
+                                y.span,
+                            )
+                            .with_label(format!("this is {}", y_ty.described())),
                         ),
                     }
                     if previous.is_some_and(|p| px <= p) {
@@ -229,7 +298,10 @@ impl Checker<'_> {
                     previous = Some(px);
                     points.push((px, py));
                 }
-                let formula = linear.subject.span.to(linear.points.last().map_or(linear.subject.span, |(_, y)| y.span));
+                let formula = linear.subject.span.to(linear
+                    .points
+                    .last()
+                    .map_or(linear.subject.span, |(_, y)| y.span));
                 (Body::Linear { subject, points }, ty, formula)
             }
             ItemBody::Weighted(weighted) => {
@@ -243,25 +315,49 @@ impl Checker<'_> {
                     });
                     if !source.ty.is_numeric() {
                         self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, format!("a weighted sum needs numbers, and `{}` is {}", row.item.name, source.ty.described()), row.item.span)
-                                .with_label(format!("this is {}", source.ty.described())),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!(
+                                    "a weighted sum needs numbers, and `{}` is {}",
+                                    row.item.name,
+                                    source.ty.described()
+                                ),
+                                row.item.span,
+                            )
+                            .with_label(format!("this is {}", source.ty.described())),
                         );
                     }
                     ty = self.row_type(ty, &source);
-                    let weight = self.literal_value(&row.weight).map(|(w, _)| w).unwrap_or(Rational::ZERO);
+                    let weight = self
+                        .literal_value(&row.weight)
+                        .map(|(w, _)| w)
+                        .unwrap_or(Rational::ZERO);
                     total = total.checked_add(weight).unwrap_or(total);
                     if let TExprKind::Ref(r) = source.kind {
-                        parts.push(WeightedPart { source: r, weight, span: row.item.span.to(row.weight.span) });
+                        parts.push(WeightedPart {
+                            source: r,
+                            weight,
+                            span: row.item.span.to(row.weight.span),
+                        });
                     }
                 }
-                let span = weighted.keyword_span.to(weighted.rows.last().map_or(weighted.keyword_span, |r| r.weight.span));
+                let span = weighted.keyword_span.to(weighted
+                    .rows
+                    .last()
+                    .map_or(weighted.keyword_span, |r| r.weight.span));
                 if total != Rational::ONE {
-                    let shown = crate::number::exact_decimal(total.checked_mul(Rational::from_int(100)).unwrap_or(total))
-                        .map_or_else(|| total.to_string(), |d| format!("{}%", d.normalize()));
+                    let shown = crate::number::exact_decimal(
+                        total.checked_mul(Rational::from_int(100)).unwrap_or(total),
+                    )
+                    .map_or_else(|| total.to_string(), |d| format!("{}%", d.normalize()));
                     self.error(
-                        Diagnostic::error(codes::WEIGHTS, format!("the weights add up to {shown}, not 100%"), span)
-                            .with_label(format!("total {shown}"))
-                            .with_hint("change the weights so that they add up to exactly 100%"),
+                        Diagnostic::error(
+                            codes::WEIGHTS,
+                            format!("the weights add up to {shown}, not 100%"),
+                            span,
+                        )
+                        .with_label(format!("total {shown}"))
+                        .with_hint("change the weights so that they add up to exactly 100%"),
                     );
                 }
                 (Body::Weighted(parts), ty, span)
@@ -277,7 +373,14 @@ impl Checker<'_> {
                         Type::Unknown
                     }
                 };
-                (Body::Per { amount: amount_t, count: count_t }, ty, span)
+                (
+                    Body::Per {
+                        amount: amount_t,
+                        count: count_t,
+                    },
+                    ty,
+                    span,
+                )
             }
         }
     }
@@ -287,8 +390,15 @@ impl Checker<'_> {
         let subject = self.expr(expr);
         if !subject.ty.is_numeric() {
             self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, format!("a table looks up a number, and this is {}", subject.ty.described()), subject.span)
-                    .with_label(format!("this is {}", subject.ty.described())),
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!(
+                        "a table looks up a number, and this is {}",
+                        subject.ty.described()
+                    ),
+                    subject.span,
+                )
+                .with_label(format!("this is {}", subject.ty.described())),
             );
         }
         subject
@@ -300,7 +410,11 @@ impl Checker<'_> {
         if !ty.compatible(subject.ty) {
             let mut d = Diagnostic::error(
                 codes::TYPE_MISMATCH,
-                format!("this threshold is {} but the value looked up is {}", ty.described(), subject.ty.described()),
+                format!(
+                    "this threshold is {} but the value looked up is {}",
+                    ty.described(),
+                    subject.ty.described()
+                ),
                 literal.span,
             )
             .with_label(format!("this is {}", ty.described()))
@@ -319,9 +433,17 @@ impl Checker<'_> {
             Some(t) => t,
             None => {
                 self.error(
-                    Diagnostic::error(codes::TYPE_MISMATCH, format!("the rows give {} and {}", so_far.described(), value.ty.described()), value.span)
-                        .with_label(format!("this is {}", value.ty.described()))
-                        .with_hint("every row must give the same kind of value"),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!(
+                            "the rows give {} and {}",
+                            so_far.described(),
+                            value.ty.described()
+                        ),
+                        value.span,
+                    )
+                    .with_label(format!("this is {}", value.ty.described()))
+                    .with_hint("every row must give the same kind of value"),
                 );
                 so_far
             }
@@ -330,9 +452,15 @@ impl Checker<'_> {
 
     fn missing_else(&mut self, span: Span, what: &str, example: &str) {
         self.error(
-            Diagnostic::error(codes::MISSING_ELSE, format!("this {what} has no `else` row"), span)
-                .with_label("no row for values below the last threshold")
-                .with_hint(format!("add a last row such as `{example}` so every value lands somewhere")),
+            Diagnostic::error(
+                codes::MISSING_ELSE,
+                format!("this {what} has no `else` row"),
+                span,
+            )
+            .with_label("no row for values below the last threshold")
+            .with_hint(format!(
+                "add a last row such as `{example}` so every value lands somewhere"
+            )),
         );
     }
 
@@ -347,9 +475,13 @@ impl Checker<'_> {
                 CmpOp::Le | CmpOp::Lt => !descending,
                 CmpOp::Eq | CmpOp::Ne => {
                     self.error(
-                        Diagnostic::error(codes::ROW_ORDER, format!("{what} rows compare with >=, >, <= or <"), row.span)
-                            .with_label("not a range")
-                            .with_hint("write `>= 90 : ...` rows from the highest threshold down"),
+                        Diagnostic::error(
+                            codes::ROW_ORDER,
+                            format!("{what} rows compare with >=, >, <= or <"),
+                            row.span,
+                        )
+                        .with_label("not a range")
+                        .with_hint("write `>= 90 : ...` rows from the highest threshold down"),
                     );
                     return;
                 }
@@ -367,13 +499,21 @@ impl Checker<'_> {
             let (above, row) = (&pair[0], &pair[1]);
             let ok = if descending {
                 above.threshold > row.threshold
-                    || above.threshold == row.threshold && above.op == CmpOp::Gt && row.op == CmpOp::Ge
+                    || above.threshold == row.threshold
+                        && above.op == CmpOp::Gt
+                        && row.op == CmpOp::Ge
             } else {
                 above.threshold < row.threshold
-                    || above.threshold == row.threshold && above.op == CmpOp::Lt && row.op == CmpOp::Le
+                    || above.threshold == row.threshold
+                        && above.op == CmpOp::Lt
+                        && row.op == CmpOp::Le
             };
             if !ok {
-                let order = if descending { "from the highest threshold down" } else { "from the lowest threshold up" };
+                let order = if descending {
+                    "from the highest threshold down"
+                } else {
+                    "from the lowest threshold up"
+                };
                 self.error(
                     Diagnostic::error(codes::ROW_ORDER, format!("this {what} row can never match: the row above already takes every value it would"), row.span)
                         .with_label("never matches")
@@ -395,9 +535,16 @@ impl Checker<'_> {
         if has_coefficients && with_coefficient < all_rows.len() {
             for row in all_rows.iter().filter(|r| r.coefficient.is_none()) {
                 self.error(
-                    Diagnostic::error(codes::GRADE_ROWS, format!("the grade {} has no coefficient, but other grades do", row.grade.name), row.span)
-                        .with_label("no coefficient")
-                        .with_hint("give every grade row a coefficient, such as `coefficient 0`"),
+                    Diagnostic::error(
+                        codes::GRADE_ROWS,
+                        format!(
+                            "the grade {} has no coefficient, but other grades do",
+                            row.grade.name
+                        ),
+                        row.span,
+                    )
+                    .with_label("no coefficient")
+                    .with_hint("give every grade row a coefficient, such as `coefficient 0`"),
                 );
             }
         }
@@ -406,10 +553,14 @@ impl Checker<'_> {
             if let Some((_, first)) = labels.iter().find(|(l, _)| *l == row.grade.name) {
                 let first = *first;
                 self.error(
-                    Diagnostic::error(codes::GRADE_ROWS, format!("the grade {} appears twice", row.grade.name), row.grade.span)
-                        .with_label("again")
-                        .with_secondary(first, "first here")
-                        .with_hint("give each row its own grade"),
+                    Diagnostic::error(
+                        codes::GRADE_ROWS,
+                        format!("the grade {} appears twice", row.grade.name),
+                        row.grade.span,
+                    )
+                    .with_label("again")
+                    .with_secondary(first, "first here")
+                    .with_hint("give each row its own grade"),
                 );
             }
             labels.push((&row.grade.name, row.grade.span));
@@ -418,9 +569,16 @@ impl Checker<'_> {
                     Some((v, ty)) => {
                         if !ty.compatible(Type::Number) {
                             self.error(
-                                Diagnostic::error(codes::TYPE_MISMATCH, format!("a coefficient is a plain number, not {}", ty.described()), c.span)
-                                    .with_label(format!("this is {}", ty.described()))
-                                    .with_hint("write it as a number such as 1.2"),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    format!(
+                                        "a coefficient is a plain number, not {}",
+                                        ty.described()
+                                    ),
+                                    c.span,
+                                )
+                                .with_label(format!("this is {}", ty.described()))
+                                .with_hint("write it as a number such as 1.2"),
                             );
                         }
                         v
@@ -432,14 +590,23 @@ impl Checker<'_> {
             let test = match &row.test {
                 Some((op, literal)) => match self.threshold(literal, &subject) {
                     Some(t) => {
-                        tests.push(RowTest { op: *op, threshold: t, span: row.span });
+                        tests.push(RowTest {
+                            op: *op,
+                            threshold: t,
+                            span: row.span,
+                        });
                         Some((*op, t))
                     }
                     None => continue,
                 },
                 None => None,
             };
-            bands.push(Band { test, label: row.grade.name.clone(), coefficient, span: row.span });
+            bands.push(Band {
+                test,
+                label: row.grade.name.clone(),
+                coefficient,
+                span: row.span,
+            });
         }
         self.check_row_order(&tests, "grade");
         if decl.otherwise.is_none() {
@@ -451,7 +618,11 @@ impl Checker<'_> {
             label: decl.label.as_ref().map(|l| l.text.clone()),
             kind: Kind::Grade,
             ty: Type::Grade(pos),
-            body: Body::Grade(GradeScale { subject, bands, has_coefficients }),
+            body: Body::Grade(GradeScale {
+                subject,
+                bands,
+                has_coefficients,
+            }),
             cap: None,
             floor: None,
             vetoes: Vec::new(),
@@ -470,14 +641,38 @@ impl Checker<'_> {
                     _ => None,
                 };
                 match band {
-                    Some(b) => TExpr { kind: TExprKind::GradeBand(b), ty: target_ty, span: decl.value.span },
+                    Some(b) => TExpr {
+                        kind: TExprKind::GradeBand(b),
+                        ty: target_ty,
+                        span: decl.value.span,
+                    },
                     None => {
+                        let grades = match &self.items[target].body {
+                            Body::Grade(scale) => scale
+                                .bands
+                                .iter()
+                                .map(|b| b.label.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            _ => String::new(),
+                        };
                         self.error(
-                            Diagnostic::error(codes::VETO_TARGET, format!("`{}` is not one of the grades of `{}`", label.name, decl.target.name), label.span)
-                                .with_label("not a grade of this band")
-                                .with_hint("name one of the grades in the band's rows"),
+                            Diagnostic::error(
+                                codes::VETO_TARGET,
+                                format!(
+                                    "`{}` is not one of the grades of `{}`",
+                                    label.name, decl.target.name
+                                ),
+                                label.span,
+                            )
+                            .with_label("not a grade of this band")
+                            .with_hint(format!("name one of its grades: {grades}")),
                         );
-                        TExpr { kind: TExprKind::Bool(false), ty: Type::Unknown, span: decl.value.span }
+                        TExpr {
+                            kind: TExprKind::Bool(false),
+                            ty: Type::Unknown,
+                            span: decl.value.span,
+                        }
                     }
                 }
             }
@@ -486,7 +681,12 @@ impl Checker<'_> {
                 if !value.ty.compatible(target_ty) {
                     let mut d = Diagnostic::error(
                         codes::TYPE_MISMATCH,
-                        format!("`{}` is {} but the veto sets it to {}", decl.target.name, target_ty.described(), value.ty.described()),
+                        format!(
+                            "`{}` is {} but the veto sets it to {}",
+                            decl.target.name,
+                            target_ty.described(),
+                            value.ty.described()
+                        ),
                         value.span,
                     )
                     .with_label(format!("this is {}", value.ty.described()));
@@ -511,9 +711,13 @@ impl Checker<'_> {
 }
 
 fn twice(what: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(codes::SYNTAX, format!("`{what}` is given twice for this item"), span)
-        .with_label("second time")
-        .with_hint(format!("keep one `{what}` clause"))
+    Diagnostic::error(
+        codes::SYNTAX,
+        format!("`{what}` is given twice for this item"),
+        span,
+    )
+    .with_label("second time")
+    .with_hint(format!("keep one `{what}` clause"))
 }
 
 fn unreachable_body(span: Span) -> (Body, Type, Span) {

@@ -22,7 +22,10 @@ use types::Type;
 /// Checks a parsed rule file. Returns the model when there are no errors, and every
 /// diagnostic found either way.
 pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
-    let mut checker = Checker::default();
+    let mut checker = Checker {
+        unread: &file.unread,
+        ..Checker::default()
+    };
     let header = checker.header(file);
     checker.declare(file);
     checker.check_inputs();
@@ -40,7 +43,10 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
     let key = checker.check_key(&header);
     let mut diagnostics = std::mem::take(&mut checker.diagnostics);
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
-    if diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
         return (None, diagnostics);
     }
     let model = Model {
@@ -79,6 +85,7 @@ struct Header {
     version: Option<String>,
     currency: Option<(String, Span)>,
     key: Option<(String, Span)>,
+    ruleset_span: Option<Span>,
 }
 
 #[derive(Default)]
@@ -98,11 +105,22 @@ pub(crate) struct Checker<'a> {
     pub items: Vec<Item>,
     /// Whether a missing currency was already reported.
     pub currency_reported: bool,
+    /// Statements with syntax errors; what they declare is not reported missing.
+    pub unread: &'a [crate::syntax::ast::UnreadStatement],
 }
 
 impl<'a> Checker<'a> {
     pub fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether a statement that could not be read starts with `keyword`, or
+    /// declares `name` (any keyword when `keyword` is empty).
+    pub fn unread(&self, keyword: &str, name: Option<&str>) -> bool {
+        self.unread.iter().any(|u| {
+            (keyword.is_empty() || u.keyword == keyword)
+                && name.is_none_or(|n| u.name.as_deref() == Some(n))
+        })
     }
 
     fn header(&mut self, file: &'a RuleFile) -> Header {
@@ -138,12 +156,21 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        if header.name.is_none() {
+        if header.name.is_none() && !self.unread("ruleset", None) {
+            let first = file
+                .statements
+                .first()
+                .map_or(Span::new(0, 0), statement_span);
             self.error(
-                Diagnostic::error(codes::HEADER, "the rule file does not name its ruleset", Span::new(0, 0))
+                Diagnostic::error(codes::HEADER, "the rule file does not name its ruleset", first)
+                    .with_label("the `ruleset` line belongs before this")
                     .with_hint("start the file with a line such as `ruleset agent_monthly \"客服代表月度绩效 / Agent monthly\"`"),
             );
         }
+        header.ruleset_span = file.statements.iter().find_map(|s| match s {
+            Statement::Ruleset { span, .. } => Some(*span),
+            _ => None,
+        });
         self.currency = header.currency.as_ref().map(|(c, _)| c.clone());
         header
     }
@@ -151,20 +178,20 @@ impl<'a> Checker<'a> {
     fn declare(&mut self, file: &'a RuleFile) {
         for statement in &file.statements {
             match statement {
-                Statement::Input(input) => {
-                    if self.define(&input.name, Symbol::Input(self.input_decls.len())) {
-                        self.input_decls.push(input);
-                    }
+                Statement::Input(input)
+                    if self.define(&input.name, Symbol::Input(self.input_decls.len())) =>
+                {
+                    self.input_decls.push(input);
                 }
-                Statement::Item(item) => {
-                    if self.define(&item.name, Symbol::Item(self.decls.len())) {
-                        self.decls.push(Decl::Item(item));
-                    }
+                Statement::Item(item)
+                    if self.define(&item.name, Symbol::Item(self.decls.len())) =>
+                {
+                    self.decls.push(Decl::Item(item));
                 }
-                Statement::Grade(grade) => {
-                    if self.define(&grade.name, Symbol::Item(self.decls.len())) {
-                        self.decls.push(Decl::Grade(grade));
-                    }
+                Statement::Grade(grade)
+                    if self.define(&grade.name, Symbol::Item(self.decls.len())) =>
+                {
+                    self.decls.push(Decl::Grade(grade));
                 }
                 Statement::Veto(veto) => self.vetoes.push(veto),
                 Statement::Output(output) => {
@@ -172,7 +199,8 @@ impl<'a> Checker<'a> {
                         let first = *first;
                         self.error(duplicate(&output.name, first, "output"));
                     } else {
-                        self.output_names.insert(&output.name.name, output.name.span);
+                        self.output_names
+                            .insert(&output.name.name, output.name.span);
                         self.outputs.push(output);
                     }
                 }
@@ -212,9 +240,13 @@ impl<'a> Checker<'a> {
             let range = decl.range.as_ref().and_then(|(low, high)| {
                 if matches!(ty, Type::Text | Type::Bool) {
                     self.error(
-                        Diagnostic::error(codes::INPUT_DECL, format!("a {} input cannot have a range", decl.ty_span_text()), low.span.to(high.span))
-                            .with_label("range")
-                            .with_hint("ranges are for count, number, percent and money inputs"),
+                        Diagnostic::error(
+                            codes::INPUT_DECL,
+                            format!("a {} input cannot have a range", decl.ty_span_text()),
+                            low.span.to(high.span),
+                        )
+                        .with_label("range")
+                        .with_hint("ranges are for count, number, percent and money inputs"),
                     );
                     return None;
                 }
@@ -237,9 +269,13 @@ impl<'a> Checker<'a> {
                 }
                 if lo > hi {
                     self.error(
-                        Diagnostic::error(codes::INPUT_DECL, "the range's low end is above its high end", low.span.to(high.span))
-                            .with_label("empty range")
-                            .with_hint("write the lower bound first, as in 0..100"),
+                        Diagnostic::error(
+                            codes::INPUT_DECL,
+                            "the range's low end is above its high end",
+                            low.span.to(high.span),
+                        )
+                        .with_label("empty range")
+                        .with_hint("write the lower bound first, as in 0..100"),
                     );
                     return None;
                 }
@@ -260,9 +296,13 @@ impl<'a> Checker<'a> {
         if self.currency.is_none() && !self.currency_reported {
             self.currency_reported = true;
             self.error(
-                Diagnostic::error(codes::CURRENCY, "money is used but the ruleset declares no currency", span)
-                    .with_label("money")
-                    .with_hint("add a line such as `currency CNY` after the ruleset line"),
+                Diagnostic::error(
+                    codes::CURRENCY,
+                    "money is used but the ruleset declares no currency",
+                    span,
+                )
+                .with_label("money")
+                .with_hint("add a line such as `currency CNY` after the ruleset line"),
             );
         }
     }
@@ -270,7 +310,9 @@ impl<'a> Checker<'a> {
     fn order_items(&mut self) -> Vec<usize> {
         let mut deps: Vec<Vec<usize>> = self.decls.iter().map(|d| self.dependencies(*d)).collect();
         for veto in self.vetoes.clone() {
-            let Some(target) = self.veto_target(veto) else { continue };
+            let Some(target) = self.veto_target(veto) else {
+                continue;
+            };
             let mut refs = Vec::new();
             names::referenced(&veto.condition, &mut refs);
             names::referenced(&veto.value, &mut refs);
@@ -285,7 +327,10 @@ impl<'a> Checker<'a> {
         }
         let (ordered, cycles) = order::order(&deps);
         for cycle in cycles {
-            let names: Vec<&str> = cycle.iter().map(|&d| self.decls[d].name().name.as_str()).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&d| self.decls[d].name().name.as_str())
+                .collect();
             let first = self.decls[cycle[0]].name();
             let path = format!("{} → {}", names.join(" → "), names[0]);
             let mut d = Diagnostic::error(
@@ -297,7 +342,9 @@ impl<'a> Checker<'a> {
             for &other in &cycle[1..] {
                 d = d.with_secondary(self.decls[other].name().span, "part of the circle");
             }
-            self.error(d.with_hint("compute one of them without the others, so the chain has a start"));
+            self.error(
+                d.with_hint("compute one of them without the others, so the chain has a start"),
+            );
         }
         ordered
     }
@@ -338,25 +385,41 @@ impl<'a> Checker<'a> {
 
     fn check_key(&mut self, header: &Header) -> Option<usize> {
         let Some((key, span)) = &header.key else {
-            self.error(
-                Diagnostic::error(codes::HEADER, "the rule file does not say which input identifies a record", Span::new(0, 0))
+            if !self.unread("key", None) {
+                let at = header.ruleset_span.unwrap_or_default();
+                self.error(
+                    Diagnostic::error(
+                        codes::HEADER,
+                        "the rule file does not say which input identifies a record",
+                        at,
+                    )
+                    .with_label("the `key` line belongs after this")
                     .with_hint("add a line such as `key agent_id` naming a text or count input"),
-            );
+                );
+            }
             return None;
         };
         match self.symbols.get(key.as_str()) {
-            Some(Symbol::Input(i)) if matches!(self.inputs[*i].ty, Type::Text | Type::Count) => Some(*i),
+            Some(Symbol::Input(i)) if matches!(self.inputs[*i].ty, Type::Text | Type::Count) => {
+                Some(*i)
+            }
             Some(Symbol::Input(_)) | Some(Symbol::Item(_)) => {
                 self.error(
-                    Diagnostic::error(codes::INPUT_DECL, format!("the key `{key}` must be a text or count input"), *span)
-                        .with_label("not a text or count input")
-                        .with_hint("name the input that holds the record's ID, such as `key agent_id`"),
+                    Diagnostic::error(
+                        codes::INPUT_DECL,
+                        format!("the key `{key}` must be a text or count input"),
+                        *span,
+                    )
+                    .with_label("not a text or count input")
+                    .with_hint("name the input that holds the record's ID, such as `key agent_id`"),
                 );
                 None
             }
             None => {
-                let d = self.unknown_name(key, *span);
-                self.error(d);
+                if !self.unread("", Some(key)) {
+                    let d = self.unknown_name(key, *span);
+                    self.error(d);
+                }
                 None
             }
         }
@@ -373,7 +436,10 @@ impl<'a> Checker<'a> {
     }
 
     /// The exact value and type of a literal number, percentage or amount.
-    pub fn literal_value(&mut self, literal: &crate::syntax::ast::Literal) -> Option<(Rational, Type)> {
+    pub fn literal_value(
+        &mut self,
+        literal: &crate::syntax::ast::Literal,
+    ) -> Option<(Rational, Type)> {
         exprs::literal_number(self, literal)
     }
 }
@@ -388,9 +454,31 @@ impl InputDecl {
     }
 }
 
+/// The span of a whole statement.
+fn statement_span(statement: &Statement) -> Span {
+    match statement {
+        Statement::Ruleset { span, .. }
+        | Statement::Version(_, span)
+        | Statement::Currency(_, span)
+        | Statement::Key(_, span) => *span,
+        Statement::Input(i) => i.span,
+        Statement::Item(i) => i.span,
+        Statement::Veto(v) => v.span,
+        Statement::Grade(g) => g.span,
+        Statement::Output(o) => o.span,
+    }
+}
+
 fn duplicate(name: &crate::syntax::ast::Ident, first: Span, what: &str) -> Diagnostic {
-    Diagnostic::error(codes::DUPLICATE_NAME, format!("the {what} `{}` is defined twice", name.name), name.span)
-        .with_label("defined again here")
-        .with_secondary(first, "first defined here")
-        .with_hint(format!("rename one of them, or remove the second definition of `{}`", name.name))
+    Diagnostic::error(
+        codes::DUPLICATE_NAME,
+        format!("the {what} `{}` is defined twice", name.name),
+        name.span,
+    )
+    .with_label("defined again here")
+    .with_secondary(first, "first defined here")
+    .with_hint(format!(
+        "rename one of them, or remove the second definition of `{}`",
+        name.name
+    ))
 }

@@ -89,6 +89,8 @@ pub enum Body {
         denominator: TExpr,
         /// The value when the denominator is zero; `None` makes it an error.
         when_zero: Option<Rational>,
+        /// Whether the rule says `when zero error` (rather than saying nothing).
+        zero_error_written: bool,
     },
     /// The first matching row's value.
     Tiers(Tiers),

@@ -50,13 +50,16 @@ impl Checker<'_> {
     pub fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
         let mut candidates: Vec<&str> = self.symbols.keys().copied().collect();
         candidates.sort_unstable();
-        let diagnostic = Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown name `{name}`"), span)
-            .with_label("not declared");
+        let diagnostic =
+            Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown name `{name}`"), span)
+                .with_label("not declared");
         if let Some(suggestion) = closest(name, candidates.into_iter()) {
             return diagnostic.with_hint(format!("did you mean `{suggestion}`?"));
         }
         if self.output_names.contains_key(name) {
-            return diagnostic.with_hint("outputs cannot be used in formulas; use the item the output is computed from");
+            return diagnostic.with_hint(
+                "outputs cannot be used in formulas; use the item the output is computed from",
+            );
         }
         diagnostic.with_hint("declare it with `input` or `let`, or check the spelling")
     }
@@ -69,7 +72,10 @@ mod tests {
     #[test]
     fn suggests_a_close_name_and_nothing_for_a_far_one() {
         let names = ["calls_answered", "calls_offered", "qa_score"];
-        assert_eq!(closest("calls_answred", names.iter().copied()), Some("calls_answered"));
+        assert_eq!(
+            closest("calls_answred", names.iter().copied()),
+            Some("calls_answered")
+        );
         assert_eq!(closest("qa_scor", names.iter().copied()), Some("qa_score"));
         assert_eq!(closest("payout", names.iter().copied()), None);
     }

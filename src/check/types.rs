@@ -58,7 +58,8 @@ impl Type {
     pub fn compatible(self, other: Type) -> bool {
         self == Type::Unknown
             || other == Type::Unknown
-            || self.family() == other.family() && !matches!((self, other), (Type::Grade(a), Type::Grade(b)) if a != b)
+            || self.family() == other.family()
+                && !matches!((self, other), (Type::Grade(a), Type::Grade(b)) if a != b)
     }
 
     /// The common type of two compatible types (a count and a number make a number).
@@ -81,7 +82,11 @@ impl Type {
         }
         if !left.is_numeric() || !right.is_numeric() {
             let odd = if left.is_numeric() { right } else { left };
-            return Err(format!("`{}` needs numbers, not {}", op.symbol(), odd.described()));
+            return Err(format!(
+                "`{}` needs numbers, not {}",
+                op.symbol(),
+                odd.described()
+            ));
         }
         let result = match op {
             BinOp::Add | BinOp::Sub => match (left, right) {
@@ -155,7 +160,7 @@ pub fn mismatch_hint(left: Type, right: Type) -> Option<&'static str> {
             "write the number as a percentage (95% rather than 95 or 0.95), or multiply the percentage by a number",
         ),
         (Money, Count | Number | Percent) | (Count | Number | Percent, Money) => Some(
-            "amounts of money add only to money: write the number as an amount (50 CNY), or multiply money by the count",
+            "money goes with money: write the number as an amount (50 CNY), or multiply an amount by a count, number or percentage",
         ),
         (Money, Money) => Some("multiply money by a count, number or percentage, not by money"),
         _ => None,

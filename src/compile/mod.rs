@@ -25,9 +25,21 @@ pub struct Program {
     pub output_places: Box<[Option<u32>]>,
     /// Grade labels by step, for grade items (empty for others).
     pub grade_labels: Box<[Box<[String]>]>,
-    /// Each rounding site by number: where it is written, the places as written
-    /// and the mode.
-    pub round_sites: Box<[(Span, u32, RoundingMode)]>,
+    /// Each rounding site by number.
+    pub round_sites: Box<[RoundSite]>,
+}
+
+/// A `round(...)` written in the rule file, for the explanation.
+#[derive(Debug, Clone, Copy)]
+pub struct RoundSite {
+    /// Where it is written.
+    pub span: Span,
+    /// The places as written (of the percentage figure, for a percentage).
+    pub places: u32,
+    /// The mode.
+    pub mode: RoundingMode,
+    /// The type of the value rounded.
+    pub ty: Type,
 }
 
 /// An expression over slots.
@@ -193,7 +205,7 @@ pub fn compile(model: Model) -> Program {
 struct Lower<'m> {
     inputs: u32,
     model: &'m Model,
-    round_sites: Vec<(Span, u32, RoundingMode)>,
+    round_sites: Vec<RoundSite>,
 }
 
 impl Lower<'_> {
@@ -211,6 +223,7 @@ impl Lower<'_> {
                 numerator,
                 denominator,
                 when_zero,
+                ..
             } => Op::Ratio {
                 numerator: self.node(numerator),
                 denominator: self.node(denominator),
@@ -282,10 +295,19 @@ impl Lower<'_> {
             TExprKind::Round(x, places, mode) => {
                 let value = boxed(x);
                 let site = self.round_sites.len() as u32;
-                self.round_sites.push((e.span, *places, *mode));
+                self.round_sites.push(RoundSite {
+                    span: e.span,
+                    places: *places,
+                    mode: *mode,
+                    ty: x.ty,
+                });
                 // A percentage rounds its figure: round(89.123%, 2) is 89.12%, which is
                 // the fraction 0.8912 rounded to two more places.
-                let places = if x.ty == Type::Percent { places + 2 } else { *places };
+                let places = if x.ty == Type::Percent {
+                    places + 2
+                } else {
+                    *places
+                };
                 Node::Round {
                     value,
                     places,

@@ -4,13 +4,13 @@ mod show;
 
 use std::fmt::Write;
 
+use crate::Ruleset;
 use crate::check::model::{Body, Item, Kind, Model};
 use crate::eval::trace::StepTrace;
 use crate::eval::{Detail, Limit, Trace, Value};
 use crate::input::Record;
 use crate::outcome::Outcome;
 use crate::syntax::ast::ItemKind;
-use crate::Ruleset;
 use show::{Substitute, number, value, written};
 
 /// How one record's values arose: every item in evaluation order with its formula,
@@ -70,7 +70,7 @@ impl Explanation {
         for (i, item) in model.items.iter().enumerate() {
             let step_trace = trace.steps.get(i).cloned().unwrap_or_default();
             let final_value = slots.get(inputs + i).copied();
-            let mut working = item_working(&sub, item, &step_trace);
+            let mut working = item_working(&sub, item, inputs + i, &step_trace);
             working.extend(roundings(ruleset, trace, item.formula));
             items.push(Step {
                 name: item.name.clone(),
@@ -133,8 +133,16 @@ impl Explanation {
 }
 
 fn render_step(out: &mut String, step: &Step) {
-    let label = step.label.as_deref().map(|l| format!("  {l}")).unwrap_or_default();
-    let _ = writeln!(out, "{} {}{label}  (line {})", step.kind, step.name, step.line);
+    let label = step
+        .label
+        .as_deref()
+        .map(|l| format!("  {l}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}{label}  (line {})",
+        step.kind, step.name, step.line
+    );
     let _ = writeln!(out, "  {}", step.formula);
     for line in &step.working {
         let _ = writeln!(out, "  {line}");
@@ -167,13 +175,27 @@ fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span
         .rounds
         .iter()
         .filter_map(|(site, before, after)| {
-            let (at, places, mode) = program.round_sites.get(*site as usize)?;
-            (at.start >= span.start && at.end <= span.end).then(|| {
+            let site = program.round_sites.get(*site as usize)?;
+            let inside = site.span.start >= span.start && site.span.end <= span.end;
+            inside.then(|| {
+                let percent = site.ty == crate::check::types::Type::Percent;
+                let hundred = crate::number::Rational::from_int(100);
+                let scale = |r: crate::number::Rational| {
+                    if percent {
+                        r.checked_mul(hundred).unwrap_or(r)
+                    } else {
+                        r
+                    }
+                };
+                let sign = if percent { "%" } else { "" };
+                let rounded = crate::number::decimal_with_places(scale(*after), site.places)
+                    .map_or_else(|| number(scale(*after)), |d| d.to_string());
+                let unit = if site.places == 1 { "place" } else { "places" };
                 format!(
-                    "rounded {} to {places} places: {} → {}",
-                    mode.name(),
-                    number(*before),
-                    number(*after)
+                    "rounded {} to {} {unit}: {}{sign} → {rounded}{sign}",
+                    site.mode.name(),
+                    site.places,
+                    number(scale(*before)),
                 )
             })
         })
@@ -182,7 +204,12 @@ fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span
 
 /// The working lines of one item: its formula with numbers, the decision its table
 /// made, and any cap, floor or veto.
-fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Vec<String> {
+fn item_working(
+    sub: &Substitute<'_, '_>,
+    item: &Item,
+    slot: usize,
+    trace: &StepTrace<'_>,
+) -> Vec<String> {
     let model: &Model = sub.model;
     let computed = trace
         .computed
@@ -220,7 +247,9 @@ fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) ->
                         ));
                     }
                 }
-                _ => lines.push(format!("{subject} matches no row, so `else` gives {computed}")),
+                _ => lines.push(format!(
+                    "{subject} matches no row, so `else` gives {computed}"
+                )),
             }
         }
         Body::Linear { subject, points } => {
@@ -261,7 +290,15 @@ fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) ->
                         ty: item.ty,
                         span: p.span,
                     };
-                    format!("{} × {}%", sub.expr(&e), number(p.weight.checked_mul(crate::number::Rational::from_int(100)).unwrap_or(p.weight)))
+                    format!(
+                        "{} × {}%",
+                        sub.expr(&e),
+                        number(
+                            p.weight
+                                .checked_mul(crate::number::Rational::from_int(100))
+                                .unwrap_or(p.weight)
+                        )
+                    )
                 })
                 .collect();
             let names: Vec<String> = parts
@@ -273,14 +310,22 @@ fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) ->
             lines.push(format!("= {} = {computed}", terms.join(" + ")));
         }
         Body::Per { amount, count } => {
-            lines.push(format!("= {} × {} = {computed}", sub.expr(amount), sub.expr(count)));
+            lines.push(format!(
+                "= {} × {} = {computed}",
+                sub.expr(amount),
+                sub.expr(count)
+            ));
         }
         Body::Grade(scale) => {
             let subject = sub.expr(&scale.subject);
             if let Some(Detail::Row(Some(band))) = trace.detail
                 && let Some(b) = scale.bands.get(band)
             {
-                let mut line = format!("{subject} matches `{}` → {}", written(sub.source, b.span), b.label);
+                let mut line = format!(
+                    "{subject} matches `{}` → {}",
+                    written(sub.source, b.span),
+                    b.label
+                );
                 if scale.has_coefficients {
                     line.push_str(&format!(", coefficient {}", number(b.coefficient)));
                 }
@@ -302,17 +347,58 @@ fn item_working(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) ->
             moved.map_or_else(|_| "?".into(), number)
         ));
     }
-    for (veto, before, after) in &trace.vetoes {
-        if let Some(v) = item.vetoes.get(*veto) {
-            lines.push(format!(
-                "veto \"{}\": {} is true ({}), so {} {} → {}",
-                v.reason,
-                written(sub.source, v.condition.span),
-                sub.expr(&v.condition),
-                item.name,
-                value(model, *before, item.ty),
-                value(model, *after, item.ty)
-            ));
+    lines.extend(veto_lines(sub, item, slot, trace));
+    lines
+}
+
+/// Every veto on an item, fired or not, with its condition shown on the value the
+/// item had when the veto was checked.
+fn veto_lines(
+    sub: &Substitute<'_, '_>,
+    item: &Item,
+    slot: usize,
+    trace: &StepTrace<'_>,
+) -> Vec<String> {
+    let model = sub.model;
+    let Some(mut current) = trace
+        .vetoes
+        .first()
+        .map(|(_, before, _)| *before)
+        .or_else(|| sub.slots.get(slot).copied())
+    else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for (index, veto) in item.vetoes.iter().enumerate() {
+        let mut view = sub.slots.to_vec();
+        if let Some(s) = view.get_mut(slot) {
+            *s = current;
+        }
+        let at_the_time = Substitute {
+            model,
+            source: sub.source,
+            slots: &view,
+        };
+        let condition = format!(
+            "{} ({})",
+            written(sub.source, veto.condition.span),
+            at_the_time.expr(&veto.condition)
+        );
+        match trace.vetoes.iter().find(|(fired, _, _)| *fired == index) {
+            Some((_, before, after)) => {
+                lines.push(format!(
+                    "veto \"{}\": {condition} is true, so {} {} → {}",
+                    veto.reason,
+                    item.name,
+                    value(model, *before, item.ty),
+                    value(model, *after, item.ty)
+                ));
+                current = *after;
+            }
+            None => lines.push(format!(
+                "veto \"{}\": {condition} is false, not applied",
+                veto.reason
+            )),
         }
     }
     lines

@@ -121,7 +121,12 @@ impl Substitute<'_, '_> {
                 let p = precedence(*op);
                 // Left-associative: the right operand needs parentheses at equal
                 // precedence, as in a - (b - c).
-                format!("{} {} {}", self.operand(l, p), symbol(*op), self.operand(r, p + 1))
+                format!(
+                    "{} {} {}",
+                    self.operand(l, p),
+                    symbol(*op),
+                    self.operand(r, p + 1)
+                )
             }
             TExprKind::If(c, t, f) => format!(
                 "if {} then {} else {}",

@@ -20,13 +20,20 @@ pub fn read<'a, R: Read + 'a>(
         .from_reader(reader);
     let header = reader
         .headers()
-        .map_err(|e| DataError::new(Location::Line(1), format!("the header row cannot be read: {e}")))?
+        .map_err(|e| {
+            DataError::new(
+                Location::Line(1),
+                format!("the header row cannot be read: {e}"),
+            )
+        })?
         .clone();
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let mut columns = Vec::with_capacity(inputs.len());
     let mut missing = Vec::new();
     for input in inputs {
-        let found: Vec<usize> = (0..names.len()).filter(|&i| names[i] == input.name).collect();
+        let found: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i] == input.name)
+            .collect();
         match found.as_slice() {
             [one] => columns.push(*one),
             [] => {
@@ -60,7 +67,10 @@ pub fn read<'a, R: Read + 'a>(
     let rows = reader.into_records().map(move |row| {
         let row = row.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            vec![DataError::new(Location::Line(line), format!("the row cannot be read: {e}"))]
+            vec![DataError::new(
+                Location::Line(line),
+                format!("the row cannot be read: {e}"),
+            )]
         })?;
         let line = row.position().map_or(0, |p| p.line());
         let key_value = row.get(columns[key]).map(|k| k.trim().to_string());
@@ -69,9 +79,12 @@ pub fn read<'a, R: Read + 'a>(
         for (input, &column) in inputs.iter().zip(&columns) {
             let Some(text) = row.get(column) else {
                 errors.push(
-                    DataError::new(Location::Line(line), "the row has fewer fields than the header")
-                        .at(&input.name, None)
-                        .with_key(key_value.clone()),
+                    DataError::new(
+                        Location::Line(line),
+                        "the row has fewer fields than the header",
+                    )
+                    .at(&input.name, None)
+                    .with_key(key_value.clone()),
                 );
                 continue;
             };

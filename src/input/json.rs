@@ -15,7 +15,11 @@ pub fn read_array(
     let value: Value = serde_json::from_str(text).map_err(|e| {
         DataError::new(
             Location::Record(0),
-            format!("the file is not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            format!(
+                "the file is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     let Value::Array(records) = value else {
@@ -43,7 +47,10 @@ pub fn read_lines<'a>(
         .map(move |(i, line)| {
             let location = Location::Line(i as u64 + 1);
             let value: Value = serde_json::from_str(line).map_err(|e| {
-                vec![DataError::new(location.clone(), format!("the line is not valid JSON: {e}"))]
+                vec![DataError::new(
+                    location.clone(),
+                    format!("the line is not valid JSON: {e}"),
+                )]
             })?;
             record(inputs, key, &value, location)
         })
@@ -56,7 +63,10 @@ fn record(
     location: Location,
 ) -> Result<Record, Vec<DataError>> {
     let Value::Object(fields) = value else {
-        return Err(vec![DataError::new(location, "expected a record object such as {\"agent_id\": \"E01\", ...}")]);
+        return Err(vec![DataError::new(
+            location,
+            "expected a record object such as {\"agent_id\": \"E01\", ...}",
+        )]);
     };
     let key_value = inputs
         .get(key)
@@ -71,12 +81,18 @@ fn record(
                 .with_key(key_value.clone())
         };
         let Some(field) = fields.get(&input.name) else {
-            errors.push(error("the field is missing; every declared input needs a value".into(), None));
+            errors.push(error(
+                "the field is missing; every declared input needs a value".into(),
+                None,
+            ));
             continue;
         };
         let Some(text) = scalar_text(field) else {
             let shown = field.to_string();
-            errors.push(error("expected a number, text or true/false".into(), Some(&shown)));
+            errors.push(error(
+                "expected a number, text or true/false".into(),
+                Some(&shown),
+            ));
             continue;
         };
         match parse_value(input, &text) {

@@ -63,8 +63,7 @@ pub enum Location {
 }
 
 /// A problem with a data file or one of its values.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{location_text}{column_text}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataError {
     /// Where.
     pub location: Location,
@@ -76,55 +75,51 @@ pub struct DataError {
     pub value: Option<String>,
     /// What is wrong and how to fix it.
     pub message: String,
-    location_text: String,
-    column_text: String,
 }
 
 impl DataError {
     /// A problem at `location`.
     pub fn new(location: Location, message: impl Into<String>) -> DataError {
-        let mut e = DataError {
+        DataError {
             location,
             key: None,
             column: None,
             value: None,
             message: message.into(),
-            location_text: String::new(),
-            column_text: String::new(),
-        };
-        e.refresh();
-        e
+        }
     }
 
     /// The same problem pinned to a column and the value found there.
     pub fn at(mut self, column: &str, value: Option<&str>) -> DataError {
         self.column = Some(column.to_string());
         self.value = value.map(str::to_string);
-        self.refresh();
         self
     }
 
     /// The same problem with the record's key.
     pub fn with_key(mut self, key: Option<String>) -> DataError {
         self.key = key;
-        self.refresh();
         self
     }
+}
 
-    fn refresh(&mut self) {
-        let mut location = match self.location {
-            Location::Line(l) => format!("line {l}"),
-            Location::Record(i) => format!("record {i}"),
-            Location::Given => "record".to_string(),
-        };
-        if let Some(key) = &self.key {
-            location.push_str(&format!(" ({key})"));
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location {
+            Location::Line(l) => write!(f, "line {l}")?,
+            Location::Record(i) => write!(f, "record {i}")?,
+            Location::Given => f.write_str("record")?,
         }
-        self.location_text = location;
-        self.column_text = match (&self.column, &self.value) {
-            (Some(c), Some(v)) => format!(", column {c}, value {v:?}"),
-            (Some(c), None) => format!(", column {c}"),
-            _ => String::new(),
-        };
+        if let Some(key) = &self.key {
+            write!(f, " ({key})")?;
+        }
+        match (&self.column, &self.value) {
+            (Some(c), Some(v)) => write!(f, ", column {c}, value {v:?}")?,
+            (Some(c), None) => write!(f, ", column {c}")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.message)
     }
 }
+
+impl std::error::Error for DataError {}

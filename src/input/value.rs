@@ -11,7 +11,9 @@ use crate::syntax::ast::InputType;
 pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
     let text = text.trim();
     if text.is_empty() && input.input_type != InputType::Text {
-        return Err("the value is empty; every input needs a value (write 0 if there were none)".into());
+        return Err(
+            "the value is empty; every input needs a value (write 0 if there were none)".into(),
+        );
     }
     let number = match input.input_type {
         InputType::Text => return Ok(InputValue::Text(text.to_string())),
@@ -30,23 +32,42 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
             n
         }
         InputType::Number => decimal(text).ok_or("expected a number such as 87.5")?,
-        InputType::Money => decimal(text).ok_or("expected an amount such as 1000.00, without a currency sign")?,
+        InputType::Money => {
+            decimal(text).ok_or("expected an amount such as 1000.00, without a currency sign")?
+        }
         InputType::Percent => match text.strip_suffix('%') {
             Some(figure) => decimal(figure.trim_end())
                 .and_then(|d| d.checked_mul(Rational::new(1, 100)?).ok())
                 .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
-            None => decimal(text).ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
+            None => decimal(text)
+                .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
         },
     };
     if let Some((low, high)) = input.range
         && (number < low || number > high)
     {
-        let show = |r: Rational| exact_decimal(r).map_or_else(|| r.to_string(), |d| d.normalize().to_string());
-        return Err(format!(
+        let percent = input.input_type == InputType::Percent;
+        let show = |r: Rational| {
+            let figure = if percent {
+                r.checked_mul(Rational::from_int(100)).unwrap_or(r)
+            } else {
+                r
+            };
+            let shown = exact_decimal(figure)
+                .map_or_else(|| figure.to_string(), |d| d.normalize().to_string());
+            if percent { format!("{shown}%") } else { shown }
+        };
+        let mut message = format!(
             "the value is outside the declared range {}..{}",
             show(low),
             show(high)
-        ));
+        );
+        if percent && !text.ends_with('%') {
+            message.push_str(&format!(
+                "; a plain number is read as a fraction (0.85 is 85%), so write {text}% if a percentage was meant"
+            ));
+        }
+        return Err(message);
     }
     Ok(InputValue::Number(number))
 }
@@ -85,7 +106,10 @@ mod tests {
     #[test]
     fn reads_numbers_exactly_and_rejects_floats_in_disguise() {
         let n = input(InputType::Number, Some((0, 100)));
-        assert_eq!(parse_value(&n, "59.99"), Ok(InputValue::Number(Rational::new(5999, 100).unwrap())));
+        assert_eq!(
+            parse_value(&n, "59.99"),
+            Ok(InputValue::Number(Rational::new(5999, 100).unwrap()))
+        );
         assert!(parse_value(&n, "1e2").is_err());
         assert!(parse_value(&n, "1,000").is_err());
         assert_eq!(
@@ -97,7 +121,10 @@ mod tests {
     #[test]
     fn counts_are_whole_and_not_negative() {
         let c = input(InputType::Count, None);
-        assert_eq!(parse_value(&c, "12"), Ok(InputValue::Number(Rational::from_int(12))));
+        assert_eq!(
+            parse_value(&c, "12"),
+            Ok(InputValue::Number(Rational::from_int(12)))
+        );
         assert!(parse_value(&c, "1.5").is_err());
         assert!(parse_value(&c, "-1").is_err());
         assert!(parse_value(&c, "").is_err());

@@ -158,6 +158,11 @@ mod tests {
     fn exact_decimal_only_for_terminating_fractions() {
         assert_eq!(exact_decimal(rat("0.125")).unwrap().to_string(), "0.125");
         assert_eq!(exact_decimal(Rational::new(1, 3).unwrap()), None);
-        assert_eq!(exact_decimal(Rational::new(7, 20).unwrap()).unwrap().to_string(), "0.35");
+        assert_eq!(
+            exact_decimal(Rational::new(7, 20).unwrap())
+                .unwrap()
+                .to_string(),
+            "0.35"
+        );
     }
 }

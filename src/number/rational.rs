@@ -118,12 +118,8 @@ impl Rational {
         // Cancel crosswise first so intermediate products stay small.
         let g1 = gcd(self.num, rhs.den).max(1);
         let g2 = gcd(rhs.num, self.den).max(1);
-        let num = (self.num / g1)
-            .checked_mul(rhs.num / g2)
-            .ok_or(Overflow)?;
-        let den = (self.den / g2)
-            .checked_mul(rhs.den / g1)
-            .ok_or(Overflow)?;
+        let num = (self.num / g1).checked_mul(rhs.num / g2).ok_or(Overflow)?;
+        let den = (self.den / g2).checked_mul(rhs.den / g1).ok_or(Overflow)?;
         Rational::new(num, den).ok_or(Overflow)
     }
 
@@ -138,14 +134,24 @@ impl Rational {
 
     /// The absolute value.
     pub fn checked_abs(self) -> Result<Rational, Overflow> {
-        if self.num < 0 { self.checked_neg() } else { Ok(self) }
+        if self.num < 0 {
+            self.checked_neg()
+        } else {
+            Ok(self)
+        }
     }
 
     /// The largest integer not above the value, and the remainder `self - floor`.
     fn floor_and_rest(self) -> (i128, Rational) {
         let floor = self.num.div_euclid(self.den);
         let rest = self.num.rem_euclid(self.den);
-        (floor, Rational { num: rest, den: self.den })
+        (
+            floor,
+            Rational {
+                num: rest,
+                den: self.den,
+            },
+        )
     }
 }
 
@@ -171,8 +177,14 @@ impl Ord for Rational {
                 (true, false) => Ordering::Less,
                 (false, true) => Ordering::Greater,
                 (false, false) => {
-                    let inv_a = Rational { num: ra.den, den: ra.num };
-                    let inv_b = Rational { num: rb.den, den: rb.num };
+                    let inv_a = Rational {
+                        num: ra.den,
+                        den: ra.num,
+                    };
+                    let inv_b = Rational {
+                        num: rb.den,
+                        den: rb.num,
+                    };
                     inv_b.cmp(&inv_a)
                 }
             },

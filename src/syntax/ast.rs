@@ -9,6 +9,33 @@ use crate::diagnostic::Span;
 pub struct RuleFile {
     /// Statements in the order written.
     pub statements: Vec<Statement>,
+    /// Statements that could not be read, so that later stages do not report what
+    /// they would have declared as missing.
+    pub unread: Vec<UnreadStatement>,
+}
+
+/// The first two words of a statement with a syntax error: its keyword and,
+/// probably, the name it declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadStatement {
+    /// The first word, such as `let` or `ruleset`.
+    pub keyword: String,
+    /// The second word, if it looks like a name.
+    pub name: Option<String>,
+}
+
+impl UnreadStatement {
+    /// The words at the start of `text`.
+    pub fn from_text(text: &str) -> UnreadStatement {
+        let line = text.trim_start().lines().next().unwrap_or("");
+        let mut words = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty());
+        UnreadStatement {
+            keyword: words.next().unwrap_or("").to_string(),
+            name: words.next().map(str::to_string),
+        }
+    }
 }
 
 /// A name as written.

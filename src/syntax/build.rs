@@ -9,7 +9,7 @@ use super::grammar::Rule;
 use super::limits::{MAX_CHAIN, too_deep};
 use crate::diagnostic::{Diagnostic, Span, codes};
 
-type Result<T> = std::result::Result<T, Diagnostic>;
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 /// Builds syntax nodes from pairs of one statement whose text starts at `offset` in
 /// the file.
@@ -18,9 +18,12 @@ pub(super) struct Builder {
 }
 
 impl Builder {
+    /// The pair's span without the whitespace and comments pest lets a rule end with,
+    /// so carets stop at the last token.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.offset + s.start(), self.offset + s.end())
+        let len = content_len(pair.as_str());
+        Span::new(self.offset + s.start(), self.offset + s.start() + len)
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
@@ -64,8 +67,10 @@ impl Builder {
                     match part.as_rule() {
                         Rule::range => {
                             let mut bounds = part.into_inner();
-                            let low = self.signed_literal(bounds.next().ok_or_else(|| internal(span))?)?;
-                            let high = self.signed_literal(bounds.next().ok_or_else(|| internal(span))?)?;
+                            let low =
+                                self.signed_literal(bounds.next().ok_or_else(|| internal(span))?)?;
+                            let high =
+                                self.signed_literal(bounds.next().ok_or_else(|| internal(span))?)?;
                             range = Some((low, high));
                         }
                         _ => label = Some(self.text(part)),
@@ -202,7 +207,7 @@ impl Builder {
                         Rule::kw_tiers => keyword_span = self.span(&part),
                         Rule::tier_row => {
                             let row_span = self.span(&part);
-                            let mut it = part.into_inner();
+                            let mut it = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
                             let op = cmp_op(it.next().ok_or_else(|| internal(span))?.as_str());
                             let threshold =
                                 self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
@@ -234,9 +239,11 @@ impl Builder {
                 for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
                     match part.as_rule() {
                         Rule::linear_point => {
-                            let mut it = part.into_inner();
-                            let x = self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
-                            let y = self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
+                            let mut it = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                            let x =
+                                self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
+                            let y =
+                                self.signed_literal(it.next().ok_or_else(|| internal(span))?)?;
                             points.push((x, y));
                         }
                         _ => subject = Some(self.expr(part)?),
@@ -317,7 +324,8 @@ impl Builder {
                 while let Some(op_pair) = parts.next() {
                     chain += 1;
                     if chain > MAX_CHAIN {
-                        let message = format!("this formula chains more than {MAX_CHAIN} operators");
+                        let message =
+                            format!("this formula chains more than {MAX_CHAIN} operators");
                         return Err(too_deep(self.span(&op_pair), message));
                     }
                     let op = match op_pair.as_rule() {
@@ -347,7 +355,8 @@ impl Builder {
                     let message = format!("more than {MAX_CHAIN} `-` or `not` in a row");
                     return Err(too_deep(span, message));
                 }
-                let mut value = self.expr(operand.first().cloned().ok_or_else(|| internal(span))?)?;
+                let mut value =
+                    self.expr(operand.first().cloned().ok_or_else(|| internal(span))?)?;
                 for op in ops.iter().rev() {
                     let op_span = self.span(op);
                     let span = op_span.to(value.span);
@@ -386,7 +395,9 @@ impl Builder {
             Rule::if_expr => {
                 let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
                 let mut next = || -> Result<Box<Expr>> {
-                    Ok(Box::new(self.expr(parts.next().ok_or_else(|| internal(span))?)?))
+                    Ok(Box::new(
+                        self.expr(parts.next().ok_or_else(|| internal(span))?)?,
+                    ))
                 };
                 let (c, t, e) = (next()?, next()?, next()?);
                 Ok(Expr {
@@ -460,15 +471,42 @@ impl Builder {
 
     fn decimal(&self, pair: &Pair<'_, Rule>) -> Result<Decimal> {
         Decimal::from_str_exact(pair.as_str()).map_err(|_| {
-            Diagnostic::error(
-                codes::NUMBER_TOO_LONG,
-                format!("the number {} has too many digits", pair.as_str()),
-                self.span(pair),
+            Box::new(
+                Diagnostic::error(
+                    codes::NUMBER_TOO_LONG,
+                    format!("the number {} has too many digits", pair.as_str()),
+                    self.span(pair),
+                )
+                .with_label("more than 28 significant digits")
+                .with_hint("write at most 28 digits; kpi keeps every number exact"),
             )
-            .with_label("more than 28 significant digits")
-            .with_hint("write at most 28 digits; kpi keeps every number exact")
         })
     }
+}
+
+/// The length of `text` without trailing whitespace and end-of-line comments.
+fn content_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&text[line_start..end]) {
+            Some(at) => end = text[..line_start + at].trim_end().len(),
+            None => return end,
+        }
+    }
+}
+
+/// Where a `#` comment starts in one line, outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn last_inner(pair: Pair<'_, Rule>, span: Span) -> Result<Pair<'_, Rule>> {
@@ -500,10 +538,13 @@ fn cmp_op(symbol: &str) -> CmpOp {
     }
 }
 
+/// Keywords and punctuation: pairs that carry no content of their own.
 fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_ruleset
+        Rule::colon
+            | Rule::equals
+            | Rule::kw_ruleset
             | Rule::kw_version
             | Rule::kw_currency
             | Rule::kw_key
@@ -531,11 +572,13 @@ fn is_keyword(rule: Rule) -> bool {
 }
 
 /// A pair shape the grammar rules out; reported rather than panicking.
-fn internal(span: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::SYNTAX,
-        "this statement could not be read (internal parser mismatch)",
-        span,
+fn internal(span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            codes::SYNTAX,
+            "this statement could not be read (internal parser mismatch)",
+            span,
+        )
+        .with_hint("please report this rule file to the kpi maintainers"),
     )
-    .with_hint("please report this rule file to the kpi maintainers")
 }

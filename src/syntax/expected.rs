@@ -33,6 +33,8 @@ fn describe(rule: Rule) -> &'static str {
         cap_clause => "`cap` and a limit",
         floor_clause => "`floor` and a limit",
         zero_error => "`error`",
+        colon => "`:`",
+        equals => "`=`",
         yuan_sign => "¥",
         item_kind | statement_at | statement_start | ruleset_decl | version_decl
         | currency_decl | key_decl | input_decl | item_decl | veto_decl | grade_decl
@@ -129,6 +131,13 @@ pub fn syntax_error(error: &Error<Rule>, rest: &str, offset: usize) -> Diagnosti
         seen.push(*e);
         fresh
     });
+    let tail = rest.get(at..).unwrap_or("");
+    if tail.starts_with('"') && !tail[1..].split('\n').next().unwrap_or("").contains('"') {
+        let span = Span::new(offset + at, offset + at + 1);
+        return Diagnostic::error(codes::SYNTAX, "this quote is not closed on its line", span)
+            .with_label("opened here")
+            .with_hint("a label must open and close its quotes on one line");
+    }
     let found = found_at(rest, at);
     let width = rest
         .get(at..)
@@ -146,16 +155,18 @@ pub fn syntax_error(error: &Error<Rule>, rest: &str, offset: usize) -> Diagnosti
 /// A hint for the commonest slips.
 fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
     let tail = rest.get(at..).unwrap_or("");
-    let word: String = tail.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-    const RESERVED: [&str; 16] = [
+    let word: String = tail
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    const RESERVED: [&str; 24] = [
         "and", "or", "not", "if", "then", "else", "true", "false", "per", "from", "to", "when",
-        "by", "tiers", "linear", "weighted",
+        "by", "tiers", "linear", "weighted", "ruleset", "version", "currency", "key", "input",
+        "let", "veto", "output",
     ];
-    if RESERVED.contains(&word.as_str()) && expected.contains(&"a name") {
+    let wants_name = expected.contains(&"a name") || expected.contains(&"a value or formula");
+    if RESERVED.contains(&word.as_str()) && wants_name {
         return Some(format!("`{word}` is a reserved word; choose another name"));
-    }
-    if tail.starts_with('"') && !tail[1..].split('\n').next().unwrap_or("").contains('"') {
-        return Some("a label must open and close its quotes on one line".to_string());
     }
     if expected.iter().any(|e| e.starts_with("a statement")) {
         return Some("each statement starts with a keyword such as `let` or `output`; a formula that goes on must use an operator such as + or *".to_string());
@@ -165,5 +176,9 @@ fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
 
 /// A statement that parsed into nothing.
 pub fn unreadable(offset: usize) -> Diagnostic {
-    Diagnostic::error(codes::SYNTAX, "this statement could not be read", Span::new(offset, offset))
+    Diagnostic::error(
+        codes::SYNTAX,
+        "this statement could not be read",
+        Span::new(offset, offset),
+    )
 }

@@ -60,7 +60,10 @@ fn first_content(rest: &str) -> usize {
 
 /// Rejects a statement whose parentheses and `if`s nest deeper than [`MAX_NESTING`],
 /// before pest recurses into it.
-pub fn check_nesting(chunk: &str, offset: usize) -> Result<(), Diagnostic> {
+pub fn check_nesting(chunk: &str, offset: usize) -> Result<(), Box<Diagnostic>> {
+    // `if`s opened at each level of parentheses; an `if` inside parentheses ends
+    // with them, while `else if` chains at one level really do nest.
+    let mut ifs_at_level: Vec<usize> = vec![0];
     let mut depth = 0usize;
     let mut ifs = 0usize;
     let mut in_string = false;
@@ -77,13 +80,24 @@ pub fn check_nesting(chunk: &str, offset: usize) -> Result<(), Diagnostic> {
             '"' => in_string = !in_string,
             _ if in_string => {}
             '#' => in_comment = true,
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
+            '(' => {
+                depth += 1;
+                ifs_at_level.push(0);
+            }
+            ')' => {
+                if ifs_at_level.len() > 1 {
+                    depth -= 1;
+                    ifs -= ifs_at_level.pop().unwrap_or(0);
+                }
+            }
             'i' if !is_word_char(previous)
                 && bytes.get(i + 1) == Some(&b'f')
                 && !chunk[i + 2..].chars().next().is_some_and(is_word_char) =>
             {
-                ifs += 1
+                ifs += 1;
+                if let Some(level) = ifs_at_level.last_mut() {
+                    *level += 1;
+                }
             }
             _ => {}
         }
@@ -105,15 +119,17 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The error for input nested or chained beyond a limit.
-pub fn too_deep(span: Span, message: String) -> Diagnostic {
-    Diagnostic::error(codes::TOO_DEEP, message, span)
-        .with_label("too deep")
-        .with_hint("split the formula into several `let` items")
+pub fn too_deep(span: Span, message: String) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(codes::TOO_DEEP, message, span)
+            .with_label("too deep")
+            .with_hint("split the formula into several `let` items"),
+    )
 }
 
 /// Rejects a statement holding an expression tree deeper than [`MAX_DEPTH`], walking
 /// it with an explicit stack.
-pub fn check_depth(statement: &Statement) -> Result<(), Diagnostic> {
+pub fn check_depth(statement: &Statement) -> Result<(), Box<Diagnostic>> {
     let mut stack: Vec<(&Expr, usize)> = statement.exprs().into_iter().map(|e| (e, 1)).collect();
     while let Some((expr, depth)) = stack.pop() {
         if depth > MAX_DEPTH {

@@ -13,7 +13,7 @@ mod limits;
 use pest::Parser;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use ast::{RuleFile, Statement};
+use ast::{RuleFile, Statement, UnreadStatement};
 use build::Builder;
 use grammar::{KpiParser, Rule};
 
@@ -23,6 +23,7 @@ pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
     let text: &str = &source.text;
     let mut statements = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut unread = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
         let rest = &text[pos..];
@@ -31,7 +32,8 @@ pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
         }
         let chunk_end = pos + limits::statement_end(rest);
         if let Err(d) = limits::check_nesting(&text[pos..chunk_end], pos) {
-            diagnostics.push(d);
+            diagnostics.push(*d);
+            unread.push(UnreadStatement::from_text(rest));
             pos = chunk_end;
             continue;
         }
@@ -41,32 +43,35 @@ pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
                 pos += consumed.max(1);
             }
             Err((diagnostic, resume)) => {
-                diagnostics.push(diagnostic);
+                diagnostics.push(*diagnostic);
+                unread.push(UnreadStatement::from_text(rest));
                 pos = resume;
             }
         }
     }
-    (RuleFile { statements }, diagnostics)
+    let file = RuleFile { statements, unread };
+    (file, diagnostics)
 }
 
 /// Parses the statement at the start of `rest` (which begins at byte `offset` of the
 /// file). On success returns it and the bytes consumed; on failure the diagnostic and
 /// the offset to resume at.
-fn parse_statement(rest: &str, offset: usize) -> Result<(Statement, usize), (Diagnostic, usize)> {
+fn parse_statement(
+    rest: &str,
+    offset: usize,
+) -> Result<(Statement, usize), (Box<Diagnostic>, usize)> {
     match KpiParser::parse(Rule::statement_at, rest) {
         Ok(mut pairs) => {
             let outer = pairs.next();
             let statement = outer.and_then(|p| p.into_inner().next());
             let Some(pair) = statement else {
-                let d = expected::unreadable(offset);
+                let d = Box::new(expected::unreadable(offset));
                 return Err((d, offset + limits::statement_end(rest)));
             };
             let consumed = pair.as_span().end();
             let builder = Builder { offset };
-            let built = builder
-                .statement(pair)
-                .and_then(|s| limits::check_depth(&s).map(|()| s));
-            match built {
+            let built = builder.statement(pair);
+            match built.and_then(|s| limits::check_depth(&s).map(|()| s)) {
                 Ok(statement) => Ok((statement, consumed)),
                 Err(d) => Err((d, offset + consumed)),
             }
@@ -76,30 +81,10 @@ fn parse_statement(rest: &str, offset: usize) -> Result<(Statement, usize), (Dia
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
-            let diagnostic = expected::syntax_error(&error, rest, offset);
+            let diagnostic = Box::new(expected::syntax_error(&error, rest, offset));
             // Resume at the next statement after the error's line.
             let resume = offset + limits::next_statement_after(rest, at);
             Err((diagnostic, resume))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dbg_agent_monthly() {
-        let text = std::fs::read_to_string("rulesets/agent_monthly.kpi").unwrap();
-        let (file, diags) = parse(&SourceFile::new("a.kpi", text.clone()));
-        let src = SourceFile::new("a.kpi", text);
-        for d in &diags { eprintln!("{}", d.render(&src)); }
-        eprintln!("{} statements", file.statements.len());
-        eprintln!("{:#?}", file.statements[20]);
-        let bad = "ruleset x\nlet a = b c\nlet q = (1 +\nscore t = tiers a\n >= 9 : 1\n else 3\noutput x = 1\n";
-        let src = SourceFile::new("b.kpi", bad);
-        let (_f, diags) = parse(&src);
-        for d in &diags { eprintln!("{}", d.render(&src)); }
-        panic!();
     }
 }

@@ -22,7 +22,8 @@ pub fn for_each_record(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let whole_file = |e: DataError| Failure::data(format!("{}: {e}", path.display()));
-    let unreadable = |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
+    let unreadable =
+        |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
     let read_text = || std::fs::read_to_string(path).map_err(unreadable);
     match extension.as_deref() {
         Some("csv") => {

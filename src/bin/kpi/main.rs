@@ -74,12 +74,18 @@ pub struct Failure {
 impl Failure {
     /// A usage error: a file that cannot be read or written, an unknown format.
     pub fn usage(message: String) -> Failure {
-        Failure { code: USAGE, message }
+        Failure {
+            code: USAGE,
+            message,
+        }
     }
 
     /// A data error that spoils a whole file, such as a missing column.
     pub fn data(message: String) -> Failure {
-        Failure { code: FAILED, message }
+        Failure {
+            code: FAILED,
+            message,
+        }
     }
 }
 

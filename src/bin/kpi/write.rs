@@ -11,10 +11,13 @@ use crate::Format;
 
 enum Sink {
     Csv {
-        csv: csv::Writer<Box<dyn Write>>,
+        csv: Box<csv::Writer<Box<dyn Write>>>,
         header: Vec<String>,
     },
-    Json { out: Box<dyn Write>, lines: bool },
+    Json {
+        out: Box<dyn Write>,
+        lines: bool,
+    },
 }
 
 /// Writes one row per scored record: the key, then every output in order.
@@ -43,7 +46,7 @@ impl Writer {
                 let mut header = vec![ruleset.key_name().to_string()];
                 header.extend(ruleset.output_names().into_iter().map(String::from));
                 Sink::Csv {
-                    csv: csv::Writer::from_writer(out),
+                    csv: Box::new(csv::Writer::from_writer(out)),
                     header,
                 }
             }
