@@ -298,7 +298,7 @@ impl Checker<'_> {
                     previous = Some(px);
                     points.push((px, py));
                 }
-                let formula = linear.subject.span.to(linear
+                let formula = linear.keyword_span.to(linear
                     .points
                     .last()
                     .map_or(linear.subject.span, |(_, y)| y.span));

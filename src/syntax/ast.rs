@@ -271,6 +271,8 @@ pub struct Linear {
     pub subject: Expr,
     /// `(x, y)` points, at least two.
     pub points: Vec<(Literal, Literal)>,
+    /// Where `linear` is written.
+    pub keyword_span: Span,
 }
 
 /// `weighted` with rows `name 35%`.

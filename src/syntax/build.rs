@@ -236,8 +236,11 @@ impl Builder {
             Rule::linear_body => {
                 let mut subject = None;
                 let mut points = Vec::new();
-                for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+                let mut keyword_span = span;
+                for part in pair.into_inner() {
                     match part.as_rule() {
+                        Rule::kw_linear => keyword_span = self.span(&part),
+                        rule if is_keyword(rule) => {}
                         Rule::linear_point => {
                             let mut it = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
                             let x =
@@ -252,6 +255,7 @@ impl Builder {
                 Ok(ItemBody::Linear(Linear {
                     subject: subject.ok_or_else(|| internal(span))?,
                     points,
+                    keyword_span,
                 }))
             }
             Rule::weighted_body => {
