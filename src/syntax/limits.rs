@@ -84,11 +84,9 @@ pub fn check_nesting(chunk: &str, offset: usize) -> Result<(), Box<Diagnostic>> 
                 depth += 1;
                 ifs_at_level.push(0);
             }
-            ')' => {
-                if ifs_at_level.len() > 1 {
-                    depth -= 1;
-                    ifs -= ifs_at_level.pop().unwrap_or(0);
-                }
+            ')' if ifs_at_level.len() > 1 => {
+                depth -= 1;
+                ifs -= ifs_at_level.pop().unwrap_or(0);
             }
             'i' if !is_word_char(previous)
                 && bytes.get(i + 1) == Some(&b'f')
