@@ -482,3 +482,6 @@ fn duplicate(name: &crate::syntax::ast::Ident, first: Span, what: &str) -> Diagn
         name.name
     ))
 }
+
+#[cfg(test)]
+mod tests;

@@ -103,6 +103,60 @@ fn found_at(rest: &str, at: usize) -> String {
     }
 }
 
+const NEW_STATEMENT: &str = "a new statement";
+const OPERATOR: &str = "an operator such as +, * or >=";
+
+/// Folds the long lists pest gives into what a reader needs: statement keywords
+/// become "a new statement", operators one entry, and the end of the file or a
+/// currency code are not worth naming beside other choices.
+fn simplify(expected: Vec<&'static str>) -> Vec<&'static str> {
+    let statement = |e: &str| {
+        e.starts_with("a statement")
+            || matches!(
+                e,
+                "`ruleset`"
+                    | "`version`"
+                    | "`currency`"
+                    | "`key`"
+                    | "`input`"
+                    | "`let`"
+                    | "`score`"
+                    | "`bonus`"
+                    | "`deduction`"
+                    | "`veto`"
+                    | "`grade`"
+                    | "`output`"
+            )
+    };
+    let operator = |e: &str| {
+        e.starts_with("a comparison") || e.starts_with("an operator") || e == "`and`" || e == "`or`"
+    };
+    let has_statement = expected.iter().any(|e| statement(e));
+    let many = expected.len() > 1;
+    let mut out = Vec::new();
+    for e in expected {
+        let replaced = if statement(e) {
+            NEW_STATEMENT
+        } else if operator(e) {
+            OPERATOR
+        } else if many
+            && (e == "the end of the file" && has_statement || e.starts_with("a three-letter"))
+        {
+            continue;
+        } else {
+            e
+        };
+        out.push(replaced);
+    }
+    // The operator reads best first, a new statement last.
+    out.sort_by_key(|e| match *e {
+        OPERATOR => 0,
+        NEW_STATEMENT => 2,
+        _ => 1,
+    });
+    out
+}
+
 /// Joins alternatives as "a, b or c".
 fn one_of(items: &[&str]) -> String {
     match items {
@@ -124,6 +178,7 @@ pub fn syntax_error(error: &Error<Rule>, rest: &str, offset: usize) -> Diagnosti
         }
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    expected = simplify(expected);
     // Keep the order pest gives, without repeats.
     let mut seen = Vec::new();
     expected.retain(|e| {

@@ -88,3 +88,6 @@ fn parse_statement(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
