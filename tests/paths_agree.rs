@@ -71,3 +71,57 @@ proptest! {
         assert_paths_agree(&ruleset, &fields);
     }
 }
+
+/// A value of the right type for each input of `ruleset`, in its declared range.
+fn any_record(ruleset: &Ruleset) -> impl Strategy<Value = Vec<(String, String)>> + use<> {
+    use kpi::syntax::ast::InputType;
+    let fields: Vec<BoxedStrategy<(String, String)>> = ruleset
+        .inputs()
+        .iter()
+        .map(|input| {
+            let name = input.name.clone();
+            let value: BoxedStrategy<String> = match input.input_type {
+                InputType::Text => "[A-Z][0-9]{2}".boxed(),
+                InputType::Bool => any::<bool>().prop_map(|b| b.to_string()).boxed(),
+                InputType::Count => (0u32..400).prop_map(|n| n.to_string()).boxed(),
+                InputType::Percent => (0u32..=1000)
+                    .prop_map(|n| format!("{}.{}%", n / 10, n % 10))
+                    .boxed(),
+                InputType::Money => (0u64..=500_000)
+                    .prop_map(|c| format!("{}.{:02}", c / 100, c % 100))
+                    .boxed(),
+                InputType::Number => (0u32..=10000)
+                    .prop_map(|n| format!("{}.{:02}", n / 100, n % 100))
+                    .boxed(),
+            };
+            value.prop_map(move |v| (name.clone(), v)).boxed()
+        })
+        .collect();
+    fields
+}
+
+static SHIPPED: std::sync::LazyLock<Vec<Ruleset>> = std::sync::LazyLock::new(|| {
+    [
+        "rulesets/agent_monthly.kpi",
+        "rulesets/thresholds.kpi",
+        "rulesets/team_leader_quarterly.kpi",
+    ]
+    .map(ruleset)
+    .into()
+});
+
+proptest! {
+    #[test]
+    fn every_shipped_ruleset_fast_and_traced_agree(
+        (index, fields) in (0..SHIPPED.len()).prop_flat_map(|i| any_record(&SHIPPED[i]).prop_map(move |f| (i, f)))
+    ) {
+        let ruleset = &SHIPPED[index];
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Values outside a declared range are data errors, not a disagreement.
+        if let Ok(record) = ruleset.record(&pairs) {
+            let fast = ruleset.evaluate(&record);
+            let traced = ruleset.explain(&record).map(|(outcome, _)| outcome);
+            prop_assert_eq!(fast, traced);
+        }
+    }
+}
