@@ -5,10 +5,13 @@ mod show;
 use std::fmt::Write;
 
 use crate::Ruleset;
-use crate::check::model::{Body, Item, Kind, Model};
+use crate::check::model::{Body, Item, Kind, Model, TExpr, TExprKind};
+use crate::check::types::Type;
+use crate::diagnostic::{SourceFile, Span};
 use crate::eval::trace::StepTrace;
 use crate::eval::{Detail, Limit, Trace, Value};
 use crate::input::Record;
+use crate::number::{Rational, decimal_with_places};
 use crate::outcome::Outcome;
 use crate::syntax::ast::ItemKind;
 use show::{Substitute, number, value, written};
@@ -152,7 +155,7 @@ fn render_step(out: &mut String, step: &Step) {
 
 /// The first line of a formula: a table's heading without its rows, which the
 /// working lines show where they matter.
-fn first_line(source: &crate::diagnostic::SourceFile, span: crate::diagnostic::Span) -> String {
+fn first_line(source: &SourceFile, span: Span) -> String {
     let text = source.slice(span);
     let end = text.find('\n').unwrap_or(text.len());
     text[..end].split_whitespace().collect::<Vec<_>>().join(" ")
@@ -169,7 +172,7 @@ fn kind_name(kind: Kind) -> &'static str {
 }
 
 /// The roundings that happened inside `span`.
-fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span) -> Vec<String> {
+fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: Span) -> Vec<String> {
     let program = ruleset.program();
     trace
         .rounds
@@ -178,9 +181,9 @@ fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span
             let site = program.round_sites.get(*site as usize)?;
             let inside = site.span.start >= span.start && site.span.end <= span.end;
             inside.then(|| {
-                let percent = site.ty == crate::check::types::Type::Percent;
-                let hundred = crate::number::Rational::from_int(100);
-                let scale = |r: crate::number::Rational| {
+                let percent = site.ty == Type::Percent;
+                let hundred = Rational::from_int(100);
+                let scale = |r: Rational| {
                     if percent {
                         r.checked_mul(hundred).unwrap_or(r)
                     } else {
@@ -188,7 +191,7 @@ fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: crate::diagnostic::Span
                     }
                 };
                 let sign = if percent { "%" } else { "" };
-                let rounded = crate::number::decimal_with_places(scale(*after), site.places)
+                let rounded = decimal_with_places(scale(*after), site.places)
                     .map_or_else(|| number(scale(*after)), |d| d.to_string());
                 let unit = if site.places == 1 { "place" } else { "places" };
                 format!(
@@ -222,19 +225,12 @@ fn item_working(
             denominator,
             ..
         } => {
-            if trace.detail == Some(Detail::ZeroDenominator) {
-                lines.push(format!(
-                    "= {} / {}: the denominator is 0, so `when zero` gives {computed}",
-                    sub.expr(numerator),
-                    sub.expr(denominator)
-                ));
+            let division = format!("= {} / {}", sub.expr(numerator), sub.expr(denominator));
+            lines.push(if trace.detail == Some(Detail::ZeroDenominator) {
+                format!("{division}: the denominator is 0, so `when zero` gives {computed}")
             } else {
-                lines.push(format!(
-                    "= {} / {} = {computed}",
-                    sub.expr(numerator),
-                    sub.expr(denominator)
-                ));
-            }
+                format!("{division} = {computed}")
+            });
         }
         Body::Tiers(tiers) => {
             let subject = sub.expr(&tiers.subject);
@@ -254,18 +250,19 @@ fn item_working(
         }
         Body::Linear { subject, points } => {
             let x = sub.expr(subject);
+            let at = |point: Rational| value(model, Value::Num(point), subject.ty);
             match trace.detail {
                 Some(Detail::ClampedLow) => lines.push(format!(
                     "{x} is at or below {}, so {computed}",
-                    show_point_x(subject.ty, points[0].0)
+                    at(points[0].0)
                 )),
                 Some(Detail::ClampedHigh) => lines.push(format!(
                     "{x} is at or above {}, so {computed}",
-                    show_point_x(subject.ty, points[points.len() - 1].0)
+                    at(points[points.len() - 1].0)
                 )),
                 Some(Detail::Segment(i)) => {
                     let ((x0, y0), (x1, y1)) = (points[i], points[i + 1]);
-                    let (sx0, sx1) = (show_point_x(subject.ty, x0), show_point_x(subject.ty, x1));
+                    let (sx0, sx1) = (at(x0), at(x1));
                     lines.push(format!(
                         "{x} lies between {sx0} : {} and {sx1} : {}",
                         number(y0),
@@ -285,8 +282,8 @@ fn item_working(
             let terms: Vec<String> = parts
                 .iter()
                 .map(|p| {
-                    let e = crate::check::model::TExpr {
-                        kind: crate::check::model::TExprKind::Ref(p.source),
+                    let e = TExpr {
+                        kind: TExprKind::Ref(p.source),
                         ty: item.ty,
                         span: p.span,
                     };
@@ -295,7 +292,7 @@ fn item_working(
                         sub.expr(&e),
                         number(
                             p.weight
-                                .checked_mul(crate::number::Rational::from_int(100))
+                                .checked_mul(Rational::from_int(100))
                                 .unwrap_or(p.weight)
                         )
                     )
@@ -402,17 +399,4 @@ fn veto_lines(
         }
     }
     lines
-}
-
-fn show_point_x(ty: crate::check::types::Type, x: crate::number::Rational) -> String {
-    value_of(ty, x)
-}
-
-fn value_of(ty: crate::check::types::Type, r: crate::number::Rational) -> String {
-    match ty {
-        crate::check::types::Type::Percent => r
-            .checked_mul(crate::number::Rational::from_int(100))
-            .map_or_else(|_| r.to_string(), |f| format!("{}%", number(f))),
-        _ => number(r),
-    }
 }
