@@ -259,6 +259,32 @@ impl Ruleset {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ruleset_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Ruleset>();
+    }
+
+    #[test]
+    fn a_json_error_names_the_record_counting_from_one() {
+        let ruleset =
+            Ruleset::compile("ruleset t\nkey id\ninput id text\ninput n count\noutput o = n")
+                .unwrap();
+        let records = ruleset
+            .read_json(r#"[{"id": "A", "n": 1}, {"id": "B", "n": -2}]"#)
+            .unwrap();
+        let errors = records[1].as_ref().unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "record 2 (B), column n, value \"-2\": a count must be a whole number, zero or more"
+        );
+    }
+}
+
 /// A record that could not be scored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreError {

@@ -14,7 +14,7 @@ pub fn read_array(
 ) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         DataError::new(
-            Location::Record(0),
+            Location::File,
             format!(
                 "the file is not valid JSON (line {}, column {}): {e}",
                 e.line(),
@@ -24,14 +24,14 @@ pub fn read_array(
     })?;
     let Value::Array(records) = value else {
         return Err(DataError::new(
-            Location::Record(0),
+            Location::File,
             "expected a JSON array of records, such as [{\"agent_id\": \"E01\", ...}]",
         ));
     };
     Ok(records
         .iter()
         .enumerate()
-        .map(|(i, r)| record(inputs, key, r, Location::Record(i)))
+        .map(|(i, r)| record(inputs, key, r, Location::Record(i + 1)))
         .collect())
 }
 

@@ -56,10 +56,12 @@ impl fmt::Display for InputValue {
 pub enum Location {
     /// A CSV line (1-based, the header is line 1).
     Line(u64),
-    /// A JSON record (0-based index in the array, or 1-based line of a JSON Lines file).
+    /// A record of a JSON array, counting from 1.
     Record(usize),
     /// A record built in code.
     Given,
+    /// The file as a whole.
+    File,
 }
 
 /// A problem with a data file or one of its values.
@@ -109,6 +111,7 @@ impl fmt::Display for DataError {
             Location::Line(l) => write!(f, "line {l}")?,
             Location::Record(i) => write!(f, "record {i}")?,
             Location::Given => f.write_str("record")?,
+            Location::File => return f.write_str(&self.message),
         }
         if let Some(key) = &self.key {
             write!(f, " ({key})")?;
