@@ -269,6 +269,43 @@ mod tests {
         shareable::<Ruleset>();
     }
 
+    fn score(source: &str, fields: &[(&str, &str)]) -> Result<Outcome, ScoreError> {
+        let ruleset = Ruleset::compile(source).unwrap();
+        ruleset.evaluate(&ruleset.record(fields).unwrap())
+    }
+
+    #[test]
+    fn a_division_by_zero_names_the_item_and_the_record() {
+        let source = "ruleset t\nkey id\ninput id text\ninput a count\ninput b count\n\
+                      let r = a / b\noutput o = round(r, 2, half_up)";
+        let error = score(source, &[("id", "E9"), ("a", "1"), ("b", "0")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "record E9: division by zero in item `r` = a / b; add `, when zero VALUE` to say what it should be when the denominator is 0"
+        );
+    }
+
+    #[test]
+    fn an_overflow_is_an_error_not_a_wrong_number() {
+        let source = "ruleset t\nkey id\ninput id text\ninput x number\n\
+                      let big = x * x * x * x\noutput o = big";
+        let x = "100000000000000000000";
+        let error = score(source, &[("id", "E1"), ("x", x)]).unwrap_err();
+        assert_eq!(error.fault, Fault::Overflow);
+        assert_eq!(error.name, "big");
+    }
+
+    #[test]
+    fn an_output_without_an_exact_decimal_must_be_rounded() {
+        let source = "ruleset t\nkey id\ninput id text\ninput x number\noutput third = x / 3";
+        let error = score(source, &[("id", "E1"), ("x", "1")]).unwrap_err();
+        assert_eq!(error.fault, Fault::NotExact);
+        assert_eq!(
+            error.message,
+            "output `third` = x / 3 has no exact decimal value; round it, as in round(x, 2, half_up)"
+        );
+    }
+
     #[test]
     fn a_json_error_names_the_record_counting_from_one() {
         let ruleset =

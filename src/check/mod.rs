@@ -242,7 +242,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::error(
                             codes::INPUT_DECL,
-                            format!("a {} input cannot have a range", decl.ty_span_text()),
+                            format!("a {} input cannot have a range", decl.type_word()),
                             low.span.to(high.span),
                         )
                         .with_label("range")
@@ -445,7 +445,8 @@ impl<'a> Checker<'a> {
 }
 
 impl InputDecl {
-    fn ty_span_text(&self) -> &'static str {
+    /// The declared type in a word, for messages.
+    fn type_word(&self) -> &'static str {
         match self.ty {
             InputType::Text => "text",
             InputType::Bool => "bool",
