@@ -6,6 +6,7 @@ mod items;
 pub mod model;
 pub(crate) mod names;
 mod order;
+mod tables;
 pub mod types;
 
 use std::collections::HashMap;
