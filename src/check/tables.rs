@@ -14,6 +14,7 @@ pub(super) struct RowTest {
     pub threshold: Rational,
     pub span: Span,
 }
+
 impl Checker<'_> {
     /// Tier tables, interpolation, weighted sums and `per`: the body, its type and
     /// the span of the formula as written.
