@@ -100,3 +100,39 @@ proptest! {
         let _ = ruleset.read_json_lines(&text).count();
     }
 }
+
+fn compile_on_a_small_stack(text: String) -> bool {
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || Ruleset::compile(&text).is_ok())
+        .unwrap()
+        .join()
+        .expect("compiling must not overflow the stack")
+}
+
+#[test]
+fn nesting_at_the_limit_compiles_on_a_small_caller_stack() {
+    let parens = format!(
+        "ruleset t\nkey id\ninput id text\nlet x = {}1{}\noutput o = x",
+        "(".repeat(64),
+        ")".repeat(64)
+    );
+    assert!(compile_on_a_small_stack(parens));
+    let ifs = format!(
+        "ruleset t\nkey id\ninput id text\ninput a bool\nlet x = {}1\noutput o = x",
+        "if a then 1 else ".repeat(64)
+    );
+    assert!(compile_on_a_small_stack(ifs));
+}
+
+#[test]
+fn parentheses_on_lines_of_their_own_are_still_limited() {
+    let n = 2000;
+    let text = format!(
+        "ruleset t\nkey id\ninput id text\nlet x = 1 +\n{}1{}\noutput o = x",
+        "(\n".repeat(n),
+        ")".repeat(n)
+    );
+    let diagnostics = Ruleset::compile(&text).unwrap_err();
+    assert_eq!(diagnostics.list[0].code, "E0102");
+}

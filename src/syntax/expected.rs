@@ -42,7 +42,7 @@ fn describe(rule: Rule) -> &'static str {
             "a statement (ruleset, version, currency, key, input, let, score, bonus, deduction, veto, grade or output)"
         }
         tiers_body | linear_body | weighted_body | per_body => "a formula",
-        EOI | trailing => "the end of the file",
+        EOI => "a new statement",
         kw_ruleset => "`ruleset`",
         kw_version => "`version`",
         kw_currency => "`currency`",
@@ -207,6 +207,13 @@ pub fn syntax_error(error: &Error<Rule>, rest: &str, offset: usize) -> Diagnosti
     }
 }
 
+/// The reserved words, as the grammar's `keyword` rule lists them.
+pub(super) const RESERVED: [&str; 24] = [
+    "and", "or", "not", "if", "then", "else", "true", "false", "per", "from", "to", "when", "by",
+    "tiers", "linear", "weighted", "ruleset", "version", "currency", "key", "input", "let", "veto",
+    "output",
+];
+
 /// A hint for the commonest slips.
 fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
     let tail = rest.get(at..).unwrap_or("");
@@ -214,11 +221,7 @@ fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
-    const RESERVED: [&str; 24] = [
-        "and", "or", "not", "if", "then", "else", "true", "false", "per", "from", "to", "when",
-        "by", "tiers", "linear", "weighted", "ruleset", "version", "currency", "key", "input",
-        "let", "veto", "output",
-    ];
+
     let wants_name = expected.contains(&"a name") || expected.contains(&"a value or formula");
     if RESERVED.contains(&word.as_str()) && wants_name {
         return Some(format!("`{word}` is a reserved word; choose another name"));

@@ -10,21 +10,38 @@ use crate::diagnostic::{Diagnostic, Span, codes};
 
 /// Most levels of parentheses plus `if`s in one statement.
 pub const MAX_NESTING: usize = 64;
-/// Most operators in one chain such as `a + b + c`.
-pub const MAX_CHAIN: usize = 500;
+/// Most operators in one chain such as `a + b + c`; below [`MAX_DEPTH`], so a long
+/// chain is reported as such while it is built.
+pub const MAX_CHAIN: usize = 200;
 /// Most levels in a finished expression tree.
 pub const MAX_DEPTH: usize = 256;
 
+/// The words a statement starts with.
+const STATEMENT_KEYWORDS: [&str; 12] = [
+    "ruleset",
+    "version",
+    "currency",
+    "key",
+    "input",
+    "let",
+    "score",
+    "bonus",
+    "deduction",
+    "veto",
+    "grade",
+    "output",
+];
+
 /// The offset in `rest` where the statement starting in it ends: the next line that
-/// begins at column 0 with something other than a comment, after the first line with
-/// content.
+/// begins at column 0 with a statement keyword, after the first line with content.
+/// The parser never reads past it, so limits checked on this text hold for pest.
 pub fn statement_end(rest: &str) -> usize {
     let first = first_content(rest);
     next_statement_after(rest, first)
 }
 
 /// The start of the first line after the one holding `at` that begins, at column 0,
-/// with something other than whitespace or a comment; `rest.len()` if none does.
+/// with a statement keyword; `rest.len()` if none does.
 pub fn next_statement_after(rest: &str, at: usize) -> usize {
     let mut line_start = match rest.get(at..).and_then(|s| s.find('\n')) {
         Some(i) => at + i + 1,
@@ -32,9 +49,8 @@ pub fn next_statement_after(rest: &str, at: usize) -> usize {
     };
     while line_start < rest.len() {
         let line = &rest[line_start..];
-        match line.chars().next() {
-            Some(c) if !c.is_whitespace() && c != '#' => return line_start,
-            _ => {}
+        if starts_statement(line) {
+            return line_start;
         }
         match line.find('\n') {
             Some(i) => line_start += i + 1,
@@ -44,8 +60,15 @@ pub fn next_statement_after(rest: &str, at: usize) -> usize {
     rest.len()
 }
 
+fn starts_statement(line: &str) -> bool {
+    STATEMENT_KEYWORDS.iter().any(|k| {
+        line.strip_prefix(k)
+            .is_some_and(|after| !after.chars().next().is_some_and(is_word_char))
+    })
+}
+
 /// The offset of the first character that is neither whitespace nor in a comment.
-fn first_content(rest: &str) -> usize {
+pub fn first_content(rest: &str) -> usize {
     let mut in_comment = false;
     for (i, c) in rest.char_indices() {
         match c {
@@ -75,6 +98,11 @@ pub fn check_nesting(chunk: &str, offset: usize) -> Result<(), Box<Diagnostic>> 
             '\n' => {
                 in_comment = false;
                 in_string = false;
+                // A table row starts a new formula: `if`s of the rows above are closed.
+                if ifs_at_level.len() == 1 && starts_row(&chunk[i + 1..]) {
+                    ifs -= ifs_at_level[0];
+                    ifs_at_level[0] = 0;
+                }
             }
             _ if in_comment => {}
             '"' => in_string = !in_string,
@@ -110,6 +138,12 @@ pub fn check_nesting(chunk: &str, offset: usize) -> Result<(), Box<Diagnostic>> 
         previous = c;
     }
     Ok(())
+}
+
+/// Whether a line is a tier or grade row: a comparison or `else` first.
+fn starts_row(line: &str) -> bool {
+    let line = line.trim_start_matches([' ', '\t']);
+    [">", "<", "else"].iter().any(|p| line.starts_with(p))
 }
 
 fn is_word_char(c: char) -> bool {

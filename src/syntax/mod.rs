@@ -27,17 +27,18 @@ pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
     let mut pos = 0;
     while pos < text.len() {
         let rest = &text[pos..];
-        if KpiParser::parse(Rule::trailing, rest).is_ok() {
+        if limits::first_content(rest) == rest.len() {
             break;
         }
         let chunk_end = pos + limits::statement_end(rest);
-        if let Err(d) = limits::check_nesting(&text[pos..chunk_end], pos) {
+        let chunk = &text[pos..chunk_end];
+        if let Err(d) = limits::check_nesting(chunk, pos) {
             diagnostics.push(*d);
             unread.push(UnreadStatement::from_text(rest));
             pos = chunk_end;
             continue;
         }
-        match parse_statement(rest, pos) {
+        match parse_statement(chunk, rest, pos) {
             Ok((statement, consumed)) => {
                 statements.push(statement);
                 pos += consumed.max(1);
@@ -53,11 +54,13 @@ pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
     (file, diagnostics)
 }
 
-/// Parses the statement at the start of `rest` (which begins at byte `offset` of the
-/// file). On success returns it and the bytes consumed; on failure the diagnostic and
-/// the offset to resume at.
+/// Parses the statement at the start of `rest`, the text up to the next statement's
+/// line, which begins at byte `offset` of the file; `following` is the rest of the
+/// file from there. On success returns it and the
+/// bytes consumed; on failure the diagnostic and the offset to resume at.
 fn parse_statement(
     rest: &str,
+    following: &str,
     offset: usize,
 ) -> Result<(Statement, usize), (Box<Diagnostic>, usize)> {
     match KpiParser::parse(Rule::statement_at, rest) {
@@ -81,7 +84,8 @@ fn parse_statement(
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
-            let diagnostic = Box::new(expected::syntax_error(&error, rest, offset));
+            // What was found is read from the whole file, past the statement's end.
+            let diagnostic = Box::new(expected::syntax_error(&error, following, offset));
             // Resume at the next statement after the error's line.
             let resume = offset + limits::next_statement_after(rest, at);
             Err((diagnostic, resume))

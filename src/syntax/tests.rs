@@ -139,3 +139,33 @@ fn numbers_with_too_many_digits_are_rejected() {
     let found = errors("let x = 12345678901234567890123456789012");
     assert_eq!(found[0].1, codes::NUMBER_TOO_LONG);
 }
+
+#[test]
+fn an_if_in_a_tier_row_stops_before_the_next_row() {
+    let statements =
+        parse_ok("score s = tiers x\n  >= 10 : if a then 100 else 50\n  >= 5 : 20\n  else : 0");
+    let [Statement::Item(item)] = statements.as_slice() else {
+        panic!("{statements:?}")
+    };
+    let ItemBody::Tiers(table) = &item.body else {
+        panic!()
+    };
+    assert_eq!(table.rows.len(), 2);
+}
+
+#[test]
+fn sibling_ifs_in_many_rows_are_not_nesting() {
+    let rows: String = (0..100)
+        .map(|i| format!("  >= {} : if a then {i} else 0\n", 200 - i))
+        .collect();
+    parse_ok(&format!("score s = tiers x\n{rows}  else : 0"));
+}
+
+#[test]
+fn every_reserved_word_is_refused_as_a_name() {
+    for word in super::expected::RESERVED {
+        let source = SourceFile::new("t.kpi", format!("let {word} = 1"));
+        let (_, diagnostics) = parse(&source);
+        assert_eq!(diagnostics.len(), 1, "{word}");
+    }
+}
