@@ -47,7 +47,7 @@ pub fn run(rules: &str, data: &str) -> Result<PayrollRun, String> {
         match ruleset.evaluate(&record) {
             Ok(outcome) => match outcome.get("payout") {
                 Some(OutputValue::Money(amount)) | Some(OutputValue::Number(amount)) => {
-                    run.paid.push((record.key(&ruleset), *amount))
+                    run.paid.push((record.key().to_string(), *amount))
                 }
                 other => run.rejected.push(format!("no payout amount: {other:?}")),
             },

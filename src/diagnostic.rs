@@ -148,6 +148,12 @@ impl Diagnostic {
     /// under the place, and the hint.
     pub fn render(&self, source: &SourceFile) -> String {
         let file = SimpleFile::new(source.name.as_str(), &*source.text);
+        self.render_in(source, &file)
+    }
+
+    /// Renders against a file whose line index is already built, so that many
+    /// diagnostics cost one pass over the text, not one each.
+    fn render_in(&self, source: &SourceFile, file: &SimpleFile<&str, &str>) -> String {
         let severity = match self.severity {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
@@ -171,7 +177,7 @@ impl Diagnostic {
             .with_labels(labels)
             .with_notes(notes);
         let config = term::Config::default();
-        term::emit_into_string(&config, &file, &diagnostic)
+        term::emit_into_string(&config, file, &diagnostic)
             .unwrap_or_else(|_| format!("{}[{}]: {}\n", "error", self.code, self.message))
     }
 }
@@ -198,7 +204,11 @@ impl Diagnostics {
 
     /// All diagnostics rendered one after another.
     pub fn render(&self) -> String {
-        self.list.iter().map(|d| d.render(&self.source)).collect()
+        let file = SimpleFile::new(self.source.name.as_str(), &*self.source.text);
+        self.list
+            .iter()
+            .map(|d| d.render_in(&self.source, &file))
+            .collect()
     }
 }
 

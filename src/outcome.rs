@@ -73,12 +73,10 @@ pub(crate) fn output_value(
         .copied()
         .unwrap_or(Type::Unknown);
     let places = program.output_places.get(index).copied().flatten();
-    let exact = |r: Rational| {
-        match places {
-            Some(p) => decimal_with_places(r, p),
-            None => exact_decimal(r),
-        }
-        .ok_or(fail(Fault::NotExact))
+    let exact = |r: Rational| match places {
+        // A rounded value is exact; it fails to print only by being too large.
+        Some(p) => decimal_with_places(r, p).ok_or(fail(Fault::Overflow)),
+        None => exact_decimal(r).ok_or(fail(Fault::NotExact)),
     };
     Ok(match (value, ty) {
         (Value::Num(r), Type::Percent) => {

@@ -138,8 +138,14 @@ impl Ruleset {
                 ),
             }
         }
+        let key = fields
+            .iter()
+            .find(|(name, _)| *name == self.key_name())
+            .map(|(_, text)| text.trim().to_string())
+            .unwrap_or_default();
         if errors.is_empty() {
             Ok(Record {
+                key,
                 values: values.into(),
             })
         } else {
@@ -254,11 +260,14 @@ impl Ruleset {
             }
         };
         let message = match error.fault {
-            Fault::DivisionByZero if self.zero_is_an_error(error) => format!(
+            Fault::ZeroDenominator if self.zero_is_an_error(error) => format!(
                 "the denominator of {kind} `{name}` = {formula} is 0, and the rule says that is an error (`when zero error`); correct the record's data"
             ),
-            Fault::DivisionByZero => format!(
+            Fault::ZeroDenominator => format!(
                 "division by zero in {kind} `{name}` = {formula}; add `, when zero VALUE` to say what it should be when the denominator is 0"
+            ),
+            Fault::DivisionByZero => format!(
+                "division by zero in {kind} `{name}` = {formula}; compute that division in a `let` item of its own with `, when zero VALUE`"
             ),
             Fault::Overflow => format!(
                 "a value in {kind} `{name}` is too large to compute exactly; check the inputs for a misplaced digit"
@@ -271,7 +280,7 @@ impl Ruleset {
             }
         };
         ScoreError {
-            key: record.key(self),
+            key: record.key().to_string(),
             name,
             fault: error.fault,
             message,
@@ -302,6 +311,28 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "record E9: division by zero in item `r` = a / b; add `, when zero VALUE` to say what it should be when the denominator is 0"
+        );
+    }
+
+    #[test]
+    fn a_zero_inside_a_guarded_ratio_says_the_guard_covers_the_last_division_only() {
+        let source = "ruleset t\nkey id\ninput id text\ninput a count\ninput b count\n\
+                      let r = a / b / 2, when zero 0%\noutput o = round(r, 2, half_up)";
+        let error = score(source, &[("id", "E9"), ("a", "1"), ("b", "0")]).unwrap_err();
+        assert_eq!(
+            error.message,
+            "division by zero in item `r` = a / b / 2; compute that division in a `let` item of its own with `, when zero VALUE`"
+        );
+    }
+
+    #[test]
+    fn a_zero_the_rule_calls_an_error_says_so() {
+        let source = "ruleset t\nkey id\ninput id text\ninput a count\ninput b count\n\
+                      let r = a / b, when zero error\noutput o = round(r, 2, half_up)";
+        let error = score(source, &[("id", "E9"), ("a", "1"), ("b", "0")]).unwrap_err();
+        assert_eq!(
+            error.message,
+            "the denominator of item `r` = a / b is 0, and the rule says that is an error (`when zero error`); correct the record's data"
         );
     }
 

@@ -164,3 +164,44 @@ fn explain_an_unknown_key_fails() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no record has the key \"NOPE\""));
 }
+
+#[test]
+fn a_failed_run_leaves_an_existing_output_file_alone() {
+    let out_path = std::env::temp_dir().join(format!("kpi-keep-{}.csv", std::process::id()));
+    std::fs::write(&out_path, "precious\n").unwrap();
+    let out = kpi(&[
+        "eval",
+        "rulesets/agent_monthly.kpi",
+        "tests/fixtures/data/agent_monthly_missing_column.csv",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "precious\n");
+    std::fs::remove_file(&out_path).unwrap();
+}
+
+#[test]
+fn a_count_key_is_printed_as_written() {
+    let dir = std::env::temp_dir().join(format!("kpi-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("k.kpi");
+    let data = dir.join("k.csv");
+    std::fs::write(
+        &rules,
+        "ruleset k\nkey id\ninput id count\ninput n count\noutput twice = n * 2\n",
+    )
+    .unwrap();
+    std::fs::write(&data, "id,n\n007,3\n").unwrap();
+    let out = kpi(&["eval", rules.to_str().unwrap(), data.to_str().unwrap()]);
+    assert_eq!(text(&out.stdout), "id,twice\n007,6\n");
+    let out = kpi(&[
+        "explain",
+        rules.to_str().unwrap(),
+        data.to_str().unwrap(),
+        "--key",
+        "007",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

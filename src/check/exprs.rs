@@ -5,7 +5,7 @@ use super::model::{Func, Ref, TExpr, TExprKind};
 use super::names::{Symbol, closest};
 use super::types::{Type, mismatch_hint};
 use crate::diagnostic::{Diagnostic, Span, codes};
-use crate::number::{MAX_PLACES, Rational, RoundingMode, rational_from_decimal};
+use crate::number::{MAX_ROUND_PLACES, Rational, RoundingMode, rational_from_decimal};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, LiteralKind};
 
 const FUNCTIONS: [&str; 5] = ["round", "min", "max", "clamp", "abs"];
@@ -415,14 +415,14 @@ impl Checker<'_> {
             && d.scale() == 0
             && !d.is_sign_negative()
             && let Ok(p) = u32::try_from(d.mantissa())
-            && p <= MAX_PLACES
+            && p <= MAX_ROUND_PLACES
         {
             return Some(p);
         }
         self.error(
             Diagnostic::error(
                 codes::BAD_ARGUMENTS,
-                "the number of places must be a whole number from 0 to 28",
+                format!("the number of places must be a whole number from 0 to {MAX_ROUND_PLACES}"),
                 expr.span,
             )
             .with_label("not a number of places")

@@ -32,7 +32,14 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
     checker.check_inputs();
     checker.check_veto_targets();
     let order = checker.order_items();
-    for decl in order {
+    for &decl in &order {
+        checker.check_item(decl);
+    }
+    // Items caught in or behind a cycle are still checked, so their other
+    // problems are reported in the same run; the model is not built.
+    let mut placed = vec![false; checker.decls.len()];
+    order.iter().for_each(|&d| placed[d] = true);
+    for decl in (0..placed.len()).filter(|&d| !placed[d]) {
         checker.check_item(decl);
     }
     let outputs: Vec<Output> = checker
@@ -42,8 +49,7 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         .map(|o| checker.check_output(o))
         .collect();
     let key = checker.check_key(&header);
-    let mut diagnostics = std::mem::take(&mut checker.diagnostics);
-    diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
+    let diagnostics = std::mem::take(&mut checker.diagnostics);
     if diagnostics
         .iter()
         .any(|d| d.severity == crate::diagnostic::Severity::Error)
@@ -376,7 +382,7 @@ impl<'a> Checker<'a> {
         deps
     }
 
-    /// The declaration a veto overrides, reporting a target that cannot be vetoed.
+    /// The declaration a veto overrides, if it names an item.
     fn veto_target(&self, veto: &VetoDecl) -> Option<usize> {
         match self.symbols.get(veto.target.name.as_str()) {
             Some(Symbol::Item(d)) => Some(*d),
@@ -400,6 +406,18 @@ impl<'a> Checker<'a> {
             }
             return None;
         };
+        if let Some(&output) = self.output_names.get(key.as_str()) {
+            self.error(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("the output `{key}` has the name of the key column"),
+                    output,
+                )
+                .with_label("same name as the key")
+                .with_secondary(*span, "the key")
+                .with_hint("every output row starts with the key, so give the output another name"),
+            );
+        }
         match self.symbols.get(key.as_str()) {
             Some(Symbol::Input(i)) if matches!(self.inputs[*i].ty, Type::Text | Type::Count) => {
                 Some(*i)

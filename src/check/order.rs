@@ -52,18 +52,16 @@ fn cycles(deps: &[Vec<usize>], placed: &[bool]) -> Vec<Vec<usize>> {
         on_path[start] = true;
         loop {
             let current = path[path.len() - 1];
-            let Some(&next) = deps[current].iter().find(|&&d| !placed[d]) else {
+            // Close a circle if one is in reach, else walk on through an item not yet
+            // explained; an item stuck only behind reported circles ends the walk.
+            if let Some(&back) = deps[current].iter().find(|&&d| on_path[d]) {
+                let from = path.iter().position(|&p| p == back).unwrap_or(0);
+                found.push(path[from..].to_vec());
+                break;
+            }
+            let Some(&next) = deps[current].iter().find(|&&d| !reported[d]) else {
                 break;
             };
-            if reported[next] && !on_path[next] {
-                break;
-            }
-            if on_path[next] {
-                let from = path.iter().position(|&p| p == next).unwrap_or(0);
-                let cycle = path[from..].to_vec();
-                found.push(cycle);
-                break;
-            }
             on_path[next] = true;
             path.push(next);
         }
@@ -93,6 +91,13 @@ mod tests {
         let (order, cycles) = order(&[vec![1], vec![2], vec![0], vec![0], vec![]]);
         assert_eq!(order, vec![4]);
         assert_eq!(cycles, vec![vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn a_second_cycle_behind_the_first_is_reported_too() {
+        // 0 -> 0; 1 -> 0 and 2; 2 -> 1.
+        let (_, cycles) = order(&[vec![0], vec![0, 2], vec![1]]);
+        assert_eq!(cycles, vec![vec![0], vec![1, 2]]);
     }
 
     #[test]

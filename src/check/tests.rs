@@ -198,3 +198,17 @@ fn rounding_needs_places_and_a_named_mode() {
 fn a_literal_zero_denominator_is_caught_before_any_record() {
     assert_eq!(codes_of("output o = n / 0"), vec![codes::DIVISION_BY_ZERO]);
 }
+
+#[test]
+fn an_output_cannot_take_the_key_columns_name() {
+    assert_eq!(codes_of("output id = n * 2"), vec![codes::DUPLICATE_NAME]);
+}
+
+#[test]
+fn items_behind_a_cycle_are_still_checked() {
+    let (_, diagnostics) = checked("let a = a + 1\nlet b = a + c\nlet c = b + zz");
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages.contains(&"these items depend on each other in a circle: a → a"));
+    assert!(messages.contains(&"these items depend on each other in a circle: b → c → b"));
+    assert!(messages.contains(&"unknown name `zz`"));
+}

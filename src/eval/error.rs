@@ -3,7 +3,9 @@
 /// What went wrong while computing a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// A division by zero with no `when zero` policy.
+    /// A ratio item's denominator was zero, and its rule gives no value for that.
+    ZeroDenominator,
+    /// A division by zero inside a formula.
     DivisionByZero,
     /// An exact value grew beyond 128-bit numerator and denominator.
     Overflow,

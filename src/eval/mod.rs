@@ -149,7 +149,7 @@ fn compute<'a, T: Tracer<'a>>(
                         tracer.detail(index, Detail::ZeroDenominator);
                         Value::Num(*v)
                     }
-                    None => return Err(Fault::DivisionByZero),
+                    None => return Err(Fault::ZeroDenominator),
                 },
             }
         }

@@ -74,7 +74,10 @@ impl Explanation {
             let step_trace = trace.steps.get(i).cloned().unwrap_or_default();
             let final_value = slots.get(inputs + i).copied();
             let mut working = item_working(&sub, item, inputs + i, &step_trace);
-            working.extend(roundings(ruleset, trace, item.formula));
+            // Roundings anywhere in the item: its formula, cap, floor and vetoes.
+            let mut spans = vec![item.span];
+            spans.extend(item.vetoes.iter().map(|v| v.span));
+            working.extend(roundings(ruleset, trace, &spans));
             items.push(Step {
                 name: item.name.clone(),
                 label: item.label.clone(),
@@ -91,7 +94,7 @@ impl Explanation {
             .zip(&outcome.values)
             .map(|(output, v)| {
                 let mut working = vec![format!("= {}", sub.expr(&output.value))];
-                working.extend(roundings(ruleset, trace, output.value.span));
+                working.extend(roundings(ruleset, trace, &[output.value.span]));
                 Step {
                     name: output.name.clone(),
                     label: output.label.clone(),
@@ -107,7 +110,7 @@ impl Explanation {
             ruleset: model.name.clone(),
             title: model.title.clone(),
             version: model.version.clone(),
-            key: record.key(ruleset),
+            key: record.key().to_string(),
             items,
             outputs,
         }
@@ -171,15 +174,17 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The roundings that happened inside `span`.
-fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, span: Span) -> Vec<String> {
+/// The roundings that happened inside any of `spans`.
+fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, spans: &[Span]) -> Vec<String> {
     let program = ruleset.program();
     trace
         .rounds
         .iter()
         .filter_map(|(site, before, after)| {
             let site = program.round_sites.get(*site as usize)?;
-            let inside = site.span.start >= span.start && site.span.end <= span.end;
+            let inside = spans
+                .iter()
+                .any(|span| site.span.start >= span.start && site.span.end <= span.end);
             inside.then(|| {
                 let percent = site.ty == Type::Percent;
                 let hundred = Rational::from_int(100);
@@ -399,4 +404,33 @@ fn veto_lines(
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Ruleset;
+
+    #[test]
+    fn roundings_in_a_cap_and_a_veto_are_shown_on_their_item() {
+        let ruleset = Ruleset::compile(
+            "ruleset t\nkey id\ninput id text\ninput b number\n\
+             bonus x = b / 3, cap round(b / 7, 2, half_up)\n\
+             veto \"half\" when b > 0 : x = round(x * 50%, 2, down)\noutput o = x",
+        )
+        .unwrap();
+        let record = ruleset.record(&[("id", "R"), ("b", "100")]).unwrap();
+        let (outcome, explanation) = ruleset.explain(&record).unwrap();
+        assert_eq!(outcome.values[0].to_string(), "7.14");
+        let x = &explanation.items[0];
+        assert_eq!(
+            x.working,
+            vec![
+                "= 100 / 3 = 33.333333…",
+                "cap 14.29: 33.333333… → 14.29 (19.043333… cut off)",
+                "veto \"half\": b > 0 (100 > 0) is true, so x 14.29 → 7.14",
+                "rounded half_up to 2 places: 14.285714… → 14.29",
+                "rounded down to 2 places: 7.145 → 7.14",
+            ]
+        );
+    }
 }

@@ -99,6 +99,7 @@ pub fn read<'a, R: Read + 'a>(
         }
         if errors.is_empty() {
             Ok(Record {
+                key: key_value.unwrap_or_default(),
                 values: values.into(),
             })
         } else {

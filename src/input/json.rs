@@ -102,6 +102,7 @@ fn record(
     }
     if errors.is_empty() {
         Ok(Record {
+            key: key_value.unwrap_or_default(),
             values: values.into(),
         })
     } else {

@@ -13,17 +13,16 @@ pub use value::parse_value;
 /// One agent's inputs, checked against the ruleset's declarations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The key exactly as written in the data (`007` stays `007`).
+    pub(crate) key: String,
     /// Values in input declaration order.
     pub(crate) values: Box<[InputValue]>,
 }
 
 impl Record {
-    /// The key value (the record's ID) as text.
-    pub fn key(&self, ruleset: &crate::Ruleset) -> String {
-        self.values
-            .get(ruleset.program().model.key)
-            .map(InputValue::to_string)
-            .unwrap_or_default()
+    /// The key (the record's ID) as written in the data.
+    pub fn key(&self) -> &str {
+        &self.key
     }
 }
 

@@ -48,8 +48,12 @@ impl RoundingMode {
     }
 }
 
-/// The most decimal places a rounding may ask for (rust_decimal's limit).
+/// The most decimal places an exact value is printed with (rust_decimal's limit).
 pub const MAX_PLACES: u32 = 28;
+
+/// The most decimal places a rule may round to: enough for any currency or rate,
+/// and few enough that a rounded amount always prints.
+pub const MAX_ROUND_PLACES: u32 = 12;
 
 /// The exact value of a decimal.
 pub fn rational_from_decimal(value: Decimal) -> Result<Rational, Overflow> {

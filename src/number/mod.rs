@@ -4,6 +4,7 @@ mod decimal;
 mod rational;
 
 pub use decimal::{
-    MAX_PLACES, RoundingMode, decimal_with_places, exact_decimal, rational_from_decimal, round,
+    MAX_PLACES, MAX_ROUND_PLACES, RoundingMode, decimal_with_places, exact_decimal,
+    rational_from_decimal, round,
 };
 pub use rational::{Overflow, Rational};

@@ -155,11 +155,11 @@ fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Resu
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
-    let mut out = write::Writer::open(output, format, &ruleset)?;
+    let mut out = write::Writer::open(output, format, &ruleset);
     let mut failed = false;
     data::for_each_record(&ruleset, data, |loaded| match loaded {
         Ok(record) => match ruleset.evaluate(&record) {
-            Ok(outcome) => Ok(out.row(&record.key(&ruleset), &outcome)?),
+            Ok(outcome) => Ok(out.row(record.key(), &outcome)?),
             Err(e) => {
                 failed = true;
                 eprintln!("{}: {e}", data.display());
@@ -186,7 +186,7 @@ fn explain(path: &Path, data: &Path, key: &str) -> Result<u8, Failure> {
     let mut code = 0;
     data::for_each_record(&ruleset, data, |loaded| {
         match loaded {
-            Ok(record) if record.key(&ruleset) == key => {
+            Ok(record) if record.key() == key => {
                 found = true;
                 match ruleset.explain(&record) {
                     Ok((_, explanation)) => print!("{}", explanation.render_text()),

@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use kpi::{Outcome, Ruleset};
 use serde_json::{Map, Value};
@@ -32,13 +32,15 @@ fn write_error(e: impl std::fmt::Display) -> String {
 }
 
 impl Writer {
-    /// A writer to `path`, or to standard output. Nothing is written until the
-    /// first row, so a file that cannot be read leaves no half output behind.
-    pub fn open(path: Option<&Path>, format: Format, ruleset: &Ruleset) -> Result<Writer, String> {
+    /// A writer to `path`, or to standard output. Nothing is written, and no file
+    /// created, until the first row or the end of a successful run, so a data file
+    /// that cannot be read leaves an existing output file as it was.
+    pub fn open(path: Option<&Path>, format: Format, ruleset: &Ruleset) -> Writer {
         let out: Box<dyn Write> = match path {
-            Some(p) => Box::new(BufWriter::new(
-                File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
-            )),
+            Some(p) => Box::new(LazyFile {
+                path: p.to_path_buf(),
+                file: None,
+            }),
             None => Box::new(BufWriter::new(std::io::stdout().lock())),
         };
         let sink = match format {
@@ -53,11 +55,11 @@ impl Writer {
             Format::Json => Sink::Json { out, lines: false },
             Format::Jsonl => Sink::Json { out, lines: true },
         };
-        Ok(Writer {
+        Writer {
             sink,
             key_name: ruleset.key_name().to_string(),
             rows: 0,
-        })
+        }
     }
 
     /// Writes one record's row.
@@ -113,5 +115,25 @@ impl Writer {
                 out.flush().map_err(write_error)
             }
         }
+    }
+}
+
+/// A file created on the first write.
+struct LazyFile {
+    path: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl Write for LazyFile {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(BufWriter::new(File::create(&self.path)?)),
+        };
+        file.write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Write::flush)
     }
 }
