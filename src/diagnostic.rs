@@ -34,28 +34,42 @@ impl Span {
 /// A rule file's name and text, shared by every diagnostic that points into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
-    /// The name shown in diagnostics, usually the path.
-    pub name: String,
-    /// The full text.
-    pub text: Arc<str>,
+    name: String,
+    text: Arc<str>,
+    /// Where each line starts, so finding an offset's line is a binary search.
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
     /// A source file named `name` holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
+    }
+
+    /// The name shown in diagnostics, usually the path.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The full text.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 
@@ -266,4 +280,19 @@ pub mod codes {
     pub const ZERO_POLICY: &str = "E0507";
     /// An input's range or key is not usable.
     pub const INPUT_DECL: &str = "E0508";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_from_one() {
+        let source = SourceFile::new("t.kpi", "let a = 1\nlet 接通率 = x\n");
+        assert_eq!(source.line_col(0), (1, 1));
+        assert_eq!(source.line_col(10), (2, 1));
+        let x = source.text().find('x').unwrap();
+        assert_eq!(source.line_col(x), (2, 11));
+        assert_eq!(source.line_col(source.text().len() + 5), (3, 1));
+    }
 }

@@ -80,9 +80,7 @@ pub(crate) fn output_value(
     };
     Ok(match (value, ty) {
         (Value::Num(r), Type::Percent) => {
-            let figure = r
-                .checked_mul(Rational::from_int(100))
-                .map_err(|_| fail(Fault::Overflow))?;
+            let figure = r.percent_figure().map_err(|_| fail(Fault::Overflow))?;
             OutputValue::Percent(exact(figure)?)
         }
         (Value::Num(r), Type::Money) => OutputValue::Money(exact(r)?),

@@ -163,10 +163,7 @@ impl Checker<'_> {
                     .last()
                     .map_or(weighted.keyword_span, |r| r.weight.span));
                 if total != Rational::ONE {
-                    let shown = crate::number::exact_decimal(
-                        total.checked_mul(Rational::from_int(100)).unwrap_or(total),
-                    )
-                    .map_or_else(|| total.to_string(), |d| format!("{}%", d.normalize()));
+                    let shown = crate::number::shown_percent(total);
                     self.error(
                         Diagnostic::error(
                             codes::WEIGHTS,

@@ -11,10 +11,10 @@ use crate::diagnostic::{SourceFile, Span};
 use crate::eval::trace::StepTrace;
 use crate::eval::{Detail, Limit, Trace, Value};
 use crate::input::Record;
-use crate::number::{Rational, decimal_with_places};
+use crate::number::{Rational, decimal_with_places, shown, shown_percent};
 use crate::outcome::Outcome;
 use crate::syntax::ast::ItemKind;
-use show::{Substitute, number, value, written};
+use show::{Substitute, value, written};
 
 /// How one record's values arose: every item in evaluation order with its formula,
 /// the real numbers, the decisions made, and every output.
@@ -69,11 +69,12 @@ impl Explanation {
             slots,
         };
         let inputs = model.inputs.len();
+        let untraced = StepTrace::default();
         let mut items = Vec::with_capacity(model.items.len());
         for (i, item) in model.items.iter().enumerate() {
-            let step_trace = trace.steps.get(i).cloned().unwrap_or_default();
+            let step_trace = trace.steps.get(i).unwrap_or(&untraced);
             let final_value = slots.get(inputs + i).copied();
-            let mut working = item_working(&sub, item, inputs + i, &step_trace);
+            let mut working = item_working(&sub, item, inputs + i, step_trace);
             // Roundings anywhere in the item: its formula, cap, floor and vetoes.
             let mut spans = vec![item.span];
             spans.extend(item.vetoes.iter().map(|v| v.span));
@@ -159,9 +160,11 @@ fn render_step(out: &mut String, step: &Step) {
 /// The first line of a formula: a table's heading without its rows, which the
 /// working lines show where they matter.
 fn first_line(source: &SourceFile, span: Span) -> String {
-    let text = source.slice(span);
-    let end = text.find('\n').unwrap_or(text.len());
-    text[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+    let end = source
+        .slice(span)
+        .find('\n')
+        .map_or(span.end, |i| span.start + i);
+    written(source, Span::new(span.start, end))
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -186,24 +189,21 @@ fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, spans: &[Span]) -> Vec<String
                 .iter()
                 .any(|span| site.span.start >= span.start && site.span.end <= span.end);
             inside.then(|| {
+                // A percentage rounds its figure, so both sides are shown as figures.
                 let percent = site.ty == Type::Percent;
-                let hundred = Rational::from_int(100);
-                let scale = |r: Rational| {
-                    if percent {
-                        r.checked_mul(hundred).unwrap_or(r)
-                    } else {
-                        r
-                    }
-                };
-                let sign = if percent { "%" } else { "" };
-                let rounded = decimal_with_places(scale(*after), site.places)
-                    .map_or_else(|| number(scale(*after)), |d| d.to_string());
+                let (before, after, sign) =
+                    match (percent, before.percent_figure(), after.percent_figure()) {
+                        (true, Ok(b), Ok(a)) => (b, a, "%"),
+                        _ => (*before, *after, ""),
+                    };
+                let rounded = decimal_with_places(after, site.places)
+                    .map_or_else(|| shown(after), |d| d.to_string());
                 let unit = if site.places == 1 { "place" } else { "places" };
                 format!(
                     "rounded {} to {} {unit}: {}{sign} → {rounded}{sign}",
                     site.mode.name(),
                     site.places,
-                    number(scale(*before)),
+                    shown(before),
                 )
             })
         })
@@ -270,14 +270,14 @@ fn item_working(
                     let (sx0, sx1) = (at(x0), at(x1));
                     lines.push(format!(
                         "{x} lies between {sx0} : {} and {sx1} : {}",
-                        number(y0),
-                        number(y1)
+                        shown(y0),
+                        shown(y1)
                     ));
                     lines.push(format!(
                         "= {} + ({x} - {sx0}) × ({} - {}) / ({sx1} - {sx0}) = {computed}",
-                        number(y0),
-                        number(y1),
-                        number(y0)
+                        shown(y0),
+                        shown(y1),
+                        shown(y0)
                     ));
                 }
                 _ => {}
@@ -292,15 +292,7 @@ fn item_working(
                         ty: item.ty,
                         span: p.span,
                     };
-                    format!(
-                        "{} × {}%",
-                        sub.expr(&e),
-                        number(
-                            p.weight
-                                .checked_mul(Rational::from_int(100))
-                                .unwrap_or(p.weight)
-                        )
-                    )
+                    format!("{} × {}", sub.expr(&e), shown_percent(p.weight))
                 })
                 .collect();
             let names: Vec<String> = parts
@@ -329,7 +321,7 @@ fn item_working(
                     b.label
                 );
                 if scale.has_coefficients {
-                    line.push_str(&format!(", coefficient {}", number(b.coefficient)));
+                    line.push_str(&format!(", coefficient {}", shown(b.coefficient)));
                 }
                 lines.push(line);
             }
@@ -343,10 +335,10 @@ fn item_working(
         let moved = before.checked_sub(*after).and_then(|d| d.checked_abs());
         lines.push(format!(
             "{word} {}: {} → {} ({} {change})",
-            number(*after),
-            number(*before),
-            number(*after),
-            moved.map_or_else(|_| "?".into(), number)
+            shown(*after),
+            shown(*before),
+            shown(*after),
+            moved.map_or_else(|_| "?".into(), shown)
         ));
     }
     lines.extend(veto_lines(sub, item, slot, trace));
@@ -371,8 +363,9 @@ fn veto_lines(
         return Vec::new();
     };
     let mut lines = Vec::new();
+    // The slots as each veto saw them: only the item's own value changes.
+    let mut view = sub.slots.to_vec();
     for (index, veto) in item.vetoes.iter().enumerate() {
-        let mut view = sub.slots.to_vec();
         if let Some(s) = view.get_mut(slot) {
             *s = current;
         }

@@ -4,29 +4,14 @@ use crate::check::model::{Body, Model, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::SourceFile;
 use crate::eval::Value;
-use crate::number::{Rational, RoundingMode, exact_decimal, round};
+use crate::number::{shown, shown_percent};
 use crate::syntax::ast::BinOp;
-
-/// A number as an exact decimal, trailing zeros dropped; a value with no exact
-/// decimal form is cut at six places and marked with `…`.
-pub fn number(r: Rational) -> String {
-    match exact_decimal(r) {
-        Some(d) => d.normalize().to_string(),
-        None => match round(r, 6, RoundingMode::Down).ok().and_then(exact_decimal) {
-            Some(d) => format!("{}…", d.normalize()),
-            None => r.to_string(),
-        },
-    }
-}
 
 /// A value of type `ty`: percentages as `90%`, grades by label.
 pub fn value(model: &Model, v: Value<'_>, ty: Type) -> String {
     match (v, ty) {
-        (Value::Num(r), Type::Percent) => match r.checked_mul(Rational::from_int(100)) {
-            Ok(figure) => format!("{}%", number(figure)),
-            Err(_) => r.to_string(),
-        },
-        (Value::Num(r), _) => number(r),
+        (Value::Num(r), Type::Percent) => shown_percent(r),
+        (Value::Num(r), _) => shown(r),
         (Value::Text(t), _) => t.to_string(),
         (Value::Bool(b), _) => b.to_string(),
         (Value::Grade(band), Type::Grade(pos)) => grade_label(model, pos, band as usize),
@@ -111,7 +96,7 @@ impl Substitute<'_, '_> {
                     (Some(Value::Grade(band)), Body::Grade(scale)) => scale
                         .bands
                         .get(band as usize)
-                        .map_or("?".into(), |b| number(b.coefficient)),
+                        .map_or("?".into(), |b| shown(b.coefficient)),
                     _ => "?".into(),
                 }
             }

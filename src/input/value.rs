@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::InputValue;
 use crate::check::model::Input;
-use crate::number::{Rational, exact_decimal, rational_from_decimal};
+use crate::number::{Rational, rational_from_decimal, shown, shown_percent};
 use crate::syntax::ast::InputType;
 
 /// Reads `text` as a value of `input`; on failure says what is wrong and how to fix it.
@@ -37,7 +37,7 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
         }
         InputType::Percent => match text.strip_suffix('%') {
             Some(figure) => decimal(figure.trim_end())
-                .and_then(|d| d.checked_mul(Rational::new(1, 100)?).ok())
+                .and_then(|d| d.from_percent_figure().ok())
                 .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
             None => decimal(text)
                 .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
@@ -47,16 +47,7 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
         && (number < low || number > high)
     {
         let percent = input.input_type == InputType::Percent;
-        let show = |r: Rational| {
-            let figure = if percent {
-                r.checked_mul(Rational::from_int(100)).unwrap_or(r)
-            } else {
-                r
-            };
-            let shown = exact_decimal(figure)
-                .map_or_else(|| figure.to_string(), |d| d.normalize().to_string());
-            if percent { format!("{shown}%") } else { shown }
-        };
+        let show = |r: Rational| if percent { shown_percent(r) } else { shown(r) };
         let mut message = format!(
             "the value is outside the declared range {}..{}",
             show(low),

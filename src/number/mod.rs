@@ -2,9 +2,11 @@
 
 mod decimal;
 mod rational;
+mod shown;
 
 pub use decimal::{
     MAX_PLACES, MAX_ROUND_PLACES, RoundingMode, decimal_with_places, exact_decimal,
     rational_from_decimal, round,
 };
 pub use rational::{Overflow, Rational};
+pub use shown::{shown, shown_percent};

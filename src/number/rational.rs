@@ -132,6 +132,16 @@ impl Rational {
         Some(self.checked_mul(reciprocal))
     }
 
+    /// The figure before the `%` of a fraction: 0.95 gives 95.
+    pub fn percent_figure(self) -> Result<Rational, Overflow> {
+        self.checked_mul(Rational::from_int(100))
+    }
+
+    /// The fraction a percentage figure stands for: 95 gives 0.95.
+    pub fn from_percent_figure(self) -> Result<Rational, Overflow> {
+        self.checked_mul(Rational { num: 1, den: 100 })
+    }
+
     /// The absolute value.
     pub fn checked_abs(self) -> Result<Rational, Overflow> {
         if self.num < 0 {

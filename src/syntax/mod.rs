@@ -20,7 +20,7 @@ use grammar::{KpiParser, Rule};
 /// Parses a rule file. Returns the statements that could be read and a diagnostic for
 /// each that could not.
 pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
-    let text: &str = &source.text;
+    let text = source.text();
     let mut statements = Vec::new();
     let mut diagnostics = Vec::new();
     let mut unread = Vec::new();
