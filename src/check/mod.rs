@@ -32,14 +32,15 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
     checker.check_inputs();
     checker.check_veto_targets();
     let order = checker.order_items();
-    for &decl in &order {
+    for decl in order {
         checker.check_item(decl);
     }
     // Items caught in or behind a cycle are still checked, so their other
     // problems are reported in the same run; the model is not built.
-    let mut placed = vec![false; checker.decls.len()];
-    order.iter().for_each(|&d| placed[d] = true);
-    for decl in (0..placed.len()).filter(|&d| !placed[d]) {
+    let unplaced: Vec<usize> = (0..checker.decls.len())
+        .filter(|&d| checker.positions[d].is_none())
+        .collect();
+    for decl in unplaced {
         checker.check_item(decl);
     }
     let outputs: Vec<Output> = checker
