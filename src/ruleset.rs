@@ -186,7 +186,7 @@ impl Ruleset {
         eval::run(&self.program, record, &mut slots, &mut trace)
             .map_err(|e| self.score_error(e, record))?;
         let outcome = self.outputs(record, &slots, &mut trace)?;
-        let explanation = Explanation::build(self, record, &slots, &trace, &outcome);
+        let explanation = crate::explain::build(self, record, &slots, &trace, &outcome);
         Ok((outcome, explanation))
     }
 

@@ -124,32 +124,188 @@ fn usage_errors_exit_2() {
     assert_eq!(kpi(&["check", "no/such/file.kpi"]).status.code(), Some(2));
 }
 
+const AGENTS: &str = "tests/scenarios/agent_monthly/metrics.csv";
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kpi-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 #[test]
-fn explain_shows_every_step_of_e04() {
+fn explain_prints_the_library_s_explanation_in_each_language_and_format() {
+    for (lang, format, snapshot) in [
+        ("zh", "text", "E04.zh.txt"),
+        ("en", "text", "E04.en.txt"),
+        ("zh", "markdown", "E04.zh.md"),
+        ("zh", "json", "E04.json"),
+        ("zh", "html", "E04.zh.html"),
+    ] {
+        let out = kpi(&[
+            "explain",
+            "rulesets/agent_monthly.kpi",
+            AGENTS,
+            "--key",
+            "E04",
+            "--lang",
+            lang,
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let saved =
+            std::fs::read_to_string(format!("tests/snapshots/explanations/{snapshot}.snap"))
+                .unwrap();
+        // The snapshot's body follows its `---` header.
+        let body = saved.splitn(3, "---\n").nth(2).unwrap();
+        assert_eq!(text(&out.stdout).trim_end(), body.trim_end(), "{snapshot}");
+    }
+}
+
+#[test]
+fn an_appeal_shows_what_the_corrected_inputs_change() {
     let out = kpi(&[
         "explain",
         "rulesets/agent_monthly.kpi",
-        "tests/scenarios/agent_monthly/metrics.csv",
+        AGENTS,
         "--key",
         "E04",
+        "--lang",
+        "en",
+        "--set",
+        "calls_answered=950",
+        "--set",
+        "spot_tests_passed=9",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     insta::assert_snapshot!(text(&out.stdout));
 }
 
 #[test]
-fn explain_shows_the_veto_and_the_cap() {
-    for key in ["E05", "E06"] {
-        let out = kpi(&[
-            "explain",
-            "rulesets/agent_monthly.kpi",
-            "tests/scenarios/agent_monthly/metrics.csv",
-            "--key",
-            key,
-        ]);
-        assert_eq!(out.status.code(), Some(0));
-        insta::assert_snapshot!(format!("explain_{key}"), text(&out.stdout));
-    }
+fn an_appeal_names_a_wrong_input_or_value() {
+    let base = [
+        "explain",
+        "rulesets/agent_monthly.kpi",
+        AGENTS,
+        "--key",
+        "E04",
+        "--set",
+    ];
+    let out = kpi(&[&base[..], &["calls_answerd=950"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with(
+            "error: --set calls_answerd=950: there is no input `calls_answerd`; the inputs are agent_id, calls_offered,"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = kpi(&[&base[..], &["calls_answered=-1"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "--set: record, column calls_answered, value \"-1\": a count must be a whole number, zero or more\n"
+    );
+}
+
+#[test]
+fn explain_all_writes_one_statement_per_record_named_by_key() {
+    let dir = scratch("statements");
+    let out = kpi(&[
+        "explain",
+        "rulesets/agent_monthly.kpi",
+        AGENTS,
+        "--all",
+        "--format",
+        "html",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{}: 60 explanations written\n", dir.display())
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 60);
+    assert_eq!(names[0], "A00700000.html");
+    let e04 = std::fs::read_to_string(dir.join("E04.html")).unwrap();
+    let saved = std::fs::read_to_string("tests/snapshots/explanations/E04.zh.html.snap").unwrap();
+    assert!(
+        saved.ends_with(&e04),
+        "E04.html is the snapshot's statement"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verify_confirms_a_saved_explanation_and_names_tampering() {
+    let dir = scratch("verify");
+    let saved = dir.join("E04.json");
+    let out = kpi(&[
+        "explain",
+        "rulesets/agent_monthly.kpi",
+        AGENTS,
+        "--key",
+        "E04",
+        "--format",
+        "json",
+        "-o",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = kpi(&[
+        "verify",
+        "rulesets/agent_monthly.kpi",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{}: verified: the ruleset and record fingerprints match, and 13 values recompute exactly\n",
+            saved.display()
+        )
+    );
+    let json = std::fs::read_to_string(&saved).unwrap();
+    assert!(json.contains("\"value\": \"620.03\""));
+    std::fs::write(
+        &saved,
+        json.replace("\"value\": \"620.03\"", "\"value\": \"720.03\""),
+    )
+    .unwrap();
+    let out = kpi(&[
+        "verify",
+        "rulesets/agent_monthly.kpi",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{0}: output payout: saved 720.03, recomputed 620.03\n{0}: not verified: 1 difference\n",
+            saved.display()
+        )
+    );
+    std::fs::write(&saved, "{ not json").unwrap();
+    let out = kpi(&[
+        "verify",
+        "rulesets/agent_monthly.kpi",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not a saved explanation (line 1, column 3)"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

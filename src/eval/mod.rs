@@ -159,6 +159,7 @@ fn compute<'a, T: Tracer<'a>>(
             otherwise,
         } => {
             let x = eval(subject, slots, tracer)?.num()?;
+            tracer.subject(index, x);
             match rows.iter().position(|(op, t, _)| compare(*op, x.cmp(t))) {
                 Some(row) => {
                     tracer.detail(index, Detail::Row(Some(row)));
@@ -172,6 +173,7 @@ fn compute<'a, T: Tracer<'a>>(
         }
         Op::Linear { subject, points } => {
             let x = eval(subject, slots, tracer)?.num()?;
+            tracer.subject(index, x);
             let (detail, y) = interpolate(x, points)?;
             tracer.detail(index, detail);
             Value::Num(y)
@@ -195,6 +197,7 @@ fn compute<'a, T: Tracer<'a>>(
         }
         Op::Grade { subject, tests } => {
             let x = eval(subject, slots, tracer)?.num()?;
+            tracer.subject(index, x);
             let band = tests
                 .iter()
                 .position(|(op, t)| compare(*op, x.cmp(t)))

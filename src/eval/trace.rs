@@ -32,6 +32,8 @@ pub enum Limit {
 pub trait Tracer<'a> {
     /// An item's value as its formula gave it, before limits and vetoes.
     fn computed(&mut self, _step: usize, _value: Value<'a>) {}
+    /// The value a table, interpolation or grade looked up.
+    fn subject(&mut self, _step: usize, _value: Rational) {}
     /// The decision a table or ratio made.
     fn detail(&mut self, _step: usize, _detail: Detail) {}
     /// A cap or floor changed an item's value.
@@ -52,6 +54,8 @@ impl Tracer<'_> for NoTrace {}
 pub struct StepTrace<'a> {
     /// The formula's value before limits and vetoes.
     pub computed: Option<Value<'a>>,
+    /// The value the table, interpolation or grade looked up.
+    pub subject: Option<Rational>,
     /// The table's or ratio's decision.
     pub detail: Option<Detail>,
     /// Caps and floors applied: which, value before, value after.
@@ -87,6 +91,12 @@ impl<'a> Tracer<'a> for Trace<'a> {
     fn computed(&mut self, step: usize, value: Value<'a>) {
         if let Some(s) = self.step(step) {
             s.computed = Some(value);
+        }
+    }
+
+    fn subject(&mut self, step: usize, value: Rational) {
+        if let Some(s) = self.step(step) {
+            s.subject = Some(value);
         }
     }
 

@@ -4,13 +4,15 @@ use crate::check::model::{Body, Model, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::SourceFile;
 use crate::eval::Value;
-use crate::number::{shown, shown_percent};
+use crate::number::{shown, shown_percent_with_places, shown_with_places};
 use crate::syntax::ast::BinOp;
 
-/// A value of type `ty`: percentages as `90%`, grades by label.
+/// A value of type `ty`: percentages and amounts with at least two places (`90.00%`,
+/// `100.00`), grades by label.
 pub fn value(model: &Model, v: Value<'_>, ty: Type) -> String {
     match (v, ty) {
-        (Value::Num(r), Type::Percent) => shown_percent(r),
+        (Value::Num(r), Type::Percent) => shown_percent_with_places(r),
+        (Value::Num(r), Type::Money) => shown_with_places(r, 2),
         (Value::Num(r), _) => shown(r),
         (Value::Text(t), _) => t.to_string(),
         (Value::Bool(b), _) => b.to_string(),

@@ -9,4 +9,4 @@ pub use decimal::{
     rational_from_decimal, round,
 };
 pub use rational::{Overflow, Rational};
-pub use shown::{shown, shown_percent};
+pub use shown::{shown, shown_percent, shown_percent_with_places, shown_with_places};

@@ -60,6 +60,11 @@ impl Rational {
         }
     }
 
+    /// The integer `n`, at full width.
+    pub const fn from_i128(n: i128) -> Rational {
+        Rational { num: n, den: 1 }
+    }
+
     /// The numerator (sign-carrying) in lowest terms.
     pub fn numer(self) -> i128 {
         self.num

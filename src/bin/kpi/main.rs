@@ -1,6 +1,7 @@
 //! The `kpi` command line: a thin front end over the library.
 
 mod data;
+mod explain;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -37,15 +38,14 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Show how one record's values arose.
-    Explain {
+    /// Show how one record's values arose, or every record's with --all.
+    Explain(explain::Args),
+    /// Recompute a saved JSON explanation and confirm its fingerprints and values.
+    Verify {
         /// The rule file.
         ruleset: PathBuf,
-        /// Records: .csv, .json or .jsonl.
-        data: PathBuf,
-        /// The key of the record to explain.
-        #[arg(long)]
-        key: String,
+        /// An explanation saved with `kpi explain --format json`.
+        explanation: PathBuf,
     },
 }
 
@@ -61,7 +61,7 @@ pub enum Format {
 }
 
 /// Exit status for rule or data errors.
-const FAILED: u8 = 1;
+pub const FAILED: u8 = 1;
 /// Exit status for usage errors (bad arguments, unreadable files).
 const USAGE: u8 = 2;
 
@@ -105,7 +105,11 @@ fn main() -> ExitCode {
             format,
             output,
         } => eval(&ruleset, &data, format, output.as_deref()),
-        Command::Explain { ruleset, data, key } => explain(&ruleset, &data, &key),
+        Command::Explain(args) => explain::explain(&args),
+        Command::Verify {
+            ruleset,
+            explanation,
+        } => explain::verify(&ruleset, &explanation),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -117,7 +121,7 @@ fn main() -> ExitCode {
 }
 
 /// Reads and compiles a rule file, printing its diagnostics on stderr.
-fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
+pub fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     match Ruleset::compile_source(SourceFile::new(path.display().to_string(), text)) {
@@ -176,40 +180,4 @@ fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Resu
     })?;
     out.finish()?;
     Ok(if failed { FAILED } else { 0 })
-}
-
-fn explain(path: &Path, data: &Path, key: &str) -> Result<u8, Failure> {
-    let Some(ruleset) = load(path)? else {
-        return Ok(FAILED);
-    };
-    let mut found = false;
-    let mut code = 0;
-    data::for_each_record(&ruleset, data, |loaded| {
-        match loaded {
-            Ok(record) if record.key() == key => {
-                found = true;
-                match ruleset.explain(&record) {
-                    Ok((_, explanation)) => print!("{}", explanation.render_text()),
-                    Err(e) => {
-                        eprintln!("{}: {e}", data.display());
-                        code = FAILED;
-                    }
-                }
-            }
-            Err(errors) if errors.iter().any(|e| e.key.as_deref() == Some(key)) => {
-                found = true;
-                code = FAILED;
-                for e in errors {
-                    eprintln!("{}: {e}", data.display());
-                }
-            }
-            _ => {}
-        }
-        Ok(())
-    })?;
-    if !found {
-        eprintln!("{}: no record has the key {key:?}", data.display());
-        return Ok(FAILED);
-    }
-    Ok(code)
 }

@@ -1,0 +1,320 @@
+//! `kpi explain` and `kpi verify`: explanations for agents, appeals and audits.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use kpi::explain::{Appeal, Format, Lang, render_doc, verify as recompute};
+use kpi::{Explanation, Record, Ruleset};
+
+use crate::{FAILED, Failure, data, load};
+
+/// Arguments of `kpi explain`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The rule file.
+    ruleset: PathBuf,
+    /// Records: .csv, .json or .jsonl.
+    data: PathBuf,
+    /// The key of the record to explain.
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    key: Option<String>,
+    /// Explain every record, one file each in the directory given by -o.
+    #[arg(long, requires = "output")]
+    all: bool,
+    /// The language of the wording (labels come from the rule file).
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Write to this file (with --all, into this directory) instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Re-score with a corrected input and compare, as in --set calls_answered=912.
+    #[arg(long = "set", value_name = "INPUT=VALUE", conflicts_with = "all")]
+    set: Vec<String>,
+}
+
+/// Languages of `--lang`.
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+/// Formats of `kpi explain`.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Plain text.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// JSON (docs/explanation.md).
+    Json,
+    /// A self-contained HTML statement.
+    Html,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Text => Format::Text,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            FormatArg::Text => "txt",
+            FormatArg::Markdown => "md",
+            FormatArg::Json => "json",
+            FormatArg::Html => "html",
+        }
+    }
+}
+
+/// Runs `kpi explain`.
+pub fn explain(args: &Args) -> Result<u8, Failure> {
+    let Some(ruleset) = load(&args.ruleset)? else {
+        return Ok(FAILED);
+    };
+    let lang = match args.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    match (&args.key, &args.output) {
+        (Some(key), _) => one(args, &ruleset, key, lang),
+        (None, Some(dir)) => all(args, &ruleset, dir, lang),
+        (None, None) => Err(Failure::usage("give --key ID, or --all with -o DIR".into())),
+    }
+}
+
+/// Explains (or appeals) the record with `key`.
+fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Failure> {
+    let corrections = corrections(ruleset, &args.set)?;
+    let Some(record) = find(ruleset, &args.data, key)? else {
+        return Ok(FAILED);
+    };
+    let explained = match ruleset.explain(&record) {
+        Ok((_, e)) => e,
+        Err(e) => {
+            eprintln!("{}: {e}", args.data.display());
+            return Ok(FAILED);
+        }
+    };
+    let text = if corrections.is_empty() {
+        explained.render(args.format.format(), lang)
+    } else {
+        let Some(corrected) = appeal(ruleset, &explained, &corrections) else {
+            return Ok(FAILED);
+        };
+        let appeal = Appeal::new(explained, corrected);
+        match args.format {
+            FormatArg::Json => appeal.to_json(),
+            other => render_doc(&appeal.doc(lang), other.format()),
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(0)
+}
+
+/// The `--set INPUT=VALUE` pairs, each naming a declared input.
+fn corrections(ruleset: &Ruleset, set: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    set.iter()
+        .map(|pair| {
+            let Some((name, value)) = pair.split_once('=') else {
+                return Err(Failure::usage(format!(
+                    "--set {pair}: write INPUT=VALUE, as in --set calls_answered=912"
+                )));
+            };
+            let name = name.trim();
+            if !ruleset.inputs().iter().any(|i| i.name == name) {
+                let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
+                return Err(Failure::usage(format!(
+                    "--set {pair}: there is no input `{name}`; the inputs are {}",
+                    names.join(", ")
+                )));
+            }
+            if name == ruleset.key_name() {
+                return Err(Failure::usage(format!(
+                    "--set {pair}: `{name}` is the record's key and cannot be corrected"
+                )));
+            }
+            Ok((name.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// The explanation of the record with its inputs corrected; `None` after reporting
+/// a corrected value that is not valid.
+fn appeal(
+    ruleset: &Ruleset,
+    explained: &Explanation,
+    corrections: &[(String, String)],
+) -> Option<Explanation> {
+    let fields: Vec<(&str, &str)> = explained
+        .record
+        .inputs
+        .iter()
+        .map(|i| {
+            let corrected = corrections.iter().rev().find(|(name, _)| *name == i.name);
+            (
+                i.name.as_str(),
+                corrected.map_or(i.value.as_str(), |(_, v)| v.as_str()),
+            )
+        })
+        .collect();
+    let record = match ruleset.record(&fields) {
+        Ok(record) => record,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("--set: {e}");
+            }
+            return None;
+        }
+    };
+    match ruleset.explain(&record) {
+        Ok((_, e)) => Some(e),
+        Err(e) => {
+            eprintln!("--set: {e}");
+            None
+        }
+    }
+}
+
+/// The first record with `key`; `None` after reporting that it is missing or bad.
+fn find(ruleset: &Ruleset, data: &Path, key: &str) -> Result<Option<Record>, Failure> {
+    let mut found = None;
+    let mut bad = false;
+    data::for_each_record(ruleset, data, |loaded| {
+        if found.is_some() || bad {
+            return Ok(());
+        }
+        match loaded {
+            Ok(record) if record.key() == key => found = Some(record),
+            Err(errors) if errors.iter().any(|e| e.key.as_deref() == Some(key)) => {
+                bad = true;
+                for e in errors {
+                    eprintln!("{}: {e}", data.display());
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    if found.is_none() && !bad {
+        eprintln!("{}: no record has the key {key:?}", data.display());
+    }
+    Ok(found)
+}
+
+/// Writes one statement per record into `dir`, named by key.
+fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+    let mut names = HashSet::new();
+    let mut written = 0;
+    let mut failed = false;
+    data::for_each_record(ruleset, &args.data, |loaded| {
+        let record = match loaded {
+            Ok(record) => record,
+            Err(errors) => {
+                failed = true;
+                for e in errors {
+                    eprintln!("{}: {e}", args.data.display());
+                }
+                return Ok(());
+            }
+        };
+        let explained = match ruleset.explain(&record) {
+            Ok((_, e)) => e,
+            Err(e) => {
+                failed = true;
+                eprintln!("{}: {e}", args.data.display());
+                return Ok(());
+            }
+        };
+        let name = file_name(record.key(), args.format.extension(), &mut names);
+        let path = dir.join(name);
+        std::fs::write(&path, explained.render(args.format.format(), lang))
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+        written += 1;
+        Ok(())
+    })?;
+    println!("{}: {written} explanations written", dir.display());
+    Ok(if failed { FAILED } else { 0 })
+}
+
+/// A file name for `key`: characters that are not safe in a file name become `_`,
+/// and a key seen before gets a number, so no statement overwrites another.
+fn file_name(key: &str, extension: &str, taken: &mut HashSet<String>) -> String {
+    let mut stem: String = key
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        stem.push_str("record");
+    }
+    let mut name = format!("{stem}.{extension}");
+    let mut n = 2;
+    while !taken.insert(name.to_lowercase()) {
+        name = format!("{stem}-{n}.{extension}");
+        n += 1;
+    }
+    name
+}
+
+/// Runs `kpi verify`.
+pub fn verify(ruleset_path: &Path, saved: &Path) -> Result<u8, Failure> {
+    let Some(ruleset) = load(ruleset_path)? else {
+        return Ok(FAILED);
+    };
+    let text = std::fs::read_to_string(saved)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", saved.display())))?;
+    let explanation = Explanation::from_json(&text).map_err(|e| {
+        Failure::data(format!(
+            "{}: not a saved explanation (line {}, column {}): {e}",
+            saved.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let verification = recompute(&ruleset, &explanation);
+    if verification.confirmed() {
+        println!(
+            "{}: verified: the ruleset and record fingerprints match, and {} values recompute exactly",
+            saved.display(),
+            verification.values
+        );
+        return Ok(0);
+    }
+    for problem in &verification.problems {
+        eprintln!("{}: {problem}", saved.display());
+    }
+    eprintln!(
+        "{}: not verified: {} difference{}",
+        saved.display(),
+        verification.problems.len(),
+        if verification.problems.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    );
+    Ok(FAILED)
+}

@@ -1,0 +1,255 @@
+//! Appeals (申诉): a record scored again with corrected inputs, set beside the
+//! original so that every changed value and the payout difference can be seen.
+
+use serde::{Deserialize, Serialize};
+
+use super::doc::{self, Block, Doc, Section, named};
+use super::model::{Explanation, Step};
+use super::words::{Lang, Word};
+use crate::number::{Rational, shown};
+
+/// Two explanations of one record, before and after corrected inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appeal {
+    /// As first scored.
+    pub before: Explanation,
+    /// With the corrected inputs.
+    pub after: Explanation,
+    /// Every input, item and output whose value changed, in that order.
+    pub changes: Vec<Change>,
+}
+
+/// One changed value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// `input`, `item` or `output`.
+    pub part: String,
+    /// Its name.
+    pub name: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// The value before.
+    pub before: String,
+    /// The value after.
+    pub after: String,
+    /// After minus before, for numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difference: Option<String>,
+}
+
+impl Appeal {
+    /// Sets `after` beside `before` and lists what changed.
+    pub fn new(before: Explanation, after: Explanation) -> Appeal {
+        let mut changes = Vec::new();
+        for (b, a) in before.record.inputs.iter().zip(&after.record.inputs) {
+            if b.value != a.value {
+                changes.push(change(
+                    "input",
+                    &b.name,
+                    b.label.as_ref(),
+                    &b.value,
+                    &a.value,
+                ));
+            }
+        }
+        for (part, old, new) in [
+            ("item", &before.items, &after.items),
+            ("output", &before.outputs, &after.outputs),
+        ] {
+            for (b, a) in old.iter().zip(new.iter()) {
+                if b.value != a.value {
+                    changes.push(change(part, &b.name, b.label.as_ref(), &b.value, &a.value));
+                }
+            }
+        }
+        Appeal {
+            before,
+            after,
+            changes,
+        }
+    }
+
+    /// The JSON form, pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+
+    /// The comparison as a document in `lang`: the corrected inputs, every item and
+    /// output side by side, then each changed step before and after.
+    pub fn doc(&self, lang: Lang) -> Doc {
+        let mut facts = doc::identity(lang, &self.after);
+        facts.retain(|(term, _)| term != lang.word(Word::RecordPrint));
+        facts.push((
+            format!(
+                "{} ({})",
+                lang.word(Word::RecordPrint),
+                lang.word(Word::Before)
+            ),
+            self.before.record.fingerprint.clone(),
+        ));
+        facts.push((
+            format!(
+                "{} ({})",
+                lang.word(Word::RecordPrint),
+                lang.word(Word::After)
+            ),
+            self.after.record.fingerprint.clone(),
+        ));
+        let mut sections = vec![table_section(
+            lang,
+            lang.word(Word::Corrected),
+            self.changes.iter().filter(|c| c.part == "input"),
+        )];
+        let mut side_by_side = Section {
+            heading: lang.word(Word::Comparison).into(),
+            aside: None,
+            group: true,
+            blocks: Vec::new(),
+            marked: false,
+        };
+        let steps = |e: &Explanation| -> Vec<Step> {
+            e.items
+                .iter()
+                .chain(&e.outputs)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let (old, new) = (steps(&self.before), steps(&self.after));
+        let rows: Vec<Vec<String>> = old
+            .iter()
+            .zip(&new)
+            .map(|(b, a)| {
+                let changed = if b.value == a.value {
+                    lang.word(Word::NoChange).to_string()
+                } else {
+                    difference(&b.value, &a.value).unwrap_or_else(|| "≠".into())
+                };
+                vec![
+                    named(lang, &b.name, b.label.as_deref()),
+                    b.value.clone(),
+                    a.value.clone(),
+                    changed,
+                ]
+            })
+            .collect();
+        side_by_side.blocks.push(Block::Table {
+            header: [Word::Name, Word::Before, Word::After, Word::Changed]
+                .iter()
+                .map(|w| lang.word(*w).to_string())
+                .collect(),
+            marked: old
+                .iter()
+                .zip(&new)
+                .map(|(b, a)| b.value != a.value)
+                .collect(),
+            rows,
+        });
+        sections.push(side_by_side);
+        for (b, a) in old.iter().zip(&new) {
+            if b.value == a.value {
+                continue;
+            }
+            let mut section = doc::step(lang, a);
+            let mut before = doc::step(lang, b);
+            let label = |w: Word| format!("{} — ", lang.word(w));
+            prefix_fields(&mut before.blocks, &label(Word::Before));
+            prefix_fields(&mut section.blocks, &label(Word::After));
+            before.blocks.append(&mut section.blocks);
+            before.marked = true;
+            sections.push(before);
+        }
+        Doc {
+            lang,
+            title: format!(
+                "{}: {}",
+                lang.word(Word::Appeal),
+                doc::title(lang, &self.after)
+            ),
+            facts,
+            sections,
+        }
+    }
+}
+
+fn prefix_fields(blocks: &mut [Block], prefix: &str) {
+    for block in blocks {
+        if let Block::Field(term, _) = block {
+            *term = format!("{prefix}{term}");
+        }
+    }
+}
+
+fn table_section<'c>(
+    lang: Lang,
+    heading: &str,
+    changes: impl Iterator<Item = &'c Change>,
+) -> Section {
+    let rows: Vec<Vec<String>> = changes
+        .map(|c| {
+            vec![
+                named(lang, &c.name, c.label.as_deref()),
+                c.before.clone(),
+                c.after.clone(),
+            ]
+        })
+        .collect();
+    Section {
+        heading: heading.into(),
+        aside: None,
+        group: true,
+        blocks: vec![Block::Table {
+            header: [Word::Name, Word::Before, Word::After]
+                .iter()
+                .map(|w| lang.word(*w).to_string())
+                .collect(),
+            marked: vec![false; rows.len()],
+            rows,
+        }],
+        marked: false,
+    }
+}
+
+fn change(part: &str, name: &str, label: Option<&String>, before: &str, after: &str) -> Change {
+    Change {
+        part: part.into(),
+        name: name.into(),
+        label: label.cloned(),
+        before: before.into(),
+        after: after.into(),
+        difference: difference(before, after),
+    }
+}
+
+/// `after - before` with a sign, when both are plain numbers or both percentages.
+fn difference(before: &str, after: &str) -> Option<String> {
+    let number = |s: &str| -> Option<(Rational, bool)> {
+        let (figure, percent) = match s.strip_suffix('%') {
+            Some(f) => (f, true),
+            None => (s, false),
+        };
+        let d = rust_decimal::Decimal::from_str_exact(figure).ok()?;
+        Some((crate::number::rational_from_decimal(d).ok()?, percent))
+    };
+    let ((b, bp), (a, ap)) = (number(before)?, number(after)?);
+    if bp != ap {
+        return None;
+    }
+    let d = a.checked_sub(b).ok()?;
+    let sign = if d.is_negative() { "" } else { "+" };
+    Some(format!("{sign}{}{}", shown(d), if bp { "%" } else { "" }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::difference;
+
+    #[test]
+    fn differences_carry_a_sign_and_a_unit() {
+        assert_eq!(difference("620.03", "1240.05").as_deref(), Some("+620.02"));
+        assert_eq!(difference("90.00%", "91.20%").as_deref(), Some("+1.2%"));
+        assert_eq!(difference("100", "80").as_deref(), Some("-20"));
+        assert_eq!(difference("C", "B"), None);
+    }
+}

@@ -1,0 +1,428 @@
+//! Building an Explanation from a traced run.
+
+use crate::Ruleset;
+use crate::check::model::{Body, Item, Kind, Model, TExpr, TExprKind};
+use crate::check::types::Type;
+use crate::diagnostic::{SourceFile, Span};
+use crate::eval::trace::StepTrace;
+use crate::eval::{Detail, Limit, Trace, Value};
+use crate::input::{InputValue, Record};
+use crate::number::{Rational, decimal_with_places, shown, shown_percent};
+use crate::outcome::Outcome;
+use crate::syntax::ast::{CmpOp, ItemKind};
+
+use super::fingerprint;
+use super::model::{
+    Decision, Explanation, FORMAT, InputShown, LimitApplied, LimitKind, Point, RecordInfo,
+    Rounding, RowCheck, RowResult, RulesetInfo, Step, StepKind, VetoCheck, WeightedPart,
+};
+use super::reach;
+use super::show::{Substitute, value, written};
+
+/// The engine's name and version, as it appears in every explanation.
+pub fn engine() -> String {
+    format!("kpi {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The explanation of one traced run of `record`.
+pub fn explanation(
+    ruleset: &Ruleset,
+    record: &Record,
+    slots: &[Value<'_>],
+    trace: &Trace<'_>,
+    outcome: &Outcome,
+) -> Explanation {
+    let model = &ruleset.program().model;
+    let source = ruleset.source();
+    let sub = Substitute {
+        model,
+        source,
+        slots,
+    };
+    let inputs = record_inputs(model, record);
+    let untraced = StepTrace::default();
+    let items = model
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let step_trace = trace.steps.get(i).unwrap_or(&untraced);
+            let slot = model.inputs.len() + i;
+            // Roundings anywhere in the item: its formula, cap, floor and vetoes.
+            let mut spans = vec![item.span];
+            spans.extend(item.vetoes.iter().map(|v| v.span));
+            Step {
+                name: item.name.clone(),
+                label: item.label.clone(),
+                kind: step_kind(item.kind),
+                line: source.line_col(item.span.start).0,
+                formula: first_line(source, item.formula),
+                working: working(&sub, item),
+                computed: step_trace.computed.map(|v| value(model, v, item.ty)),
+                decision: decision(&sub, item, step_trace),
+                limits: limits(step_trace),
+                vetoes: vetoes(&sub, item, slot, step_trace),
+                roundings: roundings(ruleset, trace, &spans),
+                value: slots
+                    .get(slot)
+                    .map_or_else(String::new, |v| value(model, *v, item.ty)),
+                next: reach::next(ruleset, record, i, trace),
+            }
+        })
+        .collect();
+    let outputs = model
+        .outputs
+        .iter()
+        .zip(&outcome.values)
+        .map(|(output, v)| Step {
+            name: output.name.clone(),
+            label: output.label.clone(),
+            kind: StepKind::Output,
+            line: source.line_col(output.span.start).0,
+            formula: written(source, output.value.span),
+            working: Some(sub.expr(&output.value)),
+            computed: None,
+            decision: None,
+            limits: Vec::new(),
+            vetoes: Vec::new(),
+            roundings: roundings(ruleset, trace, &[output.value.span]),
+            value: v.to_string(),
+            next: None,
+        })
+        .collect();
+    Explanation {
+        format: FORMAT.to_string(),
+        engine: engine(),
+        ruleset: RulesetInfo {
+            name: model.name.clone(),
+            title: model.title.clone(),
+            version: model.version.clone(),
+            currency: model.currency.clone(),
+            fingerprint: fingerprint::of_ruleset(source.text()),
+        },
+        record: RecordInfo {
+            key: record.key().to_string(),
+            fingerprint: fingerprint::of_record(&inputs),
+            inputs,
+        },
+        items,
+        outputs,
+    }
+}
+
+/// The record's inputs, each in a form a data file may give it back.
+fn record_inputs(model: &Model, record: &Record) -> Vec<InputShown> {
+    model
+        .inputs
+        .iter()
+        .zip(record.values.iter())
+        .map(|(input, v)| InputShown {
+            name: input.name.clone(),
+            label: input.label.clone(),
+            value: match (v, input.ty) {
+                (InputValue::Number(r), Type::Percent) => shown_percent(*r),
+                (v, _) => v.to_string(),
+            },
+        })
+        .collect()
+}
+
+fn step_kind(kind: Kind) -> StepKind {
+    match kind {
+        Kind::Grade => StepKind::Grade,
+        Kind::Item(ItemKind::Let) => StepKind::Let,
+        Kind::Item(ItemKind::Score) => StepKind::Score,
+        Kind::Item(ItemKind::Bonus) => StepKind::Bonus,
+        Kind::Item(ItemKind::Deduction) => StepKind::Deduction,
+    }
+}
+
+/// The first line of a formula: a table's heading without its rows, which the
+/// decision shows.
+fn first_line(source: &SourceFile, span: Span) -> String {
+    let end = source
+        .slice(span)
+        .find('\n')
+        .map_or(span.end, |i| span.start + i);
+    written(source, Span::new(span.start, end))
+}
+
+/// The formula with the record's numbers, where it is a formula rather than a table.
+fn working(sub: &Substitute<'_, '_>, item: &Item) -> Option<String> {
+    match &item.body {
+        Body::Expr(e) => Some(sub.expr(e)),
+        Body::Ratio {
+            numerator,
+            denominator,
+            ..
+        } => Some(format!(
+            "{} / {}",
+            sub.expr(numerator),
+            sub.expr(denominator)
+        )),
+        Body::Weighted(parts) => {
+            let terms: Vec<String> = parts
+                .iter()
+                .map(|p| {
+                    let e = TExpr {
+                        kind: TExprKind::Ref(p.source),
+                        ty: item.ty,
+                        span: p.span,
+                    };
+                    format!("{} × {}", sub.expr(&e), shown_percent(p.weight))
+                })
+                .collect();
+            Some(terms.join(" + "))
+        }
+        Body::Per { amount, count } => Some(format!("{} × {}", sub.expr(amount), sub.expr(count))),
+        Body::Tiers(_) | Body::Linear { .. } | Body::Grade(_) => None,
+    }
+}
+
+fn decision(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Option<Decision> {
+    let model = sub.model;
+    let subject_ty = match &item.body {
+        Body::Tiers(t) => t.subject.ty,
+        Body::Linear { subject, .. } => subject.ty,
+        Body::Grade(g) => g.subject.ty,
+        _ => item.ty,
+    };
+    let at = |r: Rational| value(model, Value::Num(r), subject_ty);
+    let subject = trace.subject.map(at).unwrap_or_default();
+    match (&item.body, trace.detail?) {
+        (Body::Ratio { .. }, Detail::ZeroDenominator) => Some(Decision::ZeroDenominator {
+            used: trace
+                .computed
+                .map(|v| value(model, v, item.ty))
+                .unwrap_or_default(),
+        }),
+        (Body::Tiers(tiers), Detail::Row(matched)) => {
+            let tests = tiers.rows.iter().map(|r| Some((r.op, r.threshold)));
+            let mut gives: Vec<String> = tiers.rows.iter().map(|r| sub.expr(&r.value)).collect();
+            gives.push(sub.expr(&tiers.otherwise));
+            let mut written_rows: Vec<String> = tiers
+                .rows
+                .iter()
+                .map(|r| written(sub.source, r.span))
+                .collect();
+            written_rows.push(format!(
+                "else : {}",
+                written(sub.source, tiers.otherwise.span)
+            ));
+            let matched = matched.unwrap_or(tiers.rows.len());
+            Some(Decision::Rows {
+                rows: row_checks(
+                    tests.chain([None]),
+                    written_rows,
+                    gives,
+                    matched,
+                    trace.subject,
+                    &at,
+                ),
+                subject,
+                coefficient: None,
+            })
+        }
+        (Body::Grade(scale), Detail::Row(Some(matched))) => Some(Decision::Rows {
+            rows: row_checks(
+                scale.bands.iter().map(|b| b.test),
+                scale
+                    .bands
+                    .iter()
+                    .map(|b| written(sub.source, b.span))
+                    .collect(),
+                scale.bands.iter().map(|b| b.label.clone()).collect(),
+                matched,
+                trace.subject,
+                &at,
+            ),
+            subject,
+            coefficient: scale
+                .has_coefficients
+                .then(|| scale.bands.get(matched).map(|b| shown(b.coefficient)))
+                .flatten(),
+        }),
+        (Body::Linear { points, .. }, detail) => {
+            let point = |i: usize| {
+                points.get(i).map(|(x, y)| Point {
+                    x: at(*x),
+                    y: shown(*y),
+                })
+            };
+            match detail {
+                Detail::Segment(i) => Some(Decision::Interpolated {
+                    subject,
+                    from: point(i)?,
+                    to: point(i + 1)?,
+                }),
+                Detail::ClampedLow => Some(Decision::Clamped {
+                    subject,
+                    at: point(0)?,
+                    high: false,
+                }),
+                Detail::ClampedHigh => Some(Decision::Clamped {
+                    subject,
+                    at: point(points.len().checked_sub(1)?)?,
+                    high: true,
+                }),
+                _ => None,
+            }
+        }
+        _ => match &item.body {
+            Body::Weighted(parts) => Some(Decision::Weighted {
+                parts: parts
+                    .iter()
+                    .map(|p| {
+                        let e = TExpr {
+                            kind: TExprKind::Ref(p.source),
+                            ty: item.ty,
+                            span: p.span,
+                        };
+                        WeightedPart {
+                            name: written(sub.source, p.span)
+                                .split(' ')
+                                .next()
+                                .unwrap_or_default()
+                                .to_string(),
+                            value: sub.expr(&e),
+                            weight: shown_percent(p.weight),
+                        }
+                    })
+                    .collect(),
+            }),
+            _ => None,
+        },
+    }
+}
+
+/// What became of each row: rows before the match missed (by how much), the match,
+/// and rows after it not tested.
+fn row_checks(
+    tests: impl Iterator<Item = Option<(CmpOp, Rational)>>,
+    rows: Vec<String>,
+    gives: Vec<String>,
+    matched: usize,
+    subject: Option<Rational>,
+    at: &dyn Fn(Rational) -> String,
+) -> Vec<RowCheck> {
+    tests
+        .zip(rows)
+        .zip(gives)
+        .enumerate()
+        .map(|(i, ((test, row), gives))| {
+            let result = match i.cmp(&matched) {
+                std::cmp::Ordering::Less => RowResult::Missed,
+                std::cmp::Ordering::Equal => RowResult::Matched,
+                std::cmp::Ordering::Greater => RowResult::NotTested,
+            };
+            let missed_by = match (result, test, subject) {
+                (RowResult::Missed, Some((_, threshold)), Some(x)) => {
+                    threshold.checked_sub(x).and_then(|d| d.checked_abs()).ok()
+                }
+                _ => None,
+            };
+            RowCheck {
+                row,
+                gives,
+                result,
+                missed_by: missed_by.map(at),
+            }
+        })
+        .collect()
+}
+
+fn limits(trace: &StepTrace<'_>) -> Vec<LimitApplied> {
+    trace
+        .limits
+        .iter()
+        .map(|(limit, before, after)| LimitApplied {
+            limit: match limit {
+                Limit::Cap => LimitKind::Cap,
+                Limit::Floor => LimitKind::Floor,
+            },
+            before: shown(*before),
+            after: shown(*after),
+            amount: before
+                .checked_sub(*after)
+                .and_then(|d| d.checked_abs())
+                .map_or_else(|_| "?".into(), shown),
+        })
+        .collect()
+}
+
+/// Every veto on an item, fired or not, with its condition shown on the value the
+/// item had when the veto was checked.
+fn vetoes(
+    sub: &Substitute<'_, '_>,
+    item: &Item,
+    slot: usize,
+    trace: &StepTrace<'_>,
+) -> Vec<VetoCheck> {
+    let model = sub.model;
+    let Some(mut current) = trace
+        .vetoes
+        .first()
+        .map(|(_, before, _)| *before)
+        .or_else(|| sub.slots.get(slot).copied())
+    else {
+        return Vec::new();
+    };
+    let mut checks = Vec::new();
+    // The slots as each veto saw them: only the item's own value changes.
+    let mut view = sub.slots.to_vec();
+    for (index, veto) in item.vetoes.iter().enumerate() {
+        if let Some(s) = view.get_mut(slot) {
+            *s = current;
+        }
+        let at_the_time = Substitute {
+            model,
+            source: sub.source,
+            slots: &view,
+        };
+        let fired = trace.vetoes.iter().find(|(fired, _, _)| *fired == index);
+        checks.push(VetoCheck {
+            reason: veto.reason.clone(),
+            condition: written(sub.source, veto.condition.span),
+            working: at_the_time.expr(&veto.condition),
+            fired: fired.is_some(),
+            before: fired.map(|(_, before, _)| value(model, *before, item.ty)),
+            after: fired.map(|(_, _, after)| value(model, *after, item.ty)),
+        });
+        if let Some((_, _, after)) = fired {
+            current = *after;
+        }
+    }
+    checks
+}
+
+/// The roundings that happened inside any of `spans`.
+fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, spans: &[Span]) -> Vec<Rounding> {
+    let program = ruleset.program();
+    trace
+        .rounds
+        .iter()
+        .filter_map(|(site, before, after)| {
+            let site = program.round_sites.get(*site as usize)?;
+            let inside = spans
+                .iter()
+                .any(|span| site.span.start >= span.start && site.span.end <= span.end);
+            inside.then(|| {
+                // A percentage rounds its figure, so both sides are shown as figures.
+                let percent = site.ty == Type::Percent;
+                let (before, after, sign) =
+                    match (percent, before.percent_figure(), after.percent_figure()) {
+                        (true, Ok(b), Ok(a)) => (b, a, "%"),
+                        _ => (*before, *after, ""),
+                    };
+                let rounded = decimal_with_places(after, site.places)
+                    .map_or_else(|| shown(after), |d| d.to_string());
+                Rounding {
+                    mode: site.mode.name().to_string(),
+                    places: site.places,
+                    before: format!("{}{sign}", shown(before)),
+                    after: format!("{rounded}{sign}"),
+                }
+            })
+        })
+        .collect()
+}

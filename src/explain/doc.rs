@@ -1,0 +1,281 @@
+//! An explanation laid out as a document in one language: headings, fields, tables
+//! and lists. The text, Markdown and HTML renderers each print the same document, so
+//! what an agent reads does not depend on the format.
+
+use super::model::{Decision, Explanation, Reach, RowResult, Step};
+use super::words::{Lang, Word};
+
+/// A document: a title, a few facts, then sections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// The language it is written in.
+    pub lang: Lang,
+    /// The title.
+    pub title: String,
+    /// Facts under the title: what, which record, fingerprints.
+    pub facts: Vec<(String, String)>,
+    /// Sections in order.
+    pub sections: Vec<Section>,
+}
+
+/// One section: a heading, an aside (such as the line number), and blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading.
+    pub heading: String,
+    /// A short note beside the heading.
+    pub aside: Option<String>,
+    /// Whether the section is a group heading rather than one step.
+    pub group: bool,
+    /// Its content.
+    pub blocks: Vec<Block>,
+    /// Whether it is to stand out (a changed item, the payout).
+    pub marked: bool,
+}
+
+/// A block of content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A named value: `Formula  calls_answered / calls_offered`.
+    Field(String, String),
+    /// A table: header and rows; `marked` rows stand out.
+    Table {
+        /// Column headings.
+        header: Vec<String>,
+        /// Rows of cells.
+        rows: Vec<Vec<String>>,
+        /// Which rows stand out.
+        marked: Vec<bool>,
+    },
+    /// A list of sentences.
+    List(Vec<String>),
+}
+
+impl Section {
+    fn group(heading: &str) -> Section {
+        Section {
+            heading: heading.to_string(),
+            aside: None,
+            group: true,
+            blocks: Vec::new(),
+            marked: false,
+        }
+    }
+}
+
+/// The name with its label in `lang`: `接通率 answer_rate`.
+pub fn named(lang: Lang, name: &str, label: Option<&str>) -> String {
+    match label {
+        Some(label) => format!("{} {name}", lang.label(label)),
+        None => name.to_string(),
+    }
+}
+
+/// The title line: the ruleset's title in `lang`, else its name.
+pub fn title(lang: Lang, e: &Explanation) -> String {
+    e.ruleset
+        .title
+        .as_deref()
+        .map_or_else(|| e.ruleset.name.clone(), |t| lang.label(t))
+}
+
+/// The facts that identify an explanation: ruleset, record, fingerprints, engine.
+pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
+    let mut ruleset = e.ruleset.name.clone();
+    if let Some(version) = &e.ruleset.version {
+        ruleset.push_str(&format!(" {} {version}", lang.word(Word::Version)));
+    }
+    vec![
+        (lang.word(Word::Record).into(), e.record.key.clone()),
+        (
+            lang.word(Word::Result).into(),
+            e.outputs
+                .iter()
+                .map(|o| format!("{} {}", named(lang, &o.name, o.label.as_deref()), o.value))
+                .collect::<Vec<_>>()
+                .join(lang.word(Word::Comma)),
+        ),
+        (lang.word(Word::Engine).into(), e.engine.clone()),
+        (lang.word(Word::Ruleset).into(), ruleset),
+        (
+            lang.word(Word::RulesetPrint).into(),
+            e.ruleset.fingerprint.clone(),
+        ),
+        (
+            lang.word(Word::RecordPrint).into(),
+            e.record.fingerprint.clone(),
+        ),
+    ]
+}
+
+/// The document for one explanation.
+pub fn explanation(lang: Lang, e: &Explanation) -> Doc {
+    let mut sections = vec![inputs(lang, e), Section::group(lang.word(Word::Steps))];
+    sections.extend(e.items.iter().map(|s| step(lang, s)));
+    sections.push(Section::group(lang.word(Word::Outputs)));
+    sections.extend(e.outputs.iter().map(|s| step(lang, s)));
+    Doc {
+        lang,
+        title: title(lang, e),
+        facts: identity(lang, e),
+        sections,
+    }
+}
+
+fn inputs(lang: Lang, e: &Explanation) -> Section {
+    let rows: Vec<Vec<String>> = e
+        .record
+        .inputs
+        .iter()
+        .map(|i| vec![named(lang, &i.name, i.label.as_deref()), i.value.clone()])
+        .collect();
+    let mut section = Section::group(lang.word(Word::Inputs));
+    section.blocks.push(Block::Table {
+        header: vec![lang.word(Word::Name).into(), lang.word(Word::Given).into()],
+        marked: vec![false; rows.len()],
+        rows,
+    });
+    section
+}
+
+/// One step's section.
+pub fn step(lang: Lang, s: &Step) -> Section {
+    let mut blocks = vec![Block::Field(
+        lang.word(Word::Formula).into(),
+        s.formula.clone(),
+    )];
+    if let Some(working) = &s.working {
+        let zero = matches!(s.decision, Some(Decision::ZeroDenominator { .. }));
+        let shown = match &s.computed {
+            Some(computed) if computed != working && !zero => format!("{working} = {computed}"),
+            _ => working.clone(),
+        };
+        blocks.push(Block::Field(lang.word(Word::Working).into(), shown));
+    }
+    if let Some(decision) = &s.decision {
+        blocks.extend(decision_blocks(lang, decision, s));
+    }
+    let mut notes: Vec<String> = s
+        .limits
+        .iter()
+        .map(|l| lang.limit(l.limit, &l.before, &l.after, &l.amount))
+        .collect();
+    notes.extend(s.vetoes.iter().map(|v| {
+        let condition = format!("{} ({})", v.condition, v.working);
+        let fired = match (&v.before, &v.after) {
+            (Some(b), Some(a)) if v.fired => Some((b.as_str(), a.as_str())),
+            _ => None,
+        };
+        lang.veto(&lang.label(&v.reason), &condition, fired)
+    }));
+    notes.extend(
+        s.roundings
+            .iter()
+            .map(|r| lang.rounding(&r.mode, r.places, &r.before, &r.after)),
+    );
+    if !notes.is_empty() {
+        blocks.push(Block::List(notes));
+    }
+    blocks.push(Block::Field(lang.word(Word::Value).into(), s.value.clone()));
+    if let Some(next) = &s.next {
+        blocks.extend(next_blocks(lang, next));
+    }
+    Section {
+        heading: named(lang, &s.name, s.label.as_deref()),
+        aside: Some(format!(
+            "{}{}{}",
+            lang.kind(s.kind),
+            lang.word(Word::Comma),
+            lang.line(s.line)
+        )),
+        group: false,
+        blocks,
+        marked: false,
+    }
+}
+
+fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
+    match decision {
+        Decision::ZeroDenominator { used } => vec![Block::List(vec![lang.zero_denominator(used)])],
+        Decision::Rows {
+            subject,
+            rows,
+            coefficient,
+        } => {
+            let mut blocks = vec![Block::Field(
+                lang.word(Word::LookedUp).into(),
+                subject.clone(),
+            )];
+            let cells = rows
+                .iter()
+                .map(|r| {
+                    let outcome = match (r.result, &r.missed_by) {
+                        (RowResult::Matched, _) => lang.matched().to_string(),
+                        (RowResult::Missed, Some(by)) => lang.missed_by(by),
+                        (RowResult::Missed, None) => lang.missed().to_string(),
+                        (RowResult::NotTested, _) => lang.not_tested().to_string(),
+                    };
+                    vec![r.row.clone(), outcome]
+                })
+                .collect();
+            blocks.push(Block::Table {
+                header: vec![lang.word(Word::Row).into(), lang.word(Word::Outcome).into()],
+                rows: cells,
+                marked: rows
+                    .iter()
+                    .map(|r| r.result == RowResult::Matched)
+                    .collect(),
+            });
+            if let Some(c) = coefficient {
+                blocks.push(Block::List(vec![lang.coefficient(&s.value, c)]));
+            }
+            blocks
+        }
+        Decision::Interpolated { subject, from, to } => vec![Block::List(vec![lang.interpolated(
+            subject,
+            (&from.x, &from.y),
+            (&to.x, &to.y),
+        )])],
+        Decision::Clamped { subject, at, high } => {
+            vec![Block::List(vec![lang.clamped(
+                subject,
+                (&at.x, &at.y),
+                *high,
+            )])]
+        }
+        Decision::Weighted { .. } => Vec::new(),
+    }
+}
+
+fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
+    let word = lang.word(Word::Next).to_string();
+    match next {
+        Reach::Top => vec![Block::Field(word, lang.top().into())],
+        Reach::Vetoed { reason, item } => {
+            vec![Block::Field(word, lang.vetoed(&lang.label(reason), item))]
+        }
+        Reach::Next {
+            row,
+            subject,
+            needs,
+            gap,
+            moves,
+            ..
+        } => {
+            let mut list: Vec<String> = moves
+                .iter()
+                .map(|m| {
+                    let input = named(lang, &m.input, m.label.as_deref());
+                    lang.single_move(&input, &m.by, &m.from, &m.to)
+                })
+                .collect();
+            if list.is_empty() {
+                list.push(lang.no_move().into());
+            }
+            vec![
+                Block::Field(word, lang.next_row(row, needs, subject, gap)),
+                Block::List(list),
+            ]
+        }
+    }
+}

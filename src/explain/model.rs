@@ -1,0 +1,312 @@
+//! The Explanation model: what one record's explanation holds, as data.
+//!
+//! Every field is language-neutral (names, numbers, formulas as written), so each
+//! renderer phrases it in its own language. The JSON form is documented in
+//! `docs/explanation.md` and versioned by [`FORMAT`].
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the explanation format; a change to the JSON bumps it.
+pub const FORMAT: &str = "kpi-explanation/1";
+
+/// How one record's values arose: every item in evaluation order with its formula,
+/// its real numbers and the decisions made, then every output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The format version, [`FORMAT`].
+    pub format: String,
+    /// The engine that computed it, as `kpi 0.1.0`.
+    pub engine: String,
+    /// The ruleset that was applied.
+    pub ruleset: RulesetInfo,
+    /// The record that was scored.
+    pub record: RecordInfo,
+    /// Computed items, in evaluation order.
+    pub items: Vec<Step>,
+    /// Outputs, in declaration order.
+    pub outputs: Vec<Step>,
+}
+
+/// Which ruleset, exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesetInfo {
+    /// Its name.
+    pub name: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its version.
+    pub version: Option<String>,
+    /// Its currency code.
+    pub currency: Option<String>,
+    /// `sha256:` and the SHA-256 of the rule file's text, in hex.
+    pub fingerprint: String,
+}
+
+/// Which record, exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordInfo {
+    /// The record's key.
+    pub key: String,
+    /// `sha256:` and the SHA-256 of the record's inputs (see `docs/explanation.md`).
+    pub fingerprint: String,
+    /// Every input, in declaration order.
+    pub inputs: Vec<InputShown>,
+}
+
+/// One input value of the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputShown {
+    /// The input's name.
+    pub name: String,
+    /// Its bilingual label.
+    pub label: Option<String>,
+    /// Its value, exactly, in the form a data file may give it (`95%`, `1000.05`).
+    pub value: String,
+}
+
+/// What a step is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// An intermediate value.
+    Let,
+    /// A score.
+    Score,
+    /// A bonus.
+    Bonus,
+    /// A deduction.
+    Deduction,
+    /// A grade.
+    Grade,
+    /// An output column.
+    Output,
+}
+
+/// One computed value and how it arose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Its name.
+    pub name: String,
+    /// Its bilingual label.
+    pub label: Option<String>,
+    /// What it is.
+    pub kind: StepKind,
+    /// The line of the rule file it is defined on.
+    pub line: usize,
+    /// The formula as written (for a table, its heading; the rows are in `decision`).
+    pub formula: String,
+    /// The formula with the record's numbers in place of names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working: Option<String>,
+    /// The formula's value, before any cap, floor or veto.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+    /// The decision a table, interpolation, ratio or grade made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    /// Caps and floors that changed the value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<LimitApplied>,
+    /// Every veto on the item, fired or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vetoes: Vec<VetoCheck>,
+    /// Every rounding inside the step, in the order it happened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roundings: Vec<Rounding>,
+    /// The final value.
+    pub value: String,
+    /// For tier tables and grades: what it would take to reach the next better row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Reach>,
+}
+
+/// The decision a step made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Decision {
+    /// A ratio's denominator was zero, so its `when zero` value was used.
+    ZeroDenominator {
+        /// The value used.
+        used: String,
+    },
+    /// A tier table or grade scale: every row and what became of it.
+    Rows {
+        /// The value looked up.
+        subject: String,
+        /// The rows in order, the `else` row last.
+        rows: Vec<RowCheck>,
+        /// For a grade scale with coefficients, the matched band's coefficient.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        coefficient: Option<String>,
+    },
+    /// Interpolation between two points.
+    Interpolated {
+        /// The value interpolated.
+        subject: String,
+        /// The point below.
+        from: Point,
+        /// The point above.
+        to: Point,
+    },
+    /// Interpolation outside the points: the nearest end point's value.
+    Clamped {
+        /// The value interpolated.
+        subject: String,
+        /// The end point used.
+        at: Point,
+        /// Whether it is the last point (the subject is above every point).
+        high: bool,
+    },
+    /// A weighted sum: each part, its value and its weight.
+    Weighted {
+        /// The parts in order.
+        parts: Vec<WeightedPart>,
+    },
+}
+
+/// One point of a linear scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Point {
+    /// Where.
+    pub x: String,
+    /// Its value.
+    pub y: String,
+}
+
+/// One part of a weighted sum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeightedPart {
+    /// The part's name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+    /// Its weight, as a percentage.
+    pub weight: String,
+}
+
+/// What became of one row of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCheck {
+    /// The row as written, such as `>= 95% : 100`.
+    pub row: String,
+    /// What the row gives (a grade's label for a grade scale).
+    pub gives: String,
+    /// Tested and missed, matched, or not tested because an earlier row matched.
+    pub result: RowResult,
+    /// For a missed row, how far the subject was from its threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missed_by: Option<String>,
+}
+
+/// What became of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowResult {
+    /// Tested; the subject did not meet it.
+    Missed,
+    /// The row that applied.
+    Matched,
+    /// After the matched row, so not tested.
+    NotTested,
+}
+
+/// A cap or floor that changed a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitApplied {
+    /// `cap` or `floor`.
+    pub limit: LimitKind,
+    /// The value before.
+    pub before: String,
+    /// The value after (the limit).
+    pub after: String,
+    /// How much was cut off (cap) or added (floor).
+    pub amount: String,
+}
+
+/// A cap or a floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitKind {
+    /// The most an item may be.
+    Cap,
+    /// The least an item may be.
+    Floor,
+}
+
+/// A veto, fired or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VetoCheck {
+    /// The reason the rule gives.
+    pub reason: String,
+    /// Its condition as written.
+    pub condition: String,
+    /// Its condition with the values it saw.
+    pub working: String,
+    /// Whether it fired.
+    pub fired: bool,
+    /// When fired, the item's value before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// When fired, the item's value after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// One rounding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rounding {
+    /// The mode, as written (`half_up`).
+    pub mode: String,
+    /// Decimal places.
+    pub places: u32,
+    /// The exact value before.
+    pub before: String,
+    /// The value after.
+    pub after: String,
+}
+
+/// What it would take to reach the next better row of a table or grade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Reach {
+    /// Already in the first row: nothing better exists.
+    Top,
+    /// A veto set the value (or one it depends on); no change to the scores lifts it.
+    Vetoed {
+        /// The veto's reason.
+        reason: String,
+        /// The item the veto is on.
+        item: String,
+    },
+    /// The next better row and the moves that reach it.
+    Next {
+        /// That row as written.
+        row: String,
+        /// What it gives.
+        gives: String,
+        /// The value looked up, now.
+        subject: String,
+        /// The comparison the row needs, such as `>= 95%`.
+        needs: String,
+        /// How far the subject is from the threshold.
+        gap: String,
+        /// Changes to one input each that reach the row, all else unchanged; the
+        /// smallest such change of each input. Empty when no single input can.
+        moves: Vec<Move>,
+    },
+}
+
+/// A change of one input that reaches a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    /// The input's name.
+    pub input: String,
+    /// Its label.
+    pub label: Option<String>,
+    /// Its value now.
+    pub from: String,
+    /// The value that reaches the row (one less of a change does not).
+    pub to: String,
+    /// By how much it changes, positive for more.
+    pub by: String,
+}

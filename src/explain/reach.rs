@@ -1,0 +1,331 @@
+//! "What it would take": the smallest change of one input that moves a tier table or
+//! grade into its next better row.
+//!
+//! The rule itself answers: each candidate value is scored by the compiled program,
+//! and a search keeps one value that reaches the row and one a step short of it, so
+//! the move reported reaches the row and one less of it does not.
+
+use crate::Ruleset;
+use crate::check::model::{Body, Ref, TExpr, TExprKind};
+use crate::check::types::Type;
+use crate::eval::{self, Detail, Trace, Tracer, Value};
+use crate::input::{InputValue, Record};
+use crate::number::{Rational, shown};
+use crate::syntax::ast::{BinOp, CmpOp, InputType};
+
+use super::model::{Move, Reach};
+use super::show::value;
+
+/// The largest change tried for an input without a declared range.
+const SEARCH_SPAN: i128 = 1 << 32;
+
+/// What it would take for item `item` of `record` to reach its next better row;
+/// `None` for items that are not tier tables or grades.
+pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) -> Option<Reach> {
+    let model = &ruleset.program().model;
+    let this = model.items.get(item)?;
+    let (subject, tests): (&TExpr, Vec<Option<(CmpOp, Rational)>>) = match &this.body {
+        Body::Tiers(t) => (
+            &t.subject,
+            t.rows.iter().map(|r| Some((r.op, r.threshold))).collect(),
+        ),
+        Body::Grade(g) => (&g.subject, g.bands.iter().map(|b| b.test).collect()),
+        _ => return None,
+    };
+    let step = trace.steps.get(item)?;
+    let matched = match step.detail? {
+        Detail::Row(Some(row)) => row,
+        Detail::Row(None) => tests.len(),
+        _ => return None,
+    };
+    if matched == 0 {
+        return Some(Reach::Top);
+    }
+    let levers = Levers::of(ruleset, item);
+    if let Some((vetoed, reason)) = levers.items.iter().find_map(|&i| {
+        let fired = trace.steps.get(i)?.vetoes.first()?;
+        Some((i, model.items[i].vetoes.get(fired.0)?.reason.clone()))
+    }) {
+        return Some(Reach::Vetoed {
+            reason,
+            item: model.items[vetoed].name.clone(),
+        });
+    }
+    let target = matched - 1;
+    let (op, threshold) = tests.get(target).copied().flatten()?;
+    let now = step.subject?;
+    let at = |r: Rational| value(model, Value::Num(r), subject.ty);
+    let (row, gives) = match &this.body {
+        Body::Tiers(t) => {
+            let r = t.rows.get(target)?;
+            (
+                super::show::written(ruleset.source(), r.span),
+                super::show::written(ruleset.source(), r.value.span),
+            )
+        }
+        Body::Grade(g) => {
+            let b = g.bands.get(target)?;
+            (
+                super::show::written(ruleset.source(), b.span),
+                b.label.clone(),
+            )
+        }
+        _ => return None,
+    };
+    let search = Search {
+        ruleset,
+        record,
+        item,
+        target,
+        ratios_within_one: within_one(ruleset, record),
+    };
+    let moves = levers
+        .inputs
+        .iter()
+        .filter_map(|&input| search.smallest_move(input))
+        .collect();
+    Some(Reach::Next {
+        row,
+        gives,
+        subject: at(now),
+        needs: format!("{} {}", op.symbol(), at(threshold)),
+        gap: at(threshold
+            .checked_sub(now)
+            .and_then(|d| d.checked_abs())
+            .ok()?),
+        moves,
+    })
+}
+
+/// What an item's value depends on: the items (itself included) and the count inputs
+/// that can be moved to change it. An input that appears only as a denominator is
+/// not a lever: fewer calls offered is not an achievement.
+struct Levers {
+    items: Vec<usize>,
+    inputs: Vec<usize>,
+}
+
+impl Levers {
+    fn of(ruleset: &Ruleset, item: usize) -> Levers {
+        let model = &ruleset.program().model;
+        let mut items = vec![item];
+        let mut seen = vec![false; model.items.len()];
+        let mut levers = vec![false; model.inputs.len()];
+        seen[item] = true;
+        let mut next = 0;
+        while let Some(&i) = items.get(next) {
+            next += 1;
+            let mut refs = Vec::new();
+            item_refs(&model.items[i].body, &mut refs);
+            for (r, denominator) in refs {
+                match r {
+                    Ref::Item(j) if !seen[j] => {
+                        seen[j] = true;
+                        items.push(j);
+                    }
+                    Ref::Input(j) if !denominator => levers[j] = true,
+                    _ => {}
+                }
+            }
+        }
+        let inputs = (0..model.inputs.len())
+            .filter(|&j| levers[j] && model.inputs[j].input_type == InputType::Count)
+            .collect();
+        Levers { items, inputs }
+    }
+}
+
+/// The references of an item's formula, each marked when it is a denominator.
+fn item_refs(body: &Body, out: &mut Vec<(Ref, bool)>) {
+    match body {
+        Body::Expr(e) => expr_refs(e, false, out),
+        Body::Ratio {
+            numerator,
+            denominator,
+            ..
+        } => {
+            expr_refs(numerator, false, out);
+            expr_refs(denominator, true, out);
+        }
+        Body::Tiers(t) => {
+            expr_refs(&t.subject, false, out);
+            for row in &t.rows {
+                expr_refs(&row.value, false, out);
+            }
+            expr_refs(&t.otherwise, false, out);
+        }
+        Body::Linear { subject, .. } => expr_refs(subject, false, out),
+        Body::Weighted(parts) => out.extend(parts.iter().map(|p| (p.source, false))),
+        Body::Per { amount, count } => {
+            expr_refs(amount, false, out);
+            expr_refs(count, false, out);
+        }
+        Body::Grade(g) => expr_refs(&g.subject, false, out),
+    }
+}
+
+fn expr_refs(e: &TExpr, denominator: bool, out: &mut Vec<(Ref, bool)>) {
+    match &e.kind {
+        TExprKind::Ref(r) => out.push((*r, denominator)),
+        TExprKind::Coefficient(pos) => out.push((Ref::Item(*pos), denominator)),
+        TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Round(x, _, _) => {
+            expr_refs(x, denominator, out)
+        }
+        TExprKind::Binary(op, l, r) => {
+            expr_refs(l, denominator, out);
+            expr_refs(r, denominator || *op == BinOp::Div, out);
+        }
+        TExprKind::If(c, t, f) => {
+            expr_refs(c, denominator, out);
+            expr_refs(t, denominator, out);
+            expr_refs(f, denominator, out);
+        }
+        TExprKind::Call(_, args) => {
+            for a in args {
+                expr_refs(a, denominator, out);
+            }
+        }
+        TExprKind::Number(_) | TExprKind::Text(_) | TExprKind::Bool(_) => {}
+        TExprKind::GradeBand(_) => {}
+    }
+}
+
+/// Which percentage ratios are at most 100% for the record as it is. A move that
+/// pushes one of them past 100% (more calls answered than offered) is not real.
+fn within_one(ruleset: &Ruleset, record: &Record) -> Vec<usize> {
+    let mut slots = Vec::new();
+    let program = ruleset.program();
+    if eval::run(program, record, &mut slots, &mut eval::NoTrace).is_err() {
+        return Vec::new();
+    }
+    percent_ratios(ruleset)
+        .filter(|&i| {
+            matches!(slots.get(program.model.inputs.len() + i), Some(Value::Num(r)) if *r <= Rational::ONE)
+        })
+        .collect()
+}
+
+fn percent_ratios(ruleset: &Ruleset) -> impl Iterator<Item = usize> + '_ {
+    let model = &ruleset.program().model;
+    (0..model.items.len()).filter(|&i| {
+        let item = &model.items[i];
+        item.ty == Type::Percent && matches!(item.body, Body::Ratio { .. })
+    })
+}
+
+/// Watches the row one step matched.
+struct RowWatch {
+    step: usize,
+    row: Option<usize>,
+    rows: usize,
+}
+
+impl Tracer<'_> for RowWatch {
+    fn detail(&mut self, step: usize, detail: Detail) {
+        if step == self.step
+            && let Detail::Row(row) = detail
+        {
+            self.row = Some(row.unwrap_or(self.rows));
+        }
+    }
+}
+
+struct Search<'r> {
+    ruleset: &'r Ruleset,
+    record: &'r Record,
+    item: usize,
+    target: usize,
+    ratios_within_one: Vec<usize>,
+}
+
+impl Search<'_> {
+    /// Whether `record` reaches the target row (or a better one) with no percentage
+    /// ratio pushed past 100%.
+    fn reaches(&self, record: &Record) -> bool {
+        let program = self.ruleset.program();
+        let mut watch = RowWatch {
+            step: self.item,
+            row: None,
+            rows: usize::MAX,
+        };
+        let mut slots = Vec::new();
+        if eval::run(program, record, &mut slots, &mut watch).is_err() {
+            return false;
+        }
+        let real = self.ratios_within_one.iter().all(|&i| {
+            matches!(slots.get(program.model.inputs.len() + i), Some(Value::Num(r)) if *r <= Rational::ONE)
+        });
+        real && watch.row.is_some_and(|row| row <= self.target)
+    }
+
+    /// The record with input `input` set to `n`.
+    fn with(&self, input: usize, n: i128) -> Record {
+        let mut record = self.record.clone();
+        if let Some(v) = record.values.get_mut(input) {
+            *v = InputValue::Number(Rational::from_i128(n));
+        }
+        record
+    }
+
+    /// The smallest change of count input `input` that reaches the target row:
+    /// more of it if that helps, else less.
+    fn smallest_move(&self, input: usize) -> Option<Move> {
+        let model = &self.ruleset.program().model;
+        let declared = &model.inputs[input];
+        let now = match self.record.values.get(input)? {
+            InputValue::Number(r) if r.is_integer() => r.numer(),
+            _ => return None,
+        };
+        let (low, high) = match declared.range {
+            Some((lo, hi)) => (ceil(lo).max(0), floor(hi)),
+            None => (0, now.saturating_add(SEARCH_SPAN)),
+        };
+        let to = self
+            .search(input, now, high, 1)
+            .or_else(|| self.search(input, now, low, -1))?;
+        Some(Move {
+            input: declared.name.clone(),
+            label: declared.label.clone(),
+            from: now.to_string(),
+            to: to.to_string(),
+            by: shown(Rational::from_i128(to - now)),
+        })
+    }
+
+    /// Searches from `now` towards `bound` (`direction` ±1) for the nearest value that
+    /// reaches the row: doubling steps until one does, then halving the last gap.
+    fn search(&self, input: usize, now: i128, bound: i128, direction: i128) -> Option<i128> {
+        let distance = (bound - now) * direction;
+        if distance <= 0 {
+            return None;
+        }
+        let at = |k: i128| self.reaches(&self.with(input, now + direction * k));
+        // `short` never reaches the row; `enough` does.
+        let (mut short, mut enough) = (0, 1);
+        while !at(enough) {
+            if enough >= distance {
+                return None;
+            }
+            short = enough;
+            enough = (enough * 2).min(distance);
+        }
+        while enough - short > 1 {
+            let middle = short + (enough - short) / 2;
+            if at(middle) {
+                enough = middle;
+            } else {
+                short = middle;
+            }
+        }
+        Some(now + direction * enough)
+    }
+}
+
+fn ceil(r: Rational) -> i128 {
+    let (n, d) = (r.numer(), r.denom());
+    n.div_euclid(d) + i128::from(n.rem_euclid(d) != 0)
+}
+
+fn floor(r: Rational) -> i128 {
+    r.numer().div_euclid(r.denom())
+}

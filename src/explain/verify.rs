@@ -1,0 +1,194 @@
+//! Verifying a saved explanation: recompute it from the rule file and the inputs it
+//! records, and say precisely what differs.
+
+use serde_json::Value;
+
+use super::fingerprint;
+use super::model::{Explanation, FORMAT, Step};
+use crate::Ruleset;
+
+/// The result of checking a saved explanation against a ruleset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verification {
+    /// Everything that differs; empty when the explanation is confirmed.
+    pub problems: Vec<String>,
+    /// How many values (items and outputs) were recomputed and compared.
+    pub values: usize,
+}
+
+impl Verification {
+    /// Whether the saved explanation was reproduced exactly.
+    pub fn confirmed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Recomputes `saved` with `ruleset` and compares fingerprints, every value and every
+/// other field.
+pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
+    let mut problems = Vec::new();
+    if saved.format != FORMAT {
+        problems.push(format!(
+            "format: the file says {:?}, and this engine reads {FORMAT:?}",
+            saved.format
+        ));
+    }
+    let now = fingerprint::of_ruleset(ruleset.source().text());
+    if saved.ruleset.fingerprint != now {
+        problems.push(format!(
+            "ruleset: the rule file is not the one explained (fingerprint saved {}, this file {now})",
+            saved.ruleset.fingerprint
+        ));
+    }
+    let inputs = fingerprint::of_record(&saved.record.inputs);
+    if saved.record.fingerprint != inputs {
+        problems.push(format!(
+            "record: the saved inputs are not the ones explained (fingerprint saved {}, the inputs give {inputs})",
+            saved.record.fingerprint
+        ));
+    }
+    let fields: Vec<(&str, &str)> = saved
+        .record
+        .inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.value.as_str()))
+        .collect();
+    for input in &saved.record.inputs {
+        if !ruleset.inputs().iter().any(|i| i.name == input.name) {
+            problems.push(format!(
+                "record: input {} is not declared in the rule file",
+                input.name
+            ));
+        }
+    }
+    let record = match ruleset.record(&fields) {
+        Ok(record) => record,
+        Err(errors) => {
+            problems.extend(errors.iter().map(|e| format!("record: {e}")));
+            return Verification {
+                problems,
+                values: 0,
+            };
+        }
+    };
+    let fresh = match ruleset.explain(&record) {
+        Ok((_, fresh)) => fresh,
+        Err(e) => {
+            problems.push(format!("record: it can no longer be scored: {}", e.message));
+            return Verification {
+                problems,
+                values: 0,
+            };
+        }
+    };
+    if saved.engine != fresh.engine {
+        problems.push(format!(
+            "engine: made by {}, checked with {}",
+            saved.engine, fresh.engine
+        ));
+    }
+    if saved.ruleset != fresh.ruleset && saved.ruleset.fingerprint == fresh.ruleset.fingerprint {
+        problems.push("ruleset: its name, title, version or currency was changed".into());
+    }
+    if saved.record.key != fresh.record.key {
+        problems.push(format!(
+            "record: key saved {:?}, the inputs give {:?}",
+            saved.record.key, fresh.record.key
+        ));
+    }
+    let mut values = 0;
+    for (part, old, new) in [
+        ("item", &saved.items, &fresh.items),
+        ("output", &saved.outputs, &fresh.outputs),
+    ] {
+        values += new.len();
+        compare_steps(part, old, new, &mut problems);
+    }
+    Verification { problems, values }
+}
+
+fn compare_steps(part: &str, saved: &[Step], fresh: &[Step], problems: &mut Vec<String>) {
+    for step in saved {
+        if !fresh.iter().any(|s| s.name == step.name) {
+            problems.push(format!(
+                "{part} {}: saved, but the rule file has no such {part}",
+                step.name
+            ));
+        }
+    }
+    for (position, step) in fresh.iter().enumerate() {
+        let Some(old) = saved.iter().find(|s| s.name == step.name) else {
+            problems.push(format!(
+                "{part} {}: in the rule file, but not in the saved explanation",
+                step.name
+            ));
+            continue;
+        };
+        if old.value != step.value {
+            problems.push(format!(
+                "{part} {}: saved {}, recomputed {}",
+                step.name, old.value, step.value
+            ));
+        }
+        if saved.get(position).map(|s| &s.name) != Some(&step.name) {
+            problems.push(format!("{part} {}: saved out of order", step.name));
+        }
+        let (Ok(a), Ok(b)) = (serde_json::to_value(old), serde_json::to_value(step)) else {
+            continue;
+        };
+        let mut differences = Vec::new();
+        leaf_differences(String::new(), &a, &b, &mut differences);
+        for (path, saved, fresh) in differences {
+            if path != "value" {
+                problems.push(format!(
+                    "{part} {}: {path} saved {saved}, recomputed {fresh}",
+                    step.name
+                ));
+            }
+        }
+    }
+}
+
+/// Every place where two JSON values differ, by path (`decision.rows[1].row`), with
+/// the two values there.
+fn leaf_differences(
+    path: String,
+    saved: &Value,
+    fresh: &Value,
+    out: &mut Vec<(String, String, String)>,
+) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (saved, fresh) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, fresh_value) in b {
+                match a.get(key) {
+                    Some(saved_value) => leaf_differences(join(key), saved_value, fresh_value, out),
+                    None => out.push((join(key), "nothing".into(), fresh_value.to_string())),
+                }
+            }
+            for (key, saved_value) in a.iter().filter(|(k, _)| !b.contains_key(*k)) {
+                out.push((join(key), saved_value.to_string(), "nothing".into()));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                leaf_differences(format!("{path}[{i}]"), x, y, out);
+            }
+            if a.len() != b.len() {
+                out.push((
+                    format!("{path} (entries)"),
+                    a.len().to_string(),
+                    b.len().to_string(),
+                ));
+            }
+        }
+        (a, b) if a != b => out.push((path, a.to_string(), b.to_string())),
+        _ => {}
+    }
+}

@@ -1,0 +1,335 @@
+//! The fixed wording of explanations, in Chinese and English. Labels and reasons come
+//! from the rule file; only these sentences are the engine's own.
+
+use super::model::{LimitKind, StepKind};
+
+/// The language an explanation is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Chinese.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The part of a bilingual label (`"接通率 / Answer rate"`) in this language: the
+    /// part with Chinese characters for Chinese, the part without for English. A label
+    /// in one language only is shown as written.
+    pub fn label(self, label: &str) -> String {
+        let parts: Vec<&str> = label.split(" / ").map(str::trim).collect();
+        let chinese = |s: &str| s.chars().any(|c| ('\u{2E80}'..='\u{9FFF}').contains(&c));
+        let found = match self {
+            Lang::Zh => parts.iter().find(|p| chinese(p)),
+            Lang::En => parts.iter().find(|p| !chinese(p)),
+        };
+        match (parts.len(), found) {
+            (2.., Some(part)) => (*part).to_string(),
+            _ => label.to_string(),
+        }
+    }
+
+    /// The HTML `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// Heading words and field names.
+    pub fn word(self, word: Word) -> &'static str {
+        match word {
+            Word::Record => self.pick("记录", "Record"),
+            Word::Version => self.pick("版本", "version"),
+            Word::Ruleset => self.pick("规则", "Ruleset"),
+            Word::Result => self.pick("结果", "Result"),
+            Word::Inputs => self.pick("输入", "Inputs"),
+            Word::Steps => self.pick("计算过程", "How each value arose"),
+            Word::Outputs => self.pick("输出", "Outputs"),
+            Word::Formula => self.pick("公式", "Formula"),
+            Word::Working => self.pick("代入", "With numbers"),
+            Word::LookedUp => self.pick("对照", "Looked up"),
+            Word::Value => self.pick("结果", "Value"),
+            Word::Given => self.pick("取值", "Value"),
+            Word::Comma => self.pick("，", ", "),
+            Word::Next => self.pick("下一档", "Next row"),
+            Word::Name => self.pick("名称", "Name"),
+            Word::Row => self.pick("档位", "Row"),
+            Word::Outcome => self.pick("判定", "Outcome"),
+            Word::RulesetPrint => self.pick("规则指纹", "Ruleset fingerprint"),
+            Word::RecordPrint => self.pick("记录指纹", "Record fingerprint"),
+            Word::Engine => self.pick("引擎", "Engine"),
+            Word::Before => self.pick("原值", "Before"),
+            Word::After => self.pick("新值", "After"),
+            Word::Difference => self.pick("差额", "Difference"),
+            Word::Changed => self.pick("变化", "Changed"),
+            Word::Appeal => self.pick("申诉复核", "Appeal review"),
+            Word::Corrected => self.pick("更正的输入", "Corrected inputs"),
+            Word::Comparison => self.pick("逐项对比", "Item by item"),
+            Word::NoChange => self.pick("无变化", "no change"),
+        }
+    }
+
+    /// What a step is.
+    pub fn kind(self, kind: StepKind) -> &'static str {
+        match kind {
+            StepKind::Let => self.pick("中间值", "value"),
+            StepKind::Score => self.pick("得分", "score"),
+            StepKind::Bonus => self.pick("奖励", "bonus"),
+            StepKind::Deduction => self.pick("扣分", "deduction"),
+            StepKind::Grade => self.pick("等级", "grade"),
+            StepKind::Output => self.pick("输出", "output"),
+        }
+    }
+
+    /// `line 23`.
+    pub fn line(self, line: usize) -> String {
+        match self {
+            Lang::Zh => format!("第 {line} 行"),
+            Lang::En => format!("line {line}"),
+        }
+    }
+
+    /// A ratio whose denominator was zero.
+    pub fn zero_denominator(self, used: &str) -> String {
+        match self {
+            Lang::Zh => format!("分母为 0，按 when zero 取 {used}"),
+            Lang::En => format!("the denominator is 0, so `when zero` gives {used}"),
+        }
+    }
+
+    /// A matched row.
+    pub fn matched(self) -> &'static str {
+        self.pick("命中", "matched")
+    }
+
+    /// A row missed by `by`.
+    pub fn missed_by(self, by: &str) -> String {
+        match self {
+            Lang::Zh => format!("差 {by}"),
+            Lang::En => format!("missed by {by}"),
+        }
+    }
+
+    /// A row missed (the `else` row has no threshold to miss by).
+    pub fn missed(self) -> &'static str {
+        self.pick("未达到", "missed")
+    }
+
+    /// A row after the match.
+    pub fn not_tested(self) -> &'static str {
+        self.pick("未比较", "not tested")
+    }
+
+    /// A grade band's coefficient.
+    pub fn coefficient(self, grade: &str, coefficient: &str) -> String {
+        match self {
+            Lang::Zh => format!("等级 {grade}，系数 {coefficient}"),
+            Lang::En => format!("grade {grade}, coefficient {coefficient}"),
+        }
+    }
+
+    /// Interpolation between two points.
+    pub fn interpolated(self, x: &str, from: (&str, &str), to: (&str, &str)) -> String {
+        let ((x0, y0), (x1, y1)) = (from, to);
+        let formula = format!("{y0} + ({x} - {x0}) × ({y1} - {y0}) / ({x1} - {x0})");
+        match self {
+            Lang::Zh => format!("{x} 介于 {x0} : {y0} 与 {x1} : {y1} 之间，按比例 {formula}"),
+            Lang::En => format!("{x} lies between {x0} : {y0} and {x1} : {y1}, so {formula}"),
+        }
+    }
+
+    /// Interpolation beyond an end point.
+    pub fn clamped(self, x: &str, at: (&str, &str), high: bool) -> String {
+        let (x0, y0) = at;
+        match (self, high) {
+            (Lang::Zh, false) => format!("{x} 不高于 {x0}，取 {y0}"),
+            (Lang::Zh, true) => format!("{x} 不低于 {x0}，取 {y0}"),
+            (Lang::En, false) => format!("{x} is at or below {x0}, so {y0}"),
+            (Lang::En, true) => format!("{x} is at or above {x0}, so {y0}"),
+        }
+    }
+
+    /// A cap or floor that changed a value.
+    pub fn limit(self, kind: LimitKind, before: &str, after: &str, amount: &str) -> String {
+        match (self, kind) {
+            (Lang::Zh, LimitKind::Cap) => {
+                format!("封顶 {after}：{before} → {after}（超出的 {amount} 不计）")
+            }
+            (Lang::Zh, LimitKind::Floor) => {
+                format!("保底 {after}：{before} → {after}（补足 {amount}）")
+            }
+            (Lang::En, LimitKind::Cap) => {
+                format!("cap {after}: {before} → {after} ({amount} cut off)")
+            }
+            (Lang::En, LimitKind::Floor) => {
+                format!("floor {after}: {before} → {after} ({amount} added)")
+            }
+        }
+    }
+
+    /// A veto's check.
+    pub fn veto(self, reason: &str, condition: &str, fired: Option<(&str, &str)>) -> String {
+        match (self, fired) {
+            (Lang::Zh, Some((before, after))) => {
+                format!("一票否决「{reason}」：{condition} 成立，{before} → {after}")
+            }
+            (Lang::Zh, None) => format!("一票否决「{reason}」：{condition} 不成立，未适用"),
+            (Lang::En, Some((before, after))) => {
+                format!("veto \"{reason}\": {condition} is true, so {before} → {after}")
+            }
+            (Lang::En, None) => format!("veto \"{reason}\": {condition} is false, not applied"),
+        }
+    }
+
+    /// A rounding.
+    pub fn rounding(self, mode: &str, places: u32, before: &str, after: &str) -> String {
+        match self {
+            Lang::Zh => {
+                let name = match mode {
+                    "half_up" => "四舍五入",
+                    "half_even" => "四舍六入五成双",
+                    "half_down" => "五舍六入",
+                    "down" => "舍去",
+                    "up" => "进一",
+                    other => other,
+                };
+                format!("舍入（{name}，保留 {places} 位小数）：{before} → {after}")
+            }
+            Lang::En => {
+                let unit = if places == 1 { "place" } else { "places" };
+                format!("rounded {mode} to {places} {unit}: {before} → {after}")
+            }
+        }
+    }
+
+    /// Already in the best row.
+    pub fn top(self) -> &'static str {
+        self.pick("已在最高一档", "already in the top row")
+    }
+
+    /// Held by a veto.
+    pub fn vetoed(self, reason: &str, item: &str) -> String {
+        match self {
+            Lang::Zh => format!("受一票否决「{reason}」（{item}）限制，否决成立时无法升档"),
+            Lang::En => format!(
+                "held by the veto \"{reason}\" on {item}; no better row while the veto stands"
+            ),
+        }
+    }
+
+    /// The next better row and what it needs.
+    pub fn next_row(self, row: &str, needs: &str, now: &str, gap: &str) -> String {
+        match self {
+            Lang::Zh => format!("「{row}」需要 {needs}（现为 {now}，差 {gap}）"),
+            Lang::En => format!("\"{row}\" needs {needs} (now {now}, {gap} short)"),
+        }
+    }
+
+    /// One input's move that reaches the next row.
+    pub fn single_move(self, input: &str, by: &str, from: &str, to: &str) -> String {
+        let fewer = by.strip_prefix('-');
+        match (self, fewer) {
+            (Lang::Zh, None) => format!("{input} 再多 {by}（{from} → {to}），其余不变"),
+            (Lang::Zh, Some(n)) => format!("{input} 减少 {n}（{from} → {to}），其余不变"),
+            (Lang::En, None) => format!("{by} more {input} ({from} → {to}), all else unchanged"),
+            (Lang::En, Some(n)) => {
+                format!("{n} fewer {input} ({from} → {to}), all else unchanged")
+            }
+        }
+    }
+
+    /// No single count input reaches the next row.
+    pub fn no_move(self) -> &'static str {
+        self.pick(
+            "单独改变任何一项计数输入都达不到这一档",
+            "no change of a single count input reaches this row",
+        )
+    }
+}
+
+/// Fixed words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    /// "Record".
+    Record,
+    /// "version".
+    Version,
+    /// "Ruleset".
+    Ruleset,
+    /// "Result".
+    Result,
+    /// "Inputs".
+    Inputs,
+    /// "How each value arose".
+    Steps,
+    /// "Outputs".
+    Outputs,
+    /// "Formula".
+    Formula,
+    /// "With numbers".
+    Working,
+    /// "Looked up".
+    LookedUp,
+    /// "Value", of a computed step.
+    Value,
+    /// "Value", of an input.
+    Given,
+    /// A list separator.
+    Comma,
+    /// "Next row".
+    Next,
+    /// "Name".
+    Name,
+    /// "Row".
+    Row,
+    /// "Outcome".
+    Outcome,
+    /// "Ruleset fingerprint".
+    RulesetPrint,
+    /// "Record fingerprint".
+    RecordPrint,
+    /// "Engine".
+    Engine,
+    /// "Before".
+    Before,
+    /// "After".
+    After,
+    /// "Difference".
+    Difference,
+    /// "Changed".
+    Changed,
+    /// "Appeal review".
+    Appeal,
+    /// "Corrected inputs".
+    Corrected,
+    /// "Item by item".
+    Comparison,
+    /// "no change".
+    NoChange,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn a_bilingual_label_is_split_by_language() {
+        assert_eq!(Lang::Zh.label("接通率 / Answer rate"), "接通率");
+        assert_eq!(Lang::En.label("接通率 / Answer rate"), "Answer rate");
+        assert_eq!(Lang::En.label("接通率"), "接通率");
+        assert_eq!(
+            Lang::En.label("质检一票否决 / QA veto: QA score below 60"),
+            "QA veto: QA score below 60"
+        );
+    }
+}
