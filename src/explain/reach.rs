@@ -239,9 +239,9 @@ struct Search<'r> {
 }
 
 impl Search<'_> {
-    /// Whether `record` reaches the target row (or a better one) with no percentage
-    /// ratio pushed past 100%.
-    fn reaches(&self, record: &Record) -> bool {
+    /// Whether `record` reaches the target row (or a better one), and whether it is
+    /// real: no percentage ratio pushed past 100%.
+    fn try_record(&self, record: &Record) -> Tried {
         let program = self.ruleset.program();
         let mut watch = RowWatch {
             step: self.item,
@@ -250,12 +250,16 @@ impl Search<'_> {
         };
         let mut slots = Vec::new();
         if eval::run(program, record, &mut slots, &mut watch).is_err() {
-            return false;
+            return Tried::Unreal;
         }
         let real = self.ratios_within_one.iter().all(|&i| {
             matches!(slots.get(program.model.inputs.len() + i), Some(Value::Num(r)) if *r <= Rational::ONE)
         });
-        real && watch.row.is_some_and(|row| row <= self.target)
+        match (real, watch.row) {
+            (false, _) => Tried::Unreal,
+            (true, Some(row)) if row <= self.target => Tried::Reached,
+            _ => Tried::Short,
+        }
     }
 
     /// The record with input `input` set to `n`.
@@ -293,25 +297,39 @@ impl Search<'_> {
     }
 
     /// Searches from `now` towards `bound` (`direction` ±1) for the nearest value that
-    /// reaches the row: doubling steps until one does, then halving the last gap.
+    /// reaches the row: doubling steps until one does, then halving the last gap. A
+    /// step into unreal values (a ratio past 100%) becomes the new bound.
     fn search(&self, input: usize, now: i128, bound: i128, direction: i128) -> Option<i128> {
-        let distance = (bound - now) * direction;
-        if distance <= 0 {
-            return None;
-        }
-        let at = |k: i128| self.reaches(&self.with(input, now + direction * k));
+        let mut distance = (bound - now) * direction;
+        let at = |k: i128| self.try_record(&self.with(input, now + direction * k));
         // `short` never reaches the row; `enough` does.
-        let (mut short, mut enough) = (0, 1);
-        while !at(enough) {
-            if enough >= distance {
+        let (mut short, mut step) = (0, 1);
+        let mut enough = loop {
+            if step > distance {
                 return None;
             }
-            short = enough;
-            enough = (enough * 2).min(distance);
-        }
+            match at(step) {
+                Tried::Reached => break step,
+                Tried::Short => {
+                    short = step;
+                    step = if step == distance {
+                        distance + 1
+                    } else {
+                        (step * 2).min(distance)
+                    };
+                }
+                Tried::Unreal => {
+                    distance = step - 1;
+                    step = distance;
+                    if step <= short {
+                        return None;
+                    }
+                }
+            }
+        };
         while enough - short > 1 {
             let middle = short + (enough - short) / 2;
-            if at(middle) {
+            if at(middle) == Tried::Reached {
                 enough = middle;
             } else {
                 short = middle;
@@ -321,6 +339,17 @@ impl Search<'_> {
     }
 }
 
+/// What a candidate value did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tried {
+    /// It reached the row.
+    Reached,
+    /// It fell short.
+    Short,
+    /// It made the record unreal (a ratio past 100%) or unscorable.
+    Unreal,
+}
+
 fn ceil(r: Rational) -> i128 {
     let (n, d) = (r.numer(), r.denom());
     n.div_euclid(d) + i128::from(n.rem_euclid(d) != 0)
@@ -328,4 +357,93 @@ fn ceil(r: Rational) -> i128 {
 
 fn floor(r: Rational) -> i128 {
     r.numer().div_euclid(r.denom())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Ruleset;
+    use crate::explain::{Move, Reach};
+
+    fn next(source: &str, fields: &[(&str, &str)], item: &str) -> Option<Reach> {
+        let ruleset = Ruleset::compile(source).unwrap_or_else(|d| panic!("{d}"));
+        let record = ruleset.record(fields).unwrap();
+        let (_, e) = ruleset.explain(&record).unwrap();
+        e.items.into_iter().find(|s| s.name == item).unwrap().next
+    }
+
+    fn moves(reach: Option<Reach>) -> Vec<(String, String, String)> {
+        match reach {
+            Some(Reach::Next { moves, .. }) => moves
+                .into_iter()
+                .map(|Move { input, to, by, .. }| (input, to, by))
+                .collect(),
+            other => panic!("no next row: {other:?}"),
+        }
+    }
+
+    const LOWER_IS_BETTER: &str = "ruleset t\nkey id\ninput id text\ninput complaints count\n\
+        score s = tiers complaints\n  <= 0 : 100\n  <= 2 : 80\n  else : 0\noutput o = s";
+
+    #[test]
+    fn fewer_is_the_move_when_lower_is_better() {
+        let reach = next(LOWER_IS_BETTER, &[("id", "A"), ("complaints", "5")], "s");
+        assert_eq!(
+            moves(reach),
+            vec![("complaints".into(), "2".into(), "-3".into())]
+        );
+        let top = next(LOWER_IS_BETTER, &[("id", "A"), ("complaints", "0")], "s");
+        assert_eq!(top, Some(Reach::Top));
+    }
+
+    #[test]
+    fn a_denominator_is_not_a_lever_and_a_ratio_stays_within_100_percent() {
+        let source = "ruleset t\nkey id\ninput id text\ninput done count\ninput asked count\n\
+            let rate = done / asked, when zero 100%\n\
+            score s = tiers rate\n  >= 95% : 100\n  >= 50% : 50\n  else : 0\noutput o = s";
+        let reach = next(
+            source,
+            &[("id", "A"), ("done", "60"), ("asked", "100")],
+            "s",
+        );
+        assert_eq!(
+            moves(reach),
+            vec![("done".into(), "95".into(), "35".into())]
+        );
+        // 150% would need more done than asked.
+        let beyond = source.replace(">= 95%", ">= 150%");
+        let reach = next(
+            &beyond,
+            &[("id", "A"), ("done", "60"), ("asked", "100")],
+            "s",
+        );
+        assert_eq!(moves(reach), vec![]);
+    }
+
+    #[test]
+    fn a_declared_range_bounds_the_search() {
+        let source = "ruleset t\nkey id\ninput id text\ninput n count 0..10\n\
+            score s = tiers n\n  >= 20 : 100\n  >= 5 : 50\n  else : 0\noutput o = s";
+        assert_eq!(moves(next(source, &[("id", "A"), ("n", "7")], "s")), vec![]);
+        assert_eq!(
+            moves(next(source, &[("id", "A"), ("n", "1")], "s")),
+            vec![("n".into(), "5".into(), "4".into())]
+        );
+    }
+
+    #[test]
+    fn a_veto_upstream_holds_the_grade() {
+        let source = "ruleset t\nkey id\ninput id text\ninput n count\ninput qa number\n\
+            score s = n * 10\nveto \"QA below 60\" when qa < 60 : s = 0\n\
+            grade g by s\n  >= 50 : A\n  else : B\noutput o = g";
+        let reach = next(source, &[("id", "A"), ("n", "1"), ("qa", "50")], "g");
+        assert_eq!(
+            reach,
+            Some(Reach::Vetoed {
+                reason: "QA below 60".into(),
+                item: "s".into()
+            })
+        );
+        let reach = next(source, &[("id", "A"), ("n", "1"), ("qa", "70")], "g");
+        assert_eq!(moves(reach), vec![("n".into(), "5".into(), "4".into())]);
+    }
 }

@@ -1,0 +1,112 @@
+//! The HTML statement in a real browser: headless Chromium renders it, prints it, and
+//! reports no console message. The page forbids every fetch in its Content Security
+//! Policy, and the browser reports any attempt as a console message, so a clean
+//! console also means nothing was fetched.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kpi::explain::{Format, Lang};
+use kpi::{Ruleset, SourceFile};
+
+/// The browser: `KPI_CHROMIUM`, or the first Chromium on the PATH.
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("KPI_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let names = ["chromium", "chromium-browser", "google-chrome"];
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Runs the browser headless on `page` with `action` (such as `--dump-dom`), and
+/// returns its standard output and standard error.
+fn run(browser: &Path, profile: &Path, page: &Path, action: &str) -> (String, String) {
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(action)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("the browser starts");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn statements_render_and_print_in_chromium_with_a_clean_console() {
+    let Some(browser) = chromium() else {
+        if std::env::var_os("KPI_SKIP_BROWSER").is_some() {
+            return;
+        }
+        panic!(
+            "this test needs Chromium: install it (apt-get install chromium), point \
+             KPI_CHROMIUM at it, or set KPI_SKIP_BROWSER=1 to skip it"
+        );
+    };
+    let path = "rulesets/agent_monthly.kpi";
+    let ruleset = Ruleset::compile_source(SourceFile::new(
+        path,
+        std::fs::read_to_string(path).unwrap(),
+    ))
+    .unwrap();
+    let metrics = std::fs::File::open("tests/scenarios/agent_monthly/metrics.csv").unwrap();
+    let dir = std::env::temp_dir().join(format!("kpi-browser-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let wanted = ["E04", "E05", "E06"];
+    for record in ruleset.read_csv(metrics).unwrap() {
+        let record = record.unwrap();
+        if !wanted.contains(&record.key()) {
+            continue;
+        }
+        let (outcome, explanation) = ruleset.explain(&record).unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            let html = explanation.render(Format::Html, lang);
+            for outside in [
+                "<script", "<link", "src=", "href=", "url(", "@import", "://",
+            ] {
+                assert!(!html.contains(outside), "the page refers to {outside}");
+            }
+            let page = dir.join(format!("{}-{}.html", record.key(), lang.code()));
+            std::fs::write(&page, &html).unwrap();
+
+            let (dom, log) = run(&browser, &dir.join("profile"), &page, "--dump-dom");
+            let payout = outcome.get("payout").unwrap().to_string();
+            assert!(dom.contains(&format!("<dd>{payout}</dd>")), "{dom}");
+            assert!(dom.contains("<h1>"), "{dom}");
+            let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+            assert!(console.is_empty(), "{}: {console:#?}", page.display());
+
+            let pdf = dir.join(format!("{}-{}.pdf", record.key(), lang.code()));
+            run(
+                &browser,
+                &dir.join("profile"),
+                &page,
+                &format!("--print-to-pdf={}", pdf.display()),
+            );
+            let printed = std::fs::read(&pdf).unwrap();
+            assert!(printed.starts_with(b"%PDF"), "{} is a PDF", pdf.display());
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
