@@ -10,7 +10,7 @@ use crate::check::model::{Body, Ref, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::eval::{self, Detail, Trace, Tracer, Value};
 use crate::input::{InputValue, Record};
-use crate::number::{Rational, shown};
+use crate::number::{Rational, shown, shown_percent};
 use crate::syntax::ast::{BinOp, CmpOp, InputType};
 
 use super::model::{Move, Reach};
@@ -79,11 +79,12 @@ pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) 
         target,
         ratios_within_one: within_one(ruleset, record),
     };
-    let moves = levers
+    let mut moves: Vec<Move> = levers
         .inputs
         .iter()
         .filter_map(|&input| search.smallest_move(input))
         .collect();
+    moves.extend(direct_move(ruleset, record, subject, op, threshold));
     Some(Reach::Next {
         row,
         gives,
@@ -94,6 +95,42 @@ pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) 
             .and_then(|d| d.checked_abs())
             .ok()?),
         moves,
+    })
+}
+
+/// When a table looks up a number, percentage or amount input directly, the move is
+/// to its threshold (for `>=` and `<=`; a strict bound has no nearest value).
+fn direct_move(
+    ruleset: &Ruleset,
+    record: &Record,
+    subject: &TExpr,
+    op: CmpOp,
+    threshold: Rational,
+) -> Option<Move> {
+    let TExprKind::Ref(Ref::Input(j)) = subject.kind else {
+        return None;
+    };
+    let input = ruleset.program().model.inputs.get(j)?;
+    let Some(InputValue::Number(now)) = record.values.get(j) else {
+        return None;
+    };
+    let within = input
+        .range
+        .is_none_or(|(low, high)| low <= threshold && threshold <= high);
+    if input.input_type == InputType::Count || !within || !matches!(op, CmpOp::Ge | CmpOp::Le) {
+        return None;
+    }
+    let show = |r: Rational| match input.ty {
+        Type::Percent => shown_percent(r),
+        _ => shown(r),
+    };
+    let by = threshold.checked_sub(*now).ok()?;
+    Some(Move {
+        input: input.name.clone(),
+        label: input.label.clone(),
+        from: show(*now),
+        to: show(threshold),
+        by: show(by),
     })
 }
 
@@ -427,6 +464,22 @@ mod tests {
         assert_eq!(
             moves(next(source, &[("id", "A"), ("n", "1")], "s")),
             vec![("n".into(), "5".into(), "4".into())]
+        );
+    }
+
+    #[test]
+    fn a_percentage_looked_up_directly_moves_to_the_threshold() {
+        let source = "ruleset t\nkey id\ninput id text\ninput fcr percent\n\
+            score s = tiers fcr\n  >= 90% : 100\n  > 80% : 50\n  else : 0\noutput o = s";
+        let reach = next(source, &[("id", "A"), ("fcr", "85.5%")], "s");
+        assert_eq!(
+            moves(reach),
+            vec![("fcr".into(), "90%".into(), "4.5%".into())]
+        );
+        // A strict bound has no nearest value to name.
+        assert_eq!(
+            moves(next(source, &[("id", "A"), ("fcr", "70%")], "s")),
+            vec![]
         );
     }
 
