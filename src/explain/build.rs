@@ -189,6 +189,29 @@ fn decision(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Opt
     };
     let at = |r: Rational| value(model, Value::Num(r), subject_ty);
     let subject = trace.subject.map(at).unwrap_or_default();
+    if let Body::Weighted(parts) = &item.body {
+        return Some(Decision::Weighted {
+            parts: parts
+                .iter()
+                .map(|p| {
+                    let e = TExpr {
+                        kind: TExprKind::Ref(p.source),
+                        ty: item.ty,
+                        span: p.span,
+                    };
+                    WeightedPart {
+                        name: written(sub.source, p.span)
+                            .split(' ')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string(),
+                        value: sub.expr(&e),
+                        weight: shown_percent(p.weight),
+                    }
+                })
+                .collect(),
+        });
+    }
     match (&item.body, trace.detail?) {
         (Body::Ratio { .. }, Detail::ZeroDenominator) => Some(Decision::ZeroDenominator {
             used: trace
@@ -268,30 +291,7 @@ fn decision(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Opt
                 _ => None,
             }
         }
-        _ => match &item.body {
-            Body::Weighted(parts) => Some(Decision::Weighted {
-                parts: parts
-                    .iter()
-                    .map(|p| {
-                        let e = TExpr {
-                            kind: TExprKind::Ref(p.source),
-                            ty: item.ty,
-                            span: p.span,
-                        };
-                        WeightedPart {
-                            name: written(sub.source, p.span)
-                                .split(' ')
-                                .next()
-                                .unwrap_or_default()
-                                .to_string(),
-                            value: sub.expr(&e),
-                            weight: shown_percent(p.weight),
-                        }
-                    })
-                    .collect(),
-            }),
-            _ => None,
-        },
+        _ => None,
     }
 }
 
