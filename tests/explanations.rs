@@ -226,6 +226,36 @@ fn verify_names_a_changed_input_and_a_changed_value() {
         vec!["output payout: saved 720.03, recomputed 620.03".to_string()]
     );
 
+    let mut output_added = saved.clone();
+    let mut extra = saved.outputs[2].clone();
+    extra.value = "99999.00".into();
+    output_added.outputs.push(extra);
+    assert_eq!(
+        verify(&ruleset, &output_added).problems,
+        vec![
+            "outputs: 4 saved, 3 recomputed".to_string(),
+            "output payout: saved more than once".to_string()
+        ]
+    );
+
+    let mut relabelled = saved.clone();
+    relabelled.record.inputs[11].label = Some("奖金 / Bonus".into());
+    assert_eq!(
+        verify(&ruleset, &relabelled).problems,
+        vec![
+            "record.inputs[11].label: saved \"奖金 / Bonus\", read back as \"绩效奖金基数 / Bonus base\""
+                .to_string()
+        ]
+    );
+
+    let mut reformatted = saved.clone();
+    reformatted.record.inputs[11].value = "1000.050".into();
+    reformatted.record.fingerprint = kpi::explain::record_fingerprint(&reformatted.record.inputs);
+    assert_eq!(
+        verify(&ruleset, &reformatted).problems,
+        vec!["record.inputs[11].value: saved \"1000.050\", read back as \"1000.05\"".to_string()]
+    );
+
     let mut veto_changed = saved.clone();
     veto_changed.items[6].vetoes[0].fired = true;
     assert_eq!(

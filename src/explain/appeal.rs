@@ -97,6 +97,26 @@ impl Appeal {
             ),
             self.after.record.fingerprint.clone(),
         ));
+        let differences: Vec<String> = self
+            .changes
+            .iter()
+            .filter(|c| c.part == "output")
+            .map(|c| {
+                let by = c.difference.as_deref().unwrap_or("≠");
+                format!("{} {by}", named(lang, &c.name, c.label.as_deref()))
+            })
+            .collect();
+        facts.insert(
+            2,
+            (
+                lang.word(Word::Difference).into(),
+                if differences.is_empty() {
+                    lang.word(Word::NoChange).into()
+                } else {
+                    differences.join(lang.word(Word::Comma))
+                },
+            ),
+        );
         let mut sections = vec![table_section(
             lang,
             lang.word(Word::Corrected),

@@ -59,8 +59,8 @@ pub fn explanation(
                 formula: first_line(source, item.formula),
                 working: working(&sub, item),
                 computed: step_trace.computed.map(|v| value(model, v, item.ty)),
-                decision: decision(&sub, item, step_trace),
-                limits: limits(step_trace),
+                decision: decision(&sub, item, slot, step_trace),
+                limits: limits(model, item.ty, step_trace),
                 vetoes: vetoes(&sub, item, slot, step_trace),
                 roundings: roundings(ruleset, trace, &spans),
                 value: slots
@@ -179,7 +179,12 @@ fn working(sub: &Substitute<'_, '_>, item: &Item) -> Option<String> {
     }
 }
 
-fn decision(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Option<Decision> {
+fn decision(
+    sub: &Substitute<'_, '_>,
+    item: &Item,
+    slot: usize,
+    trace: &StepTrace<'_>,
+) -> Option<Decision> {
     let model = sub.model;
     let subject_ty = match &item.body {
         Body::Tiers(t) => t.subject.ty,
@@ -260,10 +265,14 @@ fn decision(sub: &Substitute<'_, '_>, item: &Item, trace: &StepTrace<'_>) -> Opt
                 &at,
             ),
             subject,
-            coefficient: scale
-                .has_coefficients
-                .then(|| scale.bands.get(matched).map(|b| shown(b.coefficient)))
-                .flatten(),
+            // The coefficient of the grade given, which a veto may have changed.
+            coefficient: match sub.slots.get(slot) {
+                Some(Value::Grade(band)) if scale.has_coefficients => scale
+                    .bands
+                    .get(usize::from(*band))
+                    .map(|b| shown(b.coefficient)),
+                _ => None,
+            },
         }),
         (Body::Linear { points, .. }, detail) => {
             let point = |i: usize| {
@@ -331,7 +340,8 @@ fn row_checks(
         .collect()
 }
 
-fn limits(trace: &StepTrace<'_>) -> Vec<LimitApplied> {
+fn limits(model: &Model, ty: Type, trace: &StepTrace<'_>) -> Vec<LimitApplied> {
+    let typed = |r: Rational| value(model, Value::Num(r), ty);
     trace
         .limits
         .iter()
@@ -340,12 +350,12 @@ fn limits(trace: &StepTrace<'_>) -> Vec<LimitApplied> {
                 Limit::Cap => LimitKind::Cap,
                 Limit::Floor => LimitKind::Floor,
             },
-            before: shown(*before),
-            after: shown(*after),
+            before: typed(*before),
+            after: typed(*after),
             amount: before
                 .checked_sub(*after)
                 .and_then(|d| d.checked_abs())
-                .map_or_else(|_| "?".into(), shown),
+                .map_or_else(|_| "?".into(), typed),
         })
         .collect()
 }

@@ -38,9 +38,6 @@ pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) 
         Detail::Row(None) => tests.len(),
         _ => return None,
     };
-    if matched == 0 {
-        return Some(Reach::Top);
-    }
     let levers = Levers::of(ruleset, item);
     if let Some((vetoed, reason)) = levers.items.iter().find_map(|&i| {
         let fired = trace.steps.get(i)?.vetoes.first()?;
@@ -50,6 +47,9 @@ pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) 
             reason,
             item: model.items[vetoed].name.clone(),
         });
+    }
+    if matched == 0 {
+        return Some(Reach::Top);
     }
     let target = matched - 1;
     let (op, threshold) = tests.get(target).copied().flatten()?;
@@ -78,6 +78,9 @@ pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) 
         item,
         target,
         ratios_within_one: within_one(ruleset, record),
+        watched: (0..model.items.len())
+            .map(|i| levers.items.contains(&i))
+            .collect(),
     };
     let mut moves: Vec<Move> = levers
         .inputs
@@ -250,19 +253,28 @@ fn percent_ratios(ruleset: &Ruleset) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Watches the row one step matched.
-struct RowWatch {
+/// Watches the row one step matched, and whether a veto fired on it or on anything
+/// it depends on: a move that sets off a veto does not reach the row.
+struct RowWatch<'w> {
     step: usize,
     row: Option<usize>,
     rows: usize,
+    watched: &'w [bool],
+    vetoed: bool,
 }
 
-impl Tracer<'_> for RowWatch {
+impl Tracer<'_> for RowWatch<'_> {
     fn detail(&mut self, step: usize, detail: Detail) {
         if step == self.step
             && let Detail::Row(row) = detail
         {
             self.row = Some(row.unwrap_or(self.rows));
+        }
+    }
+
+    fn vetoed(&mut self, step: usize, _veto: usize, _before: Value<'_>, _after: Value<'_>) {
+        if self.watched.get(step).copied().unwrap_or(false) {
+            self.vetoed = true;
         }
     }
 }
@@ -273,6 +285,8 @@ struct Search<'r> {
     item: usize,
     target: usize,
     ratios_within_one: Vec<usize>,
+    /// The item and the items it depends on, by position.
+    watched: Vec<bool>,
 }
 
 impl Search<'_> {
@@ -284,6 +298,8 @@ impl Search<'_> {
             step: self.item,
             row: None,
             rows: usize::MAX,
+            watched: &self.watched,
+            vetoed: false,
         };
         let mut slots = Vec::new();
         if eval::run(program, record, &mut slots, &mut watch).is_err() {
@@ -294,7 +310,7 @@ impl Search<'_> {
         });
         match (real, watch.row) {
             (false, _) => Tried::Unreal,
-            (true, Some(row)) if row <= self.target => Tried::Reached,
+            (true, Some(row)) if row <= self.target && !watch.vetoed => Tried::Reached,
             _ => Tried::Short,
         }
     }
@@ -335,13 +351,13 @@ impl Search<'_> {
 
     /// Searches from `now` towards `bound` (`direction` ±1) for the nearest value that
     /// reaches the row: doubling steps until one does, then halving the last gap. A
-    /// step into unreal values (a ratio past 100%) becomes the new bound.
+    /// step into unreal values (a ratio past 100%) is halved back towards real ones.
     fn search(&self, input: usize, now: i128, bound: i128, direction: i128) -> Option<i128> {
-        let mut distance = (bound - now) * direction;
+        let distance = (bound - now) * direction;
         let at = |k: i128| self.try_record(&self.with(input, now + direction * k));
         // `short` never reaches the row; `enough` does.
         let (mut short, mut step) = (0, 1);
-        let mut enough = loop {
+        let mut enough = 'found: loop {
             if step > distance {
                 return None;
             }
@@ -355,12 +371,19 @@ impl Search<'_> {
                         (step * 2).min(distance)
                     };
                 }
+                // Past a real value: halve the way back until one reaches or falls
+                // short, rather than stepping back one at a time.
                 Tried::Unreal => {
-                    distance = step - 1;
-                    step = distance;
-                    if step <= short {
-                        return None;
+                    let mut unreal = step;
+                    while unreal - short > 1 {
+                        let middle = short + (unreal - short) / 2;
+                        match at(middle) {
+                            Tried::Reached => break 'found middle,
+                            Tried::Short => short = middle,
+                            Tried::Unreal => unreal = middle,
+                        }
                     }
+                    return None;
                 }
             }
         };

@@ -100,17 +100,31 @@ fn text_blocks(out: &mut String, section: &Section) {
     }
 }
 
-/// Escapes the characters Markdown would read as markup.
+/// Escapes the characters Markdown would read as markup, and a start that would
+/// begin a list or heading (`- `, `+ `, `# `, `1. `); a line break becomes a space.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '|' | '<' | '>' | '[' | ']' | '#'
-        ) {
-            out.push('\\');
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0
+        && matches!(s.as_bytes().get(digits), Some(b'.' | b')'))
+        && matches!(s.as_bytes().get(digits + 1), None | Some(b' '));
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '*' | '_' | '`' | '|' | '<' | '>' | '[' | ']' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '#' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if numbered && i == digits => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -298,5 +312,20 @@ fn html_blocks(out: &mut String, blocks: &[Block]) {
     }
     if in_fields {
         out.push_str("</dl>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn markdown_escapes_markup_and_line_breaks() {
+        assert_eq!(md("a*b_c|d"), "a\\*b\\_c\\|d");
+        assert_eq!(md("E1\n\n- x"), "E1  - x");
+        assert_eq!(md("- x"), "\\- x");
+        assert_eq!(md("12. x"), "12\\. x");
+        assert_eq!(md("620.03"), "620.03");
+        assert_eq!(md("<b>&amp;"), "\\<b\\>\\&amp;");
     }
 }

@@ -90,11 +90,21 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
     if saved.ruleset != fresh.ruleset && saved.ruleset.fingerprint == fresh.ruleset.fingerprint {
         problems.push("ruleset: its name, title, version or currency was changed".into());
     }
-    if saved.record.key != fresh.record.key {
-        problems.push(format!(
-            "record: key saved {:?}, the inputs give {:?}",
-            saved.record.key, fresh.record.key
-        ));
+    if saved.record != fresh.record {
+        // The inputs as read back differ from the inputs as saved: a value in another
+        // form (`1200.000`), a changed label or key, an input given twice.
+        let mut differences = Vec::new();
+        if let (Ok(a), Ok(b)) = (
+            serde_json::to_value(&saved.record),
+            serde_json::to_value(&fresh.record),
+        ) {
+            leaf_differences("record".into(), &a, &b, &mut differences);
+        }
+        for (path, old, new) in differences {
+            if path != "record.fingerprint" {
+                problems.push(format!("{path}: saved {old}, read back as {new}"));
+            }
+        }
     }
     let mut values = 0;
     for (part, old, new) in [
@@ -104,10 +114,37 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
         values += new.len();
         compare_steps(part, old, new, &mut problems);
     }
+    if problems.is_empty() && saved != &fresh {
+        // Every specific check passed, yet the two differ: name each difference.
+        if let (Ok(a), Ok(b)) = (serde_json::to_value(saved), serde_json::to_value(&fresh)) {
+            let mut differences = Vec::new();
+            leaf_differences(String::new(), &a, &b, &mut differences);
+            problems.extend(
+                differences
+                    .into_iter()
+                    .map(|(path, old, new)| format!("{path}: saved {old}, recomputed {new}")),
+            );
+        }
+        if problems.is_empty() {
+            problems.push("the explanation differs from a fresh one".into());
+        }
+    }
     Verification { problems, values }
 }
 
 fn compare_steps(part: &str, saved: &[Step], fresh: &[Step], problems: &mut Vec<String>) {
+    if saved.len() != fresh.len() {
+        problems.push(format!(
+            "{part}s: {} saved, {} recomputed",
+            saved.len(),
+            fresh.len()
+        ));
+    }
+    for (i, step) in saved.iter().enumerate() {
+        if saved[..i].iter().any(|s| s.name == step.name) {
+            problems.push(format!("{part} {}: saved more than once", step.name));
+        }
+    }
     for step in saved {
         if !fresh.iter().any(|s| s.name == step.name) {
             problems.push(format!(

@@ -245,35 +245,52 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         };
         let name = file_name(record.key(), args.format.extension(), &mut names);
         let path = dir.join(name);
-        std::fs::write(&path, explained.render(args.format.format(), lang))
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
-        written += 1;
+        match std::fs::write(&path, explained.render(args.format.format(), lang)) {
+            Ok(()) => written += 1,
+            Err(e) => {
+                failed = true;
+                eprintln!(
+                    "record {}: cannot write {}: {e}",
+                    record.key(),
+                    path.display()
+                );
+            }
+        }
         Ok(())
     })?;
     println!("{}: {written} explanations written", dir.display());
     Ok(if failed { FAILED } else { 0 })
 }
 
-/// A file name for `key`: characters that are not safe in a file name become `_`,
-/// and a key seen before gets a number, so no statement overwrites another.
+/// A file name for `key`, one to one: letters, digits, `-` and `_` are kept, every
+/// other character is written `~` and its code point in hex (`a/b` is `a~2f~b`), so
+/// no two keys share a name. A long key is cut and ends in a digest of the whole key;
+/// keys that differ only in case (one file on some systems) get `~2`, `~3`.
 fn file_name(key: &str, extension: &str, taken: &mut HashSet<String>) -> String {
-    let mut stem: String = key
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    const LONGEST: usize = 120;
+    let mut stem = String::new();
+    for c in key.chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            stem.push(c);
+        } else {
+            stem.push_str(&format!("~{:x}~", u32::from(c)));
+        }
+    }
     if stem.is_empty() {
-        stem.push_str("record");
+        stem.push('~');
+    }
+    if stem.len() > LONGEST {
+        let mut cut = LONGEST;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let digest = kpi::explain::ruleset_fingerprint(key);
+        stem = format!("{}~{}", &stem[..cut], &digest[7..23]);
     }
     let mut name = format!("{stem}.{extension}");
     let mut n = 2;
     while !taken.insert(name.to_lowercase()) {
-        name = format!("{stem}-{n}.{extension}");
+        name = format!("{stem}~{n}.{extension}");
         n += 1;
     }
     name
@@ -317,4 +334,25 @@ pub fn verify(ruleset_path: &Path, saved: &Path) -> Result<u8, Failure> {
         }
     );
     Ok(FAILED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_one_to_one_and_short() {
+        let mut taken = HashSet::new();
+        let mut name = |key: &str| file_name(key, "html", &mut taken);
+        assert_eq!(name("E04"), "E04.html");
+        assert_eq!(name("a/b"), "a~2f~b.html");
+        assert_eq!(name("a_b"), "a_b.html");
+        assert_eq!(name("../x"), "~2e~~2e~~2f~x.html");
+        assert_eq!(name("e04"), "e04~2.html");
+        assert_eq!(name(""), "~.html");
+        assert_eq!(name("坐席01"), "坐席01.html");
+        let long = name(&"k".repeat(300));
+        assert!(long.len() < 150, "{long}");
+        assert_ne!(long, name(&format!("{}j", "k".repeat(299))));
+    }
 }
