@@ -71,9 +71,7 @@ impl Appeal {
 
     /// The JSON form, pretty-printed, ending in a newline.
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+        super::pretty_json(self)
     }
 
     /// The comparison as a document in `lang`: the corrected inputs, every item and
@@ -128,13 +126,6 @@ impl Appeal {
             group: true,
             blocks: Vec::new(),
             marked: false,
-        };
-        let steps = |e: &Explanation| -> Vec<Step> {
-            e.items
-                .iter()
-                .chain(&e.outputs)
-                .cloned()
-                .collect::<Vec<_>>()
         };
         let (old, new) = (steps(&self.before), steps(&self.after));
         let rows: Vec<Vec<String>> = old
@@ -191,6 +182,11 @@ impl Appeal {
             sections,
         }
     }
+}
+
+/// Every item, then every output.
+fn steps(e: &Explanation) -> Vec<&Step> {
+    e.items.iter().chain(&e.outputs).collect()
 }
 
 fn prefix_fields(blocks: &mut [Block], prefix: &str) {

@@ -1,7 +1,7 @@
 //! Building an Explanation from a traced run.
 
 use crate::Ruleset;
-use crate::check::model::{Body, Item, Kind, Model, TExpr, TExprKind};
+use crate::check::model::{Body, Item, Kind, Model, Ref, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::{SourceFile, Span};
 use crate::eval::trace::StepTrace;
@@ -66,7 +66,7 @@ pub fn explanation(
                 value: slots
                     .get(slot)
                     .map_or_else(String::new, |v| value(model, *v, item.ty)),
-                next: reach::next(ruleset, record, i, trace),
+                next: reach::next(ruleset, record, i, slots, trace),
             }
         })
         .collect();
@@ -161,22 +161,42 @@ fn working(sub: &Substitute<'_, '_>, item: &Item) -> Option<String> {
             sub.expr(denominator)
         )),
         Body::Weighted(parts) => {
-            let terms: Vec<String> = parts
-                .iter()
-                .map(|p| {
-                    let e = TExpr {
-                        kind: TExprKind::Ref(p.source),
-                        ty: item.ty,
-                        span: p.span,
-                    };
-                    format!("{} × {}", sub.expr(&e), shown_percent(p.weight))
-                })
+            let terms: Vec<String> = weighted_parts(sub, item, parts)
+                .into_iter()
+                .map(|p| format!("{} × {}", p.value, p.weight))
                 .collect();
             Some(terms.join(" + "))
         }
         Body::Per { amount, count } => Some(format!("{} × {}", sub.expr(amount), sub.expr(count))),
         Body::Tiers(_) | Body::Linear { .. } | Body::Grade(_) => None,
     }
+}
+
+/// Each part of a weighted sum: its name, its value in this record and its weight.
+fn weighted_parts(
+    sub: &Substitute<'_, '_>,
+    item: &Item,
+    parts: &[crate::check::model::WeightedPart],
+) -> Vec<WeightedPart> {
+    parts
+        .iter()
+        .map(|p| {
+            let e = TExpr {
+                kind: TExprKind::Ref(p.source),
+                ty: item.ty,
+                span: p.span,
+            };
+            let name = match p.source {
+                Ref::Input(i) => &sub.model.inputs[i].name,
+                Ref::Item(i) => &sub.model.items[i].name,
+            };
+            WeightedPart {
+                name: name.clone(),
+                value: sub.expr(&e),
+                weight: shown_percent(p.weight),
+            }
+        })
+        .collect()
 }
 
 fn decision(
@@ -196,25 +216,7 @@ fn decision(
     let subject = trace.subject.map(at).unwrap_or_default();
     if let Body::Weighted(parts) = &item.body {
         return Some(Decision::Weighted {
-            parts: parts
-                .iter()
-                .map(|p| {
-                    let e = TExpr {
-                        kind: TExprKind::Ref(p.source),
-                        ty: item.ty,
-                        span: p.span,
-                    };
-                    WeightedPart {
-                        name: written(sub.source, p.span)
-                            .split(' ')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string(),
-                        value: sub.expr(&e),
-                        weight: shown_percent(p.weight),
-                    }
-                })
-                .collect(),
+            parts: weighted_parts(sub, item, parts),
         });
     }
     match (&item.body, trace.detail?) {

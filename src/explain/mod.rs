@@ -48,15 +48,21 @@ impl Explanation {
     /// The JSON form, pretty-printed, ending in a newline. The same explanation always
     /// gives the same bytes.
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+        pretty_json(self)
     }
 
     /// Reads the JSON form back.
     pub fn from_json(text: &str) -> Result<Explanation, serde_json::Error> {
         serde_json::from_str(text)
     }
+}
+
+/// A value's JSON, pretty-printed and ending in a newline. Explanations hold only
+/// strings, numbers and lists, so serialising them cannot fail.
+pub(crate) fn pretty_json<T: serde::Serialize>(value: &T) -> String {
+    let mut json = serde_json::to_string_pretty(value).unwrap_or_default();
+    json.push('\n');
+    json
 }
 
 /// Prints a document (such as an appeal's comparison) in a format other than JSON.

@@ -20,8 +20,15 @@ use super::show::value;
 const SEARCH_SPAN: i128 = 1 << 32;
 
 /// What it would take for item `item` of `record` to reach its next better row;
-/// `None` for items that are not tier tables or grades.
-pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) -> Option<Reach> {
+/// `None` for items that are not tier tables or grades. `slots` and `trace` are the
+/// traced run of `record`.
+pub fn next(
+    ruleset: &Ruleset,
+    record: &Record,
+    item: usize,
+    slots: &[Value<'_>],
+    trace: &Trace<'_>,
+) -> Option<Reach> {
     let model = &ruleset.program().model;
     let this = model.items.get(item)?;
     let (subject, tests): (&TExpr, Vec<Option<(CmpOp, Rational)>>) = match &this.body {
@@ -77,7 +84,7 @@ pub fn next(ruleset: &Ruleset, record: &Record, item: usize, trace: &Trace<'_>) 
         record,
         item,
         target,
-        ratios_within_one: within_one(ruleset, record),
+        ratios_within_one: within_one(ruleset, slots),
         watched: (0..model.items.len())
             .map(|i| levers.items.contains(&i))
             .collect(),
@@ -230,27 +237,24 @@ fn expr_refs(e: &TExpr, denominator: bool, out: &mut Vec<(Ref, bool)>) {
     }
 }
 
-/// Which percentage ratios are at most 100% for the record as it is. A move that
-/// pushes one of them past 100% (more calls answered than offered) is not real.
-fn within_one(ruleset: &Ruleset, record: &Record) -> Vec<usize> {
-    let mut slots = Vec::new();
-    let program = ruleset.program();
-    if eval::run(program, record, &mut slots, &mut eval::NoTrace).is_err() {
-        return Vec::new();
-    }
-    percent_ratios(ruleset)
+/// Which percentage ratios are at most 100% in `slots`, the record as it is. A move
+/// that pushes one of them past 100% (more calls answered than offered) is not real.
+fn within_one(ruleset: &Ruleset, slots: &[Value<'_>]) -> Vec<usize> {
+    let model = &ruleset.program().model;
+    (0..model.items.len())
         .filter(|&i| {
-            matches!(slots.get(program.model.inputs.len() + i), Some(Value::Num(r)) if *r <= Rational::ONE)
+            let item = &model.items[i];
+            item.ty == Type::Percent
+                && matches!(item.body, Body::Ratio { .. })
+                && at_most_one(ruleset, slots, i)
         })
         .collect()
 }
 
-fn percent_ratios(ruleset: &Ruleset) -> impl Iterator<Item = usize> + '_ {
-    let model = &ruleset.program().model;
-    (0..model.items.len()).filter(|&i| {
-        let item = &model.items[i];
-        item.ty == Type::Percent && matches!(item.body, Body::Ratio { .. })
-    })
+/// Whether item `i` has a numeric value of at most 1 (100%) in `slots`.
+fn at_most_one(ruleset: &Ruleset, slots: &[Value<'_>], i: usize) -> bool {
+    let slot = ruleset.program().model.inputs.len() + i;
+    matches!(slots.get(slot), Some(Value::Num(r)) if *r <= Rational::ONE)
 }
 
 /// Watches the row one step matched, and whether a veto fired on it or on anything
@@ -305,9 +309,10 @@ impl Search<'_> {
         if eval::run(program, record, &mut slots, &mut watch).is_err() {
             return Tried::Unreal;
         }
-        let real = self.ratios_within_one.iter().all(|&i| {
-            matches!(slots.get(program.model.inputs.len() + i), Some(Value::Num(r)) if *r <= Rational::ONE)
-        });
+        let real = self
+            .ratios_within_one
+            .iter()
+            .all(|&i| at_most_one(self.ruleset, &slots, i));
         match (real, watch.row) {
             (false, _) => Tried::Unreal,
             (true, Some(row)) if row <= self.target && !watch.vetoed => Tried::Reached,

@@ -93,14 +93,7 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
     if saved.record != fresh.record {
         // The inputs as read back differ from the inputs as saved: a value in another
         // form (`1200.000`), a changed label or key, an input given twice.
-        let mut differences = Vec::new();
-        if let (Ok(a), Ok(b)) = (
-            serde_json::to_value(&saved.record),
-            serde_json::to_value(&fresh.record),
-        ) {
-            leaf_differences("record".into(), &a, &b, &mut differences);
-        }
-        for (path, old, new) in differences {
+        for (path, old, new) in differences("record", &saved.record, &fresh.record) {
             if path != "record.fingerprint" {
                 problems.push(format!("{path}: saved {old}, read back as {new}"));
             }
@@ -116,15 +109,11 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
     }
     if problems.is_empty() && saved != &fresh {
         // Every specific check passed, yet the two differ: name each difference.
-        if let (Ok(a), Ok(b)) = (serde_json::to_value(saved), serde_json::to_value(&fresh)) {
-            let mut differences = Vec::new();
-            leaf_differences(String::new(), &a, &b, &mut differences);
-            problems.extend(
-                differences
-                    .into_iter()
-                    .map(|(path, old, new)| format!("{path}: saved {old}, recomputed {new}")),
-            );
-        }
+        problems.extend(
+            differences("", saved, &fresh)
+                .into_iter()
+                .map(|(path, old, new)| format!("{path}: saved {old}, recomputed {new}")),
+        );
         if problems.is_empty() {
             problems.push("the explanation differs from a fresh one".into());
         }
@@ -170,12 +159,7 @@ fn compare_steps(part: &str, saved: &[Step], fresh: &[Step], problems: &mut Vec<
         if saved.get(position).map(|s| &s.name) != Some(&step.name) {
             problems.push(format!("{part} {}: saved out of order", step.name));
         }
-        let (Ok(a), Ok(b)) = (serde_json::to_value(old), serde_json::to_value(step)) else {
-            continue;
-        };
-        let mut differences = Vec::new();
-        leaf_differences(String::new(), &a, &b, &mut differences);
-        for (path, saved, fresh) in differences {
+        for (path, saved, fresh) in differences("", old, step) {
             if path != "value" {
                 problems.push(format!(
                     "{part} {}: {path} saved {saved}, recomputed {fresh}",
@@ -184,6 +168,20 @@ fn compare_steps(part: &str, saved: &[Step], fresh: &[Step], problems: &mut Vec<
             }
         }
     }
+}
+
+/// Every place where the JSON forms of `saved` and `fresh` differ, by path under
+/// `root`, with the two values there.
+fn differences<T: serde::Serialize>(
+    root: &str,
+    saved: &T,
+    fresh: &T,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let (Ok(a), Ok(b)) = (serde_json::to_value(saved), serde_json::to_value(fresh)) {
+        leaf_differences(root.to_string(), &a, &b, &mut out);
+    }
+    out
 }
 
 /// Every place where two JSON values differ, by path (`decision.rows[1].row`), with
