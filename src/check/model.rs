@@ -234,6 +234,18 @@ pub enum Func {
     Abs,
 }
 
+impl Func {
+    /// The name it is written with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Min => "min",
+            Func::Max => "max",
+            Func::Clamp => "clamp",
+            Func::Abs => "abs",
+        }
+    }
+}
+
 /// The kinds of typed expression.
 #[derive(Debug, Clone)]
 pub enum TExprKind {

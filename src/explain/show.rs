@@ -122,9 +122,8 @@ impl Substitute<'_, '_> {
                 self.expr(f)
             ),
             TExprKind::Call(func, args) => {
-                let name = format!("{func:?}").to_lowercase();
                 let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
-                format!("{name}({})", args.join(", "))
+                format!("{}({})", func.name(), args.join(", "))
             }
             TExprKind::Round(x, places, mode) => {
                 format!("round({}, {places}, {})", self.expr(x), mode.name())
