@@ -280,6 +280,15 @@ pub mod codes {
     pub const ZERO_POLICY: &str = "E0507";
     /// An input's range or key is not usable.
     pub const INPUT_DECL: &str = "E0508";
+    /// A test case or fixture gives an input a value it cannot have.
+    pub const TEST_VALUE: &str = "E0601";
+    /// A test case leaves inputs without a value.
+    pub const TEST_MISSING_INPUTS: &str = "E0602";
+    /// A test case expects something that is not computed, or a value of the wrong
+    /// kind.
+    pub const TEST_EXPECT: &str = "E0603";
+    /// A test case has no `expect` row, so it could never fail.
+    pub const TEST_EXPECTS_NOTHING: &str = "E0604";
 }
 
 #[cfg(test)]

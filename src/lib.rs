@@ -33,9 +33,11 @@ pub mod number;
 mod outcome;
 mod ruleset;
 pub mod syntax;
+pub mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use explain::Explanation;
 pub use input::{DataError, Record};
 pub use outcome::{Outcome, OutputValue};
 pub use ruleset::{Ruleset, ScoreError};
+pub use testing::{CaseReport, CaseResult, Mismatch};

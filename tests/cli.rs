@@ -361,3 +361,47 @@ fn a_count_key_is_printed_as_written() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn test_runs_the_cases_written_in_the_rule_file() {
+    let out = kpi(&["test", "rulesets/agent_monthly.kpi", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for case in [
+        "E01", "E02", "E03", "E04", "E05", "E06", "E07", "E08", "E09", "E10", "E11", "E12",
+    ] {
+        let line = format!("ok      {case} ");
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&line)),
+            "{case} missing from\n{stdout}"
+        );
+    }
+    assert!(stdout.ends_with("\n16 passed, 0 failed\n"), "{stdout}");
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_both_values_and_the_working() {
+    let ruleset = std::fs::read_to_string("rulesets/agent_monthly.kpi").unwrap();
+    let wrong = ruleset.replace(
+        "  expect payout           = 620.03",
+        "  expect payout           = 720.03",
+    );
+    assert_ne!(wrong, ruleset);
+    let dir = std::env::temp_dir().join(format!("kpi-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("agent_monthly.kpi");
+    std::fs::write(&path, wrong).unwrap();
+    let out = kpi(&["test", path.to_str().unwrap(), "--lang", "en"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let failure: String = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("FAILED"))
+        .take_while(|l| !l.starts_with("ok"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!(failure);
+    assert!(stdout.ends_with("\n15 passed, 1 failed\n"), "{stdout}");
+}

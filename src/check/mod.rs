@@ -1,6 +1,7 @@
 //! Checking: resolves names, checks types and units, orders items by dependency, and
 //! reports every problem at once.
 
+mod cases;
 mod exprs;
 mod items;
 pub mod model;
@@ -50,6 +51,7 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         .map(|o| checker.check_output(o))
         .collect();
     let key = checker.check_key(&header);
+    let tests = checker.check_cases(file, key, &outputs);
     let diagnostics = std::mem::take(&mut checker.diagnostics);
     if diagnostics
         .iter()
@@ -66,6 +68,7 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         inputs: checker.inputs,
         items: checker.items,
         outputs,
+        tests,
     };
     (Some(model), diagnostics)
 }
@@ -487,6 +490,8 @@ fn statement_span(statement: &Statement) -> Span {
         Statement::Veto(v) => v.span,
         Statement::Grade(g) => g.span,
         Statement::Output(o) => o.span,
+        Statement::Fixture(f) => f.span,
+        Statement::Test(t) => t.span,
     }
 }
 

@@ -25,6 +25,60 @@ pub struct Model {
     pub items: Vec<Item>,
     /// Outputs in declaration order.
     pub outputs: Vec<Output>,
+    /// The test cases written in the file, in the order written.
+    pub tests: Vec<TestCase>,
+}
+
+/// A test case written in the rule file, with names resolved.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// Its name.
+    pub name: String,
+    /// What it tests.
+    pub label: Option<String>,
+    /// Every input's value, in declaration order, written as a data file would hold
+    /// it, with the place it was written (the case, its fixture, or the case's name
+    /// for the key).
+    pub inputs: Vec<(String, Span)>,
+    /// What it expects.
+    pub expects: Vec<Expectation>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `expect name = value`, resolved.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// The item or output expected.
+    pub target: Target,
+    /// The value it must have, exactly.
+    pub value: Expected,
+    /// Where that value is written.
+    pub value_span: Span,
+    /// The row as written.
+    pub span: Span,
+}
+
+/// What an expectation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// An item, by evaluation position.
+    Item(usize),
+    /// An output, by declaration index.
+    Output(usize),
+}
+
+/// An expected value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// A number, percentage or amount.
+    Number(Rational),
+    /// Text.
+    Text(String),
+    /// true or false.
+    Bool(bool),
+    /// A grade, by band index.
+    Grade(u16),
 }
 
 /// A declared input column.

@@ -65,6 +65,11 @@ pub(crate) fn pretty_json<T: serde::Serialize>(value: &T) -> String {
     json
 }
 
+/// One step (an item or output) explained as plain text, as `kpi explain` prints it.
+pub fn step_text(step: &Step, lang: Lang) -> String {
+    render::section_text(&doc::step(lang, step))
+}
+
 /// Prints a document (such as an appeal's comparison) in a format other than JSON.
 pub fn render_doc(doc: &doc::Doc, format: Format) -> String {
     match format {

@@ -20,19 +20,26 @@ pub fn text(doc: &Doc) -> String {
     fields(&mut out, "  ", &doc.facts);
     for section in &doc.sections {
         let _ = writeln!(out);
-        if section.group {
-            let _ = writeln!(out, "== {} ==", section.heading);
-        } else {
-            let mark = if section.marked { "* " } else { "" };
-            let aside = section
-                .aside
-                .as_ref()
-                .map(|a| format!("  ({a})"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "{mark}{}{aside}", section.heading);
-        }
-        text_blocks(&mut out, section);
+        out.push_str(&section_text(section));
     }
+    out
+}
+
+/// One section as plain text: its heading, then its blocks.
+pub fn section_text(section: &Section) -> String {
+    let mut out = String::new();
+    if section.group {
+        let _ = writeln!(out, "== {} ==", section.heading);
+    } else {
+        let mark = if section.marked { "* " } else { "" };
+        let aside = section
+            .aside
+            .as_ref()
+            .map(|a| format!("  ({a})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{mark}{}{aside}", section.heading);
+    }
+    text_blocks(&mut out, section);
     out
 }
 

@@ -84,6 +84,11 @@ pub enum Statement {
     Grade(GradeDecl),
     /// `output name = value`
     Output(OutputDecl),
+    /// `fixture name "label"` with rows `input = value`.
+    Fixture(FixtureDecl),
+    /// `test name "label" from fixture` with rows `input = value` and
+    /// `expect name = value`.
+    Test(TestDecl),
 }
 
 impl Statement {
@@ -450,4 +455,64 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `if c then a else b`
     If(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// `fixture name "label"`: a named record that test cases start from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixtureDecl {
+    /// The fixture's name.
+    pub name: Ident,
+    /// What it stands for.
+    pub label: Option<Text>,
+    /// Its inputs, `input = value`; never expectations.
+    pub rows: Vec<CaseRow>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `test name "label" from fixture`: one case, with its inputs and expectations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDecl {
+    /// The case's name.
+    pub name: Ident,
+    /// What it tests.
+    pub label: Option<Text>,
+    /// The fixture whose inputs it starts from.
+    pub from: Option<Ident>,
+    /// Inputs given and values expected, in the order written.
+    pub rows: Vec<CaseRow>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `calls_answered = 900` or `expect payout = 620.03`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    /// Whether the row expects a value (`expect`) rather than gives an input.
+    pub expect: bool,
+    /// The input, item or output named.
+    pub name: Ident,
+    /// The value given or expected.
+    pub value: CaseValue,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// A value in a test row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseValue {
+    /// A number, percentage, amount, text or true/false.
+    Literal(Literal),
+    /// A grade's label, such as `A`.
+    Name(Ident),
+}
+
+impl CaseValue {
+    /// Where the value is written.
+    pub fn span(&self) -> Span {
+        match self {
+            CaseValue::Literal(l) => l.span,
+            CaseValue::Name(i) => i.span,
+        }
+    }
 }

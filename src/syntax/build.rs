@@ -144,8 +144,69 @@ impl Builder {
                     span,
                 })
             }
+            Rule::fixture_decl => {
+                let name = self.ident(next()?);
+                let (label, _, rows) = self.case_parts(inner, span)?;
+                Statement::Fixture(FixtureDecl {
+                    name,
+                    label,
+                    rows,
+                    span,
+                })
+            }
+            Rule::test_decl => {
+                let name = self.ident(next()?);
+                let (label, from, rows) = self.case_parts(inner, span)?;
+                Statement::Test(TestDecl {
+                    name,
+                    label,
+                    from,
+                    rows,
+                    span,
+                })
+            }
             _ => return Err(internal(span)),
         })
+    }
+
+    /// The label, `from` fixture and rows of a fixture or test case.
+    fn case_parts<'a>(
+        &self,
+        parts: impl Iterator<Item = Pair<'a, Rule>>,
+        span: Span,
+    ) -> Result<(Option<Text>, Option<Ident>, Vec<CaseRow>)> {
+        let mut label = None;
+        let mut from = None;
+        let mut rows = Vec::new();
+        for part in parts {
+            match part.as_rule() {
+                Rule::string => label = Some(self.text(part)),
+                Rule::from_fixture => from = Some(self.ident(last_inner(part, span)?)),
+                rule => {
+                    let row_span = self.span(&part);
+                    let mut it = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                    let name = self.ident(it.next().ok_or_else(|| internal(span))?);
+                    let value = it.next().ok_or_else(|| internal(span))?;
+                    let value = last_inner(value, span)?;
+                    let value = match value.as_rule() {
+                        Rule::ident => CaseValue::Name(self.ident(value)),
+                        Rule::signed_literal => CaseValue::Literal(self.signed_literal(value)?),
+                        Rule::boolean => CaseValue::Literal(Literal {
+                            span: self.span(&value),
+                            kind: LiteralKind::Bool(value.as_str() == "true"),
+                        }),
+                        _ => CaseValue::Literal(self.literal(value)?),
+                    };
+                    rows.push(CaseRow {
+                        expect: rule == Rule::expect_row,
+                        name,
+                        value,
+                        span: row_span,
+                    });
+                }
+            }
+        }
+        Ok((label, from, rows))
     }
 
     fn item<'a>(
@@ -572,6 +633,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_output
             | Rule::kw_if
             | Rule::kw_then
+            | Rule::kw_fixture
+            | Rule::kw_test
+            | Rule::kw_expect
     )
 }
 

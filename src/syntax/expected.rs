@@ -38,10 +38,14 @@ fn describe(rule: Rule) -> &'static str {
         yuan_sign => "¥",
         item_kind | statement_at | statement_start | ruleset_decl | version_decl
         | currency_decl | key_decl | input_decl | item_decl | veto_decl | grade_decl
-        | output_decl => {
-            "a statement (ruleset, version, currency, key, input, let, score, bonus, deduction, veto, grade or output)"
+        | output_decl | fixture_decl | test_decl => {
+            "a statement (ruleset, version, currency, key, input, let, score, bonus, deduction, veto, grade, output, fixture or test)"
         }
         tiers_body | linear_body | weighted_body | per_body => "a formula",
+        given_row => "an input and its value such as `calls_offered = 1000`",
+        expect_row => "an expected value such as `expect payout = 620.03`",
+        case_value => "a value such as 1000, 95%, 50 CNY, \"T1\", true or a grade such as A",
+        from_fixture => "`from` and a fixture's name",
         EOI => "a new statement",
         kw_ruleset => "`ruleset`",
         kw_version => "`version`",
@@ -69,6 +73,9 @@ fn describe(rule: Rule) -> &'static str {
         kw_by => "`by`",
         kw_coefficient => "`coefficient`",
         kw_output => "`output`",
+        kw_fixture => "`fixture`",
+        kw_test => "`test`",
+        kw_expect => "`expect`",
         kw_and => "`and`",
         kw_or => "`or`",
         kw_not => "`not`",
@@ -126,6 +133,8 @@ fn simplify(expected: Vec<&'static str>) -> Vec<&'static str> {
                     | "`veto`"
                     | "`grade`"
                     | "`output`"
+                    | "`fixture`"
+                    | "`test`"
             )
     };
     let operator = |e: &str| {

@@ -17,7 +17,7 @@ pub const MAX_CHAIN: usize = 200;
 pub const MAX_DEPTH: usize = 256;
 
 /// The words a statement starts with.
-const STATEMENT_KEYWORDS: [&str; 12] = [
+const STATEMENT_KEYWORDS: [&str; 14] = [
     "ruleset",
     "version",
     "currency",
@@ -30,6 +30,8 @@ const STATEMENT_KEYWORDS: [&str; 12] = [
     "veto",
     "grade",
     "output",
+    "fixture",
+    "test",
 ];
 
 /// The offset in `rest` where the statement starting in it ends: the next line that

@@ -38,11 +38,20 @@ pub struct Args {
 
 /// Languages of `--lang`.
 #[derive(Clone, Copy, ValueEnum)]
-enum LangArg {
+pub enum LangArg {
     /// Chinese.
     Zh,
     /// English.
     En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 /// Formats of `kpi explain`.
@@ -83,10 +92,7 @@ pub fn explain(args: &Args) -> Result<u8, Failure> {
     let Some(ruleset) = load(&args.ruleset)? else {
         return Ok(FAILED);
     };
-    let lang = match args.lang {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
-    };
+    let lang = args.lang.into();
     match (&args.key, &args.output) {
         (Some(key), _) => one(args, &ruleset, key, lang),
         (None, Some(dir)) => all(args, &ruleset, dir, lang),

@@ -1,5 +1,6 @@
 //! The `kpi` command line: a thin front end over the library.
 
+mod cases;
 mod data;
 mod explain;
 mod write;
@@ -46,6 +47,14 @@ enum Command {
         ruleset: PathBuf,
         /// An explanation saved with `kpi explain --format json`.
         explanation: PathBuf,
+    },
+    /// Run the test cases written in a rule file.
+    Test {
+        /// The rule file.
+        ruleset: PathBuf,
+        /// The language of failure explanations.
+        #[arg(long, value_enum, default_value_t = explain::LangArg::Zh)]
+        lang: explain::LangArg,
     },
 }
 
@@ -110,6 +119,7 @@ fn main() -> ExitCode {
             ruleset,
             explanation,
         } => explain::verify(&ruleset, &explanation),
+        Command::Test { ruleset, lang } => cases::test(&ruleset, lang.into()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
