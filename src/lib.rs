@@ -28,6 +28,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod eval;
 pub mod explain;
+pub mod format;
 pub mod input;
 pub mod number;
 mod outcome;

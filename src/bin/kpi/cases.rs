@@ -5,7 +5,7 @@ use std::path::Path;
 use kpi::explain::Lang;
 use kpi::{CaseReport, CaseResult};
 
-use crate::{FAILED, Failure, load};
+use crate::{FAILED, Failure, load, say};
 
 /// Runs every case, printing one line each, the differences of each failure with the
 /// working of what differs, and a summary line.
@@ -14,7 +14,7 @@ pub fn test(path: &Path, lang: Lang) -> Result<u8, Failure> {
         return Ok(FAILED);
     };
     let reports = ruleset.run_tests(lang);
-    print!("{}", report(&reports, lang));
+    say(&report(&reports, lang))?;
     let failed = reports.iter().any(|r| !r.passed());
     Ok(if failed { FAILED } else { 0 })
 }

@@ -7,7 +7,7 @@ use clap::ValueEnum;
 use kpi::explain::{Appeal, Format, Lang, render_doc, verify as recompute};
 use kpi::{Explanation, Record, Ruleset};
 
-use crate::{FAILED, Failure, data, load};
+use crate::{FAILED, Failure, data, load, say};
 
 /// Arguments of `kpi explain`.
 #[derive(clap::Args)]
@@ -128,7 +128,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        None => say(&text)?,
     }
     Ok(0)
 }
@@ -264,7 +264,10 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         }
         Ok(())
     })?;
-    println!("{}: {written} explanations written", dir.display());
+    say(&format!(
+        "{}: {written} explanations written\n",
+        dir.display()
+    ))?;
     Ok(if failed { FAILED } else { 0 })
 }
 
@@ -319,11 +322,11 @@ pub fn verify(ruleset_path: &Path, saved: &Path) -> Result<u8, Failure> {
     })?;
     let verification = recompute(&ruleset, &explanation);
     if verification.confirmed() {
-        println!(
-            "{}: verified: the ruleset and record fingerprints match, and {} values recompute exactly",
+        say(&format!(
+            "{}: verified: the ruleset and record fingerprints match, and {} values recompute exactly\n",
             saved.display(),
             verification.values
-        );
+        ))?;
         return Ok(0);
     }
     for problem in &verification.problems {

@@ -3,6 +3,7 @@
 mod cases;
 mod data;
 mod explain;
+mod fmt;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,15 @@ enum Command {
         ruleset: PathBuf,
         /// An explanation saved with `kpi explain --format json`.
         explanation: PathBuf,
+    },
+    /// Rewrite rule files in the canonical layout, comments kept in place.
+    Fmt {
+        /// The rule files.
+        #[arg(required = true)]
+        rulesets: Vec<PathBuf>,
+        /// Change nothing: print a diff for each file that is not formatted, exit 1.
+        #[arg(long)]
+        check: bool,
     },
     /// Run the test cases written in a rule file.
     Test {
@@ -119,6 +129,7 @@ fn main() -> ExitCode {
             ruleset,
             explanation,
         } => explain::verify(&ruleset, &explanation),
+        Command::Fmt { rulesets, check } => fmt::fmt(&rulesets, check),
         Command::Test { ruleset, lang } => cases::test(&ruleset, lang.into()),
     };
     match result {
@@ -127,6 +138,18 @@ fn main() -> ExitCode {
             eprintln!("error: {}", failure.message);
             ExitCode::from(failure.code)
         }
+    }
+}
+
+/// Writes to standard output. A reader that stopped reading (`kpi test ... | head`)
+/// is not an error; any other failure to write is.
+pub fn say(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::usage(format!(
+            "cannot write to standard output: {e}"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -156,12 +179,12 @@ fn check(path: &Path) -> Result<u8, Failure> {
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
-    println!(
-        "{}: ok ({} inputs, {} outputs)",
+    say(&format!(
+        "{}: ok ({} inputs, {} outputs)\n",
         path.display(),
         ruleset.inputs().len(),
         ruleset.output_names().len()
-    );
+    ))?;
     Ok(0)
 }
 

@@ -1,0 +1,51 @@
+//! `kpi fmt`: rewrites rule files in the canonical layout, or with `--check` shows
+//! how they differ from it.
+
+use std::path::{Path, PathBuf};
+
+use kpi::SourceFile;
+use similar::TextDiff;
+
+use crate::{FAILED, Failure, say};
+
+/// Formats each file in place; with `check`, changes nothing and prints a diff for
+/// each file that is not formatted. Exit 1 if any is not (or cannot be parsed).
+pub fn fmt(paths: &[PathBuf], check: bool) -> Result<u8, Failure> {
+    let mut status = 0;
+    for path in paths {
+        if !fmt_one(path, check)? {
+            status = FAILED;
+        }
+    }
+    Ok(status)
+}
+
+/// Whether the file is (now) formatted.
+fn fmt_one(path: &Path, check: bool) -> Result<bool, Failure> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
+    let formatted = match kpi::format::format(&SourceFile::new(name.as_str(), text.as_str())) {
+        Ok(formatted) => formatted,
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("{name}: not formatted: fix the syntax errors first");
+            return Ok(false);
+        }
+    };
+    if formatted == text {
+        return Ok(true);
+    }
+    if check {
+        let diff = TextDiff::from_lines(&text, &formatted);
+        say(&diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&name, &format!("{name} (formatted)"))
+            .to_string())?;
+        return Ok(false);
+    }
+    std::fs::write(path, formatted)
+        .map_err(|e| Failure::usage(format!("cannot write {name}: {e}")))?;
+    Ok(true)
+}
