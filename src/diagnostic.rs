@@ -137,6 +137,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with `code` at `span`: valid, but probably not what was meant.
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span)
+        }
+    }
+
     /// The same diagnostic with a note under the caret.
     pub fn with_label(mut self, text: impl Into<String>) -> Diagnostic {
         self.primary.text = text.into();
@@ -289,6 +297,14 @@ pub mod codes {
     pub const TEST_EXPECT: &str = "E0603";
     /// A test case has no `expect` row, so it could never fail.
     pub const TEST_EXPECTS_NOTHING: &str = "E0604";
+    /// Warning: an input that no item, veto or output reads.
+    pub const UNUSED_INPUT: &str = "W0201";
+    /// Warning: a tier or grade row that no value can reach.
+    pub const ROW_NEVER_MATCHES: &str = "W0501";
+    /// Warning: a cap below the amount for a single case.
+    pub const CAP_BELOW_ONE: &str = "W0502";
+    /// Warning: a percentage threshold above 100%.
+    pub const PERCENT_OVER_100: &str = "W0503";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod cases;
 mod exprs;
 mod items;
+mod lints;
 pub mod model;
 pub(crate) mod names;
 mod order;
@@ -70,6 +71,12 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         outputs,
         tests,
     };
+    let input_spans: Vec<Span> = checker.input_decls.iter().map(|d| d.name.span).collect();
+    let mut diagnostics = diagnostics;
+    // A file with statements that could not be read would warn of what they use.
+    if file.unread.is_empty() {
+        diagnostics.extend(lints::lints(&model, &input_spans));
+    }
     (Some(model), diagnostics)
 }
 

@@ -328,3 +328,65 @@ pub enum TExprKind {
     /// `round(x, places, mode)`
     Round(Box<TExpr>, u32, RoundingMode),
 }
+
+impl Body {
+    /// The references of the formula (not its caps, floors or vetoes), each marked
+    /// when it is in a denominator.
+    pub fn refs(&self, out: &mut Vec<(Ref, bool)>) {
+        match self {
+            Body::Expr(e) => e.refs(false, out),
+            Body::Ratio {
+                numerator,
+                denominator,
+                ..
+            } => {
+                numerator.refs(false, out);
+                denominator.refs(true, out);
+            }
+            Body::Tiers(t) => {
+                t.subject.refs(false, out);
+                for row in &t.rows {
+                    row.value.refs(false, out);
+                }
+                t.otherwise.refs(false, out);
+            }
+            Body::Linear { subject, .. } => subject.refs(false, out),
+            Body::Weighted(parts) => out.extend(parts.iter().map(|p| (p.source, false))),
+            Body::Per { amount, count } => {
+                amount.refs(false, out);
+                count.refs(false, out);
+            }
+            Body::Grade(g) => g.subject.refs(false, out),
+        }
+    }
+}
+
+impl TExpr {
+    /// The references in the expression, each marked when it is in a denominator
+    /// (or `denominator` says the whole expression is).
+    pub fn refs(&self, denominator: bool, out: &mut Vec<(Ref, bool)>) {
+        match &self.kind {
+            TExprKind::Ref(r) => out.push((*r, denominator)),
+            TExprKind::Coefficient(pos) => out.push((Ref::Item(*pos), denominator)),
+            TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Round(x, _, _) => {
+                x.refs(denominator, out)
+            }
+            TExprKind::Binary(op, l, r) => {
+                l.refs(denominator, out);
+                r.refs(denominator || *op == BinOp::Div, out);
+            }
+            TExprKind::If(c, t, f) => {
+                c.refs(denominator, out);
+                t.refs(denominator, out);
+                f.refs(denominator, out);
+            }
+            TExprKind::Call(_, args) => {
+                for a in args {
+                    a.refs(denominator, out);
+                }
+            }
+            TExprKind::Number(_) | TExprKind::Text(_) | TExprKind::Bool(_) => {}
+            TExprKind::GradeBand(_) => {}
+        }
+    }
+}

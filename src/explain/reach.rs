@@ -11,7 +11,7 @@ use crate::check::types::Type;
 use crate::eval::{self, Detail, Trace, Tracer, Value};
 use crate::input::{InputValue, Record};
 use crate::number::{Rational, shown, shown_percent};
-use crate::syntax::ast::{BinOp, CmpOp, InputType};
+use crate::syntax::ast::{CmpOp, InputType};
 
 use super::model::{Move, Reach};
 use super::show::value;
@@ -163,7 +163,7 @@ impl Levers {
         while let Some(&i) = items.get(next) {
             next += 1;
             let mut refs = Vec::new();
-            item_refs(&model.items[i].body, &mut refs);
+            model.items[i].body.refs(&mut refs);
             for (r, denominator) in refs {
                 match r {
                     Ref::Item(j) if !seen[j] => {
@@ -179,61 +179,6 @@ impl Levers {
             .filter(|&j| levers[j] && model.inputs[j].input_type == InputType::Count)
             .collect();
         Levers { items, inputs }
-    }
-}
-
-/// The references of an item's formula, each marked when it is a denominator.
-fn item_refs(body: &Body, out: &mut Vec<(Ref, bool)>) {
-    match body {
-        Body::Expr(e) => expr_refs(e, false, out),
-        Body::Ratio {
-            numerator,
-            denominator,
-            ..
-        } => {
-            expr_refs(numerator, false, out);
-            expr_refs(denominator, true, out);
-        }
-        Body::Tiers(t) => {
-            expr_refs(&t.subject, false, out);
-            for row in &t.rows {
-                expr_refs(&row.value, false, out);
-            }
-            expr_refs(&t.otherwise, false, out);
-        }
-        Body::Linear { subject, .. } => expr_refs(subject, false, out),
-        Body::Weighted(parts) => out.extend(parts.iter().map(|p| (p.source, false))),
-        Body::Per { amount, count } => {
-            expr_refs(amount, false, out);
-            expr_refs(count, false, out);
-        }
-        Body::Grade(g) => expr_refs(&g.subject, false, out),
-    }
-}
-
-fn expr_refs(e: &TExpr, denominator: bool, out: &mut Vec<(Ref, bool)>) {
-    match &e.kind {
-        TExprKind::Ref(r) => out.push((*r, denominator)),
-        TExprKind::Coefficient(pos) => out.push((Ref::Item(*pos), denominator)),
-        TExprKind::Neg(x) | TExprKind::Not(x) | TExprKind::Round(x, _, _) => {
-            expr_refs(x, denominator, out)
-        }
-        TExprKind::Binary(op, l, r) => {
-            expr_refs(l, denominator, out);
-            expr_refs(r, denominator || *op == BinOp::Div, out);
-        }
-        TExprKind::If(c, t, f) => {
-            expr_refs(c, denominator, out);
-            expr_refs(t, denominator, out);
-            expr_refs(f, denominator, out);
-        }
-        TExprKind::Call(_, args) => {
-            for a in args {
-                expr_refs(a, denominator, out);
-            }
-        }
-        TExprKind::Number(_) | TExprKind::Text(_) | TExprKind::Bool(_) => {}
-        TExprKind::GradeBand(_) => {}
     }
 }
 

@@ -1,0 +1,468 @@
+//! Warnings: rules that are valid but probably not what was meant. A tier or grade
+//! row that can never match, an input nothing uses, a cap below the amount for a
+//! single case, a percentage threshold above 100%.
+//!
+//! Whether a row can match is judged from the bounds each value is known to stay
+//! within: declared input ranges, counts being zero or more, the values a tier table,
+//! line or weighted sum can give. Where a bound is not known, nothing is said.
+
+use super::model::{Body, Func, Model, Ref, TExpr, TExprKind};
+use super::types::Type;
+use crate::diagnostic::{Diagnostic, Span, codes};
+use crate::number::{Rational, shown, shown_percent};
+use crate::syntax::ast::{BinOp, CmpOp};
+
+/// The least and greatest a value can be, where known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Bounds {
+    low: Option<Rational>,
+    high: Option<Rational>,
+}
+
+impl Bounds {
+    const UNKNOWN: Bounds = Bounds {
+        low: None,
+        high: None,
+    };
+
+    fn exactly(r: Rational) -> Bounds {
+        Bounds {
+            low: Some(r),
+            high: Some(r),
+        }
+    }
+
+    /// Bounds holding every value of either.
+    fn union(self, other: Bounds) -> Bounds {
+        let both =
+            |a: Option<Rational>, b: Option<Rational>, pick: fn(Rational, Rational) -> Rational| {
+                Some(pick(a?, b?))
+            };
+        Bounds {
+            low: both(self.low, other.low, Rational::min),
+            high: both(self.high, other.high, Rational::max),
+        }
+    }
+
+    fn non_negative(self) -> bool {
+        self.low.is_some_and(|l| l >= Rational::ZERO)
+    }
+}
+
+/// Every warning for a checked model; `input_spans` are where each input's name is.
+pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    unused_inputs(model, input_spans, &mut warnings);
+    let mut items: Vec<Bounds> = Vec::with_capacity(model.items.len());
+    for item in &model.items {
+        let known = Known {
+            model,
+            items: &items,
+        };
+        let percent = |subject: &TExpr| subject.ty == Type::Percent;
+        match &item.body {
+            Body::Tiers(t) => {
+                let rows: Vec<(CmpOp, Rational, Span)> =
+                    t.rows.iter().map(|r| (r.op, r.threshold, r.span)).collect();
+                let subject = known.expr(&t.subject);
+                rows_that_never_match(
+                    &rows,
+                    t.otherwise.span,
+                    subject,
+                    percent(&t.subject),
+                    &mut warnings,
+                );
+                over_100(&rows, percent(&t.subject), &mut warnings);
+            }
+            Body::Grade(g) => {
+                let rows: Vec<(CmpOp, Rational, Span)> = g
+                    .bands
+                    .iter()
+                    .filter_map(|b| b.test.map(|(op, t)| (op, t, b.span)))
+                    .collect();
+                let otherwise = g.bands.last().map_or(item.formula, |b| b.span);
+                let subject = known.expr(&g.subject);
+                rows_that_never_match(
+                    &rows,
+                    otherwise,
+                    subject,
+                    percent(&g.subject),
+                    &mut warnings,
+                );
+                over_100(&rows, percent(&g.subject), &mut warnings);
+            }
+            Body::Per { amount, .. } => {
+                if let (Some(cap), Some(one)) = (&item.cap, known.expr(amount).low)
+                    && let Some(most) = known.expr(cap).high
+                    && most < one
+                    && one > Rational::ZERO
+                {
+                    warnings.push(warning(
+                        codes::CAP_BELOW_ONE,
+                        format!(
+                            "the cap {} is below the amount for a single case, {}",
+                            shown(most),
+                            shown(one)
+                        ),
+                        cap.span,
+                        "less than one case",
+                        "even one case is cut to the cap; check the cap and the amount per case",
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let bounds = known.item(model, items.len());
+        items.push(bounds);
+    }
+    warnings
+}
+
+/// What is known of the values computed so far.
+struct Known<'a> {
+    model: &'a Model,
+    items: &'a [Bounds],
+}
+
+impl Known<'_> {
+    /// The bounds of item `i`, after its caps, floors and vetoes.
+    fn item(&self, model: &Model, i: usize) -> Bounds {
+        let item = &model.items[i];
+        let mut bounds = match &item.body {
+            Body::Expr(e) => self.expr(e),
+            Body::Ratio {
+                numerator,
+                denominator,
+                when_zero,
+                ..
+            } => {
+                let both =
+                    self.expr(numerator).non_negative() && self.expr(denominator).non_negative();
+                let ratio = Bounds {
+                    low: both.then_some(Rational::ZERO),
+                    high: None,
+                };
+                match when_zero {
+                    Some(v) => ratio.union(Bounds::exactly(*v)),
+                    None => ratio,
+                }
+            }
+            Body::Tiers(t) => t
+                .rows
+                .iter()
+                .map(|r| self.expr(&r.value))
+                .fold(self.expr(&t.otherwise), Bounds::union),
+            Body::Linear { points, .. } => Bounds {
+                low: points.iter().map(|p| p.1).min(),
+                high: points.iter().map(|p| p.1).max(),
+            },
+            Body::Weighted(parts) => {
+                let mut sum = Bounds::exactly(Rational::ZERO);
+                for part in parts {
+                    let value = self.reference(part.source);
+                    let weight = Bounds::exactly(part.weight);
+                    sum = add(sum, multiply(value, weight));
+                }
+                sum
+            }
+            Body::Per { amount, count } => multiply(self.expr(amount), self.expr(count)),
+            Body::Grade(_) => Bounds::UNKNOWN,
+        };
+        if let Some(cap) = &item.cap {
+            let cap = self.expr(cap);
+            bounds = Bounds {
+                low: min_of(bounds.low, cap.low),
+                high: match (bounds.high, cap.high) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                },
+            };
+        }
+        if let Some(floor) = &item.floor {
+            let floor = self.expr(floor);
+            bounds = Bounds {
+                low: match (bounds.low, floor.low) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                },
+                high: max_of(bounds.high, floor.high),
+            };
+        }
+        // A veto's value may read the item itself: it sees the bounds so far.
+        let mut items = self.items.to_vec();
+        items.push(bounds);
+        let before = Known {
+            model: self.model,
+            items: &items,
+        };
+        item.vetoes
+            .iter()
+            .fold(bounds, |b, veto| b.union(before.expr(&veto.value)))
+    }
+
+    fn reference(&self, r: Ref) -> Bounds {
+        match r {
+            Ref::Input(i) => {
+                let input = &self.model.inputs[i];
+                match (input.range, input.ty) {
+                    (Some((low, high)), _) => Bounds {
+                        low: Some(low),
+                        high: Some(high),
+                    },
+                    (None, Type::Count) => Bounds {
+                        low: Some(Rational::ZERO),
+                        high: None,
+                    },
+                    _ => Bounds::UNKNOWN,
+                }
+            }
+            Ref::Item(i) => self.items.get(i).copied().unwrap_or_default(),
+        }
+    }
+
+    fn expr(&self, e: &TExpr) -> Bounds {
+        match &e.kind {
+            TExprKind::Number(r) => Bounds::exactly(*r),
+            TExprKind::Ref(r) => self.reference(*r),
+            TExprKind::Neg(x) => {
+                let x = self.expr(x);
+                let neg = |r: Option<Rational>| r.and_then(|r| r.checked_neg().ok());
+                Bounds {
+                    low: neg(x.high),
+                    high: neg(x.low),
+                }
+            }
+            TExprKind::Binary(BinOp::Add, l, r) => add(self.expr(l), self.expr(r)),
+            TExprKind::Binary(BinOp::Sub, l, r) => {
+                let r = self.expr(r);
+                let neg = |v: Option<Rational>| v.and_then(|v| v.checked_neg().ok());
+                add(
+                    self.expr(l),
+                    Bounds {
+                        low: neg(r.high),
+                        high: neg(r.low),
+                    },
+                )
+            }
+            TExprKind::Binary(BinOp::Mul, l, r) => multiply(self.expr(l), self.expr(r)),
+            TExprKind::If(_, t, f) => self.expr(t).union(self.expr(f)),
+            TExprKind::Call(func, args) => {
+                let args: Vec<Bounds> = args.iter().map(|a| self.expr(a)).collect();
+                match func {
+                    Func::Min => Bounds {
+                        low: all(args.iter().map(|a| a.low)).and_then(|v| v.into_iter().min()),
+                        high: args.iter().filter_map(|a| a.high).min(),
+                    },
+                    Func::Max => Bounds {
+                        low: args.iter().filter_map(|a| a.low).max(),
+                        high: all(args.iter().map(|a| a.high)).and_then(|v| v.into_iter().max()),
+                    },
+                    Func::Clamp => match args.as_slice() {
+                        [x, low, high] => Bounds {
+                            low: max_known(x.low, low.low),
+                            high: min_known(x.high, high.high),
+                        },
+                        _ => Bounds::UNKNOWN,
+                    },
+                    Func::Abs => Bounds {
+                        low: Some(Rational::ZERO),
+                        high: None,
+                    },
+                }
+            }
+            TExprKind::Coefficient(pos) => match self.model.items.get(*pos).map(|i| &i.body) {
+                Some(Body::Grade(g)) => Bounds {
+                    low: g.bands.iter().map(|b| b.coefficient).min(),
+                    high: g.bands.iter().map(|b| b.coefficient).max(),
+                },
+                _ => Bounds::UNKNOWN,
+            },
+            _ => Bounds::UNKNOWN,
+        }
+    }
+}
+
+/// Every value, if every one is known.
+fn all(values: impl Iterator<Item = Option<Rational>>) -> Option<Vec<Rational>> {
+    values.collect()
+}
+
+fn add(a: Bounds, b: Bounds) -> Bounds {
+    let sum = |x: Option<Rational>, y: Option<Rational>| x?.checked_add(y?).ok();
+    Bounds {
+        low: sum(a.low, b.low),
+        high: sum(a.high, b.high),
+    }
+}
+
+/// Products are bounded only when both sides are bounded on both ends.
+fn multiply(a: Bounds, b: Bounds) -> Bounds {
+    let corners = || -> Option<Vec<Rational>> {
+        let mut v = Vec::with_capacity(4);
+        for x in [a.low?, a.high?] {
+            for y in [b.low?, b.high?] {
+                v.push(x.checked_mul(y).ok()?);
+            }
+        }
+        Some(v)
+    };
+    match corners() {
+        Some(v) => Bounds {
+            low: v.iter().copied().min(),
+            high: v.iter().copied().max(),
+        },
+        None if a.non_negative() && b.non_negative() => Bounds {
+            low: Some(Rational::ZERO),
+            high: None,
+        },
+        None => Bounds::UNKNOWN,
+    }
+}
+
+/// The least of two lows, known only when both are.
+fn min_of(a: Option<Rational>, b: Option<Rational>) -> Option<Rational> {
+    Some(a?.min(b?))
+}
+
+/// The greatest of two highs, known only when both are.
+fn max_of(a: Option<Rational>, b: Option<Rational>) -> Option<Rational> {
+    Some(a?.max(b?))
+}
+
+/// The greater of two lower bounds, either of which holds.
+fn max_known(a: Option<Rational>, b: Option<Rational>) -> Option<Rational> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The smaller of two upper bounds, either of which holds.
+fn min_known(a: Option<Rational>, b: Option<Rational>) -> Option<Rational> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Warns on the first row (or the `else` row) that no value can reach: one whose
+/// threshold the subject never meets, or one below a row that matches every value.
+fn rows_that_never_match(
+    rows: &[(CmpOp, Rational, Span)],
+    otherwise: Span,
+    subject: Bounds,
+    percent: bool,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let show = |r: Rational| if percent { shown_percent(r) } else { shown(r) };
+    let (low, high) = (subject.low, subject.high);
+    let range = match (low, high) {
+        (Some(l), Some(h)) => format!("from {} to {}", show(l), show(h)),
+        (Some(l), None) => format!("{} or more", show(l)),
+        (None, Some(h)) => format!("at most {}", show(h)),
+        (None, None) => return,
+    };
+    for (i, &(op, t, span)) in rows.iter().enumerate() {
+        let lt = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a < b);
+        let gt = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a > b);
+        let le = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a <= b);
+        let ge = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a >= b);
+        let (never, always) = match op {
+            CmpOp::Ge => (lt(high, t), ge(low, t)),
+            CmpOp::Gt => (le(high, t), gt(low, t)),
+            CmpOp::Le => (gt(low, t), le(high, t)),
+            CmpOp::Lt => (ge(low, t), lt(high, t)),
+            CmpOp::Eq => (lt(high, t) || gt(low, t), low == Some(t) && high == Some(t)),
+            CmpOp::Ne => (low == Some(t) && high == Some(t), lt(high, t) || gt(low, t)),
+        };
+        if never {
+            warnings.push(warning(
+                codes::ROW_NEVER_MATCHES,
+                format!("this row can never match: the value looked up is {range}"),
+                span,
+                "never matches",
+                "check the threshold and the comparison; remove the row if it is not needed",
+            ));
+            return;
+        }
+        if always {
+            let next = rows.get(i + 1).map_or(otherwise, |r| r.2);
+            warnings.push(warning(
+                codes::ROW_NEVER_MATCHES,
+                "this row and the rows below it can never match: the row above matches every value",
+                next,
+                "never reached",
+                format!("the value looked up is {range}, so the row above always matches; check its threshold"),
+            ));
+            return;
+        }
+    }
+}
+
+/// Warns on percentage thresholds above 100%, which are usually a typo (`950%`).
+fn over_100(rows: &[(CmpOp, Rational, Span)], percent: bool, warnings: &mut Vec<Diagnostic>) {
+    if !percent {
+        return;
+    }
+    for &(_, t, span) in rows {
+        if t > Rational::ONE {
+            warnings.push(warning(
+                codes::PERCENT_OVER_100,
+                format!("the threshold {} is above 100%", shown_percent(t)),
+                span,
+                "above 100%",
+                "a rate such as an answer rate is at most 100%; if more than 100% is meant, this warning can be ignored",
+            ));
+        }
+    }
+}
+
+/// Warns on inputs no item, veto or output reads; the key is exempt.
+fn unused_inputs(model: &Model, spans: &[Span], warnings: &mut Vec<Diagnostic>) {
+    let mut refs = Vec::new();
+    for item in &model.items {
+        item.body.refs(&mut refs);
+        for e in item.cap.iter().chain(&item.floor) {
+            e.refs(false, &mut refs);
+        }
+        for veto in &item.vetoes {
+            veto.condition.refs(false, &mut refs);
+            veto.value.refs(false, &mut refs);
+        }
+    }
+    for output in &model.outputs {
+        output.value.refs(false, &mut refs);
+    }
+    let mut used = vec![false; model.inputs.len()];
+    used[model.key] = true;
+    for (r, _) in refs {
+        if let Ref::Input(i) = r {
+            used[i] = true;
+        }
+    }
+    for (i, input) in model.inputs.iter().enumerate() {
+        if !used[i]
+            && let Some(&span) = spans.get(i)
+        {
+            warnings.push(warning(
+                codes::UNUSED_INPUT,
+                format!("the input `{}` is never used", input.name),
+                span,
+                "not read by any item, veto or output",
+                "use it in a rule, or remove the line (columns not declared are ignored in data files)",
+            ));
+        }
+    }
+}
+
+fn warning(
+    code: &'static str,
+    message: impl Into<String>,
+    span: Span,
+    label: &str,
+    hint: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::warning(code, message, span)
+        .with_label(label)
+        .with_hint(hint)
+}
