@@ -29,6 +29,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod explain;
 pub mod format;
+pub mod generate;
 pub mod input;
 pub mod number;
 mod outcome;

@@ -405,3 +405,27 @@ fn a_wrong_expectation_fails_with_both_values_and_the_working() {
     insta::assert_snapshot!(failure);
     assert!(stdout.ends_with("\n15 passed, 1 failed\n"), "{stdout}");
 }
+
+#[test]
+fn generate_writes_the_same_valid_records_for_the_same_seed() {
+    let args = [
+        "generate",
+        "rulesets/agent_monthly.kpi",
+        "-n",
+        "50",
+        "--seed",
+        "9",
+    ];
+    let first = kpi(&args);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert_eq!(first.stdout, kpi(&args).stdout);
+    let csv = text(&first.stdout);
+    assert!(csv.starts_with("agent_id,calls_offered,calls_answered,"), "{csv}");
+    assert_eq!(csv.lines().count(), 51);
+    let path = std::env::temp_dir().join(format!("kpi-generated-{}.csv", std::process::id()));
+    std::fs::write(&path, &csv).unwrap();
+    let scored = kpi(&["eval", "rulesets/agent_monthly.kpi", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(scored.status.code(), Some(0), "{}", text(&scored.stderr));
+    assert_eq!(text(&scored.stdout).lines().count(), 51);
+}

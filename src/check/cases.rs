@@ -119,8 +119,10 @@ impl<'a> Checker<'a> {
                 *slot = value;
             }
         }
+        // A text key defaults to the case's name, so cases need not invent IDs.
         if let Some(key) = key
             && given[key].is_none()
+            && self.inputs[key].input_type == InputType::Text
         {
             given[key] = Some((test.name.name.clone(), test.name.span));
         }

@@ -4,6 +4,7 @@ mod cases;
 mod data;
 mod explain;
 mod fmt;
+mod generate;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,20 @@ enum Command {
         /// Change nothing: print a diff for each file that is not formatted, exit 1.
         #[arg(long)]
         check: bool,
+    },
+    /// Write realistic records for a ruleset as CSV, the same for the same seed.
+    Generate {
+        /// The rule file.
+        ruleset: PathBuf,
+        /// How many records.
+        #[arg(short = 'n', long, default_value_t = 1000)]
+        count: u64,
+        /// The seed; the same seed gives the same records.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Run the test cases written in a rule file.
     Test {
@@ -129,6 +144,12 @@ fn main() -> ExitCode {
             ruleset,
             explanation,
         } => explain::verify(&ruleset, &explanation),
+        Command::Generate {
+            ruleset,
+            count,
+            seed,
+            output,
+        } => generate::generate(&ruleset, count, seed, output.as_deref()),
         Command::Fmt { rulesets, check } => fmt::fmt(&rulesets, check),
         Command::Test { ruleset, lang } => cases::test(&ruleset, lang.into()),
     };

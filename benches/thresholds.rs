@@ -1,0 +1,158 @@
+//! Evaluation only, one thread: kpi against two hand-written programs of the same
+//! scorecard (`rulesets/thresholds.kpi`), exact integers and `rust_decimal`, over
+//! the same generated records in one process. Prints ns per record and the ratios.
+//!
+//! `cargo bench --bench thresholds` (records: `KPI_BENCH_RECORDS`, default 20,000).
+
+#[path = "common/thresholds.rs"]
+mod baseline;
+
+use std::cell::Cell;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use baseline::{Agent, Pay};
+use criterion::{Criterion, Throughput};
+use kpi::generate::Generator;
+use kpi::{OutputValue, Record, Ruleset};
+use rust_decimal::Decimal;
+
+const SEED: u64 = 2026;
+
+/// Time and records measured for one implementation, summed over criterion's runs.
+#[derive(Default)]
+struct Tally {
+    elapsed: Cell<Duration>,
+    records: Cell<u64>,
+}
+
+impl Tally {
+    fn add(&self, elapsed: Duration, records: u64) {
+        self.elapsed.set(self.elapsed.get() + elapsed);
+        self.records.set(self.records.get() + records);
+    }
+
+    fn ns_per_record(&self) -> f64 {
+        self.elapsed.get().as_nanos() as f64 / self.records.get().max(1) as f64
+    }
+}
+
+fn cents(value: &OutputValue) -> i64 {
+    match value {
+        OutputValue::Number(d) | OutputValue::Money(d) => {
+            (d * Decimal::from(100)).try_into().expect("whole cents")
+        }
+        other => panic!("not a number: {other}"),
+    }
+}
+
+fn pay(ruleset: &Ruleset, record: &Record) -> Pay {
+    let outcome = ruleset.evaluate(record).expect("scores");
+    let grade = match &outcome.values[1] {
+        OutputValue::Grade(g) => g.as_bytes()[0],
+        other => panic!("not a grade: {other}"),
+    };
+    Pay {
+        score: cents(&outcome.values[0]),
+        grade,
+        payout: cents(&outcome.values[2]),
+    }
+}
+
+fn main() {
+    let count: usize = std::env::var("KPI_BENCH_RECORDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let text = std::fs::read_to_string("rulesets/thresholds.kpi").expect("the ruleset");
+    let ruleset = Ruleset::compile(&text).expect("compiles");
+    let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
+    let mut generator = Generator::new(&ruleset, SEED);
+    let (mut records, mut agents) = (Vec::with_capacity(count), Vec::with_capacity(count));
+    for _ in 0..count {
+        let values = generator.record();
+        let fields: Vec<(&str, &str)> = names
+            .iter()
+            .copied()
+            .zip(values.iter().map(String::as_str))
+            .collect();
+        records.push(ruleset.record(&fields).expect("a valid record"));
+        agents.push(Agent::parse(&values));
+    }
+
+    // The exact program must agree with kpi on every record, or the comparison is void.
+    let mut decimal_wrong = 0;
+    for (record, agent) in records.iter().zip(&agents) {
+        let expected = pay(&ruleset, record);
+        assert_eq!(baseline::exact(agent), expected, "{agent:?}");
+        if baseline::decimal(agent) != expected {
+            decimal_wrong += 1;
+        }
+    }
+
+    let (kpi, exact, decimal) = (Tally::default(), Tally::default(), Tally::default());
+    let mut criterion = Criterion::default()
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(4))
+        .configure_from_args();
+    let mut group = criterion.benchmark_group("thresholds_evaluate");
+    group.throughput(Throughput::Elements(count as u64));
+    group.bench_function("kpi", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                for record in &records {
+                    black_box(ruleset.evaluate(black_box(record)).is_ok());
+                }
+            }
+            let elapsed = start.elapsed();
+            kpi.add(elapsed, iters * count as u64);
+            elapsed
+        })
+    });
+    group.bench_function("exact_integer", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                for agent in &agents {
+                    black_box(baseline::exact(black_box(agent)));
+                }
+            }
+            let elapsed = start.elapsed();
+            exact.add(elapsed, iters * count as u64);
+            elapsed
+        })
+    });
+    group.bench_function("rust_decimal", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                for agent in &agents {
+                    black_box(baseline::decimal(black_box(agent)));
+                }
+            }
+            let elapsed = start.elapsed();
+            decimal.add(elapsed, iters * count as u64);
+            elapsed
+        })
+    });
+    group.finish();
+
+    let (k, e, d) = (
+        kpi.ns_per_record(),
+        exact.ns_per_record(),
+        decimal.ns_per_record(),
+    );
+    println!("\nthresholds, {count} records (seed {SEED}), evaluation only, one thread:");
+    println!("  exact integer Rust  {e:>9.1} ns/record");
+    println!(
+        "  rust_decimal Rust   {d:>9.1} ns/record   pays {:.2}% of agents wrongly",
+        100.0 * decimal_wrong as f64 / count as f64
+    );
+    println!("  kpi                 {k:>9.1} ns/record   pays every agent exactly");
+    println!(
+        "  kpi vs rust_decimal {:>9.2}x   (target >= 1.0, aim 3)",
+        d / k
+    );
+    println!("  kpi vs exact integer{:>9.2}x", e / k);
+}
