@@ -19,16 +19,48 @@ pub struct Rational {
     den: i128,
 }
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
+fn gcd(a: i128, b: i128) -> i128 {
     // Works on absolute values; callers never pass i128::MIN (see `new`).
-    a = a.abs();
-    b = b.abs();
+    let (a, b) = (a.unsigned_abs(), b.unsigned_abs());
+    // Pay-sized values fit in 64 bits, where the binary algorithm needs no division;
+    // 128-bit division is a slow library call, and it dominated evaluation.
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return binary_gcd(a, b) as i128;
+    }
+    let (mut a, mut b) = (a, b);
     while b != 0 {
         let r = a % b;
         a = b;
         b = r;
     }
-    a
+    a as i128
+}
+
+/// `a / b` for a divisor `b` of `a` (`b > 0`), in 64-bit division when both fit.
+fn div(a: i128, b: i128) -> i128 {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => i128::from(a / b),
+        _ => a / b,
+    }
+}
+
+/// Stein's algorithm: shifts and subtractions only.
+fn binary_gcd(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 impl Rational {
@@ -43,8 +75,11 @@ impl Rational {
         if den == 0 || num == i128::MIN || den == i128::MIN {
             return None;
         }
+        if den == 1 {
+            return Some(Rational { num, den });
+        }
         let g = gcd(num, den);
-        let (mut num, mut den) = (num / g, den / g);
+        let (mut num, mut den) = (div(num, g), div(den, g));
         if den < 0 {
             num = -num;
             den = -den;
@@ -98,10 +133,10 @@ impl Rational {
         }
         // Add over the least common denominator so magnitudes grow as little as possible.
         let g = gcd(self.den, rhs.den);
-        let left = self.num.checked_mul(rhs.den / g).ok_or(Overflow)?;
-        let right = rhs.num.checked_mul(self.den / g).ok_or(Overflow)?;
+        let left = self.num.checked_mul(div(rhs.den, g)).ok_or(Overflow)?;
+        let right = rhs.num.checked_mul(div(self.den, g)).ok_or(Overflow)?;
         let num = left.checked_add(right).ok_or(Overflow)?;
-        let den = (self.den / g).checked_mul(rhs.den).ok_or(Overflow)?;
+        let den = div(self.den, g).checked_mul(rhs.den).ok_or(Overflow)?;
         Rational::new(num, den).ok_or(Overflow)
     }
 
@@ -120,11 +155,19 @@ impl Rational {
 
     /// `self * rhs`.
     pub fn checked_mul(self, rhs: Rational) -> Result<Rational, Overflow> {
+        if self.den == 1 && rhs.den == 1 {
+            let num = self.num.checked_mul(rhs.num).ok_or(Overflow)?;
+            return Rational::new(num, 1).ok_or(Overflow);
+        }
         // Cancel crosswise first so intermediate products stay small.
         let g1 = gcd(self.num, rhs.den).max(1);
         let g2 = gcd(rhs.num, self.den).max(1);
-        let num = (self.num / g1).checked_mul(rhs.num / g2).ok_or(Overflow)?;
-        let den = (self.den / g2).checked_mul(rhs.den / g1).ok_or(Overflow)?;
+        let num = div(self.num, g1)
+            .checked_mul(div(rhs.num, g2))
+            .ok_or(Overflow)?;
+        let den = div(self.den, g2)
+            .checked_mul(div(rhs.den, g1))
+            .ok_or(Overflow)?;
         Rational::new(num, den).ok_or(Overflow)
     }
 
