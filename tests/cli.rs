@@ -420,7 +420,10 @@ fn generate_writes_the_same_valid_records_for_the_same_seed() {
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     assert_eq!(first.stdout, kpi(&args).stdout);
     let csv = text(&first.stdout);
-    assert!(csv.starts_with("agent_id,calls_offered,calls_answered,"), "{csv}");
+    assert!(
+        csv.starts_with("agent_id,calls_offered,calls_answered,"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 51);
     let path = std::env::temp_dir().join(format!("kpi-generated-{}.csv", std::process::id()));
     std::fs::write(&path, &csv).unwrap();

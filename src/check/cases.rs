@@ -140,9 +140,12 @@ impl<'a> Checker<'a> {
                     format!("the test `{}` gives no value for {list}", test.name.name),
                     test.name.span,
                 )
-                .with_label(format!("{} input(s) missing", missing.len()))
+                .with_label(match missing.len() {
+                    1 => "1 input missing".to_string(),
+                    n => format!("{n} inputs missing"),
+                })
                 .with_hint(format!(
-                    "give them in the case (`{} = ...`), or start the case from a fixture that does: `test {} from FIXTURE`",
+                    "add a row such as `{} = ...` for each, or start the case from a fixture that gives them: `test {} from FIXTURE`",
                     missing[0], test.name.name
                 )),
             );
@@ -177,7 +180,16 @@ impl<'a> Checker<'a> {
                 }
             };
             if let Some(first) = firsts[input] {
-                self.error(duplicate(&row.name, first, "input"));
+                self.error(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("the input `{}` is given twice", row.name.name),
+                        row.name.span,
+                    )
+                    .with_label("given again here")
+                    .with_secondary(first, "first given here")
+                    .with_hint("keep one of the two rows"),
+                );
                 sound = false;
                 continue;
             }
@@ -373,7 +385,10 @@ impl<'a> Checker<'a> {
                 self.error(
                     Diagnostic::error(
                         codes::TEST_EXPECT,
-                        format!("`{name}` is {}; expect {wanted}", ty.described()),
+                        format!(
+                            "`{name}` is {}, so the value expected must be {wanted}",
+                            ty.described()
+                        ),
                         value.span(),
                     )
                     .with_label("not this kind of value")

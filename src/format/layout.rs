@@ -35,6 +35,8 @@ pub struct Line {
     pub text: String,
     /// The source offset of what the line starts with; comments are placed by it.
     pub anchor: usize,
+    /// The source offset just past what the line holds.
+    pub end: usize,
 }
 
 /// A statement laid out.
@@ -50,14 +52,15 @@ pub struct Block {
 }
 
 impl Block {
-    fn single(group: Group, anchor: usize, cells: Vec<String>) -> Block {
+    fn single(group: Group, span: Span, cells: Vec<String>) -> Block {
         Block {
             group,
             cells: Some(cells),
             lines: vec![Line {
                 indent: 0,
                 text: String::new(),
-                anchor,
+                anchor: span.start,
+                end: span.end,
             }],
         }
     }
@@ -84,7 +87,7 @@ impl Layout<'_> {
 
     /// The layout of one statement.
     pub fn statement(&self, statement: &Statement) -> Block {
-        let words = |group, anchor: usize, parts: &[&str]| {
+        let words = |group, span: Span, parts: &[&str]| {
             let text = parts
                 .iter()
                 .filter(|p| !p.is_empty())
@@ -97,25 +100,26 @@ impl Layout<'_> {
                 lines: vec![Line {
                     indent: 0,
                     text,
-                    anchor,
+                    anchor: span.start,
+                    end: span.end,
                 }],
             }
         };
         match statement {
             Statement::Ruleset { name, title, span } => words(
                 Group::Header,
-                span.start,
+                *span,
                 &["ruleset", &name.name, &self.label(title.as_ref())],
             ),
             Statement::Version(text, span) => words(
                 Group::Header,
-                span.start,
+                *span,
                 &["version", self.source.slice(text.span)],
             ),
             Statement::Currency(code, span) => {
-                words(Group::Header, span.start, &["currency", &code.name])
+                words(Group::Header, *span, &["currency", &code.name])
             }
-            Statement::Key(name, span) => words(Group::Header, span.start, &["key", &name.name]),
+            Statement::Key(name, span) => words(Group::Header, *span, &["key", &name.name]),
             Statement::Input(input) => {
                 let mut ty = self.source.slice(input.ty_span).to_string();
                 if let Some((low, high)) = &input.range {
@@ -123,7 +127,7 @@ impl Layout<'_> {
                 }
                 Block::single(
                     Group::Input,
-                    input.span.start,
+                    input.span,
                     vec![
                         "input".into(),
                         input.name.name.clone(),
@@ -137,7 +141,7 @@ impl Layout<'_> {
                 let name = veto.name.as_ref().map_or("", |n| n.name.as_str());
                 words(
                     Group::Veto,
-                    veto.span.start,
+                    veto.span,
                     &[
                         "veto",
                         name,
@@ -159,7 +163,8 @@ impl Layout<'_> {
                     "by",
                     &self.text(grade.subject.span),
                 ];
-                let mut block = words(Group::Alone, grade.span.start, &header);
+                let header_span = Span::new(grade.span.start, grade.subject.span.end);
+                let mut block = words(Group::Alone, header_span, &header);
                 let rows: Vec<&GradeRow> = grade.rows.iter().chain(&grade.otherwise).collect();
                 let tests: Vec<Option<(&str, String)>> = rows
                     .iter()
@@ -180,13 +185,13 @@ impl Layout<'_> {
                         ),
                         None => format!("{cell} : {}", row.grade.name),
                     };
-                    block.lines.push(row_line(text, row.span.start));
+                    block.lines.push(row_line(text, row.span));
                 }
                 block
             }
             Statement::Output(output) => Block::single(
                 Group::Output,
-                output.span.start,
+                output.span,
                 vec![
                     "output".into(),
                     output.name.name.clone(),
@@ -200,7 +205,11 @@ impl Layout<'_> {
                     &fixture.name.name,
                     &self.label(fixture.label.as_ref()),
                 ];
-                let mut block = words(Group::Alone, fixture.span.start, &header);
+                let end = [
+                    Some(fixture.name.span),
+                    fixture.label.as_ref().map(|l| l.span),
+                ];
+                let mut block = words(Group::Alone, header_span(fixture.span, &end), &header);
                 self.case_rows(&mut block, &fixture.rows);
                 block
             }
@@ -215,7 +224,12 @@ impl Layout<'_> {
                     &self.label(test.label.as_ref()),
                     &from,
                 ];
-                let mut block = words(Group::Alone, test.span.start, &header);
+                let end = [
+                    Some(test.name.span),
+                    test.label.as_ref().map(|l| l.span),
+                    test.from.as_ref().map(|f| f.span),
+                ];
+                let mut block = words(Group::Alone, header_span(test.span, &end), &header);
                 self.case_rows(&mut block, &test.rows);
                 block
             }
@@ -241,7 +255,7 @@ impl Layout<'_> {
             } else {
                 format!("{} = {value}", pad(&row.name.name, given_width))
             };
-            block.lines.push(row_line(text, row.span.start));
+            block.lines.push(row_line(text, row.span));
         }
     }
 
@@ -266,7 +280,7 @@ impl Layout<'_> {
         let single = |body: String| {
             Block::single(
                 Group::Item(item.kind),
-                item.span.start,
+                item.span,
                 vec![
                     kind.into(),
                     item.name.name.clone(),
@@ -275,7 +289,7 @@ impl Layout<'_> {
                 ],
             )
         };
-        let header = |body: &str| {
+        let header = |body: &str, end: usize| {
             let text = [kind, &item.name.name, &label, "=", body]
                 .iter()
                 .filter(|p| !p.is_empty())
@@ -289,6 +303,7 @@ impl Layout<'_> {
                     indent: 0,
                     text,
                     anchor: item.span.start,
+                    end,
                 }],
             }
         };
@@ -314,41 +329,47 @@ impl Layout<'_> {
                 ));
             }
             ItemBody::Linear(linear) => {
-                let mut block = header(&format!("linear {}", self.text(linear.subject.span)));
+                let mut block = header(
+                    &format!("linear {}", self.text(linear.subject.span)),
+                    linear.subject.span.end,
+                );
                 let xs: Vec<String> = linear.points.iter().map(|(x, _)| self.literal(x)).collect();
                 let width = xs.iter().map(|x| x.width()).max().unwrap_or(0);
                 for (i, ((x, y), shown)) in linear.points.iter().zip(&xs).enumerate() {
                     let word = if i == 0 { "from" } else { "to  " };
                     let text = format!("{word} {} : {}", pad(shown, width), self.literal(y));
-                    block.lines.push(row_line(text, x.span.start));
+                    block.lines.push(row_line(text, x.span.to(y.span)));
                 }
                 block
             }
             ItemBody::Tiers(table) => {
-                let mut block = header(&format!("tiers {}", self.text(table.subject.span)));
+                let mut block = header(
+                    &format!("tiers {}", self.text(table.subject.span)),
+                    table.subject.span.end,
+                );
                 let mut tests: Vec<Option<(&str, String)>> = table
                     .rows
                     .iter()
                     .map(|r| Some((r.op.symbol(), self.literal(&r.threshold))))
                     .collect();
-                let mut anchors: Vec<usize> = table.rows.iter().map(|r| r.span.start).collect();
+                let mut spans: Vec<Span> = table.rows.iter().map(|r| r.span).collect();
                 let mut values: Vec<String> =
                     table.rows.iter().map(|r| self.text(r.value.span)).collect();
                 if let Some((value, span)) = &table.otherwise {
                     tests.push(None);
-                    anchors.push(span.start);
+                    spans.push(*span);
                     values.push(self.text(value.span));
                 }
                 let cells = condition_cells(&tests);
-                for ((cell, value), anchor) in cells.iter().zip(&values).zip(anchors) {
+                for ((cell, value), span) in cells.iter().zip(&values).zip(spans) {
                     block
                         .lines
-                        .push(row_line(format!("{cell} : {value}"), anchor));
+                        .push(row_line(format!("{cell} : {value}"), span));
                 }
                 block
             }
             ItemBody::Weighted(weighted) => {
-                let mut block = header("weighted");
+                let mut block = header("weighted", weighted.keyword_span.end);
                 let width = weighted
                     .rows
                     .iter()
@@ -361,24 +382,39 @@ impl Layout<'_> {
                         pad(&row.item.name, width),
                         self.literal(&row.weight)
                     );
-                    block.lines.push(row_line(text, row.item.span.start));
+                    block
+                        .lines
+                        .push(row_line(text, row.item.span.to(row.weight.span)));
                 }
                 block
             }
         };
         if let Some(last) = block.lines.last_mut() {
             last.text.push_str(&clauses);
+            last.end = item.span.end;
         }
         block
     }
 }
 
-fn row_line(text: String, anchor: usize) -> Line {
+fn row_line(text: String, span: Span) -> Line {
     Line {
         indent: 2,
         text,
-        anchor,
+        anchor: span.start,
+        end: span.end,
     }
+}
+
+/// The span of a statement's first line: from its start to the last of `parts`.
+fn header_span(statement: Span, parts: &[Option<Span>]) -> Span {
+    let end = parts
+        .iter()
+        .flatten()
+        .map(|s| s.end)
+        .max()
+        .unwrap_or(statement.end);
+    Span::new(statement.start, end)
 }
 
 /// The left column of table rows: `>= 95%`, with operators and thresholds each

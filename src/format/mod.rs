@@ -36,27 +36,28 @@ pub fn format(source: &SourceFile) -> Result<String, Diagnostics> {
         .iter()
         .map(|s| layout.statement(s))
         .collect();
-    let comments = comments::comments(source.text());
-    let together = together(&blocks, &comments);
+    let (placed, at_end) = place(&blocks, comments::comments(source.text()), source.text());
+    let together = together(&blocks, &placed);
     align(&mut blocks, &together);
-    Ok(assemble(&blocks, &together, comments))
+    Ok(emit(&blocks, &together, &placed, &at_end))
 }
 
 /// For each block, whether it sits right under the one before, without a blank line
-/// and aligned with it: one-line statements of one group, with no comment line
+/// and aligned with it: one-line statements of one group, with no comment placed
 /// between them (a comment line starts a new section).
-fn together(blocks: &[Block], comments: &[Comment]) -> Vec<bool> {
+fn together(blocks: &[Block], placed: &[Placed]) -> Vec<bool> {
     let mut together = vec![false; blocks.len()];
-    for b in 1..blocks.len() {
-        let (a, c) = (&blocks[b - 1], &blocks[b]);
-        let (from, to) = (a.lines[a.lines.len() - 1].anchor, c.lines[0].anchor);
-        together[b] = a.group == c.group
-            && a.group != Group::Alone
-            && a.lines.len() == 1
-            && c.lines.len() == 1
-            && !comments
-                .iter()
-                .any(|m| m.own_line && m.start > from && m.start < to);
+    let mut first_line = 0;
+    for b in 0..blocks.len() {
+        if b > 0 {
+            let (a, c) = (&blocks[b - 1], &blocks[b]);
+            together[b] = a.group == c.group
+                && a.group != Group::Alone
+                && a.lines.len() == 1
+                && c.lines.len() == 1
+                && placed[first_line].before.is_empty();
+        }
+        first_line += blocks[b].lines.len();
     }
     together
 }
@@ -114,16 +115,32 @@ struct Placed {
     trailing: Option<Comment>,
 }
 
-/// The output lines, with each comment placed by its offset: a comment at the end of
-/// a line stays at the end of the line that starts at or before it; a comment on a
-/// line of its own goes before the first line that starts after it.
-fn assemble(blocks: &[Block], together: &[bool], comments: Vec<Comment>) -> String {
+/// Places each comment by its offset: a comment at the end of a line stays at the end
+/// of that line; any other goes before the first line that starts after it. Comments written inside what becomes
+/// one line (a formula broken over lines) all go above it, in order, unless the only
+/// one ends the line's first source line. Returns the comments of each output line,
+/// and those after the last.
+fn place(blocks: &[Block], comments: Vec<Comment>, text: &str) -> (Vec<Placed>, Vec<Comment>) {
     let lines: Vec<&Line> = blocks.iter().flat_map(|b| &b.lines).collect();
     let mut placed: Vec<Placed> = lines.iter().map(|_| Placed::default()).collect();
+    let mut inside: Vec<Vec<Comment>> = lines.iter().map(|_| Vec::new()).collect();
+    let mut joined = vec![false; lines.len()];
     let mut at_end = Vec::new();
     for comment in comments {
         let after = lines.partition_point(|l| l.anchor <= comment.start);
-        if !comment.own_line && after > 0 {
+        if after > 0 && comment.start < lines[after - 1].end {
+            let line = lines[after - 1];
+            let first_line = text
+                .get(line.anchor..comment.start)
+                .is_some_and(|s| !s.contains('\n'));
+            joined[after - 1] |= comment.own_line || !first_line;
+            inside[after - 1].push(comment);
+        } else if !comment.own_line
+            && after > 0
+            && text
+                .get(lines[after - 1].end..comment.start)
+                .is_some_and(|s| !s.contains('\n'))
+        {
             let slot = &mut placed[after - 1];
             if slot.trailing.is_none() {
                 slot.trailing = Some(comment);
@@ -139,6 +156,22 @@ fn assemble(blocks: &[Block], together: &[bool], comments: Vec<Comment>) -> Stri
             at_end.push(comment);
         }
     }
+    for ((slot, comments), joined) in placed.iter_mut().zip(inside).zip(joined) {
+        // A comment after the line's end already ends it: those inside go above.
+        if joined || slot.trailing.is_some() {
+            slot.before.extend(comments.into_iter().map(|c| Comment {
+                blank_after: false,
+                ..c
+            }));
+        } else if let Some(comment) = comments.into_iter().next() {
+            slot.trailing = Some(comment);
+        }
+    }
+    (placed, at_end)
+}
+
+/// The formatted text: blocks with their comments, a blank line between groups.
+fn emit(blocks: &[Block], together: &[bool], placed: &[Placed], at_end: &[Comment]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut index = 0;
     for (b, block) in blocks.iter().enumerate() {

@@ -438,7 +438,9 @@ impl Builder {
                 let mut parts = pair.into_inner();
                 let base = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
                 match parts.next() {
-                    None => Ok(base),
+                    // A parenthesised group spans its parentheses, so that a formula
+                    // that starts or ends with one is shown (and formatted) whole.
+                    None => Ok(Expr { span, ..base }),
                     Some(field) => {
                         let field = self.ident(last_inner(field, span)?);
                         Ok(Expr {
@@ -543,7 +545,7 @@ impl Builder {
                     self.span(pair),
                 )
                 .with_label("more than 28 significant digits")
-                .with_hint("write at most 28 digits; kpi keeps every number exact"),
+                .with_hint("write at most 28 significant digits; kpi keeps every number exact"),
             )
         })
     }

@@ -200,11 +200,16 @@ fn check(path: &Path) -> Result<u8, Failure> {
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
+    let plural = |n: usize, word: &str| match n {
+        1 => format!("1 {word}"),
+        n => format!("{n} {word}s"),
+    };
     say(&format!(
-        "{}: ok ({} inputs, {} outputs)\n",
+        "{}: ok ({}, {}, {})\n",
         path.display(),
-        ruleset.inputs().len(),
-        ruleset.output_names().len()
+        plural(ruleset.inputs().len(), "input"),
+        plural(ruleset.output_names().len(), "output"),
+        plural(ruleset.tests().len(), "test case"),
     ))?;
     Ok(0)
 }
