@@ -87,6 +87,15 @@ impl Rational {
         Some(Rational { num, den })
     }
 
+    /// `num / den` known to be in lowest terms with `den > 0`; only `i128::MIN` (which
+    /// has no absolute value) is refused.
+    fn in_lowest_terms(num: i128, den: i128) -> Result<Rational, Overflow> {
+        if num == i128::MIN {
+            return Err(Overflow);
+        }
+        Ok(Rational { num, den })
+    }
+
     /// The integer `n`.
     pub const fn from_int(n: i64) -> Rational {
         Rational {
@@ -127,6 +136,20 @@ impl Rational {
 
     /// `self + rhs`.
     pub fn checked_add(self, rhs: Rational) -> Result<Rational, Overflow> {
+        // An integer plus p/q is (n q + p)/q, already in lowest terms: no gcd.
+        if self.den == 1 || rhs.den == 1 {
+            let (n, fraction) = if self.den == 1 {
+                (self, rhs)
+            } else {
+                (rhs, self)
+            };
+            let num = n
+                .num
+                .checked_mul(fraction.den)
+                .and_then(|m| m.checked_add(fraction.num))
+                .ok_or(Overflow)?;
+            return Rational::in_lowest_terms(num, fraction.den);
+        }
         if self.den == rhs.den {
             let num = self.num.checked_add(rhs.num).ok_or(Overflow)?;
             return Rational::new(num, self.den).ok_or(Overflow);
@@ -155,9 +178,17 @@ impl Rational {
 
     /// `self * rhs`.
     pub fn checked_mul(self, rhs: Rational) -> Result<Rational, Overflow> {
-        if self.den == 1 && rhs.den == 1 {
-            let num = self.num.checked_mul(rhs.num).ok_or(Overflow)?;
-            return Rational::new(num, 1).ok_or(Overflow);
+        // An integer times p/q needs one gcd: n/g × p/(q/g) with g = gcd(n, q) is
+        // in lowest terms, as p/q was.
+        if self.den == 1 || rhs.den == 1 {
+            let (n, fraction) = if self.den == 1 {
+                (self, rhs)
+            } else {
+                (rhs, self)
+            };
+            let g = gcd(n.num, fraction.den).max(1);
+            let num = div(n.num, g).checked_mul(fraction.num).ok_or(Overflow)?;
+            return Rational::in_lowest_terms(num, div(fraction.den, g));
         }
         // Cancel crosswise first so intermediate products stay small.
         let g1 = gcd(self.num, rhs.den).max(1);
