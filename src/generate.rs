@@ -40,20 +40,25 @@ impl SplitMix64 {
 /// How one input's values are drawn.
 #[derive(Debug, Clone, Copy)]
 enum Draw {
-    /// The record's key: a running number.
-    Key,
+    /// The record's key: a running number, with a letter in front for text keys.
+    Key { text: bool },
     /// A count that a ratio divides by; zero only where the ratio has a value for it.
-    Whole { zero: bool },
+    Whole {
+        /// Whether zero may be drawn.
+        zero: bool,
+        /// The declared range.
+        range: Option<(u64, u64)>,
+    },
     /// A count that is a part of the count at this input index.
     Part(usize),
-    /// Any other count.
-    Count,
+    /// Any other count, within bounds if declared.
+    Count(Option<(u64, u64)>),
     /// A decimal between bounds given in hundredths.
     Hundredths(i128, i128),
     /// A percentage between bounds given in tenths of a percent.
     Tenths(i128, i128),
-    /// An amount of money.
-    Money,
+    /// An amount of money between bounds given in cents.
+    Money(i128, i128),
     /// Free text.
     Text,
     /// true or false.
@@ -72,46 +77,91 @@ impl Generator {
     /// A generator for `ruleset`'s inputs, seeded.
     pub fn new(ruleset: &Ruleset, seed: u64) -> Generator {
         let model = &ruleset.program().model;
-        let mut draws: Vec<Option<Draw>> = vec![None; model.inputs.len()];
-        draws[model.key] = Some(Draw::Key);
-        // Ratios of two count inputs: the denominator is a whole, the numerator a part.
+        let inputs = &model.inputs;
+        let mut draws: Vec<Option<Draw>> = vec![None; inputs.len()];
+        draws[model.key] = Some(Draw::Key {
+            text: inputs[model.key].ty == Type::Text,
+        });
+        // Every count a ratio divides by is a whole, zero only where every ratio over it
+        // has a value for zero; a count input over a whole (not itself one) is a part.
+        let mut zero_ok = vec![true; inputs.len()];
         for item in &model.items {
-            if let Body::Ratio {
-                numerator,
+            let Body::Ratio {
                 denominator,
                 when_zero,
                 ..
             } = &item.body
+            else {
+                continue;
+            };
+            if let TExprKind::Ref(Ref::Input(d)) = denominator.kind
+                && inputs[d].ty == Type::Count
+                && d != model.key
+            {
+                zero_ok[d] &= when_zero.is_some();
+                draws[d] = Some(Draw::Whole {
+                    zero: false,
+                    range: None,
+                });
+            }
+        }
+        let count_range = |i: usize| {
+            inputs[i].range.map(|(l, h)| {
+                let whole = |v: i128| u64::try_from(v.max(0)).unwrap_or(u64::MAX);
+                (whole(ceiling(l)), whole(floor(h)))
+            })
+        };
+        for (i, draw) in draws.iter_mut().enumerate() {
+            if let Some(Draw::Whole { zero, range }) = draw {
+                *zero = zero_ok[i];
+                *range = count_range(i);
+            }
+        }
+        for item in &model.items {
+            if let Body::Ratio {
+                numerator,
+                denominator,
+                ..
+            } = &item.body
                 && let (TExprKind::Ref(Ref::Input(n)), TExprKind::Ref(Ref::Input(d))) =
                     (&numerator.kind, &denominator.kind)
-                && model.inputs[*n].ty == Type::Count
-                && model.inputs[*d].ty == Type::Count
+                && inputs[*n].ty == Type::Count
+                && inputs[*n].range.is_none()
                 && draws[*n].is_none()
+                && matches!(draws[*d], Some(Draw::Whole { .. }))
             {
-                draws[*d].get_or_insert(Draw::Whole {
-                    zero: when_zero.is_some(),
-                });
                 draws[*n] = Some(Draw::Part(*d));
             }
         }
-        let hundredths = |r: Rational| r.numer() * 100 / r.denom();
+        // Bounds at the precision drawn, rounded inwards so every value is in range.
+        let within = |range: Option<(Rational, Rational)>, scale: i64, low: i128, high: i128| {
+            let scale = Rational::from_int(scale);
+            range.map_or((low, high), |(l, h)| {
+                let scaled = |r: Rational| r.checked_mul(scale).unwrap_or(r);
+                (ceiling(scaled(l)), floor(scaled(h)))
+            })
+        };
         let draws = draws
             .into_iter()
-            .zip(&model.inputs)
-            .map(|(draw, input)| {
-                draw.unwrap_or(match (input.input_type, input.range) {
-                    (InputType::Count, _) => Draw::Count,
-                    (InputType::Number, Some((low, high))) => {
-                        Draw::Hundredths(hundredths(low), hundredths(high))
+            .zip(inputs)
+            .enumerate()
+            .map(|(i, (draw, input))| {
+                draw.unwrap_or(match input.input_type {
+                    InputType::Count => Draw::Count(count_range(i)),
+                    InputType::Number => {
+                        let (l, h) = within(input.range, 100, 0, 10_000);
+                        Draw::Hundredths(l, h)
                     }
-                    (InputType::Number, None) => Draw::Hundredths(0, 10_000),
-                    (InputType::Percent, Some((low, high))) => {
-                        Draw::Tenths(hundredths(low) * 10, hundredths(high) * 10)
+                    InputType::Percent => {
+                        let (l, h) = within(input.range, 1000, 0, 1000);
+                        Draw::Tenths(l, h)
                     }
-                    (InputType::Percent, None) => Draw::Tenths(0, 1000),
-                    (InputType::Money, _) => Draw::Money,
-                    (InputType::Text, _) => Draw::Text,
-                    (InputType::Bool, _) => Draw::Bool,
+                    InputType::Money => {
+                        let (l, h) = within(input.range, 100, 80_000, 300_000);
+                        Draw::Money(l, h)
+                    }
+                    InputType::Text => Draw::Text,
+                    InputType::Bool => Draw::Bool,
                 })
             })
             .collect();
@@ -129,21 +179,26 @@ impl Generator {
         let mut values = Vec::with_capacity(self.draws.len());
         for i in 0..self.draws.len() {
             let value = match self.draws[i] {
-                Draw::Key => {
+                Draw::Key { text } => {
                     self.next_key += 1;
-                    format!("G{:08}", self.next_key - 1)
+                    match text {
+                        true => format!("G{:08}", self.next_key - 1),
+                        false => (self.next_key - 1).to_string(),
+                    }
                 }
-                Draw::Whole { zero } => self.whole_at(&mut wholes, i, zero).to_string(),
+                Draw::Whole { .. } => self.whole_at(&mut wholes, i).to_string(),
                 Draw::Part(of) => {
                     // The whole may be declared after the part: it is drawn first.
-                    let zero = matches!(self.draws[of], Draw::Whole { zero: true });
-                    let whole = self.whole_at(&mut wholes, of, zero);
+                    let whole = self.whole_at(&mut wholes, of);
                     self.part(whole).to_string()
                 }
-                Draw::Count => self.small_count().to_string(),
+                Draw::Count(None) => self.small_count().to_string(),
+                Draw::Count(Some((low, high))) => {
+                    (low + self.rng.below((high - low).saturating_add(1))).to_string()
+                }
                 Draw::Hundredths(low, high) => hundredths_text(self.between(low, high)),
                 Draw::Tenths(low, high) => format!("{}%", tenths_text(self.between(low, high))),
-                Draw::Money => hundredths_text(80_000 + i128::from(self.rng.below(220_001))),
+                Draw::Money(low, high) => hundredths_text(self.between(low, high)),
                 Draw::Text => format!("T{}", self.rng.below(10)),
                 Draw::Bool => self.rng.chance(50).to_string(),
             };
@@ -153,11 +208,21 @@ impl Generator {
     }
 
     /// The whole at input `i`, drawn once per record.
-    fn whole_at(&mut self, wholes: &mut [Option<u64>], i: usize, zero: bool) -> u64 {
+    fn whole_at(&mut self, wholes: &mut [Option<u64>], i: usize) -> u64 {
         if let Some(n) = wholes[i] {
             return n;
         }
-        let n = self.whole(zero);
+        let n = match self.draws[i] {
+            Draw::Whole {
+                zero,
+                range: Some((low, high)),
+            } => {
+                let low = if zero { low } else { low.max(1) };
+                low + self.rng.below(high.saturating_sub(low).saturating_add(1))
+            }
+            Draw::Whole { zero, range: None } => self.whole(zero),
+            _ => 0,
+        };
         wholes[i] = Some(n);
         n
     }
@@ -198,6 +263,16 @@ impl Generator {
         let span = u64::try_from((high - low).max(0)).unwrap_or(u64::MAX - 1);
         low + i128::from(self.rng.below(span.saturating_add(1)))
     }
+}
+
+/// The least integer not below `r`.
+fn ceiling(r: Rational) -> i128 {
+    -(-r.numer()).div_euclid(r.denom())
+}
+
+/// The greatest integer not above `r`.
+fn floor(r: Rational) -> i128 {
+    r.numer().div_euclid(r.denom())
 }
 
 fn hundredths_text(n: i128) -> String {
@@ -250,6 +325,34 @@ mod tests {
                 Generator::new(&ruleset, 8).record(),
                 Generator::new(&ruleset, 7).record()
             );
+        }
+    }
+
+    #[test]
+    fn declared_ranges_count_keys_and_strict_ratios_are_respected() {
+        let ruleset = Ruleset::compile(
+            "ruleset r\ncurrency CNY\nkey id\ninput id count\n\
+             input size count 5..20\ninput left count\ninput base money 0 CNY..500 CNY\n\
+             input discount percent 2.5%..10%\ninput factor number 0.125..1\n\
+             let rate = left / size, when zero error\n\
+             output o = round(rate * base * discount * factor, 2, half_up)",
+        )
+        .unwrap();
+        let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
+        let mut generator = Generator::new(&ruleset, 1);
+        for _ in 0..2000 {
+            let values = generator.record();
+            let fields: Vec<(&str, &str)> = names
+                .iter()
+                .copied()
+                .zip(values.iter().map(String::as_str))
+                .collect();
+            let record = ruleset
+                .record(&fields)
+                .unwrap_or_else(|e| panic!("{values:?}: {e:?}"));
+            ruleset
+                .evaluate(&record)
+                .unwrap_or_else(|e| panic!("{values:?}: {e}"));
         }
     }
 }

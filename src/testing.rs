@@ -128,18 +128,18 @@ impl Ruleset {
         };
         let mismatches = failed
             .into_iter()
-            .filter_map(|e| {
+            .map(|e| {
                 let step = match e.target {
-                    Target::Item(i) => explanation.items.get(i)?,
-                    Target::Output(o) => explanation.outputs.get(o)?,
+                    Target::Item(i) => explanation.items.get(i),
+                    Target::Output(o) => explanation.outputs.get(o),
                 };
-                Some(Mismatch {
-                    name: step.name.clone(),
+                Mismatch {
+                    name: step.map_or_else(|| "?".to_string(), |s| s.name.clone()),
                     line: self.source().line_col(e.span.start).0,
                     expected: self.source().slice(e.value_span).to_string(),
-                    actual: step.value.clone(),
-                    explanation: step_text(step, lang),
-                })
+                    actual: step.map_or_else(String::new, |s| s.value.clone()),
+                    explanation: step.map_or_else(String::new, |s| step_text(s, lang)),
+                }
             })
             .collect();
         report(CaseResult::Failed(mismatches))

@@ -232,6 +232,10 @@ impl<'a> Checker<'a> {
             CaseValue::Name(name) => {
                 let hint = match input.input_type {
                     InputType::Text => format!("write text in quotes: \"{}\"", name.name),
+                    InputType::Bool => format!("give `{}` the value true or false", input.name),
+                    InputType::Percent => {
+                        format!("give `{}` a percentage, such as 95%", input.name)
+                    }
                     _ => format!("give `{}` a value, such as 0", input.name),
                 };
                 let d = Diagnostic::error(
@@ -251,7 +255,10 @@ impl<'a> Checker<'a> {
         let text = match (&literal.kind, input.input_type) {
             (LiteralKind::Text(t), InputType::Text) => t.clone(),
             (LiteralKind::Bool(b), InputType::Bool) => b.to_string(),
-            (LiteralKind::Number(d), ty) if !matches!(ty, InputType::Text | InputType::Bool) => {
+            // A percentage needs its `%` here, as everywhere in a rule file.
+            (LiteralKind::Number(d), ty)
+                if !matches!(ty, InputType::Text | InputType::Bool | InputType::Percent) =>
+            {
                 d.to_string()
             }
             (LiteralKind::Percent(d), InputType::Percent) => format!("{d}%"),
@@ -410,18 +417,6 @@ impl<'a> Checker<'a> {
                 .map(Expected::Grade)
                 .ok_or_else(|| self.grade_labels(position)),
             _ => Err(String::new()),
-        }
-    }
-
-    fn grade_labels(&self, position: usize) -> String {
-        match &self.items[position].body {
-            Body::Grade(scale) => scale
-                .bands
-                .iter()
-                .map(|b| b.label.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => String::new(),
         }
     }
 }

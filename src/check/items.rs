@@ -314,15 +314,7 @@ impl Checker<'_> {
                         span: decl.value.span,
                     },
                     None => {
-                        let grades = match &self.items[target].body {
-                            Body::Grade(scale) => scale
-                                .bands
-                                .iter()
-                                .map(|b| b.label.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            _ => String::new(),
-                        };
+                        let grades = self.grade_labels(target);
                         self.error(
                             Diagnostic::error(
                                 codes::VETO_TARGET,

@@ -72,7 +72,7 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
                     percent(&t.subject),
                     &mut warnings,
                 );
-                over_100(&rows, percent(&t.subject), &mut warnings);
+                over_100(&rows, known.at_most_whole(&t.subject), &mut warnings);
             }
             Body::Grade(g) => {
                 let rows: Vec<(CmpOp, Rational, Span)> = g
@@ -89,7 +89,7 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
                     percent(&g.subject),
                     &mut warnings,
                 );
-                over_100(&rows, percent(&g.subject), &mut warnings);
+                over_100(&rows, known.at_most_whole(&g.subject), &mut warnings);
             }
             Body::Per { amount, .. } => {
                 if let (Some(cap), Some(one)) = (&item.cap, known.expr(amount).low)
@@ -112,7 +112,7 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
             }
             _ => {}
         }
-        let bounds = known.item(model, items.len());
+        let bounds = known.item(items.len());
         items.push(bounds);
     }
     warnings
@@ -126,8 +126,8 @@ struct Known<'a> {
 
 impl Known<'_> {
     /// The bounds of item `i`, after its caps, floors and vetoes.
-    fn item(&self, model: &Model, i: usize) -> Bounds {
-        let item = &model.items[i];
+    fn item(&self, i: usize) -> Bounds {
+        let item = &self.model.items[i];
         let mut bounds = match &item.body {
             Body::Expr(e) => self.expr(e),
             Body::Ratio {
@@ -172,32 +172,46 @@ impl Known<'_> {
             let cap = self.expr(cap);
             bounds = Bounds {
                 low: min_of(bounds.low, cap.low),
-                high: match (bounds.high, cap.high) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                },
+                high: min_known(bounds.high, cap.high),
             };
         }
         if let Some(floor) = &item.floor {
             let floor = self.expr(floor);
             bounds = Bounds {
-                low: match (bounds.low, floor.low) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                },
+                low: max_known(bounds.low, floor.low),
                 high: max_of(bounds.high, floor.high),
             };
         }
-        // A veto's value may read the item itself: it sees the bounds so far.
+        if item.vetoes.is_empty() {
+            return bounds;
+        }
+        // A veto's value may read the item itself, as left by the vetoes before it.
         let mut items = self.items.to_vec();
         items.push(bounds);
-        let before = Known {
-            model: self.model,
-            items: &items,
-        };
-        item.vetoes
-            .iter()
-            .fold(bounds, |b, veto| b.union(before.expr(&veto.value)))
+        for veto in &item.vetoes {
+            let so_far = Known {
+                model: self.model,
+                items: &items,
+            };
+            let after = bounds.union(so_far.expr(&veto.value));
+            bounds = after;
+            items[i] = after;
+        }
+        bounds
+    }
+
+    /// Whether `e` is a share of a whole: a percentage input, or a count divided by a
+    /// count (calls answered of calls offered), where more than 100% is a typo.
+    fn at_most_whole(&self, e: &TExpr) -> bool {
+        match &e.kind {
+            TExprKind::Ref(Ref::Input(i)) => self.model.inputs[*i].ty == Type::Percent,
+            TExprKind::Ref(Ref::Item(i)) => matches!(
+                &self.model.items[*i].body,
+                Body::Ratio { numerator, denominator, .. }
+                    if numerator.ty == Type::Count && denominator.ty == Type::Count
+            ),
+            _ => false,
+        }
     }
 
     fn reference(&self, r: Ref) -> Bounds {
@@ -224,26 +238,9 @@ impl Known<'_> {
         match &e.kind {
             TExprKind::Number(r) => Bounds::exactly(*r),
             TExprKind::Ref(r) => self.reference(*r),
-            TExprKind::Neg(x) => {
-                let x = self.expr(x);
-                let neg = |r: Option<Rational>| r.and_then(|r| r.checked_neg().ok());
-                Bounds {
-                    low: neg(x.high),
-                    high: neg(x.low),
-                }
-            }
+            TExprKind::Neg(x) => negated(self.expr(x)),
             TExprKind::Binary(BinOp::Add, l, r) => add(self.expr(l), self.expr(r)),
-            TExprKind::Binary(BinOp::Sub, l, r) => {
-                let r = self.expr(r);
-                let neg = |v: Option<Rational>| v.and_then(|v| v.checked_neg().ok());
-                add(
-                    self.expr(l),
-                    Bounds {
-                        low: neg(r.high),
-                        high: neg(r.low),
-                    },
-                )
-            }
+            TExprKind::Binary(BinOp::Sub, l, r) => add(self.expr(l), negated(self.expr(r))),
             TExprKind::Binary(BinOp::Mul, l, r) => multiply(self.expr(l), self.expr(r)),
             TExprKind::If(_, t, f) => self.expr(t).union(self.expr(f)),
             TExprKind::Call(func, args) => {
@@ -257,10 +254,11 @@ impl Known<'_> {
                         low: args.iter().filter_map(|a| a.low).max(),
                         high: all(args.iter().map(|a| a.high)).and_then(|v| v.into_iter().max()),
                     },
+                    // clamp(x, lo, hi) is min(max(x, lo), hi): hi wins over lo.
                     Func::Clamp => match args.as_slice() {
                         [x, low, high] => Bounds {
-                            low: max_known(x.low, low.low),
-                            high: min_known(x.high, high.high),
+                            low: min_of(max_known(x.low, low.low), high.low),
+                            high: min_known(high.high, max_of(x.high, low.high)),
                         },
                         _ => Bounds::UNKNOWN,
                     },
@@ -285,6 +283,14 @@ impl Known<'_> {
 /// Every value, if every one is known.
 fn all(values: impl Iterator<Item = Option<Rational>>) -> Option<Vec<Rational>> {
     values.collect()
+}
+
+fn negated(b: Bounds) -> Bounds {
+    let neg = |r: Option<Rational>| r.and_then(|r| r.checked_neg().ok());
+    Bounds {
+        low: neg(b.high),
+        high: neg(b.low),
+    }
 }
 
 fn add(a: Bounds, b: Bounds) -> Bounds {
@@ -392,16 +398,17 @@ fn rows_that_never_match(
                 "this row and the rows below it can never match: the row above matches every value",
                 next,
                 "never reached",
-                format!("the value looked up is {range}, so the row above always matches; check its threshold"),
+                format!("the value looked up is {range}, so the row above always matches: make it the `else` row, or check its threshold"),
             ));
             return;
         }
     }
 }
 
-/// Warns on percentage thresholds above 100%, which are usually a typo (`950%`).
-fn over_100(rows: &[(CmpOp, Rational, Span)], percent: bool, warnings: &mut Vec<Diagnostic>) {
-    if !percent {
+/// Warns on thresholds above 100% for a share of a whole, which are usually a typo
+/// (`950%`); sales attainment and other shares of a target may well pass 100%.
+fn over_100(rows: &[(CmpOp, Rational, Span)], share: bool, warnings: &mut Vec<Diagnostic>) {
+    if !share {
         return;
     }
     for &(_, t, span) in rows {

@@ -465,6 +465,19 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The labels of the grade item at `position`, listed for a message: `S, A, B`.
+    pub fn grade_labels(&self, position: usize) -> String {
+        match &self.items[position].body {
+            model::Body::Grade(scale) => scale
+                .bands
+                .iter()
+                .map(|b| b.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        }
+    }
+
     /// The exact value and type of a literal number, percentage or amount.
     pub fn literal_value(
         &mut self,

@@ -216,3 +216,32 @@ fn items_behind_a_cycle_are_still_checked() {
     assert!(messages.contains(&"these items depend on each other in a circle: b → c → b"));
     assert!(messages.contains(&"unknown name `zz`"));
 }
+
+#[test]
+fn a_clamped_value_is_bounded_by_the_clamp_not_by_the_value() {
+    // clamp(sales, 0, quota) is below 1000 whenever quota is, whatever sales are.
+    let (model, diagnostics) = checked(
+        "input sales number 1000..1000000\ninput quota number\n\
+         let credited = clamp(sales, 0, quota)\n\
+         score s = tiers credited\n  >= 1000 : 1\n  else : 0\noutput o = s",
+    );
+    assert!(model.is_some(), "{diagnostics:?}");
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+    assert!(
+        !codes.contains(&codes::ROW_NEVER_MATCHES),
+        "{diagnostics:?}"
+    );
+    let (_, diagnostics) = checked(
+        "input sales number 1000..1000000\n\
+         score s = tiers clamp(sales, 0, 10)\n  >= 20 : 1\n  else : 0\noutput o = s",
+    );
+    let never: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.code == codes::ROW_NEVER_MATCHES)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        never,
+        ["this row can never match: the value looked up is from 10 to 10"]
+    );
+}

@@ -87,39 +87,21 @@ impl Layout<'_> {
 
     /// The layout of one statement.
     pub fn statement(&self, statement: &Statement) -> Block {
-        let words = |group, span: Span, parts: &[&str]| {
-            let text = parts
-                .iter()
-                .filter(|p| !p.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" ");
-            Block {
-                group,
-                cells: None,
-                lines: vec![Line {
-                    indent: 0,
-                    text,
-                    anchor: span.start,
-                    end: span.end,
-                }],
-            }
-        };
         match statement {
-            Statement::Ruleset { name, title, span } => words(
+            Statement::Ruleset { name, title, span } => one_line(
                 Group::Header,
                 *span,
                 &["ruleset", &name.name, &self.label(title.as_ref())],
             ),
-            Statement::Version(text, span) => words(
+            Statement::Version(text, span) => one_line(
                 Group::Header,
                 *span,
                 &["version", self.source.slice(text.span)],
             ),
             Statement::Currency(code, span) => {
-                words(Group::Header, *span, &["currency", &code.name])
+                one_line(Group::Header, *span, &["currency", &code.name])
             }
-            Statement::Key(name, span) => words(Group::Header, *span, &["key", &name.name]),
+            Statement::Key(name, span) => one_line(Group::Header, *span, &["key", &name.name]),
             Statement::Input(input) => {
                 let mut ty = self.source.slice(input.ty_span).to_string();
                 if let Some((low, high)) = &input.range {
@@ -139,7 +121,7 @@ impl Layout<'_> {
             Statement::Item(item) => self.item(item),
             Statement::Veto(veto) => {
                 let name = veto.name.as_ref().map_or("", |n| n.name.as_str());
-                words(
+                one_line(
                     Group::Veto,
                     veto.span,
                     &[
@@ -164,7 +146,7 @@ impl Layout<'_> {
                     &self.text(grade.subject.span),
                 ];
                 let header_span = Span::new(grade.span.start, grade.subject.span.end);
-                let mut block = words(Group::Alone, header_span, &header);
+                let mut block = one_line(Group::Alone, header_span, &header);
                 let rows: Vec<&GradeRow> = grade.rows.iter().chain(&grade.otherwise).collect();
                 let tests: Vec<Option<(&str, String)>> = rows
                     .iter()
@@ -209,7 +191,7 @@ impl Layout<'_> {
                     Some(fixture.name.span),
                     fixture.label.as_ref().map(|l| l.span),
                 ];
-                let mut block = words(Group::Alone, header_span(fixture.span, &end), &header);
+                let mut block = one_line(Group::Alone, header_span(fixture.span, &end), &header);
                 self.case_rows(&mut block, &fixture.rows);
                 block
             }
@@ -229,7 +211,7 @@ impl Layout<'_> {
                     test.label.as_ref().map(|l| l.span),
                     test.from.as_ref().map(|f| f.span),
                 ];
-                let mut block = words(Group::Alone, header_span(test.span, &end), &header);
+                let mut block = one_line(Group::Alone, header_span(test.span, &end), &header);
                 self.case_rows(&mut block, &test.rows);
                 block
             }
@@ -290,22 +272,8 @@ impl Layout<'_> {
             )
         };
         let header = |body: &str, end: usize| {
-            let text = [kind, &item.name.name, &label, "=", body]
-                .iter()
-                .filter(|p| !p.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" ");
-            Block {
-                group: Group::Alone,
-                cells: None,
-                lines: vec![Line {
-                    indent: 0,
-                    text,
-                    anchor: item.span.start,
-                    end,
-                }],
-            }
+            let parts = [kind, &item.name.name, &label, "=", body];
+            one_line(Group::Alone, Span::new(item.span.start, end), &parts)
         };
         let mut block = match &item.body {
             ItemBody::Expr(e) => return single(self.text(e.span)),
@@ -394,6 +362,26 @@ impl Layout<'_> {
             last.end = item.span.end;
         }
         block
+    }
+}
+
+/// A statement's first line: its words joined by single spaces, empty ones left out.
+fn one_line(group: Group, span: Span, parts: &[&str]) -> Block {
+    let text = parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Block {
+        group,
+        cells: None,
+        lines: vec![Line {
+            indent: 0,
+            text,
+            anchor: span.start,
+            end: span.end,
+        }],
     }
 }
 

@@ -13,7 +13,7 @@ mod tokens;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::diagnostic::{Diagnostics, Severity, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile, Span, codes};
 use comments::Comment;
 use layout::{Block, Group, Layout, Line, pad};
 
@@ -39,7 +39,24 @@ pub fn format(source: &SourceFile) -> Result<String, Diagnostics> {
     let (placed, at_end) = place(&blocks, comments::comments(source.text()), source.text());
     let together = together(&blocks, &placed);
     align(&mut blocks, &together);
-    Ok(emit(&blocks, &together, &placed, &at_end))
+    let formatted = emit(&blocks, &together, &placed, &at_end);
+    // A layout that would not read back as the same statements is never written.
+    let (again, problems) =
+        crate::syntax::parse(&SourceFile::new(source.name(), formatted.as_str()));
+    if !problems.is_empty() || again.statements.len() != file.statements.len() {
+        return Err(Diagnostics {
+            source: source.clone(),
+            list: vec![
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    "this file cannot be formatted: its formatted text would read differently",
+                    Span::new(0, 0),
+                )
+                .with_hint("please report this rule file to the kpi maintainers; the file is left as it is"),
+            ],
+        });
+    }
+    Ok(formatted)
 }
 
 /// For each block, whether it sits right under the one before, without a blank line

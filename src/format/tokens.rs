@@ -3,6 +3,8 @@
 //! function's name, around `.`, or after a unary minus). Comments and line breaks in
 //! the text are dropped; the caller places comments itself.
 
+use unicode_ident::{is_xid_continue, is_xid_start};
+
 /// One token of a formula.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token<'a> {
@@ -126,10 +128,11 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             let (figure, end) = number(text, i);
             tokens.push(Token::Number(figure));
             i = end;
-        } else if c == '_' || c.is_alphabetic() {
+        } else if c == '_' || is_xid_start(c) {
+            // The grammar's names: XID start, then XID continue characters.
             let end = text[i..]
                 .char_indices()
-                .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+                .find(|&(n, c)| n > 0 && !is_xid_continue(c))
                 .map_or(text.len(), |(n, _)| i + n);
             tokens.push(Token::Word(&text[i..end]));
             i = end;
@@ -196,7 +199,7 @@ fn number(text: &str, start: usize) -> (String, usize) {
         && !text[after + 3..]
             .chars()
             .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            .is_some_and(is_xid_continue);
     if is_code {
         let code = &text[after..after + 3];
         return (format!("{figure} {code}"), after + 3);
@@ -224,5 +227,6 @@ mod tests {
         assert_eq!(respace("-5 ..  5"), "-5..5");
         assert_eq!(respace("x >=95%  # note\n  and y"), "x >= 95% and y");
         assert_eq!(respace("\"a  b\"  ,\"c\""), "\"a  b\", \"c\"");
+        assert_eq!(respace("a·b+cafe\u{301}"), "a·b + cafe\u{301}");
     }
 }

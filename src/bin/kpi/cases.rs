@@ -4,6 +4,7 @@ use std::path::Path;
 
 use kpi::explain::Lang;
 use kpi::{CaseReport, CaseResult};
+use unicode_width::UnicodeWidthStr;
 
 use crate::{FAILED, Failure, load, say};
 
@@ -21,7 +22,7 @@ pub fn test(path: &Path, lang: Lang) -> Result<u8, Failure> {
 
 /// The report `kpi test` prints.
 fn report(reports: &[CaseReport], lang: Lang) -> String {
-    let width = reports.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let width = reports.iter().map(|r| r.name.width()).max().unwrap_or(0);
     let mut out = String::new();
     for report in reports {
         let label = report
@@ -34,7 +35,8 @@ fn report(reports: &[CaseReport], lang: Lang) -> String {
             CaseResult::Failed(_) => "FAILED",
             CaseResult::NotScored(_) => "ERROR",
         };
-        out.push_str(&format!("{status:<6}  {:<width$}{label}\n", report.name));
+        let padding = " ".repeat(width - report.name.width());
+        out.push_str(&format!("{status:<6}  {}{padding}{label}\n", report.name));
         match &report.result {
             CaseResult::Passed => {}
             CaseResult::NotScored(message) => {
@@ -52,6 +54,9 @@ fn report(reports: &[CaseReport], lang: Lang) -> String {
                 }
             }
         }
+    }
+    if reports.is_empty() {
+        out.push_str("no test cases: add `test` blocks to the rule file (see README)\n");
     }
     let passed = reports.iter().filter(|r| r.passed()).count();
     out.push_str(&format!(
