@@ -432,3 +432,56 @@ fn generate_writes_the_same_valid_records_for_the_same_seed() {
     assert_eq!(scored.status.code(), Some(0), "{}", text(&scored.stderr));
     assert_eq!(text(&scored.stdout).lines().count(), 51);
 }
+
+#[test]
+fn fmt_check_passes_on_shipped_files_and_fmt_rewrites_a_scrambled_copy() {
+    let shipped = [
+        "rulesets/agent_monthly.kpi",
+        "rulesets/thresholds.kpi",
+        "rulesets/team_leader_quarterly.kpi",
+    ];
+    let mut args = vec!["fmt", "--check"];
+    args.extend(shipped);
+    let out = kpi(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), "");
+
+    let original = std::fs::read_to_string(shipped[1]).unwrap();
+    let scrambled = original
+        .replace("  >= 95% : 100", ">=95%:100")
+        .replace("input agent_id            text", "input   agent_id text")
+        .replace("\n\nscore pass_score", "\nscore pass_score");
+    assert_ne!(scrambled, original);
+    let dir = std::env::temp_dir().join(format!("kpi-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("thresholds.kpi");
+    std::fs::write(&path, &scrambled).unwrap();
+    let file = path.to_str().unwrap();
+    let check = kpi(&["fmt", "--check", file]);
+    assert_eq!(check.status.code(), Some(1));
+    let diff = text(&check.stdout);
+    assert!(
+        diff.starts_with(&format!("--- {file}\n+++ {file} (formatted)\n")),
+        "{diff}"
+    );
+    assert!(diff.contains("\n->=95%:100\n+  >= 95% : 100\n"), "{diff}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), scrambled);
+    let rewrite = kpi(&["fmt", file]);
+    assert_eq!(rewrite.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fmt_leaves_a_file_with_syntax_errors_alone() {
+    let dir = std::env::temp_dir().join(format!("kpi-fmt-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.kpi");
+    let broken = "ruleset r\nlet a = (1 +\n";
+    std::fs::write(&path, broken).unwrap();
+    let out = kpi(&["fmt", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not formatted: fix the syntax errors first"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
