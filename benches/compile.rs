@@ -1,0 +1,78 @@
+//! Compile time against ruleset size: generated rulesets of 10, 100, 1,000 and 10,000
+//! items (tiers, weighted sums, lines and formulas, each reading the one before), so
+//! that growth that is not linear shows as a rising time per item.
+//!
+//! `cargo bench --bench compile`
+
+use std::cell::Cell;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion};
+use kpi::Ruleset;
+
+/// A valid ruleset of `items` items, each depending on the one before.
+fn ruleset(items: usize) -> String {
+    let mut text = String::from(
+        "ruleset big\ncurrency CNY\nkey id\ninput id text\ninput a count\ninput b count\n\
+         input q number 0..100\nlet r0 = a + b\n",
+    );
+    for i in 1..items {
+        let p = i - 1;
+        let item = match i % 4 {
+            0 => format!("let r{i} = r{p} / 2 + a\n"),
+            1 => format!("score r{i} = tiers r{p}\n  >= 95 : 100\n  >= 90 : 80\n  else  : 0\n"),
+            2 => format!("score r{i} = weighted\n  r{p}  50%\n  q  50%\n"),
+            _ => format!("score r{i} = linear r{p} from 0 : 0 to 100 : 100\n"),
+        };
+        text.push_str(&item);
+    }
+    text.push_str(&format!("output o = round(r{}, 2, half_up)\n", items - 1));
+    text
+}
+
+fn main() {
+    let sizes = [10, 100, 1_000, 10_000];
+    let texts: Vec<String> = sizes.iter().map(|&n| ruleset(n)).collect();
+    for text in &texts {
+        Ruleset::compile(text).unwrap_or_else(|d| panic!("{d}"));
+    }
+    let spent: Vec<Cell<(Duration, u64)>> = sizes.iter().map(|_| Cell::default()).collect();
+    let mut criterion = Criterion::default()
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    let mut group = criterion.benchmark_group("compile");
+    for ((size, text), spent) in sizes.iter().zip(&texts).zip(&spent) {
+        group.bench_with_input(BenchmarkId::from_parameter(size), text, |b, text| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    black_box(Ruleset::compile(black_box(text)).is_ok());
+                }
+                let elapsed = start.elapsed();
+                let (total, runs) = spent.get();
+                spent.set((total + elapsed, runs + iters));
+                elapsed
+            })
+        });
+    }
+    group.finish();
+
+    println!("\ncompile time by ruleset size (one process):");
+    let per_item: Vec<f64> = sizes
+        .iter()
+        .zip(&spent)
+        .map(|(&size, spent)| {
+            let (total, runs) = spent.get();
+            let ms = total.as_secs_f64() * 1e3 / runs.max(1) as f64;
+            let us_per_item = ms * 1e3 / size as f64;
+            println!("  {size:>6} items  {ms:>9.2} ms  {us_per_item:>7.2} µs per item");
+            us_per_item
+        })
+        .collect();
+    println!(
+        "  time per item, 10,000 items against 100: {:.2}x (1.0 is linear)",
+        per_item[3] / per_item[1]
+    );
+}
