@@ -485,3 +485,50 @@ fn fmt_leaves_a_file_with_syntax_errors_alone() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn eval_writes_rows_in_file_order_on_one_thread_or_several() {
+    let dir = std::env::temp_dir().join(format!("kpi-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("month.csv");
+    let generated = kpi(&[
+        "generate",
+        "rulesets/thresholds.kpi",
+        "-n",
+        "10000",
+        "--seed",
+        "3",
+        "-o",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(generated.status.code(), Some(0));
+    let month =
+        std::fs::read_to_string(&data)
+            .unwrap()
+            .replacen("\nG00006000,", "\nG00006000,x", 1);
+    // One bad record, in the middle of the second batch.
+    std::fs::write(&data, &month).unwrap();
+    let run = |jobs: &str| {
+        kpi(&[
+            "eval",
+            "rulesets/thresholds.kpi",
+            data.to_str().unwrap(),
+            "-j",
+            jobs,
+        ])
+    };
+    let (one, two) = (run("1"), run("2"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stderr, two.stderr);
+    let rows: Vec<String> = text(&one.stdout).lines().map(String::from).collect();
+    assert_eq!(rows.len(), 10_000);
+    // The header, then every record but the bad one, in order.
+    assert!(rows[5999].starts_with("G00005999,") && rows[6000].starts_with("G00006001,"));
+    assert!(
+        text(&one.stderr).contains("(G00006000)"),
+        "{}",
+        text(&one.stderr)
+    );
+}

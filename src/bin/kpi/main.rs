@@ -2,6 +2,7 @@
 
 mod cases;
 mod data;
+mod eval;
 mod explain;
 mod fmt;
 mod generate;
@@ -40,6 +41,10 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Threads to score with; 0 (the default) uses every core. Rows come out in
+        /// the order of the data file either way.
+        #[arg(short, long, default_value_t = 0)]
+        jobs: usize,
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
@@ -138,7 +143,8 @@ fn main() -> ExitCode {
             data,
             format,
             output,
-        } => eval(&ruleset, &data, format, output.as_deref()),
+            jobs,
+        } => eval::eval(&ruleset, &data, format, output.as_deref(), jobs),
         Command::Explain(args) => explain::explain(&args),
         Command::Verify {
             ruleset,
@@ -212,31 +218,4 @@ fn check(path: &Path) -> Result<u8, Failure> {
         plural(ruleset.tests().len(), "test case"),
     ))?;
     Ok(0)
-}
-
-fn eval(path: &Path, data: &Path, format: Format, output: Option<&Path>) -> Result<u8, Failure> {
-    let Some(ruleset) = load(path)? else {
-        return Ok(FAILED);
-    };
-    let mut out = write::Writer::open(output, format, &ruleset);
-    let mut failed = false;
-    data::for_each_record(&ruleset, data, |loaded| match loaded {
-        Ok(record) => match ruleset.evaluate(&record) {
-            Ok(outcome) => Ok(out.row(record.key(), &outcome)?),
-            Err(e) => {
-                failed = true;
-                eprintln!("{}: {e}", data.display());
-                Ok(())
-            }
-        },
-        Err(errors) => {
-            failed = true;
-            for e in errors {
-                eprintln!("{}: {e}", data.display());
-            }
-            Ok(())
-        }
-    })?;
-    out.finish()?;
-    Ok(if failed { FAILED } else { 0 })
 }

@@ -1,0 +1,103 @@
+//! `kpi eval`: scores every record of a data file, streaming, on every core, with the
+//! rows written in the order of the file.
+
+use std::path::Path;
+
+use kpi::{DataError, Outcome, Record, Ruleset, ScoreError};
+use rayon::prelude::*;
+
+use crate::{FAILED, Failure, Format, data, load, write};
+
+/// Records scored together: enough to keep every core busy, few enough that memory
+/// does not grow with the file.
+const BATCH: usize = 4096;
+
+/// Scores `data` with the ruleset at `path`, writing one row per record; `jobs`
+/// threads (0: one per core).
+pub fn eval(
+    path: &Path,
+    data: &Path,
+    format: Format,
+    output: Option<&Path>,
+    jobs: usize,
+) -> Result<u8, Failure> {
+    let Some(ruleset) = load(path)? else {
+        return Ok(FAILED);
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))?;
+    let mut run = Run {
+        ruleset: &ruleset,
+        data,
+        out: write::Writer::open(output, format, &ruleset),
+        failed: false,
+        batch: Vec::with_capacity(BATCH),
+    };
+    data::for_each_record(&ruleset, data, |loaded| {
+        run.batch.push(loaded);
+        if run.batch.len() == BATCH {
+            run.flush(&pool)?;
+        }
+        Ok(())
+    })?;
+    run.flush(&pool)?;
+    run.out.finish()?;
+    Ok(if run.failed { FAILED } else { 0 })
+}
+
+/// A run in progress: the records read but not yet written.
+struct Run<'a> {
+    ruleset: &'a Ruleset,
+    data: &'a Path,
+    out: write::Writer,
+    failed: bool,
+    batch: Vec<Result<Record, Vec<DataError>>>,
+}
+
+/// What became of one record.
+enum Scored {
+    /// Scored: the record and its outputs.
+    Row(Record, Outcome),
+    /// The rules could not score it.
+    Failed(ScoreError),
+    /// Its values could not be read.
+    Unread(Vec<DataError>),
+}
+
+impl Run<'_> {
+    /// Scores the batch in parallel, then writes it in order.
+    fn flush(&mut self, pool: &rayon::ThreadPool) -> Result<(), Failure> {
+        let ruleset = self.ruleset;
+        let batch = &mut self.batch;
+        let scored: Vec<Scored> = pool.install(|| {
+            batch
+                .par_drain(..)
+                .map(|loaded| match loaded {
+                    Ok(record) => match ruleset.evaluate(&record) {
+                        Ok(outcome) => Scored::Row(record, outcome),
+                        Err(e) => Scored::Failed(e),
+                    },
+                    Err(errors) => Scored::Unread(errors),
+                })
+                .collect()
+        });
+        for scored in scored {
+            match scored {
+                Scored::Row(record, outcome) => self.out.row(record.key(), &outcome)?,
+                Scored::Failed(e) => {
+                    self.failed = true;
+                    eprintln!("{}: {e}", self.data.display());
+                }
+                Scored::Unread(errors) => {
+                    self.failed = true;
+                    for e in errors {
+                        eprintln!("{}: {e}", self.data.display());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
