@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench pipeline` (records: `KPI_BENCH_RECORDS`, default 100,000).
 
+// The exact program is the other benchmark's; this one reads and writes.
+#[allow(dead_code)]
 #[path = "common/thresholds.rs"]
 mod baseline;
 
