@@ -304,12 +304,9 @@ mod tests {
             for _ in 0..2000 {
                 let values = a.record();
                 assert_eq!(values, b.record());
-                let fields: Vec<(&str, &str)> = names
-                    .iter()
-                    .copied()
-                    .zip(values.iter().map(String::as_str))
-                    .collect();
-                let record = ruleset.record(&fields).unwrap_or_else(|e| panic!("{e:?}"));
+                let record = ruleset
+                    .record_in_order(&values)
+                    .unwrap_or_else(|e| panic!("{e:?}"));
                 ruleset
                     .evaluate(&record)
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -338,17 +335,11 @@ mod tests {
              output o = round(rate * base * discount * factor, 2, half_up)",
         )
         .unwrap();
-        let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
         let mut generator = Generator::new(&ruleset, 1);
         for _ in 0..2000 {
             let values = generator.record();
-            let fields: Vec<(&str, &str)> = names
-                .iter()
-                .copied()
-                .zip(values.iter().map(String::as_str))
-                .collect();
             let record = ruleset
-                .record(&fields)
+                .record_in_order(&values)
                 .unwrap_or_else(|e| panic!("{values:?}: {e:?}"));
             ruleset
                 .evaluate(&record)

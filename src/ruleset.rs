@@ -153,6 +153,18 @@ impl Ruleset {
         }
     }
 
+    /// Builds a record from one value per declared input, in declaration order, as
+    /// `kpi generate` writes them and test cases hold them.
+    pub fn record_in_order<S: AsRef<str>>(&self, values: &[S]) -> Result<Record, Vec<DataError>> {
+        let fields: Vec<(&str, &str)> = self
+            .inputs()
+            .iter()
+            .map(|i| i.name.as_str())
+            .zip(values.iter().map(AsRef::as_ref))
+            .collect();
+        self.record(&fields)
+    }
+
     /// Reads CSV records (a header row, then one record per row).
     pub fn read_csv<'a, R: Read + 'a>(
         &'a self,
@@ -238,7 +250,7 @@ impl Ruleset {
         }
     }
 
-    fn score_error(&self, error: EvalError, record: &Record) -> ScoreError {
+    pub(crate) fn score_error(&self, error: EvalError, record: &Record) -> ScoreError {
         let model = &self.program.model;
         let (name, kind, formula) = match error.at {
             Where::Item(i) => {

@@ -77,14 +77,8 @@ impl Ruleset {
             result,
         };
         let program = self.program();
-        let fields: Vec<(&str, &str)> = program
-            .model
-            .inputs
-            .iter()
-            .zip(&case.inputs)
-            .map(|(input, (text, _))| (input.name.as_str(), text.as_str()))
-            .collect();
-        let record = match self.record(&fields) {
+        let values: Vec<&str> = case.inputs.iter().map(|(text, _)| text.as_str()).collect();
+        let record = match self.record_in_order(&values) {
             Ok(record) => record,
             Err(errors) => {
                 let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -99,11 +93,8 @@ impl Ruleset {
         });
         let outputs = match scored {
             Ok(outputs) => outputs,
-            Err(_) => {
-                let message = match self.evaluate(&record) {
-                    Err(e) => e.to_string(),
-                    Ok(_) => "the record could not be scored".to_string(),
-                };
+            Err(e) => {
+                let message = self.score_error(e, &record).to_string();
                 return report(CaseResult::NotScored(message));
             }
         };

@@ -20,7 +20,8 @@ pub struct Rational {
 }
 
 fn gcd(a: i128, b: i128) -> i128 {
-    // Works on absolute values; callers never pass i128::MIN (see `new`).
+    // Works on absolute values; a value is never i128::MIN (see `new`), so the
+    // result fits back in an i128.
     let (a, b) = (a.unsigned_abs(), b.unsigned_abs());
     // Pay-sized values fit in 64 bits, where the binary algorithm needs no division;
     // 128-bit division is a slow library call, and it dominated evaluation.
