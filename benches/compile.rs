@@ -4,12 +4,15 @@
 //!
 //! `cargo bench --bench compile`
 
-use std::cell::Cell;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion};
 use kpi::Ruleset;
+use tally::Tally;
+
+#[path = "common/tally.rs"]
+mod tally;
 
 /// A valid ruleset of `items` items, each depending on the one before.
 fn ruleset(items: usize) -> String {
@@ -37,23 +40,18 @@ fn main() {
     for text in &texts {
         Ruleset::compile(text).unwrap_or_else(|d| panic!("{d}"));
     }
-    let spent: Vec<Cell<(Duration, u64)>> = sizes.iter().map(|_| Cell::default()).collect();
+    let spent: Vec<Tally> = sizes.iter().map(|_| Tally::default()).collect();
     let mut criterion = Criterion::default()
         .sample_size(10)
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
     let mut group = criterion.benchmark_group("compile");
-    for ((size, text), spent) in sizes.iter().zip(&texts).zip(&spent) {
+    for ((&size, text), spent) in sizes.iter().zip(&texts).zip(&spent) {
         group.bench_with_input(BenchmarkId::from_parameter(size), text, |b, text| {
             b.iter_custom(|iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
+                spent.time(iters, size as u64, || {
                     black_box(Ruleset::compile(black_box(text)).is_ok());
-                }
-                let elapsed = start.elapsed();
-                let (total, runs) = spent.get();
-                spent.set((total + elapsed, runs + iters));
-                elapsed
+                })
             })
         });
     }
@@ -64,9 +62,8 @@ fn main() {
         .iter()
         .zip(&spent)
         .map(|(&size, spent)| {
-            let (total, runs) = spent.get();
-            let ms = total.as_secs_f64() * 1e3 / runs.max(1) as f64;
-            let us_per_item = ms * 1e3 / size as f64;
+            let us_per_item = spent.ns_per_item() / 1e3;
+            let ms = us_per_item * size as f64 / 1e3;
             println!("  {size:>6} items  {ms:>9.2} ms  {us_per_item:>7.2} µs per item");
             us_per_item
         })

@@ -8,16 +8,18 @@
 #[allow(dead_code)]
 #[path = "common/thresholds.rs"]
 mod baseline;
+#[path = "common/tally.rs"]
+mod tally;
 
-use std::cell::Cell;
 use std::hint::black_box;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use baseline::Agent;
 use criterion::Criterion;
 use kpi::Ruleset;
 use kpi::generate::Generator;
+use tally::Tally;
 
 /// kpi: records read against the declared inputs, scored, each output written.
 fn kpi_pipeline(ruleset: &Ruleset, csv: &[u8]) -> usize {
@@ -64,10 +66,7 @@ fn main() {
         writeln!(csv, "{}", generator.record().join(",")).expect("in memory");
     }
 
-    let times = [
-        Cell::new((Duration::ZERO, 0u64)),
-        Cell::new((Duration::ZERO, 0u64)),
-    ];
+    let times = [Tally::default(), Tally::default()];
     let mut criterion = Criterion::default()
         .sample_size(10)
         .measurement_time(Duration::from_secs(5))
@@ -80,23 +79,15 @@ fn main() {
     for ((name, run), time) in pipelines.iter().zip(&times) {
         group.bench_function(*name, |b| {
             b.iter_custom(|iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
+                time.time(iters, count as u64, || {
                     black_box(run());
-                }
-                let elapsed = start.elapsed();
-                let (total, runs) = time.get();
-                time.set((total + elapsed, runs + iters));
-                elapsed
+                })
             })
         });
     }
     group.finish();
 
-    let per_second = |time: &Cell<(Duration, u64)>| {
-        let (total, runs) = time.get();
-        (runs * count as u64) as f64 / total.as_secs_f64()
-    };
+    let per_second = |time: &Tally| 1e9 / time.ns_per_item();
     let (k, d) = (per_second(&times[0]), per_second(&times[1]));
     println!("\nCSV to CSV, {count} records, one thread:");
     println!("  rust_decimal by hand  {:>10.0} records/s", d);

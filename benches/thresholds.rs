@@ -6,36 +6,20 @@
 
 #[path = "common/thresholds.rs"]
 mod baseline;
+#[path = "common/tally.rs"]
+mod tally;
 
-use std::cell::Cell;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use baseline::{Agent, Pay};
 use criterion::{Criterion, Throughput};
 use kpi::generate::Generator;
 use kpi::{OutputValue, Record, Ruleset};
 use rust_decimal::Decimal;
+use tally::Tally;
 
 const SEED: u64 = 2026;
-
-/// Time and records measured for one implementation, summed over criterion's runs.
-#[derive(Default)]
-struct Tally {
-    elapsed: Cell<Duration>,
-    records: Cell<u64>,
-}
-
-impl Tally {
-    fn add(&self, elapsed: Duration, records: u64) {
-        self.elapsed.set(self.elapsed.get() + elapsed);
-        self.records.set(self.records.get() + records);
-    }
-
-    fn ns_per_record(&self) -> f64 {
-        self.elapsed.get().as_nanos() as f64 / self.records.get().max(1) as f64
-    }
-}
 
 fn cents(value: &OutputValue) -> i64 {
     match value {
@@ -66,17 +50,11 @@ fn main() {
         .unwrap_or(20_000);
     let text = std::fs::read_to_string("rulesets/thresholds.kpi").expect("the ruleset");
     let ruleset = Ruleset::compile(&text).expect("compiles");
-    let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
     let mut generator = Generator::new(&ruleset, SEED);
     let (mut records, mut agents) = (Vec::with_capacity(count), Vec::with_capacity(count));
     for _ in 0..count {
         let values = generator.record();
-        let fields: Vec<(&str, &str)> = names
-            .iter()
-            .copied()
-            .zip(values.iter().map(String::as_str))
-            .collect();
-        records.push(ruleset.record(&fields).expect("a valid record"));
+        records.push(ruleset.record_in_order(&values).expect("a valid record"));
         agents.push(Agent::parse(&values));
     }
 
@@ -98,24 +76,20 @@ fn main() {
         .configure_from_args();
     let mut group = criterion.benchmark_group("thresholds_evaluate");
     group.throughput(Throughput::Elements(count as u64));
+    let n = count as u64;
     group.bench_function("kpi", |b| {
         b.iter_custom(|iters| {
-            let start = Instant::now();
-            for _ in 0..iters {
+            kpi.time(iters, n, || {
                 for record in &records {
                     black_box(ruleset.evaluate(black_box(record)).is_ok());
                 }
-            }
-            let elapsed = start.elapsed();
-            kpi.add(elapsed, iters * count as u64);
-            elapsed
+            })
         })
     });
     group.bench_function("kpi_2_threads", |b| {
+        let (first, second) = records.split_at(records.len() / 2);
         b.iter_custom(|iters| {
-            let (first, second) = records.split_at(records.len() / 2);
-            let start = Instant::now();
-            for _ in 0..iters {
+            kpi_two.time(iters, n, || {
                 std::thread::scope(|scope| {
                     for half in [first, second] {
                         let ruleset = &ruleset;
@@ -126,44 +100,33 @@ fn main() {
                         });
                     }
                 });
-            }
-            let elapsed = start.elapsed();
-            kpi_two.add(elapsed, iters * count as u64);
-            elapsed
+            })
         })
     });
     group.bench_function("exact_integer", |b| {
         b.iter_custom(|iters| {
-            let start = Instant::now();
-            for _ in 0..iters {
+            exact.time(iters, n, || {
                 for agent in &agents {
                     black_box(baseline::exact(black_box(agent)));
                 }
-            }
-            let elapsed = start.elapsed();
-            exact.add(elapsed, iters * count as u64);
-            elapsed
+            })
         })
     });
     group.bench_function("rust_decimal", |b| {
         b.iter_custom(|iters| {
-            let start = Instant::now();
-            for _ in 0..iters {
+            decimal.time(iters, n, || {
                 for agent in &agents {
                     black_box(baseline::decimal(black_box(agent)));
                 }
-            }
-            let elapsed = start.elapsed();
-            decimal.add(elapsed, iters * count as u64);
-            elapsed
+            })
         })
     });
     group.finish();
 
     let (k, e, d) = (
-        kpi.ns_per_record(),
-        exact.ns_per_record(),
-        decimal.ns_per_record(),
+        kpi.ns_per_item(),
+        exact.ns_per_item(),
+        decimal.ns_per_item(),
     );
     println!("\nthresholds, {count} records (seed {SEED}), evaluation only, one thread:");
     println!("  exact integer Rust  {e:>9.1} ns/record");
@@ -179,7 +142,7 @@ fn main() {
     println!("  kpi vs exact integer{:>9.2}x", e / k);
     println!(
         "  kpi on 2 threads    {:>9.1} ns/record   {:.2}x one thread (target >= 1.8)",
-        kpi_two.ns_per_record(),
-        k / kpi_two.ns_per_record()
+        kpi_two.ns_per_item(),
+        k / kpi_two.ns_per_item()
     );
 }

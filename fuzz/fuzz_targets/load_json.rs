@@ -5,43 +5,11 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
+#[path = "common/loaded.rs"]
+mod loaded;
 
-use kpi::{DataError, Record, Ruleset};
 use libfuzzer_sys::fuzz_target;
-
-static RULESET: OnceLock<Ruleset> = OnceLock::new();
-
-fn ruleset() -> &'static Ruleset {
-    RULESET.get_or_init(|| {
-        Ruleset::compile(include_str!("../../rulesets/agent_monthly.kpi"))
-            .expect("the shipped ruleset compiles")
-    })
-}
-
-fn score(ruleset: &Ruleset, result: Result<Record, Vec<DataError>>) {
-    match result {
-        Ok(record) => {
-            let _ = record.key();
-            match ruleset.evaluate(&record) {
-                Ok(outcome) => {
-                    for value in &outcome.values {
-                        let _ = value.to_string();
-                    }
-                }
-                Err(error) => {
-                    let _ = error.to_string();
-                }
-            }
-        }
-        Err(errors) => {
-            assert!(!errors.is_empty(), "a bad record came with no error");
-            for error in errors {
-                let _ = error.to_string();
-            }
-        }
-    }
-}
+use loaded::{ruleset, score};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
