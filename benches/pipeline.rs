@@ -24,9 +24,10 @@ use tally::Tally;
 /// kpi: records read against the declared inputs, scored, each output written.
 fn kpi_pipeline(ruleset: &Ruleset, csv: &[u8]) -> usize {
     let mut out = csv::Writer::from_writer(Vec::with_capacity(csv.len()));
+    let mut scorer = ruleset.scorer();
     for record in ruleset.read_csv(csv).expect("a header") {
         let record = record.expect("valid");
-        let outcome = ruleset.evaluate(&record).expect("scores");
+        let outcome = scorer.score(&record).expect("scores");
         let mut row = vec![record.key().to_string()];
         row.extend(outcome.values.iter().map(|v| v.to_string()));
         out.write_record(&row).expect("written");

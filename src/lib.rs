@@ -34,6 +34,7 @@ pub mod input;
 pub mod number;
 mod outcome;
 mod ruleset;
+mod scorer;
 pub mod syntax;
 pub mod testing;
 
@@ -42,4 +43,5 @@ pub use explain::Explanation;
 pub use input::{DataError, Record};
 pub use outcome::{Outcome, OutputValue};
 pub use ruleset::{Ruleset, ScoreError};
+pub use scorer::Scorer;
 pub use testing::{CaseReport, CaseResult, Mismatch};

@@ -1,12 +1,13 @@
 //! What a payroll system receives for one record: the outputs, as exact decimals.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::check::types::Type;
 use crate::compile::Program;
-use crate::eval::{EvalError, Fault, Value, Where};
+use crate::eval::{EvalError, Fault, Texts, Value, Where};
 use crate::number::{Rational, decimal_with_places, exact_decimal};
 
 /// One output value, ready to print. Numbers are exact decimals, printed in plain
@@ -41,8 +42,8 @@ impl fmt::Display for OutputValue {
 /// The outputs for one record, in declaration order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// Output names, in declaration order.
-    pub names: Vec<String>,
+    /// Output names, in declaration order; shared by every outcome of a ruleset.
+    pub names: Arc<[String]>,
     /// Output values, matching `names`.
     pub values: Vec<OutputValue>,
 }
@@ -57,12 +58,15 @@ impl Outcome {
     }
 }
 
-/// Converts output `index`'s final value to its printable form.
-pub(crate) fn output_value(
+/// Stores output `index`'s final value in `into`, in its printable form. Text reuses
+/// the memory `into` already holds, so a reused outcome allocates nothing.
+pub(crate) fn store_output(
     program: &Program,
+    texts: Texts<'_>,
     index: usize,
-    value: Value<'_>,
-) -> Result<OutputValue, EvalError> {
+    value: Value,
+    into: &mut OutputValue,
+) -> Result<(), EvalError> {
     let fail = |fault| EvalError {
         at: Where::Output(index),
         fault,
@@ -78,23 +82,41 @@ pub(crate) fn output_value(
         Some(p) => decimal_with_places(r, p).ok_or(fail(Fault::Overflow)),
         None => exact_decimal(r).ok_or(fail(Fault::NotExact)),
     };
-    Ok(match (value, ty) {
+    match (value, ty) {
         (Value::Num(r), Type::Percent) => {
             let figure = r.percent_figure().map_err(|_| fail(Fault::Overflow))?;
-            OutputValue::Percent(exact(figure)?)
+            *into = OutputValue::Percent(exact(figure)?);
         }
-        (Value::Num(r), Type::Money) => OutputValue::Money(exact(r)?),
-        (Value::Num(r), _) => OutputValue::Number(exact(r)?),
-        (Value::Text(t), _) => OutputValue::Text(t.to_string()),
-        (Value::Bool(b), _) => OutputValue::Bool(b),
-        (Value::Grade(band), Type::Grade(pos)) => OutputValue::Grade(
-            program
+        (Value::Num(r), Type::Money) => *into = OutputValue::Money(exact(r)?),
+        (Value::Num(r), _) => *into = OutputValue::Number(exact(r)?),
+        (Value::Text(t), _) => set_text(into, texts.get(t), false),
+        (Value::Bool(b), _) => *into = OutputValue::Bool(b),
+        (Value::Grade(band), Type::Grade(pos)) => {
+            let label = program
                 .grade_labels
                 .get(pos)
                 .and_then(|labels| labels.get(band as usize))
-                .cloned()
-                .ok_or(fail(Fault::Internal))?,
-        ),
+                .ok_or(fail(Fault::Internal))?;
+            set_text(into, label, true);
+        }
         (Value::Grade(_), _) => return Err(fail(Fault::Internal)),
-    })
+    }
+    Ok(())
+}
+
+/// Sets `into` to the text (or the grade label) `text`, in the string it already
+/// holds when it is of that kind.
+fn set_text(into: &mut OutputValue, text: &str, grade: bool) {
+    match into {
+        OutputValue::Grade(held) if grade => {
+            held.clear();
+            held.push_str(text);
+        }
+        OutputValue::Text(held) if !grade => {
+            held.clear();
+            held.push_str(text);
+        }
+        _ if grade => *into = OutputValue::Grade(text.to_string()),
+        _ => *into = OutputValue::Text(text.to_string()),
+    }
 }

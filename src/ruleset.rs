@@ -2,14 +2,16 @@
 
 use std::fmt;
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::check::model::{Input, Kind};
 use crate::compile::{Program, compile};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::eval::{self, EvalError, Fault, NoTrace, Trace, Value, Where};
+use crate::eval::{self, EvalError, Fault, Texts, Trace, Value, Where};
 use crate::explain::Explanation;
 use crate::input::{self, DataError, Location, Record};
-use crate::outcome::{Outcome, output_value};
+use crate::outcome::{Outcome, OutputValue, store_output};
+use crate::scorer::Scorer;
 
 /// A compiled ruleset: immutable, `Send + Sync`, reusable for any number of records.
 #[derive(Debug, Clone)]
@@ -17,6 +19,7 @@ pub struct Ruleset {
     program: Program,
     source: SourceFile,
     warnings: Vec<Diagnostic>,
+    output_names: Arc<[String]>,
 }
 
 impl Ruleset {
@@ -61,6 +64,7 @@ impl Ruleset {
             .any(|d| d.severity == crate::diagnostic::Severity::Error);
         match model {
             Some(model) if !has_errors => Ok(Ruleset {
+                output_names: model.outputs.iter().map(|o| o.name.clone()).collect(),
                 program: compile(model),
                 warnings: diagnostics,
                 source,
@@ -115,6 +119,11 @@ impl Ruleset {
             .iter()
             .map(|o| o.name.as_str())
             .collect()
+    }
+
+    /// The output names, shared by every [`Outcome`].
+    pub(crate) fn shared_output_names(&self) -> Arc<[String]> {
+        Arc::clone(&self.output_names)
     }
 
     pub(crate) fn program(&self) -> &Program {
@@ -186,9 +195,15 @@ impl Ruleset {
         input::json::read_lines(self.inputs(), self.program.model.key, text)
     }
 
-    /// Scores a record: the outputs only, on the fast path.
+    /// Scores a record: the outputs only, on the fast path. To score many records,
+    /// a [`Scorer`] reuses its memory from one to the next.
     pub fn evaluate(&self, record: &Record) -> Result<Outcome, ScoreError> {
-        self.score(record, &mut NoTrace)
+        self.scorer().score(record).cloned()
+    }
+
+    /// A scorer for many records on the fast path.
+    pub fn scorer(&self) -> Scorer<'_> {
+        Scorer::new(self)
     }
 
     /// Scores a record on the traced path: the outputs and how each value arose.
@@ -202,32 +217,21 @@ impl Ruleset {
         Ok((outcome, explanation))
     }
 
-    fn score<'a>(
-        &'a self,
-        record: &'a Record,
-        tracer: &mut impl eval::Tracer<'a>,
-    ) -> Result<Outcome, ScoreError> {
-        let mut slots = Vec::with_capacity(self.slot_count());
-        eval::run(&self.program, record, &mut slots, tracer)
-            .map_err(|e| self.score_error(e, record))?;
-        self.outputs(record, &slots, tracer)
-    }
-
-    fn outputs<'a>(
-        &'a self,
+    fn outputs(
+        &self,
         record: &Record,
-        slots: &[Value<'a>],
-        tracer: &mut impl eval::Tracer<'a>,
+        slots: &[Value],
+        tracer: &mut Trace,
     ) -> Result<Outcome, ScoreError> {
-        let mut values = Vec::with_capacity(self.program.outputs.len());
-        for index in 0..self.program.outputs.len() {
-            let value = eval::output(&self.program, index, slots, tracer)
-                .and_then(|v| output_value(&self.program, index, v))
+        let texts = Texts::new(&self.program, record);
+        let mut values = vec![OutputValue::Bool(false); self.program.outputs.len()];
+        for (index, into) in values.iter_mut().enumerate() {
+            eval::output(&self.program, record, index, slots, tracer)
+                .and_then(|v| store_output(&self.program, texts, index, v, into))
                 .map_err(|e| self.score_error(e, record))?;
-            values.push(value);
         }
         Ok(Outcome {
-            names: self.output_names().into_iter().map(String::from).collect(),
+            names: self.shared_output_names(),
             values,
         })
     }

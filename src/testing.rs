@@ -3,7 +3,7 @@
 //! working of the item or output that differs.
 
 use crate::check::model::{Expected, Target, TestCase};
-use crate::eval::{self, NoTrace, Value};
+use crate::eval::{self, NoTrace, Texts, Value};
 use crate::explain::{Lang, step_text};
 use crate::ruleset::Ruleset;
 
@@ -88,7 +88,7 @@ impl Ruleset {
         let mut slots = Vec::new();
         let scored = eval::run(program, &record, &mut slots, &mut NoTrace).and_then(|()| {
             (0..program.outputs.len())
-                .map(|i| eval::output(program, i, &slots, &mut NoTrace))
+                .map(|i| eval::output(program, &record, i, &slots, &mut NoTrace))
                 .collect::<Result<Vec<_>, _>>()
         });
         let outputs = match scored {
@@ -99,6 +99,7 @@ impl Ruleset {
             }
         };
         let inputs = program.model.inputs.len();
+        let texts = Texts::new(program, &record);
         let failed: Vec<_> = case
             .expects
             .iter()
@@ -107,7 +108,7 @@ impl Ruleset {
                     Target::Item(i) => slots.get(inputs + i),
                     Target::Output(o) => outputs.get(o),
                 };
-                !actual.is_some_and(|a| holds(*a, &e.value))
+                !actual.is_some_and(|a| holds(texts, *a, &e.value))
             })
             .collect();
         if failed.is_empty() {
@@ -138,10 +139,10 @@ impl Ruleset {
 }
 
 /// Whether a computed value is exactly the one expected.
-fn holds(actual: Value<'_>, expected: &Expected) -> bool {
+fn holds(texts: Texts<'_>, actual: Value, expected: &Expected) -> bool {
     match (actual, expected) {
         (Value::Num(a), Expected::Number(e)) => a == *e,
-        (Value::Text(a), Expected::Text(e)) => a == e,
+        (Value::Text(a), Expected::Text(e)) => texts.get(a) == e,
         (Value::Bool(a), Expected::Bool(e)) => a == *e,
         (Value::Grade(a), Expected::Grade(e)) => a == *e,
         _ => false,

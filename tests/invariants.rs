@@ -144,7 +144,7 @@ proptest! {
         let again = second.record(&pairs).expect("a valid record");
 
         let outcome = first.evaluate(&record).expect("the record scores");
-        prop_assert_eq!(outcome.names.clone(), vec!["score", "grade", "payout"]);
+        prop_assert_eq!(outcome.names.to_vec(), vec!["score", "grade", "payout"]);
         prop_assert_eq!(&first.evaluate(&record).unwrap(), &outcome);
         prop_assert_eq!(&first.evaluate(&again).unwrap(), &outcome);
         prop_assert_eq!(&second.evaluate(&record).unwrap(), &outcome);

@@ -27,6 +27,8 @@ pub struct Program {
     pub grade_labels: Box<[Box<[String]>]>,
     /// Each rounding site by number.
     pub round_sites: Box<[RoundSite]>,
+    /// Text literals by number.
+    pub texts: Box<[Box<str>]>,
 }
 
 /// A `round(...)` written in the rule file, for the explanation.
@@ -47,8 +49,8 @@ pub struct RoundSite {
 pub enum Node {
     /// A number.
     Const(Rational),
-    /// Text.
-    Text(Box<str>),
+    /// A text literal, by number in [`Program::texts`].
+    Text(u32),
     /// true or false.
     Bool(bool),
     /// A grade band by index.
@@ -158,6 +160,7 @@ pub fn compile(model: Model) -> Program {
         inputs: model.inputs.len() as u32,
         model: &model,
         round_sites: Vec::new(),
+        texts: Vec::new(),
     };
     let steps: Vec<Step> = model
         .items
@@ -198,6 +201,7 @@ pub fn compile(model: Model) -> Program {
         output_places,
         grade_labels,
         round_sites: lower.round_sites.into(),
+        texts: lower.texts.into(),
         model,
     }
 }
@@ -206,6 +210,7 @@ struct Lower<'m> {
     inputs: u32,
     model: &'m Model,
     round_sites: Vec<RoundSite>,
+    texts: Vec<Box<str>>,
 }
 
 impl Lower<'_> {
@@ -263,7 +268,10 @@ impl Lower<'_> {
         let mut boxed = |e: &TExpr| Box::new(self.node(e));
         match &e.kind {
             TExprKind::Number(r) => Node::Const(*r),
-            TExprKind::Text(t) => Node::Text(t.as_str().into()),
+            TExprKind::Text(t) => {
+                self.texts.push(t.as_str().into());
+                Node::Text(self.texts.len() as u32 - 1)
+            }
             TExprKind::Bool(b) => Node::Bool(*b),
             TExprKind::GradeBand(b) => Node::Grade(*b as u16),
             TExprKind::Ref(r) => Node::Slot(self.slot(*r)),

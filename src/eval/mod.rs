@@ -18,20 +18,55 @@ use crate::syntax::ast::{BinOp, CmpOp};
 pub use error::{EvalError, Fault, Where};
 pub use trace::{Detail, Limit, NoTrace, Trace, Tracer};
 
-/// A value during evaluation. Text borrows from the record or the program.
+/// A value during evaluation. It owns nothing and borrows nothing, so the slots of one
+/// record can be reused for the next.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value<'a> {
+pub enum Value {
     /// A number, percentage or amount, exactly.
     Num(Rational),
-    /// Text.
-    Text(&'a str),
+    /// Text, by where it is held.
+    Text(TextRef),
     /// true or false.
     Bool(bool),
     /// A grade, by band index.
     Grade(u16),
 }
 
-impl Value<'_> {
+/// Where a text value is held: a text input of the record, or a literal of the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRef {
+    /// The input in this slot.
+    Input(u32),
+    /// The program's literal with this number.
+    Literal(u32),
+}
+
+/// The texts one evaluation can see: the record's and the program's.
+#[derive(Debug, Clone, Copy)]
+pub struct Texts<'a> {
+    program: &'a Program,
+    record: &'a Record,
+}
+
+impl<'a> Texts<'a> {
+    /// The texts of `record` scored by `program`.
+    pub fn new(program: &'a Program, record: &'a Record) -> Texts<'a> {
+        Texts { program, record }
+    }
+
+    /// The text `text` refers to.
+    pub fn get(self, text: TextRef) -> &'a str {
+        match text {
+            TextRef::Input(slot) => match self.record.values.get(slot as usize) {
+                Some(InputValue::Text(t)) => t,
+                _ => "",
+            },
+            TextRef::Literal(n) => self.program.texts.get(n as usize).map_or("", |t| t),
+        }
+    }
+}
+
+impl Value {
     fn num(self) -> Result<Rational, Fault> {
         match self {
             Value::Num(r) => Ok(r),
@@ -54,20 +89,21 @@ impl From<Overflow> for Fault {
 }
 
 /// Runs `program` over `record`, leaving every slot's final value in `slots`.
-pub fn run<'a, T: Tracer<'a>>(
-    program: &'a Program,
-    record: &'a Record,
-    slots: &mut Vec<Value<'a>>,
+pub fn run<T: Tracer>(
+    program: &Program,
+    record: &Record,
+    slots: &mut Vec<Value>,
     tracer: &mut T,
 ) -> Result<(), EvalError> {
     slots.clear();
-    slots.extend(record.values.iter().map(|v| match v {
+    slots.extend(record.values.iter().enumerate().map(|(slot, v)| match v {
         InputValue::Number(r) => Value::Num(*r),
-        InputValue::Text(t) => Value::Text(t),
+        InputValue::Text(_) => Value::Text(TextRef::Input(slot as u32)),
         InputValue::Bool(b) => Value::Bool(*b),
     }));
+    let texts = Texts::new(program, record);
     for (index, step) in program.steps.iter().enumerate() {
-        run_step(index, step, slots, tracer).map_err(|fault| EvalError {
+        run_step(index, step, texts, slots, tracer).map_err(|fault| EvalError {
             at: Where::Item(index),
             fault,
         })?;
@@ -75,30 +111,33 @@ pub fn run<'a, T: Tracer<'a>>(
     Ok(())
 }
 
-/// Evaluates output `index` over finished slots.
-pub fn output<'a, T: Tracer<'a>>(
-    program: &'a Program,
+/// Evaluates output `index` of `record` over finished slots.
+pub fn output<T: Tracer>(
+    program: &Program,
+    record: &Record,
     index: usize,
-    slots: &[Value<'a>],
+    slots: &[Value],
     tracer: &mut T,
-) -> Result<Value<'a>, EvalError> {
-    eval(&program.outputs[index], slots, tracer).map_err(|fault| EvalError {
+) -> Result<Value, EvalError> {
+    let texts = Texts::new(program, record);
+    eval(&program.outputs[index], texts, slots, tracer).map_err(|fault| EvalError {
         at: Where::Output(index),
         fault,
     })
 }
 
-fn run_step<'a, T: Tracer<'a>>(
+fn run_step<T: Tracer>(
     index: usize,
-    step: &'a Step,
-    slots: &mut Vec<Value<'a>>,
+    step: &Step,
+    texts: Texts<'_>,
+    slots: &mut Vec<Value>,
     tracer: &mut T,
 ) -> Result<(), Fault> {
-    let computed = compute(index, &step.op, slots, tracer)?;
+    let computed = compute(index, &step.op, texts, slots, tracer)?;
     tracer.computed(index, computed);
     let mut value = computed;
     if let Some(cap) = &step.cap {
-        let limit = eval(cap, slots, tracer)?.num()?;
+        let limit = eval(cap, texts, slots, tracer)?.num()?;
         let before = value.num()?;
         if before > limit {
             tracer.limited(index, Limit::Cap, before, limit);
@@ -106,7 +145,7 @@ fn run_step<'a, T: Tracer<'a>>(
         }
     }
     if let Some(floor) = &step.floor {
-        let limit = eval(floor, slots, tracer)?.num()?;
+        let limit = eval(floor, texts, slots, tracer)?.num()?;
         let before = value.num()?;
         if before < limit {
             tracer.limited(index, Limit::Floor, before, limit);
@@ -116,8 +155,8 @@ fn run_step<'a, T: Tracer<'a>>(
     slots.push(value);
     for (veto, (condition, replacement)) in step.vetoes.iter().enumerate() {
         // The condition and value see the item as computed so far.
-        if eval(condition, slots, tracer)?.bool()? {
-            let after = eval(replacement, slots, tracer)?;
+        if eval(condition, texts, slots, tracer)?.bool()? {
+            let after = eval(replacement, texts, slots, tracer)?;
             let before = slots[slots.len() - 1];
             tracer.vetoed(index, veto, before, after);
             let last = slots.len() - 1;
@@ -127,21 +166,22 @@ fn run_step<'a, T: Tracer<'a>>(
     Ok(())
 }
 
-fn compute<'a, T: Tracer<'a>>(
+fn compute<T: Tracer>(
     index: usize,
-    op: &'a Op,
-    slots: &[Value<'a>],
+    op: &Op,
+    texts: Texts<'_>,
+    slots: &[Value],
     tracer: &mut T,
-) -> Result<Value<'a>, Fault> {
+) -> Result<Value, Fault> {
     Ok(match op {
-        Op::Expr(node) => eval(node, slots, tracer)?,
+        Op::Expr(node) => eval(node, texts, slots, tracer)?,
         Op::Ratio {
             numerator,
             denominator,
             when_zero,
         } => {
-            let n = eval(numerator, slots, tracer)?.num()?;
-            let d = eval(denominator, slots, tracer)?.num()?;
+            let n = eval(numerator, texts, slots, tracer)?.num()?;
+            let d = eval(denominator, texts, slots, tracer)?.num()?;
             match n.checked_div(d) {
                 Some(q) => Value::Num(q?),
                 None => match when_zero {
@@ -158,21 +198,21 @@ fn compute<'a, T: Tracer<'a>>(
             rows,
             otherwise,
         } => {
-            let x = eval(subject, slots, tracer)?.num()?;
+            let x = eval(subject, texts, slots, tracer)?.num()?;
             tracer.subject(index, x);
             match rows.iter().position(|(op, t, _)| compare(*op, x.cmp(t))) {
                 Some(row) => {
                     tracer.detail(index, Detail::Row(Some(row)));
-                    eval(&rows[row].2, slots, tracer)?
+                    eval(&rows[row].2, texts, slots, tracer)?
                 }
                 None => {
                     tracer.detail(index, Detail::Row(None));
-                    eval(otherwise, slots, tracer)?
+                    eval(otherwise, texts, slots, tracer)?
                 }
             }
         }
         Op::Linear { subject, points } => {
-            let x = eval(subject, slots, tracer)?.num()?;
+            let x = eval(subject, texts, slots, tracer)?.num()?;
             tracer.subject(index, x);
             let (detail, y) = interpolate(x, points)?;
             tracer.detail(index, detail);
@@ -191,12 +231,12 @@ fn compute<'a, T: Tracer<'a>>(
             Value::Num(sum)
         }
         Op::Per { amount, count } => {
-            let a = eval(amount, slots, tracer)?.num()?;
-            let c = eval(count, slots, tracer)?.num()?;
+            let a = eval(amount, texts, slots, tracer)?.num()?;
+            let c = eval(count, texts, slots, tracer)?.num()?;
             Value::Num(a.checked_mul(c)?)
         }
         Op::Grade { subject, tests } => {
-            let x = eval(subject, slots, tracer)?.num()?;
+            let x = eval(subject, texts, slots, tracer)?.num()?;
             tracer.subject(index, x);
             let band = tests
                 .iter()
@@ -245,14 +285,15 @@ fn compare(op: CmpOp, ordering: Ordering) -> bool {
     }
 }
 
-fn eval<'a, T: Tracer<'a>>(
-    node: &'a Node,
-    slots: &[Value<'a>],
+fn eval<T: Tracer>(
+    node: &Node,
+    texts: Texts<'_>,
+    slots: &[Value],
     tracer: &mut T,
-) -> Result<Value<'a>, Fault> {
+) -> Result<Value, Fault> {
     Ok(match node {
         Node::Const(r) => Value::Num(*r),
-        Node::Text(t) => Value::Text(t),
+        Node::Text(t) => Value::Text(TextRef::Literal(*t)),
         Node::Bool(b) => Value::Bool(*b),
         Node::Grade(g) => Value::Grade(*g),
         Node::Slot(s) => slots.get(*s as usize).copied().ok_or(Fault::Internal)?,
@@ -262,11 +303,11 @@ fn eval<'a, T: Tracer<'a>>(
             }
             _ => return Err(Fault::Internal),
         },
-        Node::Neg(x) => Value::Num(eval(x, slots, tracer)?.num()?.checked_neg()?),
-        Node::Not(x) => Value::Bool(!eval(x, slots, tracer)?.bool()?),
+        Node::Neg(x) => Value::Num(eval(x, texts, slots, tracer)?.num()?.checked_neg()?),
+        Node::Not(x) => Value::Bool(!eval(x, texts, slots, tracer)?.bool()?),
         Node::Arith(op, l, r) => {
-            let a = eval(l, slots, tracer)?.num()?;
-            let b = eval(r, slots, tracer)?.num()?;
+            let a = eval(l, texts, slots, tracer)?.num()?;
+            let b = eval(r, texts, slots, tracer)?.num()?;
             Value::Num(match op {
                 BinOp::Add => a.checked_add(b)?,
                 BinOp::Sub => a.checked_sub(b)?,
@@ -275,28 +316,28 @@ fn eval<'a, T: Tracer<'a>>(
             })
         }
         Node::Cmp(op, l, r) => {
-            let a = eval(l, slots, tracer)?;
-            let b = eval(r, slots, tracer)?;
+            let a = eval(l, texts, slots, tracer)?;
+            let b = eval(r, texts, slots, tracer)?;
             let ordering = match (a, b) {
                 (Value::Num(x), Value::Num(y)) => x.cmp(&y),
-                (Value::Text(x), Value::Text(y)) => x.cmp(y),
+                (Value::Text(x), Value::Text(y)) => texts.get(x).cmp(texts.get(y)),
                 (Value::Bool(x), Value::Bool(y)) => x.cmp(&y),
                 (Value::Grade(x), Value::Grade(y)) => x.cmp(&y),
                 _ => return Err(Fault::Internal),
             };
             Value::Bool(compare(*op, ordering))
         }
-        Node::And(l, r) => {
-            Value::Bool(eval(l, slots, tracer)?.bool()? && eval(r, slots, tracer)?.bool()?)
-        }
-        Node::Or(l, r) => {
-            Value::Bool(eval(l, slots, tracer)?.bool()? || eval(r, slots, tracer)?.bool()?)
-        }
+        Node::And(l, r) => Value::Bool(
+            eval(l, texts, slots, tracer)?.bool()? && eval(r, texts, slots, tracer)?.bool()?,
+        ),
+        Node::Or(l, r) => Value::Bool(
+            eval(l, texts, slots, tracer)?.bool()? || eval(r, texts, slots, tracer)?.bool()?,
+        ),
         Node::If(c, t, e) => {
-            if eval(c, slots, tracer)?.bool()? {
-                eval(t, slots, tracer)?
+            if eval(c, texts, slots, tracer)?.bool()? {
+                eval(t, texts, slots, tracer)?
             } else {
-                eval(e, slots, tracer)?
+                eval(e, texts, slots, tracer)?
             }
         }
         Node::Call(func, args) => {
@@ -304,12 +345,12 @@ fn eval<'a, T: Tracer<'a>>(
             let mut many = Vec::new();
             let nums: &[Rational] = if args.len() <= 3 {
                 for (slot, arg) in values.iter_mut().zip(args.iter()) {
-                    *slot = eval(arg, slots, tracer)?.num()?;
+                    *slot = eval(arg, texts, slots, tracer)?.num()?;
                 }
                 &values[..args.len()]
             } else {
                 for arg in args.iter() {
-                    many.push(eval(arg, slots, tracer)?.num()?);
+                    many.push(eval(arg, texts, slots, tracer)?.num()?);
                 }
                 &many
             };
@@ -327,7 +368,7 @@ fn eval<'a, T: Tracer<'a>>(
             mode,
             site,
         } => {
-            let before = eval(value, slots, tracer)?.num()?;
+            let before = eval(value, texts, slots, tracer)?.num()?;
             let after = round(before, *places, *mode)?;
             tracer.rounded(*site, before, after);
             Value::Num(after)

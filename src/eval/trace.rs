@@ -29,9 +29,9 @@ pub enum Limit {
 }
 
 /// Receives the evaluator's decisions. Every method does nothing by default.
-pub trait Tracer<'a> {
+pub trait Tracer {
     /// An item's value as its formula gave it, before limits and vetoes.
-    fn computed(&mut self, _step: usize, _value: Value<'a>) {}
+    fn computed(&mut self, _step: usize, _value: Value) {}
     /// The value a table, interpolation or grade looked up.
     fn subject(&mut self, _step: usize, _value: Rational) {}
     /// The decision a table or ratio made.
@@ -39,7 +39,7 @@ pub trait Tracer<'a> {
     /// A cap or floor changed an item's value.
     fn limited(&mut self, _step: usize, _limit: Limit, _before: Rational, _after: Rational) {}
     /// A veto fired.
-    fn vetoed(&mut self, _step: usize, _veto: usize, _before: Value<'a>, _after: Value<'a>) {}
+    fn vetoed(&mut self, _step: usize, _veto: usize, _before: Value, _after: Value) {}
     /// A rounding happened.
     fn rounded(&mut self, _site: u32, _before: Rational, _after: Rational) {}
 }
@@ -47,13 +47,13 @@ pub trait Tracer<'a> {
 /// The fast path's tracer: records nothing.
 pub struct NoTrace;
 
-impl Tracer<'_> for NoTrace {}
+impl Tracer for NoTrace {}
 
 /// Everything one item's computation decided.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StepTrace<'a> {
+pub struct StepTrace {
     /// The formula's value before limits and vetoes.
-    pub computed: Option<Value<'a>>,
+    pub computed: Option<Value>,
     /// The value the table, interpolation or grade looked up.
     pub subject: Option<Rational>,
     /// The table's or ratio's decision.
@@ -61,34 +61,34 @@ pub struct StepTrace<'a> {
     /// Caps and floors applied: which, value before, value after.
     pub limits: Vec<(Limit, Rational, Rational)>,
     /// Vetoes fired: which, value before, value after.
-    pub vetoes: Vec<(usize, Value<'a>, Value<'a>)>,
+    pub vetoes: Vec<(usize, Value, Value)>,
 }
 
 /// The traced path's record of one evaluation.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Trace<'a> {
+pub struct Trace {
     /// One entry per item, in evaluation order.
-    pub steps: Vec<StepTrace<'a>>,
+    pub steps: Vec<StepTrace>,
     /// Roundings: site, value before, value after.
     pub rounds: Vec<(u32, Rational, Rational)>,
 }
 
-impl<'a> Trace<'a> {
+impl Trace {
     /// An empty trace for a program of `steps` items.
-    pub fn new(steps: usize) -> Trace<'a> {
+    pub fn new(steps: usize) -> Trace {
         Trace {
             steps: vec![StepTrace::default(); steps],
             rounds: Vec::new(),
         }
     }
 
-    fn step(&mut self, step: usize) -> Option<&mut StepTrace<'a>> {
+    fn step(&mut self, step: usize) -> Option<&mut StepTrace> {
         self.steps.get_mut(step)
     }
 }
 
-impl<'a> Tracer<'a> for Trace<'a> {
-    fn computed(&mut self, step: usize, value: Value<'a>) {
+impl Tracer for Trace {
+    fn computed(&mut self, step: usize, value: Value) {
         if let Some(s) = self.step(step) {
             s.computed = Some(value);
         }
@@ -112,7 +112,7 @@ impl<'a> Tracer<'a> for Trace<'a> {
         }
     }
 
-    fn vetoed(&mut self, step: usize, veto: usize, before: Value<'a>, after: Value<'a>) {
+    fn vetoed(&mut self, step: usize, veto: usize, before: Value, after: Value) {
         if let Some(s) = self.step(step) {
             s.vetoes.push((veto, before, after));
         }

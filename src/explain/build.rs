@@ -5,7 +5,7 @@ use crate::check::model::{Body, Item, Kind, Model, Ref, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::{SourceFile, Span};
 use crate::eval::trace::StepTrace;
-use crate::eval::{Detail, Limit, Trace, Value};
+use crate::eval::{Detail, Limit, Texts, Trace, Value};
 use crate::input::{InputValue, Record};
 use crate::number::{Rational, decimal_with_places, shown, shown_percent};
 use crate::outcome::Outcome;
@@ -28,16 +28,18 @@ pub fn engine() -> String {
 pub fn explanation(
     ruleset: &Ruleset,
     record: &Record,
-    slots: &[Value<'_>],
-    trace: &Trace<'_>,
+    slots: &[Value],
+    trace: &Trace,
     outcome: &Outcome,
 ) -> Explanation {
     let model = &ruleset.program().model;
     let source = ruleset.source();
+    let texts = Texts::new(ruleset.program(), record);
     let sub = Substitute {
         model,
         source,
         slots,
+        texts,
     };
     let inputs = record_inputs(model, record);
     let untraced = StepTrace::default();
@@ -58,14 +60,16 @@ pub fn explanation(
                 line: source.line_col(item.span.start).0,
                 formula: first_line(source, item.formula),
                 working: working(&sub, item),
-                computed: step_trace.computed.map(|v| value(model, v, item.ty)),
+                computed: step_trace
+                    .computed
+                    .map(|v| value(model, sub.texts, v, item.ty)),
                 decision: decision(&sub, item, slot, step_trace),
-                limits: limits(model, item.ty, step_trace),
+                limits: limits(&sub, item.ty, step_trace),
                 vetoes: vetoes(&sub, item, slot, step_trace),
                 roundings: roundings(ruleset, trace, &spans),
                 value: slots
                     .get(slot)
-                    .map_or_else(String::new, |v| value(model, *v, item.ty)),
+                    .map_or_else(String::new, |v| value(model, texts, *v, item.ty)),
                 next: reach::next(ruleset, record, i, slots, trace),
             }
         })
@@ -148,7 +152,7 @@ fn first_line(source: &SourceFile, span: Span) -> String {
 }
 
 /// The formula with the record's numbers, where it is a formula rather than a table.
-fn working(sub: &Substitute<'_, '_>, item: &Item) -> Option<String> {
+fn working(sub: &Substitute<'_>, item: &Item) -> Option<String> {
     match &item.body {
         Body::Expr(e) => Some(sub.expr(e)),
         Body::Ratio {
@@ -174,7 +178,7 @@ fn working(sub: &Substitute<'_, '_>, item: &Item) -> Option<String> {
 
 /// Each part of a weighted sum: its name, its value in this record and its weight.
 fn weighted_parts(
-    sub: &Substitute<'_, '_>,
+    sub: &Substitute<'_>,
     item: &Item,
     parts: &[crate::check::model::WeightedPart],
 ) -> Vec<WeightedPart> {
@@ -199,12 +203,7 @@ fn weighted_parts(
         .collect()
 }
 
-fn decision(
-    sub: &Substitute<'_, '_>,
-    item: &Item,
-    slot: usize,
-    trace: &StepTrace<'_>,
-) -> Option<Decision> {
+fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -> Option<Decision> {
     let model = sub.model;
     let subject_ty = match &item.body {
         Body::Tiers(t) => t.subject.ty,
@@ -212,7 +211,7 @@ fn decision(
         Body::Grade(g) => g.subject.ty,
         _ => item.ty,
     };
-    let at = |r: Rational| value(model, Value::Num(r), subject_ty);
+    let at = |r: Rational| value(model, sub.texts, Value::Num(r), subject_ty);
     let subject = trace.subject.map(at).unwrap_or_default();
     if let Body::Weighted(parts) = &item.body {
         return Some(Decision::Weighted {
@@ -223,7 +222,7 @@ fn decision(
         (Body::Ratio { .. }, Detail::ZeroDenominator) => Some(Decision::ZeroDenominator {
             used: trace
                 .computed
-                .map(|v| value(model, v, item.ty))
+                .map(|v| value(model, sub.texts, v, item.ty))
                 .unwrap_or_default(),
         }),
         (Body::Tiers(tiers), Detail::Row(matched)) => {
@@ -342,8 +341,8 @@ fn row_checks(
         .collect()
 }
 
-fn limits(model: &Model, ty: Type, trace: &StepTrace<'_>) -> Vec<LimitApplied> {
-    let typed = |r: Rational| value(model, Value::Num(r), ty);
+fn limits(sub: &Substitute<'_>, ty: Type, trace: &StepTrace) -> Vec<LimitApplied> {
+    let typed = |r: Rational| value(sub.model, sub.texts, Value::Num(r), ty);
     trace
         .limits
         .iter()
@@ -364,12 +363,7 @@ fn limits(model: &Model, ty: Type, trace: &StepTrace<'_>) -> Vec<LimitApplied> {
 
 /// Every veto on an item, fired or not, with its condition shown on the value the
 /// item had when the veto was checked.
-fn vetoes(
-    sub: &Substitute<'_, '_>,
-    item: &Item,
-    slot: usize,
-    trace: &StepTrace<'_>,
-) -> Vec<VetoCheck> {
+fn vetoes(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -> Vec<VetoCheck> {
     let model = sub.model;
     let Some(mut current) = trace
         .vetoes
@@ -390,6 +384,7 @@ fn vetoes(
             model,
             source: sub.source,
             slots: &view,
+            texts: sub.texts,
         };
         let fired = trace.vetoes.iter().find(|(fired, _, _)| *fired == index);
         checks.push(VetoCheck {
@@ -397,8 +392,8 @@ fn vetoes(
             condition: written(sub.source, veto.condition.span),
             working: at_the_time.expr(&veto.condition),
             fired: fired.is_some(),
-            before: fired.map(|(_, before, _)| value(model, *before, item.ty)),
-            after: fired.map(|(_, _, after)| value(model, *after, item.ty)),
+            before: fired.map(|(_, before, _)| value(model, sub.texts, *before, item.ty)),
+            after: fired.map(|(_, _, after)| value(model, sub.texts, *after, item.ty)),
         });
         if let Some((_, _, after)) = fired {
             current = *after;
@@ -408,7 +403,7 @@ fn vetoes(
 }
 
 /// The roundings that happened inside any of `spans`.
-fn roundings(ruleset: &Ruleset, trace: &Trace<'_>, spans: &[Span]) -> Vec<Rounding> {
+fn roundings(ruleset: &Ruleset, trace: &Trace, spans: &[Span]) -> Vec<Rounding> {
     let program = ruleset.program();
     trace
         .rounds

@@ -8,7 +8,7 @@
 use crate::Ruleset;
 use crate::check::model::{Body, Ref, TExpr, TExprKind};
 use crate::check::types::Type;
-use crate::eval::{self, Detail, Trace, Tracer, Value};
+use crate::eval::{self, Detail, Texts, Trace, Tracer, Value};
 use crate::input::{InputValue, Record};
 use crate::number::{Rational, shown, shown_percent};
 use crate::syntax::ast::{CmpOp, InputType};
@@ -26,8 +26,8 @@ pub fn next(
     ruleset: &Ruleset,
     record: &Record,
     item: usize,
-    slots: &[Value<'_>],
-    trace: &Trace<'_>,
+    slots: &[Value],
+    trace: &Trace,
 ) -> Option<Reach> {
     let model = &ruleset.program().model;
     let this = model.items.get(item)?;
@@ -61,7 +61,14 @@ pub fn next(
     let target = matched - 1;
     let (op, threshold) = tests.get(target).copied().flatten()?;
     let now = step.subject?;
-    let at = |r: Rational| value(model, Value::Num(r), subject.ty);
+    let at = |r: Rational| {
+        value(
+            model,
+            Texts::new(ruleset.program(), record),
+            Value::Num(r),
+            subject.ty,
+        )
+    };
     let (row, gives) = match &this.body {
         Body::Tiers(t) => {
             let r = t.rows.get(target)?;
@@ -184,7 +191,7 @@ impl Levers {
 
 /// Which percentage ratios are at most 100% in `slots`, the record as it is. A move
 /// that pushes one of them past 100% (more calls answered than offered) is not real.
-fn within_one(ruleset: &Ruleset, slots: &[Value<'_>]) -> Vec<usize> {
+fn within_one(ruleset: &Ruleset, slots: &[Value]) -> Vec<usize> {
     let model = &ruleset.program().model;
     (0..model.items.len())
         .filter(|&i| {
@@ -197,7 +204,7 @@ fn within_one(ruleset: &Ruleset, slots: &[Value<'_>]) -> Vec<usize> {
 }
 
 /// Whether item `i` has a numeric value of at most 1 (100%) in `slots`.
-fn at_most_one(ruleset: &Ruleset, slots: &[Value<'_>], i: usize) -> bool {
+fn at_most_one(ruleset: &Ruleset, slots: &[Value], i: usize) -> bool {
     let slot = ruleset.program().model.inputs.len() + i;
     matches!(slots.get(slot), Some(Value::Num(r)) if *r <= Rational::ONE)
 }
@@ -212,7 +219,7 @@ struct RowWatch<'w> {
     vetoed: bool,
 }
 
-impl Tracer<'_> for RowWatch<'_> {
+impl Tracer for RowWatch<'_> {
     fn detail(&mut self, step: usize, detail: Detail) {
         if step == self.step
             && let Detail::Row(row) = detail
@@ -221,7 +228,7 @@ impl Tracer<'_> for RowWatch<'_> {
         }
     }
 
-    fn vetoed(&mut self, step: usize, _veto: usize, _before: Value<'_>, _after: Value<'_>) {
+    fn vetoed(&mut self, step: usize, _veto: usize, _before: Value, _after: Value) {
         if self.watched.get(step).copied().unwrap_or(false) {
             self.vetoed = true;
         }

@@ -3,18 +3,18 @@
 use crate::check::model::{Body, Model, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::SourceFile;
-use crate::eval::Value;
+use crate::eval::{Texts, Value};
 use crate::number::{shown, shown_percent_with_places, shown_with_places};
 use crate::syntax::ast::BinOp;
 
 /// A value of type `ty`: percentages and amounts with at least two places (`90.00%`,
 /// `100.00`), grades by label.
-pub fn value(model: &Model, v: Value<'_>, ty: Type) -> String {
+pub fn value(model: &Model, texts: Texts<'_>, v: Value, ty: Type) -> String {
     match (v, ty) {
         (Value::Num(r), Type::Percent) => shown_percent_with_places(r),
         (Value::Num(r), Type::Money) => shown_with_places(r, 2),
         (Value::Num(r), _) => shown(r),
-        (Value::Text(t), _) => t.to_string(),
+        (Value::Text(t), _) => texts.get(t).to_string(),
         (Value::Bool(b), _) => b.to_string(),
         (Value::Grade(band), Type::Grade(pos)) => grade_label(model, pos, band as usize),
         (Value::Grade(band), _) => band.to_string(),
@@ -60,17 +60,19 @@ fn symbol(op: BinOp) -> &'static str {
 }
 
 /// Renders a typed expression with every name replaced by its value in `slots`.
-pub struct Substitute<'s, 'a> {
+pub struct Substitute<'s> {
     /// The model, for types and grade labels.
     pub model: &'s Model,
     /// The rule file, for literals as written.
     pub source: &'s SourceFile,
     /// Every slot's final value.
-    pub slots: &'s [Value<'a>],
+    pub slots: &'s [Value],
+    /// The record's and the program's texts, for text values.
+    pub texts: Texts<'s>,
 }
 
-impl Substitute<'_, '_> {
-    fn slot(&self, r: crate::check::model::Ref) -> Option<Value<'_>> {
+impl Substitute<'_> {
+    fn slot(&self, r: crate::check::model::Ref) -> Option<Value> {
         let index = match r {
             crate::check::model::Ref::Input(i) => i,
             crate::check::model::Ref::Item(i) => self.model.inputs.len() + i,
@@ -89,7 +91,7 @@ impl Substitute<'_, '_> {
                 _ => band.to_string(),
             },
             TExprKind::Ref(r) => match self.slot(*r) {
-                Some(v) => value(self.model, v, e.ty),
+                Some(v) => value(self.model, self.texts, v, e.ty),
                 None => "?".into(),
             },
             TExprKind::Coefficient(pos) => {
