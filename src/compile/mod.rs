@@ -122,6 +122,9 @@ pub enum Op {
         subject: Node,
         /// Points with increasing x.
         points: Box<[(Rational, Rational)]>,
+        /// The slope from each point to the next, worked out once; `None` where it is
+        /// too large to compute.
+        slopes: Box<[Option<Rational>]>,
     },
     /// A weighted sum of slots.
     Weighted(Box<[(u32, Rational)]>),
@@ -206,6 +209,13 @@ pub fn compile(model: Model) -> Program {
     }
 }
 
+/// The slope of the line from `(x0, y0)` to `(x1, y1)`.
+fn slope((x0, y0): (Rational, Rational), (x1, y1): (Rational, Rational)) -> Option<Rational> {
+    let rise = y1.checked_sub(y0).ok()?;
+    let run = x1.checked_sub(x0).ok()?;
+    rise.checked_div(run)?.ok()
+}
+
 struct Lower<'m> {
     inputs: u32,
     model: &'m Model,
@@ -246,6 +256,7 @@ impl Lower<'_> {
             Body::Linear { subject, points } => Op::Linear {
                 subject: self.node(subject),
                 points: points.clone().into(),
+                slopes: points.windows(2).map(|p| slope(p[0], p[1])).collect(),
             },
             Body::Weighted(parts) => Op::Weighted(
                 parts

@@ -211,10 +211,14 @@ fn compute<T: Tracer>(
                 }
             }
         }
-        Op::Linear { subject, points } => {
+        Op::Linear {
+            subject,
+            points,
+            slopes,
+        } => {
             let x = eval(subject, texts, slots, tracer)?.num()?;
             tracer.subject(index, x);
-            let (detail, y) = interpolate(x, points)?;
+            let (detail, y) = interpolate(x, points, slopes)?;
             tracer.detail(index, detail);
             Value::Num(y)
         }
@@ -249,7 +253,11 @@ fn compute<T: Tracer>(
 }
 
 /// Linear interpolation through `points`, clamped to the first and last `y`.
-fn interpolate(x: Rational, points: &[(Rational, Rational)]) -> Result<(Detail, Rational), Fault> {
+fn interpolate(
+    x: Rational,
+    points: &[(Rational, Rational)],
+    slopes: &[Option<Rational>],
+) -> Result<(Detail, Rational), Fault> {
     let (first, last) = match (points.first(), points.last()) {
         (Some(f), Some(l)) => (f, l),
         _ => return Err(Fault::Internal),
@@ -260,13 +268,10 @@ fn interpolate(x: Rational, points: &[(Rational, Rational)]) -> Result<(Detail, 
     if x >= last.0 {
         return Ok((Detail::ClampedHigh, last.1));
     }
-    for (segment, pair) in points.windows(2).enumerate() {
-        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+    for (segment, (pair, slope)) in points.windows(2).zip(slopes).enumerate() {
+        let ((x0, y0), (x1, _)) = (pair[0], pair[1]);
         if x < x1 {
-            let slope = y1
-                .checked_sub(y0)?
-                .checked_div(x1.checked_sub(x0)?)
-                .ok_or(Fault::Internal)??;
+            let slope = slope.ok_or(Fault::Overflow)?;
             let y = y0.checked_add(x.checked_sub(x0)?.checked_mul(slope)?)?;
             return Ok((Detail::Segment(segment), y));
         }

@@ -67,8 +67,11 @@ pub fn round(value: Rational, places: u32, mode: RoundingMode) -> Result<Rationa
     let scaled = value.checked_mul(Rational::new(scale, 1).ok_or(Overflow)?)?;
     let (num, den) = (scaled.numer(), scaled.denom());
     // Truncate towards zero, then decide on the remainder.
-    let quotient = num / den;
-    let remainder = (num % den).abs();
+    let (quotient, remainder) = match (i64::try_from(num), i64::try_from(den)) {
+        // 64-bit division is a machine instruction; 128-bit is a slow library call.
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from((n % d).abs())),
+        _ => (num / den, (num % den).abs()),
+    };
     let twice = remainder.checked_mul(2).ok_or(Overflow)?;
     let away = match mode {
         RoundingMode::Down => false,

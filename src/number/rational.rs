@@ -1,9 +1,15 @@
 //! Exact rational numbers over `i128`, with every operation checked.
 //!
 //! Pay must follow the policy to the cent, so intermediate values never round: a pass
-//! rate of 25/30 stays 5/6. Values are kept in lowest terms with a positive
-//! denominator; an operation whose result does not fit returns [`Overflow`] instead of
-//! wrapping or panicking.
+//! rate of 25/30 stays 5/6. An operation whose result does not fit returns
+//! [`Overflow`] instead of wrapping or panicking.
+//!
+//! Reducing by the greatest common divisor after every operation would cost more
+//! than the operation, so a value is reduced only when its parts outgrow 64 bits.
+//! While both parts fit in 64 bits, every product of two of them fits in 128 bits:
+//! multiplication, addition and comparison are then a few machine instructions with
+//! nothing to check. Equality, ordering and hashing are by value, and the parts a
+//! caller sees ([`Rational::numer`], [`Rational::denom`]) are in lowest terms.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -12,8 +18,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
 
-/// An exact rational number `num / den` in lowest terms, `den > 0`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// An exact rational number `num / den`, `den > 0`, not necessarily in lowest terms.
+#[derive(Clone, Copy)]
 pub struct Rational {
     num: i128,
     den: i128,
@@ -45,6 +51,16 @@ fn div(a: i128, b: i128) -> i128 {
     }
 }
 
+/// `a × b`, or `None` when it does not fit. Pay-sized factors fit in 64 bits, and the
+/// product of two such cannot overflow 128: one machine multiplication, no check.
+#[inline]
+fn mul(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 /// Stein's algorithm: shifts and subtractions only.
 fn binary_gcd(mut a: u64, mut b: u64) -> u64 {
     if a == 0 || b == 0 {
@@ -70,31 +86,47 @@ impl Rational {
     /// One.
     pub const ONE: Rational = Rational { num: 1, den: 1 };
 
-    /// `num / den` in lowest terms. `None` when `den` is zero or a part is `i128::MIN`
-    /// (whose absolute value does not fit).
+    /// `num / den`. `None` when `den` is zero or a part is `i128::MIN` (whose absolute
+    /// value does not fit).
     pub fn new(num: i128, den: i128) -> Option<Rational> {
         if den == 0 || num == i128::MIN || den == i128::MIN {
             return None;
         }
-        if den == 1 {
-            return Some(Rational { num, den });
-        }
-        let g = gcd(num, den);
-        let (mut num, mut den) = (div(num, g), div(den, g));
-        if den < 0 {
-            num = -num;
-            den = -den;
-        }
-        Some(Rational { num, den })
+        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+        Some(Rational { num, den }.reduced())
     }
 
-    /// `num / den` known to be in lowest terms with `den > 0`; only `i128::MIN` (which
-    /// has no absolute value) is refused.
-    fn in_lowest_terms(num: i128, den: i128) -> Result<Rational, Overflow> {
-        if num == i128::MIN {
+    /// `num / den` with `den > 0`, reduced only when a part does not fit in 64 bits.
+    fn make(num: i128, den: i128) -> Result<Rational, Overflow> {
+        let value = Rational { num, den };
+        if fits(num) && fits(den) {
+            return Ok(value);
+        }
+        let value = value.reduced();
+        if value.num == i128::MIN {
             return Err(Overflow);
         }
-        Ok(Rational { num, den })
+        Ok(value)
+    }
+
+    /// The same value in lowest terms.
+    fn reduced(self) -> Rational {
+        if self.den == 1 {
+            return self;
+        }
+        let g = gcd(self.num, self.den);
+        if g <= 1 {
+            return self;
+        }
+        Rational {
+            num: div(self.num, g),
+            den: div(self.den, g),
+        }
+    }
+
+    /// Whether both parts fit in 64 bits.
+    fn is_small(self) -> bool {
+        fits(self.num) && fits(self.den)
     }
 
     /// The integer `n`.
@@ -112,12 +144,12 @@ impl Rational {
 
     /// The numerator (sign-carrying) in lowest terms.
     pub fn numer(self) -> i128 {
-        self.num
+        self.reduced().num
     }
 
     /// The denominator in lowest terms, always positive.
     pub fn denom(self) -> i128 {
-        self.den
+        self.reduced().den
     }
 
     /// Whether the value is zero.
@@ -127,7 +159,7 @@ impl Rational {
 
     /// Whether the value is a whole number.
     pub fn is_integer(self) -> bool {
-        self.den == 1
+        self.den == 1 || self.reduced().den == 1
     }
 
     /// Whether the value is below zero.
@@ -137,31 +169,23 @@ impl Rational {
 
     /// `self + rhs`.
     pub fn checked_add(self, rhs: Rational) -> Result<Rational, Overflow> {
-        // An integer plus p/q is (n q + p)/q, already in lowest terms: no gcd.
-        if self.den == 1 || rhs.den == 1 {
-            let (n, fraction) = if self.den == 1 {
-                (self, rhs)
-            } else {
-                (rhs, self)
-            };
-            let num = n
-                .num
-                .checked_mul(fraction.den)
-                .and_then(|m| m.checked_add(fraction.num))
-                .ok_or(Overflow)?;
-            return Rational::in_lowest_terms(num, fraction.den);
-        }
         if self.den == rhs.den {
             let num = self.num.checked_add(rhs.num).ok_or(Overflow)?;
-            return Rational::new(num, self.den).ok_or(Overflow);
+            return Rational::make(num, self.den);
+        }
+        if self.is_small() && rhs.is_small() {
+            // Each cross product is below 2^126 in magnitude, so their sum fits.
+            let num = self.num * rhs.den + rhs.num * self.den;
+            return Rational::make(num, self.den * rhs.den);
         }
         // Add over the least common denominator so magnitudes grow as little as possible.
-        let g = gcd(self.den, rhs.den);
-        let left = self.num.checked_mul(div(rhs.den, g)).ok_or(Overflow)?;
-        let right = rhs.num.checked_mul(div(self.den, g)).ok_or(Overflow)?;
+        let (a, b) = (self.reduced(), rhs.reduced());
+        let g = gcd(a.den, b.den);
+        let left = mul(a.num, div(b.den, g)).ok_or(Overflow)?;
+        let right = mul(b.num, div(a.den, g)).ok_or(Overflow)?;
         let num = left.checked_add(right).ok_or(Overflow)?;
-        let den = div(self.den, g).checked_mul(rhs.den).ok_or(Overflow)?;
-        Rational::new(num, den).ok_or(Overflow)
+        let den = mul(div(a.den, g), b.den).ok_or(Overflow)?;
+        Rational::make(num, den)
     }
 
     /// `self - rhs`.
@@ -179,28 +203,16 @@ impl Rational {
 
     /// `self * rhs`.
     pub fn checked_mul(self, rhs: Rational) -> Result<Rational, Overflow> {
-        // An integer times p/q needs one gcd: n/g × p/(q/g) with g = gcd(n, q) is
-        // in lowest terms, as p/q was.
-        if self.den == 1 || rhs.den == 1 {
-            let (n, fraction) = if self.den == 1 {
-                (self, rhs)
-            } else {
-                (rhs, self)
-            };
-            let g = gcd(n.num, fraction.den).max(1);
-            let num = div(n.num, g).checked_mul(fraction.num).ok_or(Overflow)?;
-            return Rational::in_lowest_terms(num, div(fraction.den, g));
+        if self.is_small() && rhs.is_small() {
+            return Rational::make(self.num * rhs.num, self.den * rhs.den);
         }
-        // Cancel crosswise first so intermediate products stay small.
-        let g1 = gcd(self.num, rhs.den).max(1);
-        let g2 = gcd(rhs.num, self.den).max(1);
-        let num = div(self.num, g1)
-            .checked_mul(div(rhs.num, g2))
-            .ok_or(Overflow)?;
-        let den = div(self.den, g2)
-            .checked_mul(div(rhs.den, g1))
-            .ok_or(Overflow)?;
-        Rational::new(num, den).ok_or(Overflow)
+        // Cancel crosswise first so the products stay as small as they can.
+        let (a, b) = (self.reduced(), rhs.reduced());
+        let g1 = gcd(a.num, b.den).max(1);
+        let g2 = gcd(b.num, a.den).max(1);
+        let num = mul(div(a.num, g1), div(b.num, g2)).ok_or(Overflow)?;
+        let den = mul(div(a.den, g2), div(b.den, g1)).ok_or(Overflow)?;
+        Rational::make(num, den)
     }
 
     /// `self / rhs`; `None` when `rhs` is zero.
@@ -208,7 +220,18 @@ impl Rational {
         if rhs.is_zero() {
             return None;
         }
-        let reciprocal = Rational::new(rhs.den, rhs.num)?;
+        // Neither part is i128::MIN, so both negate safely.
+        let reciprocal = if rhs.num < 0 {
+            Rational {
+                num: -rhs.den,
+                den: -rhs.num,
+            }
+        } else {
+            Rational {
+                num: rhs.den,
+                den: rhs.num,
+            }
+        };
         Some(self.checked_mul(reciprocal))
     }
 
@@ -245,15 +268,36 @@ impl Rational {
     }
 }
 
+/// Whether `x` fits in 64 bits.
+#[inline]
+fn fits(x: i128) -> bool {
+    i64::try_from(x).is_ok()
+}
+
+impl PartialEq for Rational {
+    fn eq(&self, other: &Rational) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Rational {}
+
+impl std::hash::Hash for Rational {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let lowest = self.reduced();
+        (lowest.num, lowest.den).hash(state);
+    }
+}
+
 impl Ord for Rational {
     fn cmp(&self, other: &Rational) -> Ordering {
         if self.den == other.den {
             return self.num.cmp(&other.num);
         }
-        if let (Some(l), Some(r)) = (
-            self.num.checked_mul(other.den),
-            other.num.checked_mul(self.den),
-        ) {
+        if self.is_small() && other.is_small() {
+            return (self.num * other.den).cmp(&(other.num * self.den));
+        }
+        if let (Some(l), Some(r)) = (mul(self.num, other.den), mul(other.num, self.den)) {
             return l.cmp(&r);
         }
         // Cross products overflow: compare whole parts, then the fractional parts by
@@ -297,10 +341,11 @@ impl fmt::Debug for Rational {
 
 impl fmt::Display for Rational {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.den == 1 {
-            write!(f, "{}", self.num)
+        let Rational { num, den } = self.reduced();
+        if den == 1 {
+            write!(f, "{num}")
         } else {
-            write!(f, "{}/{}", self.num, self.den)
+            write!(f, "{num}/{den}")
         }
     }
 }
@@ -308,6 +353,7 @@ impl fmt::Display for Rational {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::hash::BuildHasher;
 
     fn r(n: i128, d: i128) -> Rational {
         Rational::new(n, d).unwrap()
@@ -353,6 +399,40 @@ mod tests {
         assert!(r(1, 3) < r(1, 2));
         assert!(r(-1, 2) < r(-1, 3));
         assert_eq!(r(2, 4).cmp(&r(1, 2)), Ordering::Equal);
+    }
+
+    #[test]
+    fn values_compare_equal_and_print_alike_however_they_were_reached() {
+        // 2/5 × 5/6 is kept as 10/30 while its parts are small; it is still 1/3.
+        let product = r(2, 5).checked_mul(r(5, 6)).unwrap();
+        assert_eq!(product, r(1, 3));
+        assert_eq!((product.numer(), product.denom()), (1, 3));
+        assert_eq!(product.to_string(), "1/3");
+        let state = std::hash::RandomState::new();
+        assert_eq!(state.hash_one(product), state.hash_one(r(1, 3)));
+        assert!(r(6, 3).checked_mul(Rational::ONE).unwrap().is_integer());
+        assert!(!product.is_integer());
+    }
+
+    #[test]
+    fn parts_that_outgrow_64_bits_are_reduced_and_stay_exact() {
+        // (2^40 / 3^20)^3 × (3^20 / 2^40)^3 is 1; unreduced, its parts would need 2^240.
+        let a = r(1 << 40, 3i128.pow(20));
+        let b = r(3i128.pow(20), 1 << 40);
+        let mut x = Rational::ONE;
+        for _ in 0..3 {
+            x = x.checked_mul(a).unwrap();
+        }
+        for _ in 0..3 {
+            x = x.checked_mul(b).unwrap();
+        }
+        assert_eq!(x, Rational::ONE);
+        assert_eq!((x.numer(), x.denom()), (1, 1));
+        let sum = r(1, 3i128.pow(39))
+            .checked_add(r(1, 2i128.pow(62)))
+            .unwrap();
+        assert_eq!(sum.denom(), 3i128.pow(39) * 2i128.pow(62));
+        assert_eq!(sum.numer(), 3i128.pow(39) + 2i128.pow(62));
     }
 
     #[test]
