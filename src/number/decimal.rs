@@ -64,8 +64,8 @@ pub fn rational_from_decimal(value: Decimal) -> Result<Rational, Overflow> {
 /// Rounds `value` to `places` decimal places in `mode`, exactly.
 pub fn round(value: Rational, places: u32, mode: RoundingMode) -> Result<Rational, Overflow> {
     let scale = 10i128.checked_pow(places).ok_or(Overflow)?;
-    let scaled = value.checked_mul(Rational::new(scale, 1).ok_or(Overflow)?)?;
-    let (num, den) = (scaled.numer(), scaled.denom());
+    let scaled = value.checked_mul(Rational::from_i128(scale))?;
+    let (num, den) = scaled.parts();
     // Truncate towards zero, then decide on the remainder.
     let (quotient, remainder) = match (i64::try_from(num), i64::try_from(den)) {
         // 64-bit division is a machine instruction; 128-bit is a slow library call.
@@ -87,18 +87,21 @@ pub fn round(value: Rational, places: u32, mode: RoundingMode) -> Result<Rationa
     } else {
         quotient
     };
-    Rational::new(rounded, scale).ok_or(Overflow)
+    Rational::make(rounded, scale)
 }
 
 /// The value as a decimal with exactly `places` decimal places, if it has no more
 /// digits than that and fits rust_decimal's 96-bit mantissa.
 pub fn decimal_with_places(value: Rational, places: u32) -> Option<Decimal> {
     let scale = 10i128.checked_pow(places)?;
-    let scaled = value.checked_mul(Rational::new(scale, 1)?).ok()?;
-    if !scaled.is_integer() {
-        return None;
+    // A value rounded to `places` is held over 10^places: no arithmetic needed.
+    if let (num, den) = value.parts()
+        && den == scale
+    {
+        return Decimal::try_from_i128_with_scale(num, places).ok();
     }
-    Decimal::try_from_i128_with_scale(scaled.numer(), places).ok()
+    let scaled = value.checked_mul(Rational::from_i128(scale)).ok()?;
+    Decimal::try_from_i128_with_scale(scaled.to_integer()?, places).ok()
 }
 
 /// The value as a decimal with as few places as it needs, if its expansion ends

@@ -97,7 +97,7 @@ impl Rational {
     }
 
     /// `num / den` with `den > 0`, reduced only when a part does not fit in 64 bits.
-    fn make(num: i128, den: i128) -> Result<Rational, Overflow> {
+    pub(crate) fn make(num: i128, den: i128) -> Result<Rational, Overflow> {
         let value = Rational { num, den };
         if fits(num) && fits(den) {
             return Ok(value);
@@ -140,6 +140,24 @@ impl Rational {
     /// The integer `n`, at full width.
     pub const fn from_i128(n: i128) -> Rational {
         Rational { num: n, den: 1 }
+    }
+
+    /// The numerator and the (positive) denominator as held, perhaps not in lowest
+    /// terms: for arithmetic that does not need them reduced.
+    pub(crate) fn parts(self) -> (i128, i128) {
+        (self.num, self.den)
+    }
+
+    /// The value, if it is a whole number.
+    pub(crate) fn to_integer(self) -> Option<i128> {
+        if self.den == 1 {
+            return Some(self.num);
+        }
+        if let (Ok(num), Ok(den)) = (i64::try_from(self.num), i64::try_from(self.den)) {
+            return (num % den == 0).then(|| i128::from(num / den));
+        }
+        let lowest = self.reduced();
+        (lowest.den == 1).then_some(lowest.num)
     }
 
     /// The numerator (sign-carrying) in lowest terms.
