@@ -1,7 +1,8 @@
 //! The library's front door: compile a ruleset once, then load and score records.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, Read};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use crate::check::model::{Input, Kind};
@@ -182,17 +183,30 @@ impl Ruleset {
         input::csv::read(self.inputs(), self.program.model.key, reader)
     }
 
-    /// Reads a JSON array of record objects.
+    /// Reads a JSON array of record objects held in memory.
     pub fn read_json(&self, text: &str) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
         input::json::read_array(self.inputs(), self.program.model.key, text)
     }
 
-    /// Reads JSON Lines: one record object per line.
-    pub fn read_json_lines<'a>(
+    /// Reads a JSON array of record objects from `reader` one at a time, calling
+    /// `each` with every record (or its problems) until it returns `Break`. Memory
+    /// does not grow with the file. A file that is not a JSON array is an error,
+    /// returned once the records before the fault have been passed on.
+    pub fn read_json_each<R: Read>(
+        &self,
+        reader: R,
+        each: impl FnMut(Result<Record, Vec<DataError>>) -> ControlFlow<()>,
+    ) -> Result<(), DataError> {
+        input::json::read_array_each(self.inputs(), self.program.model.key, reader, each)
+    }
+
+    /// Reads JSON Lines, one record object per line, a line at a time: give it a
+    /// `BufReader` over a file, or `text.as_bytes()`.
+    pub fn read_json_lines<'a, R: BufRead + 'a>(
         &'a self,
-        text: &'a str,
+        reader: R,
     ) -> impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a {
-        input::json::read_lines(self.inputs(), self.program.model.key, text)
+        input::json::read_lines(self.inputs(), self.program.model.key, reader)
     }
 
     /// Scores a record: the outputs only, on the fast path. To score many records,

@@ -79,6 +79,46 @@ fn json_in_json_out() {
 }
 
 #[test]
+fn a_json_file_broken_part_way_keeps_the_records_before_the_fault() {
+    let whole = std::fs::read_to_string("tests/fixtures/data/agent_monthly_first5.json").unwrap();
+    // Cut the file inside the third record.
+    let cut = whole
+        .match_indices("\"agent_id\": \"E03\"")
+        .next()
+        .unwrap()
+        .0
+        + 20;
+    let dir = std::env::temp_dir().join(format!("kpi-broken-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, &whole[..cut]).unwrap();
+    let out = kpi(&[
+        "eval",
+        "rulesets/agent_monthly.kpi",
+        broken.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{}", text(&out.stdout));
+    assert!(
+        lines[1].starts_with(r#"{"agent_id":"E02","#),
+        "{}",
+        lines[1]
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: ")
+            && stderr.ends_with(
+                "broken.json: the file is not valid JSON (line 36, column 1): EOF while parsing a value\n"
+            ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn jsonl_in_jsonl_out() {
     let out = kpi(&[
         "eval",

@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = error.to_string();
         }
     }
-    for result in ruleset.read_json_lines(text) {
+    for result in ruleset.read_json_lines(text.as_bytes()) {
         score(ruleset, result);
     }
 });

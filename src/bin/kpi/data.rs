@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::BufReader;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use kpi::{DataError, Record, Ruleset};
@@ -24,23 +25,30 @@ pub fn for_each_record(
     let whole_file = |e: DataError| Failure::data(format!("{}: {e}", path.display()));
     let unreadable =
         |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
-    let read_text = || std::fs::read_to_string(path).map_err(unreadable);
+    let open = || File::open(path).map(BufReader::new).map_err(unreadable);
     match extension.as_deref() {
         Some("csv") => {
-            let file = File::open(path).map_err(unreadable)?;
-            for record in ruleset.read_csv(BufReader::new(file)).map_err(whole_file)? {
+            for record in ruleset.read_csv(open()?).map_err(whole_file)? {
                 each(record)?;
             }
         }
         Some("json") => {
-            let text = read_text()?;
-            for record in ruleset.read_json(&text).map_err(whole_file)? {
-                each(record)?;
+            let mut stopped = None;
+            ruleset
+                .read_json_each(open()?, |record| match each(record) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(failure) => {
+                        stopped = Some(failure);
+                        ControlFlow::Break(())
+                    }
+                })
+                .map_err(whole_file)?;
+            if let Some(failure) = stopped {
+                return Err(failure);
             }
         }
         Some("jsonl") | Some("ndjson") => {
-            let text = read_text()?;
-            for record in ruleset.read_json_lines(&text) {
+            for record in ruleset.read_json_lines(open()?) {
                 each(record)?;
             }
         }

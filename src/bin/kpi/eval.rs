@@ -35,13 +35,24 @@ pub fn eval(
         failed: false,
         batch: Vec::with_capacity(BATCH),
     };
-    data::for_each_record(&ruleset, data, |loaded| {
+    let mut records = 0usize;
+    let read = data::for_each_record(&ruleset, data, |loaded| {
+        records += 1;
         run.batch.push(loaded);
         if run.batch.len() == BATCH {
             run.flush(&pool)?;
         }
         Ok(())
-    })?;
+    });
+    if let Err(failure) = read {
+        // A JSON file that breaks part way: the records before the fault are still
+        // written, as a complete file, and the fault is reported.
+        if records > 0 {
+            run.flush(&pool)?;
+            run.out.finish()?;
+        }
+        return Err(failure);
+    }
     run.flush(&pool)?;
     run.out.finish()?;
     Ok(if run.failed { FAILED } else { 0 })
