@@ -1,21 +1,23 @@
 //! Data files by extension: CSV, JSON or JSON Lines.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 
 use kpi::{DataError, Record, Ruleset};
 
 use crate::Failure;
+use crate::progress::Progress;
 
 /// Calls `each` with every record of `path` (or the problems found in it). A problem
 /// with the whole file is returned: unreadable or of unknown kind is a usage error,
 /// a missing column or malformed JSON a data error. Problems with single records go
-/// to `each`.
+/// to `each`. With `progress`, the bytes read are counted on it.
 pub fn for_each_record(
     ruleset: &Ruleset,
     path: &Path,
+    progress: Option<&Progress>,
     mut each: impl FnMut(Result<Record, Vec<DataError>>) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let extension = path
@@ -25,7 +27,14 @@ pub fn for_each_record(
     let whole_file = |e: DataError| Failure::data(format!("{}: {e}", path.display()));
     let unreadable =
         |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
-    let open = || File::open(path).map(BufReader::new).map_err(unreadable);
+    let open = || {
+        let file = File::open(path).map_err(unreadable)?;
+        let counted: Box<dyn Read> = match progress {
+            Some(progress) => Box::new(progress.reader(file)),
+            None => Box::new(file),
+        };
+        Ok::<_, Failure>(BufReader::new(counted))
+    };
     match extension.as_deref() {
         Some("csv") => {
             for record in ruleset.read_csv(open()?).map_err(whole_file)? {

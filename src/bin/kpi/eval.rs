@@ -6,6 +6,7 @@ use std::path::Path;
 use kpi::{DataError, Outcome, Record, Ruleset, ScoreError};
 use rayon::prelude::*;
 
+use crate::progress::Progress;
 use crate::{FAILED, Failure, Format, data, load, write};
 
 /// Records scored together: enough to keep every core busy, few enough that memory
@@ -28,6 +29,8 @@ pub fn eval(
         .num_threads(jobs)
         .build()
         .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))?;
+    let bytes = std::fs::metadata(data).map_or(0, |m| m.len());
+    let progress = Progress::new(bytes);
     let mut run = Run {
         ruleset: &ruleset,
         data,
@@ -36,11 +39,12 @@ pub fn eval(
         batch: Vec::with_capacity(BATCH),
     };
     let mut records = 0usize;
-    let read = data::for_each_record(&ruleset, data, |loaded| {
+    let read = data::for_each_record(&ruleset, data, Some(&progress), |loaded| {
         records += 1;
         run.batch.push(loaded);
         if run.batch.len() == BATCH {
-            run.flush(&pool)?;
+            run.flush(&pool, &progress)?;
+            progress.tick();
         }
         Ok(())
     });
@@ -48,12 +52,14 @@ pub fn eval(
         // A JSON file that breaks part way: the records before the fault are still
         // written, as a complete file, and the fault is reported.
         if records > 0 {
-            run.flush(&pool)?;
+            run.flush(&pool, &progress)?;
             run.out.finish()?;
         }
+        progress.finish();
         return Err(failure);
     }
-    run.flush(&pool)?;
+    run.flush(&pool, &progress)?;
+    progress.finish();
     run.out.finish()?;
     Ok(if run.failed { FAILED } else { 0 })
 }
@@ -79,7 +85,7 @@ enum Scored {
 
 impl Run<'_> {
     /// Scores the batch in parallel, then writes it in order.
-    fn flush(&mut self, pool: &rayon::ThreadPool) -> Result<(), Failure> {
+    fn flush(&mut self, pool: &rayon::ThreadPool, progress: &Progress) -> Result<(), Failure> {
         let ruleset = self.ruleset;
         let batch = &mut self.batch;
         let scored: Vec<Scored> = pool.install(|| {
@@ -99,13 +105,15 @@ impl Run<'_> {
                 Scored::Row(record, outcome) => self.out.row(record.key(), &outcome)?,
                 Scored::Failed(e) => {
                     self.failed = true;
-                    eprintln!("{}: {e}", self.data.display());
+                    progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
                 }
                 Scored::Unread(errors) => {
                     self.failed = true;
-                    for e in errors {
-                        eprintln!("{}: {e}", self.data.display());
-                    }
+                    progress.suspend(|| {
+                        for e in errors {
+                            eprintln!("{}: {e}", self.data.display());
+                        }
+                    });
                 }
             }
         }

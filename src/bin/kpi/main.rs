@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod generate;
+mod progress;
 mod write;
 
 use std::path::{Path, PathBuf};
