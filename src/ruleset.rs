@@ -10,6 +10,7 @@ use crate::compile::{Program, compile};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::eval::{self, EvalError, Fault, Texts, Trace, Value, Where};
 use crate::explain::Explanation;
+use crate::input::csv::CsvRow;
 use crate::input::{self, DataError, Location, Record};
 use crate::outcome::{Outcome, OutputValue, store_output};
 use crate::scorer::Scorer;
@@ -181,6 +182,22 @@ impl Ruleset {
         reader: R,
     ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
         input::csv::read(self.inputs(), self.program.model.key, reader)
+    }
+
+    /// Reads the header of a CSV file, then yields its rows split into fields but not
+    /// yet read against the inputs; [`Ruleset::csv_record`] reads one. The split lets
+    /// rows be read on many threads while the file is read on one.
+    pub fn read_csv_rows<R: Read>(
+        &self,
+        reader: R,
+    ) -> Result<impl Iterator<Item = Result<CsvRow, Vec<DataError>>> + use<R>, DataError> {
+        input::csv::rows(self.inputs(), reader)
+    }
+
+    /// Reads a row from [`Ruleset::read_csv_rows`] of this ruleset: the record, or
+    /// every problem found in the row.
+    pub fn csv_record(&self, row: &CsvRow) -> Result<Record, Vec<DataError>> {
+        input::csv::record(self.inputs(), self.program.model.key, row)
     }
 
     /// Reads a JSON array of record objects held in memory.

@@ -3,6 +3,7 @@
 //! column is an error for the whole file.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use super::{DataError, Location, Record, parse_value};
 use crate::check::model::Input;
@@ -15,6 +16,25 @@ pub fn read<'a, R: Read + 'a>(
     key: usize,
     reader: R,
 ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
+    let rows = rows(inputs, reader)?;
+    Ok(rows.map(move |row| row.and_then(|row| record(inputs, key, &row))))
+}
+
+/// One row of a CSV file, split into fields but not yet read against the inputs, so
+/// that rows can be read on other threads.
+#[derive(Debug, Clone)]
+pub struct CsvRow {
+    fields: ::csv::StringRecord,
+    /// The field of each declared input, in declaration order.
+    columns: Arc<[usize]>,
+}
+
+/// Reads the header of a CSV file against `inputs`, then yields its rows unread.
+/// Fails at once if the header lacks a declared input.
+pub fn rows<R: Read>(
+    inputs: &[Input],
+    reader: R,
+) -> Result<impl Iterator<Item = Result<CsvRow, Vec<DataError>>> + use<R>, DataError> {
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(reader);
@@ -64,47 +84,66 @@ pub fn read<'a, R: Read + 'a>(
             ),
         ));
     }
-    let rows = reader.into_records().map(move |row| {
-        let row = row.map_err(|e| {
+    let columns: Arc<[usize]> = columns.into();
+    Ok(reader.into_records().map(move |row| {
+        let fields = row.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             vec![DataError::new(
                 Location::Line(line),
                 format!("the row cannot be read: {e}"),
             )]
         })?;
-        let line = row.position().map_or(0, |p| p.line());
-        let key_value = row.get(columns[key]).map(|k| k.trim().to_string());
-        let mut values = Vec::with_capacity(inputs.len());
-        let mut errors = Vec::new();
-        for (input, &column) in inputs.iter().zip(&columns) {
-            let Some(text) = row.get(column) else {
-                errors.push(
-                    DataError::new(
-                        Location::Line(line),
-                        "the row has fewer fields than the header",
-                    )
-                    .at(&input.name, None)
+        Ok(CsvRow {
+            fields,
+            columns: Arc::clone(&columns),
+        })
+    }))
+}
+
+/// Reads a row against `inputs`, the inputs its file's header was read against: the
+/// record, or every problem found in the row.
+pub fn record(inputs: &[Input], key: usize, row: &CsvRow) -> Result<Record, Vec<DataError>> {
+    let CsvRow { fields, columns } = row;
+    let line = fields.position().map_or(0, |p| p.line());
+    if columns.len() != inputs.len() {
+        return Err(vec![DataError::new(
+            Location::Line(line),
+            "the row was read with the header of another ruleset; read it with the ruleset that read its file",
+        )]);
+    }
+    let key_value = columns
+        .get(key)
+        .and_then(|&k| fields.get(k))
+        .map(|k| k.trim().to_string());
+    let mut values = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
+    for (input, &column) in inputs.iter().zip(columns.iter()) {
+        let Some(text) = fields.get(column) else {
+            errors.push(
+                DataError::new(
+                    Location::Line(line),
+                    "the row has fewer fields than the header",
+                )
+                .at(&input.name, None)
+                .with_key(key_value.clone()),
+            );
+            continue;
+        };
+        match parse_value(input, text) {
+            Ok(v) => values.push(v),
+            Err(message) => errors.push(
+                DataError::new(Location::Line(line), message)
+                    .at(&input.name, Some(text))
                     .with_key(key_value.clone()),
-                );
-                continue;
-            };
-            match parse_value(input, text) {
-                Ok(v) => values.push(v),
-                Err(message) => errors.push(
-                    DataError::new(Location::Line(line), message)
-                        .at(&input.name, Some(text))
-                        .with_key(key_value.clone()),
-                ),
-            }
+            ),
         }
-        if errors.is_empty() {
-            Ok(Record {
-                key: key_value.unwrap_or_default(),
-                values: values.into(),
-            })
-        } else {
-            Err(errors)
-        }
-    });
-    Ok(rows)
+    }
+    if errors.is_empty() {
+        Ok(Record {
+            key: key_value.unwrap_or_default(),
+            values: values.into(),
+        })
+    } else {
+        Err(errors)
+    }
 }

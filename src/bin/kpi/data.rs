@@ -5,20 +5,50 @@ use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 
+use kpi::input::csv::CsvRow;
 use kpi::{DataError, Record, Ruleset};
 
 use crate::Failure;
 use crate::progress::Progress;
 
+/// A record as the file gave it: read already, or a CSV row still to be read against
+/// the inputs (which may then happen on another thread).
+pub enum Loaded {
+    /// A record, or the problems found in it.
+    Read(Result<Record, Vec<DataError>>),
+    /// A CSV row, or why it could not be split into fields.
+    Row(Result<CsvRow, Vec<DataError>>),
+}
+
+impl Loaded {
+    /// The record, or the problems found in it.
+    pub fn read(self, ruleset: &Ruleset) -> Result<Record, Vec<DataError>> {
+        match self {
+            Loaded::Read(read) => read,
+            Loaded::Row(row) => row.and_then(|row| ruleset.csv_record(&row)),
+        }
+    }
+}
+
 /// Calls `each` with every record of `path` (or the problems found in it). A problem
 /// with the whole file is returned: unreadable or of unknown kind is a usage error,
 /// a missing column or malformed JSON a data error. Problems with single records go
-/// to `each`. With `progress`, the bytes read are counted on it.
+/// to `each`.
 pub fn for_each_record(
     ruleset: &Ruleset,
     path: &Path,
-    progress: Option<&Progress>,
     mut each: impl FnMut(Result<Record, Vec<DataError>>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    for_each_loaded(ruleset, path, None, |loaded| each(loaded.read(ruleset)))
+}
+
+/// As [`for_each_record`], but CSV rows are passed on unread. With `progress`, the
+/// bytes read are counted on it.
+pub fn for_each_loaded(
+    ruleset: &Ruleset,
+    path: &Path,
+    progress: Option<&Progress>,
+    mut each: impl FnMut(Loaded) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let extension = path
         .extension()
@@ -37,14 +67,14 @@ pub fn for_each_record(
     };
     match extension.as_deref() {
         Some("csv") => {
-            for record in ruleset.read_csv(open()?).map_err(whole_file)? {
-                each(record)?;
+            for row in ruleset.read_csv_rows(open()?).map_err(whole_file)? {
+                each(Loaded::Row(row))?;
             }
         }
         Some("json") => {
             let mut stopped = None;
             ruleset
-                .read_json_each(open()?, |record| match each(record) {
+                .read_json_each(open()?, |record| match each(Loaded::Read(record)) {
                     Ok(()) => ControlFlow::Continue(()),
                     Err(failure) => {
                         stopped = Some(failure);
@@ -58,7 +88,7 @@ pub fn for_each_record(
         }
         Some("jsonl") | Some("ndjson") => {
             for record in ruleset.read_json_lines(open()?) {
-                each(record)?;
+                each(Loaded::Read(record))?;
             }
         }
         _ => {

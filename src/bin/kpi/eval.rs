@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use kpi::{DataError, Outcome, Record, Ruleset, ScoreError};
+use kpi::{DataError, Ruleset, ScoreError};
 use rayon::prelude::*;
 
+use crate::data::Loaded;
 use crate::progress::Progress;
 use crate::{FAILED, Failure, Format, data, load, write};
 
@@ -35,11 +36,12 @@ pub fn eval(
         ruleset: &ruleset,
         data,
         out: write::Writer::open(output, format, &ruleset),
+        rows: write::Rows::new(format, &ruleset),
         failed: false,
         batch: Vec::with_capacity(BATCH),
     };
     let mut records = 0usize;
-    let read = data::for_each_record(&ruleset, data, Some(&progress), |loaded| {
+    let read = data::for_each_loaded(&ruleset, data, Some(&progress), |loaded| {
         records += 1;
         run.batch.push(loaded);
         if run.batch.len() == BATCH {
@@ -69,16 +71,19 @@ struct Run<'a> {
     ruleset: &'a Ruleset,
     data: &'a Path,
     out: write::Writer,
+    rows: write::Rows,
     failed: bool,
-    batch: Vec<Result<Record, Vec<DataError>>>,
+    batch: Vec<Loaded>,
 }
 
 /// What became of one record.
 enum Scored {
-    /// Scored: the record and its outputs.
-    Row(Record, Outcome),
+    /// Scored: its row, encoded.
+    Row(Vec<u8>),
     /// The rules could not score it.
     Failed(ScoreError),
+    /// Its row could not be encoded.
+    Unwritten(String),
     /// Its values could not be read.
     Unread(Vec<DataError>),
 }
@@ -86,23 +91,30 @@ enum Scored {
 impl Run<'_> {
     /// Scores the batch in parallel, then writes it in order.
     fn flush(&mut self, pool: &rayon::ThreadPool, progress: &Progress) -> Result<(), Failure> {
-        let ruleset = self.ruleset;
+        let (ruleset, rows) = (self.ruleset, &self.rows);
         let batch = &mut self.batch;
         let scored: Vec<Scored> = pool.install(|| {
             batch
                 .par_drain(..)
-                .map(|loaded| match loaded {
-                    Ok(record) => match ruleset.evaluate(&record) {
-                        Ok(outcome) => Scored::Row(record, outcome),
-                        Err(e) => Scored::Failed(e),
+                .map_init(
+                    || ruleset.scorer(),
+                    |scorer, loaded| match loaded.read(ruleset) {
+                        Ok(record) => match scorer.score(&record) {
+                            Ok(outcome) => match rows.encode(record.key(), outcome) {
+                                Ok(row) => Scored::Row(row),
+                                Err(e) => Scored::Unwritten(e),
+                            },
+                            Err(e) => Scored::Failed(e),
+                        },
+                        Err(errors) => Scored::Unread(errors),
                     },
-                    Err(errors) => Scored::Unread(errors),
-                })
+                )
                 .collect()
         });
         for scored in scored {
             match scored {
-                Scored::Row(record, outcome) => self.out.row(record.key(), &outcome)?,
+                Scored::Row(row) => self.out.row(&row)?,
+                Scored::Unwritten(e) => return Err(e.into()),
                 Scored::Failed(e) => {
                     self.failed = true;
                     progress.suspend(|| eprintln!("{}: {e}", self.data.display()));

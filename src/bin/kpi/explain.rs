@@ -201,7 +201,7 @@ fn appeal(
 fn find(ruleset: &Ruleset, data: &Path, key: &str) -> Result<Option<Record>, Failure> {
     let mut found = None;
     let mut bad = false;
-    data::for_each_record(ruleset, data, None, |loaded| {
+    data::for_each_record(ruleset, data, |loaded| {
         if found.is_some() || bad {
             return Ok(());
         }
@@ -230,7 +230,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
     let mut names = HashSet::new();
     let mut written = 0;
     let mut failed = false;
-    data::for_each_record(ruleset, &args.data, None, |loaded| {
+    data::for_each_record(ruleset, &args.data, |loaded| {
         let record = match loaded {
             Ok(record) => record,
             Err(errors) => {

@@ -11,8 +11,8 @@ use crate::Format;
 
 enum Sink {
     Csv {
-        csv: Box<csv::Writer<Box<dyn Write>>>,
-        header: Vec<String>,
+        out: Box<dyn Write>,
+        header: Vec<u8>,
     },
     Json {
         out: Box<dyn Write>,
@@ -20,11 +20,47 @@ enum Sink {
     },
 }
 
-/// Writes one row per scored record: the key, then every output in order.
+/// Writes one row per scored record: the key, then every output in order. Rows are
+/// encoded by a [`Rows`] (on any thread) and put here in order.
 pub struct Writer {
     sink: Sink,
-    key_name: String,
     rows: usize,
+}
+
+/// Encodes a scored record as one row of the output format.
+#[derive(Clone)]
+pub struct Rows {
+    format: Format,
+    key_name: String,
+}
+
+impl Rows {
+    /// An encoder for `format` rows of `ruleset`'s outputs.
+    pub fn new(format: Format, ruleset: &Ruleset) -> Rows {
+        Rows {
+            format,
+            key_name: ruleset.key_name().to_string(),
+        }
+    }
+
+    /// The row for `key` and its outcome: a CSV line, or a JSON object.
+    pub fn encode(&self, key: &str, outcome: &Outcome) -> Result<Vec<u8>, String> {
+        match self.format {
+            Format::Csv => {
+                let mut fields = vec![key.to_string()];
+                fields.extend(outcome.values.iter().map(ToString::to_string));
+                csv_line(&fields)
+            }
+            Format::Json | Format::Jsonl => {
+                let mut object = Map::new();
+                object.insert(self.key_name.clone(), Value::String(key.to_string()));
+                for (name, value) in outcome.names.iter().zip(&outcome.values) {
+                    object.insert(name.clone(), Value::String(value.to_string()));
+                }
+                Ok(Value::Object(object).to_string().into_bytes())
+            }
+        }
+    }
 }
 
 fn write_error(e: impl std::fmt::Display) -> String {
@@ -45,48 +81,37 @@ impl Writer {
         };
         let sink = match format {
             Format::Csv => {
-                let mut header = vec![ruleset.key_name().to_string()];
-                header.extend(ruleset.output_names().into_iter().map(String::from));
+                let mut names = vec![ruleset.key_name()];
+                names.extend(ruleset.output_names());
                 Sink::Csv {
-                    csv: Box::new(csv::Writer::from_writer(out)),
-                    header,
+                    out,
+                    // Writing to memory cannot fail.
+                    header: csv_line(&names).unwrap_or_default(),
                 }
             }
             Format::Json => Sink::Json { out, lines: false },
             Format::Jsonl => Sink::Json { out, lines: true },
         };
-        Writer {
-            sink,
-            key_name: ruleset.key_name().to_string(),
-            rows: 0,
-        }
+        Writer { sink, rows: 0 }
     }
 
-    /// Writes one record's row.
-    pub fn row(&mut self, key: &str, outcome: &Outcome) -> Result<(), String> {
+    /// Writes one record's row, as [`Rows::encode`] gave it.
+    pub fn row(&mut self, encoded: &[u8]) -> Result<(), String> {
         match &mut self.sink {
-            Sink::Csv { csv, header } => {
+            Sink::Csv { out, header } => {
                 if self.rows == 0 {
-                    csv.write_record(&*header).map_err(write_error)?;
+                    out.write_all(header).map_err(write_error)?;
                 }
-                let mut fields = vec![key.to_string()];
-                fields.extend(outcome.values.iter().map(ToString::to_string));
-                csv.write_record(&fields).map_err(write_error)?;
+                out.write_all(encoded).map_err(write_error)?;
             }
             Sink::Json { out, lines } => {
-                let mut object = Map::new();
-                object.insert(self.key_name.clone(), Value::String(key.to_string()));
-                for (name, value) in outcome.names.iter().zip(&outcome.values) {
-                    object.insert(name.clone(), Value::String(value.to_string()));
-                }
                 let separator: &[u8] = match (*lines, self.rows) {
                     (true, _) => b"",
                     (false, 0) => b"[\n",
                     (false, _) => b",\n",
                 };
                 out.write_all(separator).map_err(write_error)?;
-                out.write_all(Value::Object(object).to_string().as_bytes())
-                    .map_err(write_error)?;
+                out.write_all(encoded).map_err(write_error)?;
                 if *lines {
                     out.write_all(b"\n").map_err(write_error)?;
                 }
@@ -99,11 +124,11 @@ impl Writer {
     /// Closes the output; a CSV with no rows still gets its header.
     pub fn finish(self) -> Result<(), String> {
         match self.sink {
-            Sink::Csv { mut csv, header } => {
+            Sink::Csv { mut out, header } => {
                 if self.rows == 0 {
-                    csv.write_record(&header).map_err(write_error)?;
+                    out.write_all(&header).map_err(write_error)?;
                 }
-                csv.flush().map_err(write_error)
+                out.flush().map_err(write_error)
             }
             Sink::Json { mut out, lines } => {
                 let end: &[u8] = match (lines, self.rows) {
@@ -116,6 +141,13 @@ impl Writer {
             }
         }
     }
+}
+
+/// One CSV line of `fields`, quoted where they need it.
+fn csv_line<T: AsRef<[u8]>>(fields: &[T]) -> Result<Vec<u8>, String> {
+    let mut line = csv::Writer::from_writer(Vec::new());
+    line.write_record(fields).map_err(write_error)?;
+    line.into_inner().map_err(write_error)
 }
 
 /// A file created on the first write.
