@@ -387,7 +387,7 @@ mod tests {
     fn an_overflow_is_an_error_not_a_wrong_number() {
         let source = "ruleset t\nkey id\ninput id text\ninput x number\n\
                       let big = x * x * x * x\noutput o = big";
-        let x = "100000000000000000000";
+        let x = "10000000000";
         let error = score(source, &[("id", "E1"), ("x", x)]).unwrap_err();
         assert_eq!(error.fault, Fault::Overflow);
         assert_eq!(error.name, "big");

@@ -19,7 +19,7 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
             "this number is too large to compute with exactly",
             span,
         )
-        .with_hint("write at most 28 significant digits")
+        .with_hint("write at most 18 digits in all; kpi keeps every number exact")
     };
     let (value, ty) = match &literal.kind {
         LiteralKind::Number(d) => (rational_from_decimal(*d), Type::Number),

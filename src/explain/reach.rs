@@ -272,13 +272,11 @@ impl Search<'_> {
         }
     }
 
-    /// The record with input `input` set to `n`.
-    fn with(&self, input: usize, n: i128) -> Record {
+    /// The record with input `input` set to `n`; `None` if `n` is too large to hold.
+    fn with(&self, input: usize, n: i128) -> Option<Record> {
         let mut record = self.record.clone();
-        if let Some(v) = record.values.get_mut(input) {
-            *v = InputValue::Number(Rational::from_i128(n));
-        }
-        record
+        *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n).ok()?);
+        Some(record)
     }
 
     /// The smallest change of count input `input` that reaches the target row:
@@ -302,7 +300,7 @@ impl Search<'_> {
             label: declared.label.clone(),
             from: now.to_string(),
             to: to.to_string(),
-            by: shown(Rational::from_i128(to - now)),
+            by: shown(Rational::from_i128(to - now).ok()?),
         })
     }
 
@@ -311,7 +309,10 @@ impl Search<'_> {
     /// step into unreal values (a ratio past 100%) is halved back towards real ones.
     fn search(&self, input: usize, now: i128, bound: i128, direction: i128) -> Option<i128> {
         let distance = (bound - now) * direction;
-        let at = |k: i128| self.try_record(&self.with(input, now + direction * k));
+        let at = |k: i128| match self.with(input, now + direction * k) {
+            Some(record) => self.try_record(&record),
+            None => Tried::Unreal,
+        };
         // `short` never reaches the row; `enough` does.
         let (mut short, mut step) = (0, 1);
         let mut enough = 'found: loop {

@@ -25,23 +25,24 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
             };
         }
         InputType::Count => {
-            let n = decimal(text).ok_or("expected a whole number such as 12")?;
+            let n = decimal(text).map_err(|e| e.said("expected a whole number such as 12"))?;
             if !n.is_integer() || n.is_negative() {
                 return Err("a count must be a whole number, zero or more".into());
             }
             n
         }
-        InputType::Number => decimal(text).ok_or("expected a number such as 87.5")?,
-        InputType::Money => {
-            decimal(text).ok_or("expected an amount such as 1000.00, without a currency sign")?
+        InputType::Number => decimal(text).map_err(|e| e.said("expected a number such as 87.5"))?,
+        InputType::Money => decimal(text)
+            .map_err(|e| e.said("expected an amount such as 1000.00, without a currency sign"))?,
+        InputType::Percent => {
+            let expected = "expected a percentage such as 95% or a fraction such as 0.95";
+            match text.strip_suffix('%') {
+                Some(figure) => decimal(figure.trim_end())
+                    .and_then(|d| d.from_percent_figure().map_err(|_| Unread::TooLong))
+                    .map_err(|e| e.said(expected))?,
+                None => decimal(text).map_err(|e| e.said(expected))?,
+            }
         }
-        InputType::Percent => match text.strip_suffix('%') {
-            Some(figure) => decimal(figure.trim_end())
-                .and_then(|d| d.from_percent_figure().ok())
-                .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
-            None => decimal(text)
-                .ok_or("expected a percentage such as 95% or a fraction such as 0.95")?,
-        },
     };
     if let Some((low, high)) = input.range
         && (number < low || number > high)
@@ -63,9 +64,29 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
     Ok(InputValue::Number(number))
 }
 
+/// Why a value could not be read as a decimal.
+enum Unread {
+    /// It is not written as a plain decimal.
+    NotANumber,
+    /// It is, but has more digits than exact arithmetic holds.
+    TooLong,
+}
+
+impl Unread {
+    /// The message, given what the input expects.
+    fn said(self, expected: &str) -> String {
+        match self {
+            Unread::NotANumber => expected.to_string(),
+            Unread::TooLong => "the value has more digits than can be computed with exactly; \
+                 use at most 18 digits in all, such as 123456789012.345678"
+                .to_string(),
+        }
+    }
+}
+
 /// A plain decimal: optional minus, digits, optional fraction; no exponent, no
-/// thousands separators, at most 28 significant digits.
-fn decimal(text: &str) -> Option<Rational> {
+/// thousands separators, and few enough digits to compute with exactly.
+fn decimal(text: &str) -> Result<Rational, Unread> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = match digits.split_once('.') {
         Some((w, f)) => (w, Some(f)),
@@ -73,10 +94,10 @@ fn decimal(text: &str) -> Option<Rational> {
     };
     let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !plain(whole) || fraction.is_some_and(|f| !plain(f)) {
-        return None;
+        return Err(Unread::NotANumber);
     }
-    let d = Decimal::from_str_exact(text).ok()?;
-    rational_from_decimal(d).ok()
+    let d = Decimal::from_str_exact(text).map_err(|_| Unread::TooLong)?;
+    rational_from_decimal(d).map_err(|_| Unread::TooLong)
 }
 
 #[cfg(test)]
@@ -106,6 +127,24 @@ mod tests {
         assert_eq!(
             parse_value(&n, "100.5"),
             Err("the value is outside the declared range 0..100".to_string())
+        );
+    }
+
+    #[test]
+    fn a_number_too_long_to_compute_with_says_so() {
+        let n = input(InputType::Number, None);
+        let too_long = Err(
+            "the value has more digits than can be computed with exactly; \
+             use at most 18 digits in all, such as 123456789012.345678"
+                .to_string(),
+        );
+        assert_eq!(parse_value(&n, "100000000000000000000"), too_long);
+        assert_eq!(parse_value(&n, "0.00000000000000000001"), too_long);
+        assert_eq!(
+            parse_value(&n, "123456789012.345678"),
+            Ok(InputValue::Number(
+                Rational::new(123_456_789_012_345_678, 1_000_000).unwrap()
+            ))
         );
     }
 

@@ -64,7 +64,7 @@ pub fn rational_from_decimal(value: Decimal) -> Result<Rational, Overflow> {
 /// Rounds `value` to `places` decimal places in `mode`, exactly.
 pub fn round(value: Rational, places: u32, mode: RoundingMode) -> Result<Rational, Overflow> {
     let scale = 10i128.checked_pow(places).ok_or(Overflow)?;
-    let scaled = value.checked_mul(Rational::from_i128(scale))?;
+    let scaled = value.checked_mul(Rational::from_i128(scale)?)?;
     let (num, den) = scaled.parts();
     // Truncate towards zero, then decide on the remainder.
     let (quotient, remainder) = match (i64::try_from(num), i64::try_from(den)) {
@@ -100,7 +100,7 @@ pub fn decimal_with_places(value: Rational, places: u32) -> Option<Decimal> {
     {
         return Decimal::try_from_i128_with_scale(num, places).ok();
     }
-    let scaled = value.checked_mul(Rational::from_i128(scale)).ok()?;
+    let scaled = value.checked_mul(Rational::from_i128(scale).ok()?).ok()?;
     Decimal::try_from_i128_with_scale(scaled.to_integer()?, places).ok()
 }
 

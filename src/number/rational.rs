@@ -1,38 +1,39 @@
-//! Exact rational numbers over `i128`, with every operation checked.
+//! Exact rational numbers with 64-bit parts, with every operation checked.
 //!
 //! Pay must follow the policy to the cent, so intermediate values never round: a pass
 //! rate of 25/30 stays 5/6. An operation whose result does not fit returns
 //! [`Overflow`] instead of wrapping or panicking.
 //!
-//! Reducing by the greatest common divisor after every operation would cost more
-//! than the operation, so a value is reduced only when its parts outgrow 64 bits.
-//! While both parts fit in 64 bits, every product of two of them fits in 128 bits:
-//! multiplication, addition and comparison are then a few machine instructions with
-//! nothing to check. Equality, ordering and hashing are by value, and the parts a
-//! caller sees ([`Rational::numer`], [`Rational::denom`]) are in lowest terms.
+//! Parts are 64-bit so that every product of two of them fits in 128 bits: addition,
+//! multiplication and comparison are a few machine instructions and cannot overflow
+//! on the way. A result is reduced by the greatest common divisor only when a part
+//! does not fit back in 64 bits, since reducing after every operation would cost more
+//! than the operation; it is an overflow only if the reduced parts still do not fit.
+//! Equality, ordering and hashing are by value, and the parts a caller sees
+//! ([`Rational::numer`], [`Rational::denom`]) are in lowest terms.
 
 use std::cmp::Ordering;
 use std::fmt;
 
-/// An operation's exact result does not fit in 128-bit numerator and denominator.
+/// An operation's exact result does not fit in 64-bit numerator and denominator, even
+/// in lowest terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
 
 /// An exact rational number `num / den`, `den > 0`, not necessarily in lowest terms.
 #[derive(Clone, Copy)]
 pub struct Rational {
-    num: i128,
-    den: i128,
+    num: i64,
+    den: i64,
 }
 
-fn gcd(a: i128, b: i128) -> i128 {
-    // Works on absolute values; a value is never i128::MIN (see `new`), so the
-    // result fits back in an i128.
+/// The greatest common divisor of `|a|` and `|b|`.
+fn gcd(a: i128, b: i128) -> u128 {
     let (a, b) = (a.unsigned_abs(), b.unsigned_abs());
-    // Pay-sized values fit in 64 bits, where the binary algorithm needs no division;
-    // 128-bit division is a slow library call, and it dominated evaluation.
+    // 128-bit division is a slow library call; values that fit in 64 bits take the
+    // binary algorithm, which needs none.
     if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
-        return binary_gcd(a, b) as i128;
+        return u128::from(binary_gcd(a, b));
     }
     let (mut a, mut b) = (a, b);
     while b != 0 {
@@ -40,25 +41,7 @@ fn gcd(a: i128, b: i128) -> i128 {
         a = b;
         b = r;
     }
-    a as i128
-}
-
-/// `a / b` for a divisor `b` of `a` (`b > 0`), in 64-bit division when both fit.
-fn div(a: i128, b: i128) -> i128 {
-    match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(a), Ok(b)) => i128::from(a / b),
-        _ => a / b,
-    }
-}
-
-/// `a × b`, or `None` when it does not fit. Pay-sized factors fit in 64 bits, and the
-/// product of two such cannot overflow 128: one machine multiplication, no check.
-#[inline]
-fn mul(a: i128, b: i128) -> Option<i128> {
-    match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
-        _ => a.checked_mul(b),
-    }
+    a
 }
 
 /// Stein's algorithm: shifts and subtractions only.
@@ -86,27 +69,34 @@ impl Rational {
     /// One.
     pub const ONE: Rational = Rational { num: 1, den: 1 };
 
-    /// `num / den`. `None` when `den` is zero or a part is `i128::MIN` (whose absolute
-    /// value does not fit).
+    /// `num / den` in lowest terms. `None` when `den` is zero or the value does not
+    /// fit in 64-bit parts.
     pub fn new(num: i128, den: i128) -> Option<Rational> {
-        if den == 0 || num == i128::MIN || den == i128::MIN {
+        if den == 0 {
             return None;
         }
-        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
-        Some(Rational { num, den }.reduced())
+        let (num, den) = if den < 0 {
+            (num.checked_neg()?, den.checked_neg()?)
+        } else {
+            (num, den)
+        };
+        Rational::make(num, den).ok().map(Rational::reduced)
     }
 
     /// `num / den` with `den > 0`, reduced only when a part does not fit in 64 bits.
     pub(crate) fn make(num: i128, den: i128) -> Result<Rational, Overflow> {
-        let value = Rational { num, den };
-        if fits(num) && fits(den) {
-            return Ok(value);
+        if let (Ok(num), Ok(den)) = (i64::try_from(num), i64::try_from(den)) {
+            return Ok(Rational { num, den });
         }
-        let value = value.reduced();
-        if value.num == i128::MIN {
+        // Both parts are at most 2^126 in magnitude, so the divisor fits an i128.
+        let g = gcd(num, den) as i128;
+        if g <= 1 {
             return Err(Overflow);
         }
-        Ok(value)
+        match (i64::try_from(num / g), i64::try_from(den / g)) {
+            (Ok(num), Ok(den)) => Ok(Rational { num, den }),
+            _ => Err(Overflow),
+        }
     }
 
     /// The same value in lowest terms.
@@ -114,60 +104,45 @@ impl Rational {
         if self.den == 1 {
             return self;
         }
-        let g = gcd(self.num, self.den);
+        let g = binary_gcd(self.num.unsigned_abs(), self.den as u64) as i64;
         if g <= 1 {
             return self;
         }
         Rational {
-            num: div(self.num, g),
-            den: div(self.den, g),
+            num: self.num / g,
+            den: self.den / g,
         }
-    }
-
-    /// Whether both parts fit in 64 bits.
-    fn is_small(self) -> bool {
-        fits(self.num) && fits(self.den)
     }
 
     /// The integer `n`.
     pub const fn from_int(n: i64) -> Rational {
-        Rational {
-            num: n as i128,
-            den: 1,
-        }
+        Rational { num: n, den: 1 }
     }
 
-    /// The integer `n`, at full width.
-    pub const fn from_i128(n: i128) -> Rational {
-        Rational { num: n, den: 1 }
+    /// The integer `n`, if it fits.
+    pub fn from_i128(n: i128) -> Result<Rational, Overflow> {
+        Rational::make(n, 1)
     }
 
     /// The numerator and the (positive) denominator as held, perhaps not in lowest
     /// terms: for arithmetic that does not need them reduced.
     pub(crate) fn parts(self) -> (i128, i128) {
-        (self.num, self.den)
+        (i128::from(self.num), i128::from(self.den))
     }
 
     /// The value, if it is a whole number.
     pub(crate) fn to_integer(self) -> Option<i128> {
-        if self.den == 1 {
-            return Some(self.num);
-        }
-        if let (Ok(num), Ok(den)) = (i64::try_from(self.num), i64::try_from(self.den)) {
-            return (num % den == 0).then(|| i128::from(num / den));
-        }
-        let lowest = self.reduced();
-        (lowest.den == 1).then_some(lowest.num)
+        (self.num % self.den == 0).then(|| i128::from(self.num / self.den))
     }
 
     /// The numerator (sign-carrying) in lowest terms.
     pub fn numer(self) -> i128 {
-        self.reduced().num
+        i128::from(self.reduced().num)
     }
 
     /// The denominator in lowest terms, always positive.
     pub fn denom(self) -> i128 {
-        self.reduced().den
+        i128::from(self.reduced().den)
     }
 
     /// Whether the value is zero.
@@ -177,7 +152,7 @@ impl Rational {
 
     /// Whether the value is a whole number.
     pub fn is_integer(self) -> bool {
-        self.den == 1 || self.reduced().den == 1
+        self.num % self.den == 0
     }
 
     /// Whether the value is below zero.
@@ -187,23 +162,17 @@ impl Rational {
 
     /// `self + rhs`.
     pub fn checked_add(self, rhs: Rational) -> Result<Rational, Overflow> {
-        if self.den == rhs.den {
-            let num = self.num.checked_add(rhs.num).ok_or(Overflow)?;
-            return Rational::make(num, self.den);
+        let (a, b, c, d) = (
+            self.wide_num(),
+            self.wide_den(),
+            rhs.wide_num(),
+            rhs.wide_den(),
+        );
+        if b == d {
+            return Rational::make(a + c, b);
         }
-        if self.is_small() && rhs.is_small() {
-            // Each cross product is below 2^126 in magnitude, so their sum fits.
-            let num = self.num * rhs.den + rhs.num * self.den;
-            return Rational::make(num, self.den * rhs.den);
-        }
-        // Add over the least common denominator so magnitudes grow as little as possible.
-        let (a, b) = (self.reduced(), rhs.reduced());
-        let g = gcd(a.den, b.den);
-        let left = mul(a.num, div(b.den, g)).ok_or(Overflow)?;
-        let right = mul(b.num, div(a.den, g)).ok_or(Overflow)?;
-        let num = left.checked_add(right).ok_or(Overflow)?;
-        let den = mul(div(a.den, g), b.den).ok_or(Overflow)?;
-        Rational::make(num, den)
+        // Each cross product is below 2^126 in magnitude, so their sum fits.
+        Rational::make(a * d + c * b, b * d)
     }
 
     /// `self - rhs`.
@@ -221,16 +190,10 @@ impl Rational {
 
     /// `self * rhs`.
     pub fn checked_mul(self, rhs: Rational) -> Result<Rational, Overflow> {
-        if self.is_small() && rhs.is_small() {
-            return Rational::make(self.num * rhs.num, self.den * rhs.den);
-        }
-        // Cancel crosswise first so the products stay as small as they can.
-        let (a, b) = (self.reduced(), rhs.reduced());
-        let g1 = gcd(a.num, b.den).max(1);
-        let g2 = gcd(b.num, a.den).max(1);
-        let num = mul(div(a.num, g1), div(b.num, g2)).ok_or(Overflow)?;
-        let den = mul(div(a.den, g2), div(b.den, g1)).ok_or(Overflow)?;
-        Rational::make(num, den)
+        Rational::make(
+            self.wide_num() * rhs.wide_num(),
+            self.wide_den() * rhs.wide_den(),
+        )
     }
 
     /// `self / rhs`; `None` when `rhs` is zero.
@@ -238,19 +201,15 @@ impl Rational {
         if rhs.is_zero() {
             return None;
         }
-        // Neither part is i128::MIN, so both negate safely.
-        let reciprocal = if rhs.num < 0 {
-            Rational {
-                num: -rhs.den,
-                den: -rhs.num,
-            }
+        let (num, den) = (
+            self.wide_num() * rhs.wide_den(),
+            self.wide_den() * rhs.wide_num(),
+        );
+        Some(if den < 0 {
+            Rational::make(-num, -den)
         } else {
-            Rational {
-                num: rhs.den,
-                den: rhs.num,
-            }
-        };
-        Some(self.checked_mul(reciprocal))
+            Rational::make(num, den)
+        })
     }
 
     /// The figure before the `%` of a fraction: 0.95 gives 95.
@@ -272,24 +231,13 @@ impl Rational {
         }
     }
 
-    /// The largest integer not above the value, and the remainder `self - floor`.
-    fn floor_and_rest(self) -> (i128, Rational) {
-        let floor = self.num.div_euclid(self.den);
-        let rest = self.num.rem_euclid(self.den);
-        (
-            floor,
-            Rational {
-                num: rest,
-                den: self.den,
-            },
-        )
+    fn wide_num(self) -> i128 {
+        i128::from(self.num)
     }
-}
 
-/// Whether `x` fits in 64 bits.
-#[inline]
-fn fits(x: i128) -> bool {
-    i64::try_from(x).is_ok()
+    fn wide_den(self) -> i128 {
+        i128::from(self.den)
+    }
 }
 
 impl PartialEq for Rational {
@@ -312,36 +260,8 @@ impl Ord for Rational {
         if self.den == other.den {
             return self.num.cmp(&other.num);
         }
-        if self.is_small() && other.is_small() {
-            return (self.num * other.den).cmp(&(other.num * self.den));
-        }
-        if let (Some(l), Some(r)) = (mul(self.num, other.den), mul(other.num, self.den)) {
-            return l.cmp(&r);
-        }
-        // Cross products overflow: compare whole parts, then the fractional parts by
-        // their reciprocals (a continued-fraction step). Exact, and it terminates
-        // because denominators strictly shrink.
-        let (fa, ra) = self.floor_and_rest();
-        let (fb, rb) = other.floor_and_rest();
-        match fa.cmp(&fb) {
-            Ordering::Equal => match (ra.is_zero(), rb.is_zero()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Less,
-                (false, true) => Ordering::Greater,
-                (false, false) => {
-                    let inv_a = Rational {
-                        num: ra.den,
-                        den: ra.num,
-                    };
-                    let inv_b = Rational {
-                        num: rb.den,
-                        den: rb.num,
-                    };
-                    inv_b.cmp(&inv_a)
-                }
-            },
-            unequal => unequal,
-        }
+        // Products of 64-bit parts cannot overflow 128 bits.
+        (self.wide_num() * other.wide_den()).cmp(&(other.wide_num() * self.wide_den()))
     }
 }
 
@@ -404,15 +324,16 @@ mod tests {
 
     #[test]
     fn overflow_is_reported_not_wrapped() {
-        let big = Rational::new(i128::MAX, 1).unwrap();
+        let big = Rational::new(i64::MAX.into(), 1).unwrap();
         assert_eq!(big.checked_add(Rational::ONE), Err(Overflow));
         assert_eq!(big.checked_mul(Rational::from_int(2)), Err(Overflow));
     }
 
     #[test]
     fn compares_without_overflow() {
-        let a = r(i128::MAX - 1, i128::MAX);
-        let b = r(i128::MAX - 2, i128::MAX - 1);
+        let max = i128::from(i64::MAX);
+        let a = r(max - 1, max);
+        let b = r(max - 2, max - 1);
         assert_eq!(a.cmp(&b), Ordering::Greater);
         assert!(r(1, 3) < r(1, 2));
         assert!(r(-1, 2) < r(-1, 3));
@@ -434,23 +355,18 @@ mod tests {
 
     #[test]
     fn parts_that_outgrow_64_bits_are_reduced_and_stay_exact() {
-        // (2^40 / 3^20)^3 × (3^20 / 2^40)^3 is 1; unreduced, its parts would need 2^240.
-        let a = r(1 << 40, 3i128.pow(20));
-        let b = r(3i128.pow(20), 1 << 40);
-        let mut x = Rational::ONE;
-        for _ in 0..3 {
-            x = x.checked_mul(a).unwrap();
-        }
-        for _ in 0..3 {
-            x = x.checked_mul(b).unwrap();
-        }
-        assert_eq!(x, Rational::ONE);
-        assert_eq!((x.numer(), x.denom()), (1, 1));
-        let sum = r(1, 3i128.pow(39))
-            .checked_add(r(1, 2i128.pow(62)))
-            .unwrap();
-        assert_eq!(sum.denom(), 3i128.pow(39) * 2i128.pow(62));
-        assert_eq!(sum.numer(), 3i128.pow(39) + 2i128.pow(62));
+        // (2^20 / 3^10)^3 × 3^10 / 2^20: the product's parts need 77 bits unreduced.
+        let a = r(1 << 20, 3i128.pow(10));
+        let cube = a.checked_mul(a).unwrap().checked_mul(a).unwrap();
+        let back = cube.checked_mul(r(3i128.pow(10), 1 << 20)).unwrap();
+        assert_eq!(back, a.checked_mul(a).unwrap());
+        assert_eq!((back.numer(), back.denom()), (1 << 40, 3i128.pow(20)));
+        // 1/(3·2^31) + 1/(5·2^31) = 8/(15·2^62) unreduced, 1/(15·2^28) reduced.
+        let sum = r(1, 3 << 31).checked_add(r(1, 5 << 31)).unwrap();
+        assert_eq!((sum.numer(), sum.denom()), (1, 15 << 28));
+        // Parts that do not fit even in lowest terms are an overflow.
+        let tiny = r(1, 3i128.pow(39));
+        assert_eq!(tiny.checked_mul(r(1, 3)), Err(Overflow));
     }
 
     #[test]
