@@ -154,14 +154,7 @@ impl Ruleset {
             .find(|(name, _)| *name == self.key_name())
             .map(|(_, text)| text.trim().to_string())
             .unwrap_or_default();
-        if errors.is_empty() {
-            Ok(Record {
-                key,
-                values: values.into(),
-            })
-        } else {
-            Err(errors)
-        }
+        Record::read(key, values, errors)
     }
 
     /// Builds a record from one value per declared input, in declaration order, as

@@ -138,12 +138,5 @@ pub fn record(inputs: &[Input], key: usize, row: &CsvRow) -> Result<Record, Vec<
             ),
         }
     }
-    if errors.is_empty() {
-        Ok(Record {
-            key: key_value.unwrap_or_default(),
-            values: values.into(),
-        })
-    } else {
-        Err(errors)
-    }
+    Record::read(key_value.unwrap_or_default(), values, errors)
 }

@@ -220,14 +220,7 @@ fn record(
             Err(message) => errors.push(error(message, Some(&text))),
         }
     }
-    if errors.is_empty() {
-        Ok(Record {
-            key: key_value.unwrap_or_default(),
-            values: values.into(),
-        })
-    } else {
-        Err(errors)
-    }
+    Record::read(key_value.unwrap_or_default(), values, errors)
 }
 
 /// A scalar's text: numbers exactly as written, strings as they are.

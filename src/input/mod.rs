@@ -24,6 +24,22 @@ impl Record {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// The record of `values` read for `key`, or every problem found reading them.
+    pub(crate) fn read(
+        key: String,
+        values: Vec<InputValue>,
+        errors: Vec<DataError>,
+    ) -> Result<Record, Vec<DataError>> {
+        if errors.is_empty() {
+            Ok(Record {
+                key,
+                values: values.into(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// An input value.
