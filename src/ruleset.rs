@@ -247,17 +247,30 @@ impl Ruleset {
         slots: &[Value],
         tracer: &mut Trace,
     ) -> Result<Outcome, ScoreError> {
-        let texts = Texts::new(&self.program, record);
         let mut values = vec![OutputValue::Bool(false); self.program.outputs.len()];
+        self.store_outputs(record, slots, tracer, &mut values)?;
+        Ok(Outcome {
+            names: self.shared_output_names(),
+            values,
+        })
+    }
+
+    /// Evaluates every output of `record` over its finished slots into `values`, one
+    /// per output, reusing the memory they hold.
+    pub(crate) fn store_outputs(
+        &self,
+        record: &Record,
+        slots: &[Value],
+        tracer: &mut impl eval::Tracer,
+        values: &mut [OutputValue],
+    ) -> Result<(), ScoreError> {
+        let texts = Texts::new(&self.program, record);
         for (index, into) in values.iter_mut().enumerate() {
             eval::output(&self.program, record, index, slots, tracer)
                 .and_then(|v| store_output(&self.program, texts, index, v, into))
                 .map_err(|e| self.score_error(e, record))?;
         }
-        Ok(Outcome {
-            names: self.shared_output_names(),
-            values,
-        })
+        Ok(())
     }
 
     fn slot_count(&self) -> usize {

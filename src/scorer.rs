@@ -1,8 +1,8 @@
 //! Scoring many records with one set of buffers: the fast path a payroll run uses.
 
-use crate::eval::{self, NoTrace, Texts, Value};
+use crate::eval::{self, NoTrace, Value};
 use crate::input::Record;
-use crate::outcome::{Outcome, OutputValue, store_output};
+use crate::outcome::{Outcome, OutputValue};
 use crate::ruleset::{Ruleset, ScoreError};
 
 /// Scores records one after another on the fast path, reusing its memory: once the
@@ -46,12 +46,7 @@ impl<'r> Scorer<'r> {
         let program = ruleset.program();
         eval::run(program, record, &mut self.slots, &mut NoTrace)
             .map_err(|e| ruleset.score_error(e, record))?;
-        let texts = Texts::new(program, record);
-        for (index, into) in self.outcome.values.iter_mut().enumerate() {
-            eval::output(program, record, index, &self.slots, &mut NoTrace)
-                .and_then(|value| store_output(program, texts, index, value, into))
-                .map_err(|e| ruleset.score_error(e, record))?;
-        }
+        ruleset.store_outputs(record, &self.slots, &mut NoTrace, &mut self.outcome.values)?;
         Ok(&self.outcome)
     }
 }
