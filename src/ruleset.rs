@@ -257,6 +257,8 @@ impl Ruleset {
 
     /// Evaluates every output of `record` over its finished slots into `values`, one
     /// per output, reusing the memory they hold.
+    // Inlined into the scorer: it runs once per record on the fast path.
+    #[inline]
     pub(crate) fn store_outputs(
         &self,
         record: &Record,
