@@ -7,7 +7,7 @@ pub enum Fault {
     ZeroDenominator,
     /// A division by zero inside a formula.
     DivisionByZero,
-    /// An exact value grew beyond 128-bit numerator and denominator.
+    /// An exact value does not fit in 64-bit numerator and denominator, even in lowest terms.
     Overflow,
     /// An output's value has no exact decimal form (such as 1/3) and is not rounded.
     NotExact,
