@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::Duration;
 
-use baseline::Agent;
+use baseline::{Agent, SEED};
 use criterion::Criterion;
 use kpi::Ruleset;
 use kpi::generate::Generator;
@@ -53,13 +53,9 @@ fn decimal_pipeline(csv: &[u8]) -> usize {
 }
 
 fn main() {
-    let count: usize = std::env::var("KPI_BENCH_RECORDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
-    let text = std::fs::read_to_string("rulesets/thresholds.kpi").expect("the ruleset");
-    let ruleset = Ruleset::compile(&text).expect("compiles");
-    let mut generator = Generator::new(&ruleset, 2026);
+    let count = baseline::record_count();
+    let ruleset = baseline::ruleset();
+    let mut generator = Generator::new(&ruleset, SEED);
     let mut csv = Vec::new();
     let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
     writeln!(csv, "{}", names.join(",")).expect("in memory");

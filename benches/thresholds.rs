@@ -12,15 +12,13 @@ mod tally;
 use std::hint::black_box;
 use std::time::Duration;
 
-use baseline::{Agent, Pay};
+use baseline::{Agent, Pay, SEED};
 use criterion::{Criterion, Throughput};
 use kpi::generate::Generator;
 use kpi::{OutputValue, Record, Ruleset};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use tally::Tally;
-
-const SEED: u64 = 2026;
 
 fn cents(value: &OutputValue) -> i64 {
     match value {
@@ -45,12 +43,8 @@ fn pay(ruleset: &Ruleset, record: &Record) -> Pay {
 }
 
 fn main() {
-    let count: usize = std::env::var("KPI_BENCH_RECORDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
-    let text = std::fs::read_to_string("rulesets/thresholds.kpi").expect("the ruleset");
-    let ruleset = Ruleset::compile(&text).expect("compiles");
+    let count = baseline::record_count();
+    let ruleset = baseline::ruleset();
     let mut generator = Generator::new(&ruleset, SEED);
     let (mut records, mut agents) = (Vec::with_capacity(count), Vec::with_capacity(count));
     for _ in 0..count {

@@ -2,7 +2,25 @@
 //! exact integer arithmetic, and straightforwardly in `rust_decimal`, as a payroll
 //! programmer would. They are what kpi is measured against.
 
+use kpi::Ruleset;
 use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The seed the benchmarks generate their records with.
+pub const SEED: u64 = 2026;
+
+/// How many records a benchmark scores: `KPI_BENCH_RECORDS`, else 100,000.
+pub fn record_count() -> usize {
+    std::env::var("KPI_BENCH_RECORDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// The scorecard as kpi compiles it from `rulesets/thresholds.kpi`.
+pub fn ruleset() -> Ruleset {
+    let text = std::fs::read_to_string("rulesets/thresholds.kpi").expect("the ruleset");
+    Ruleset::compile(&text).expect("compiles")
+}
 
 /// One agent's month, read once before timing.
 #[derive(Debug, Clone, Copy)]
