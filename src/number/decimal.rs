@@ -66,13 +66,11 @@ pub fn round(value: Rational, places: u32, mode: RoundingMode) -> Result<Rationa
     let scale = 10i128.checked_pow(places).ok_or(Overflow)?;
     let scaled = value.checked_mul(Rational::from_i128(scale)?)?;
     let (num, den) = scaled.parts();
-    // Truncate towards zero, then decide on the remainder.
-    let (quotient, remainder) = match (i64::try_from(num), i64::try_from(den)) {
-        // 64-bit division is a machine instruction; 128-bit is a slow library call.
-        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from((n % d).abs())),
-        _ => (num / den, (num % den).abs()),
-    };
-    let twice = remainder.checked_mul(2).ok_or(Overflow)?;
+    // Truncate towards zero, then decide on the remainder. The parts are 64-bit, so
+    // these are machine divisions, and in 128 bits nothing below can overflow.
+    let (quotient, remainder) = (i128::from(num / den), i128::from((num % den).abs()));
+    let den = i128::from(den);
+    let twice = remainder * 2;
     let away = match mode {
         RoundingMode::Down => false,
         RoundingMode::Up => remainder != 0,
@@ -81,9 +79,7 @@ pub fn round(value: Rational, places: u32, mode: RoundingMode) -> Result<Rationa
         RoundingMode::HalfEven => twice > den || (twice == den && quotient % 2 != 0),
     };
     let rounded = if away {
-        quotient
-            .checked_add(if num < 0 { -1 } else { 1 })
-            .ok_or(Overflow)?
+        quotient + if num < 0 { -1 } else { 1 }
     } else {
         quotient
     };
@@ -96,9 +92,9 @@ pub fn decimal_with_places(value: Rational, places: u32) -> Option<Decimal> {
     let scale = 10i128.checked_pow(places)?;
     // A value rounded to `places` is held over 10^places: no arithmetic needed.
     if let (num, den) = value.parts()
-        && den == scale
+        && i128::from(den) == scale
     {
-        return Decimal::try_from_i128_with_scale(num, places).ok();
+        return Decimal::try_from_i128_with_scale(num.into(), places).ok();
     }
     let scaled = value.checked_mul(Rational::from_i128(scale).ok()?).ok()?;
     Decimal::try_from_i128_with_scale(scaled.to_integer()?, places).ok()

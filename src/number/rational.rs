@@ -126,8 +126,8 @@ impl Rational {
 
     /// The numerator and the (positive) denominator as held, perhaps not in lowest
     /// terms: for arithmetic that does not need them reduced.
-    pub(crate) fn parts(self) -> (i128, i128) {
-        (i128::from(self.num), i128::from(self.den))
+    pub(crate) fn parts(self) -> (i64, i64) {
+        (self.num, self.den)
     }
 
     /// The value, if it is a whole number.
