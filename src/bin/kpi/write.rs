@@ -145,7 +145,11 @@ impl Writer {
 
 /// One CSV line of `fields`, quoted where they need it.
 fn csv_line<T: AsRef<[u8]>>(fields: &[T]) -> Result<Vec<u8>, String> {
-    let mut line = csv::Writer::from_writer(Vec::new());
+    // One writer per row: its buffer need hold a line, not the default 8 KiB, which
+    // is zeroed on every creation.
+    let mut line = csv::WriterBuilder::new()
+        .buffer_capacity(256)
+        .from_writer(Vec::new());
     line.write_record(fields).map_err(write_error)?;
     line.into_inner().map_err(write_error)
 }
