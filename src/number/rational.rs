@@ -88,7 +88,7 @@ impl Rational {
         if let (Ok(num), Ok(den)) = (i64::try_from(num), i64::try_from(den)) {
             return Ok(Rational { num, den });
         }
-        // Both parts are at most 2^126 in magnitude, so the divisor fits an i128.
+        // `den > 0`, so the divisor is at most `den` and fits an i128.
         let g = gcd(num, den) as i128;
         if g <= 1 {
             return Err(Overflow);
