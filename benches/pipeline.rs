@@ -57,7 +57,7 @@ fn main() {
     let ruleset = baseline::ruleset();
     let mut generator = Generator::new(&ruleset, SEED);
     let mut csv = Vec::new();
-    let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
+    let names: Vec<&str> = ruleset.inputs().map(|i| i.name()).collect();
     writeln!(csv, "{}", names.join(",")).expect("in memory");
     for _ in 0..count {
         writeln!(csv, "{}", generator.record().join(",")).expect("in memory");

@@ -298,7 +298,11 @@ mod tests {
     fn records_are_valid_reproducible_and_parts_fit_their_wholes() {
         for name in ["agent_monthly", "thresholds", "team_leader_quarterly"] {
             let ruleset = ruleset(name);
-            let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
+            let names: Vec<&str> = ruleset
+                .input_decls()
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect();
             let mut a = Generator::new(&ruleset, 7);
             let mut b = Generator::new(&ruleset, 7);
             for _ in 0..2000 {

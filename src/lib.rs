@@ -17,31 +17,36 @@
 //! assert_eq!(outcome.get("payout").unwrap().to_string(), "300");
 //! ```
 //!
-//! The pipeline runs one way: [`syntax`] parses the text, [`check`] resolves names
-//! and types, [`compile`] lowers to a Program, [`eval`] runs it over records, and
-//! [`explain`] turns a traced run into a breakdown an agent can read.
+//! The pipeline runs one way: the text is parsed, names and types are checked, the
+//! checked model is lowered to a program of slots and steps, the program runs over
+//! records, and a traced run becomes an [`Explanation`] an agent can read. Those
+//! stages are internal; the API is what a caller needs: [`Ruleset`] to compile and
+//! load, [`Scorer`] to score many records, [`Outcome`] and [`Explanation`] for what
+//! comes out, [`Diagnostics`] and [`DataError`] for what went wrong.
 
 #![warn(missing_docs)]
 
-pub mod check;
-pub mod compile;
+pub(crate) mod check;
+pub(crate) mod compile;
 pub mod diagnostic;
-pub mod eval;
+pub(crate) mod eval;
 pub mod explain;
 pub mod format;
 pub mod generate;
-pub mod input;
-pub mod number;
+pub(crate) mod input;
+pub(crate) mod number;
 mod outcome;
 mod ruleset;
 mod scorer;
-pub mod syntax;
-pub mod testing;
+pub(crate) mod syntax;
+mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use explain::Explanation;
+pub use input::csv::CsvRow;
 pub use input::{DataError, Record};
 pub use outcome::{Outcome, OutputValue};
-pub use ruleset::{Ruleset, ScoreError};
+pub use ruleset::{InputInfo, Ruleset, ScoreError};
 pub use scorer::Scorer;
+pub use syntax::ast::InputType;
 pub use testing::{CaseReport, CaseResult, Mismatch};

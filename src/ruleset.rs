@@ -14,6 +14,28 @@ use crate::input::csv::CsvRow;
 use crate::input::{self, DataError, Location, Record};
 use crate::outcome::{Outcome, OutputValue, store_output};
 use crate::scorer::Scorer;
+use crate::syntax::ast::InputType;
+
+/// One declared input of a ruleset: a column of the data.
+#[derive(Debug, Clone, Copy)]
+pub struct InputInfo<'a>(&'a Input);
+
+impl<'a> InputInfo<'a> {
+    /// The column name.
+    pub fn name(self) -> &'a str {
+        &self.0.name
+    }
+
+    /// The label written in the rule file, if any (`"接通量 / Calls answered"`).
+    pub fn label(self) -> Option<&'a str> {
+        self.0.label.as_deref()
+    }
+
+    /// The declared type.
+    pub fn input_type(self) -> InputType {
+        self.0.input_type
+    }
+}
 
 /// A compiled ruleset: immutable, `Send + Sync`, reusable for any number of records.
 #[derive(Debug, Clone)]
@@ -103,9 +125,32 @@ impl Ruleset {
         self.program.model.version.as_deref()
     }
 
-    /// The declared inputs, in order.
-    pub fn inputs(&self) -> &[Input] {
+    /// The declared inputs, in declaration order.
+    pub fn inputs(&self) -> impl ExactSizeIterator<Item = InputInfo<'_>> {
+        self.input_decls().iter().map(InputInfo)
+    }
+
+    /// The declared inputs as the checker modelled them.
+    pub(crate) fn input_decls(&self) -> &[Input] {
         &self.program.model.inputs
+    }
+
+    /// The checked rule file printed with every source position erased: two files
+    /// that differ only in layout and comments have the same meaning. For tests of the
+    /// formatter; the text is not a stable format.
+    #[doc(hidden)]
+    pub fn meaning(&self) -> String {
+        let printed = format!("{:#?}", self.program.model);
+        let mut erased = String::with_capacity(printed.len());
+        let mut rest = printed.as_str();
+        while let Some(at) = rest.find("Span {") {
+            erased.push_str(&rest[..at]);
+            let end = rest[at..].find('}').map_or(rest.len(), |e| at + e + 1);
+            erased.push_str("Span");
+            rest = &rest[end..];
+        }
+        erased.push_str(rest);
+        erased
     }
 
     /// The name of the input that identifies a record.
@@ -136,7 +181,7 @@ impl Ruleset {
     pub fn record(&self, fields: &[(&str, &str)]) -> Result<Record, Vec<DataError>> {
         let mut values = Vec::new();
         let mut errors = Vec::new();
-        for input in self.inputs() {
+        for input in self.input_decls() {
             let found = fields.iter().find(|(name, _)| *name == input.name);
             match found.map(|(_, text)| input::parse_value(input, text)) {
                 Some(Ok(v)) => values.push(v),
@@ -161,7 +206,7 @@ impl Ruleset {
     /// `kpi generate` writes them and test cases hold them.
     pub fn record_in_order<S: AsRef<str>>(&self, values: &[S]) -> Result<Record, Vec<DataError>> {
         let fields: Vec<(&str, &str)> = self
-            .inputs()
+            .input_decls()
             .iter()
             .map(|i| i.name.as_str())
             .zip(values.iter().map(AsRef::as_ref))
@@ -174,7 +219,7 @@ impl Ruleset {
         &'a self,
         reader: R,
     ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
-        input::csv::read(self.inputs(), self.program.model.key, reader)
+        input::csv::read(self.input_decls(), self.program.model.key, reader)
     }
 
     /// Reads the header of a CSV file, then yields its rows split into fields but not
@@ -184,18 +229,18 @@ impl Ruleset {
         &self,
         reader: R,
     ) -> Result<impl Iterator<Item = Result<CsvRow, Vec<DataError>>> + use<R>, DataError> {
-        input::csv::rows(self.inputs(), reader)
+        input::csv::rows(self.input_decls(), reader)
     }
 
     /// Reads a row from [`Ruleset::read_csv_rows`] of this ruleset: the record, or
     /// every problem found in the row.
     pub fn csv_record(&self, row: &CsvRow) -> Result<Record, Vec<DataError>> {
-        input::csv::record(self.inputs(), self.program.model.key, row)
+        input::csv::record(self.input_decls(), self.program.model.key, row)
     }
 
     /// Reads a JSON array of record objects held in memory.
     pub fn read_json(&self, text: &str) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
-        input::json::read_array(self.inputs(), self.program.model.key, text)
+        input::json::read_array(self.input_decls(), self.program.model.key, text)
     }
 
     /// Reads a JSON array of record objects from `reader` one at a time, calling
@@ -207,7 +252,7 @@ impl Ruleset {
         reader: R,
         each: impl FnMut(Result<Record, Vec<DataError>>) -> ControlFlow<()>,
     ) -> Result<(), DataError> {
-        input::json::read_array_each(self.inputs(), self.program.model.key, reader, each)
+        input::json::read_array_each(self.input_decls(), self.program.model.key, reader, each)
     }
 
     /// Reads JSON Lines, one record object per line, a line at a time: give it a
@@ -216,7 +261,7 @@ impl Ruleset {
         &'a self,
         reader: R,
     ) -> impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a {
-        input::json::read_lines(self.inputs(), self.program.model.key, reader)
+        input::json::read_lines(self.input_decls(), self.program.model.key, reader)
     }
 
     /// Scores a record: the outputs only, on the fast path. To score many records,

@@ -1278,24 +1278,11 @@ fn generate(spec: &Spec) -> Generated {
     }
 }
 
-/// The checked model of a rule file, printed, with every span erased: what the file
-/// means, apart from where things are written.
+/// What a rule file means, apart from where things are written.
 fn meaning(text: &str) -> String {
-    let source = SourceFile::new("t.kpi", text);
-    let (file, _) = kpi::syntax::parse(&source);
-    let (model, diagnostics) = kpi::check::check(&file);
-    let model = model.unwrap_or_else(|| panic!("does not check: {diagnostics:?}"));
-    let printed = format!("{model:#?}");
-    let mut erased = String::with_capacity(printed.len());
-    let mut rest = printed.as_str();
-    while let Some(at) = rest.find("Span {") {
-        erased.push_str(&rest[..at]);
-        let end = rest[at..].find('}').expect("a span ends") + at + 1;
-        erased.push_str("Span");
-        rest = &rest[end..];
-    }
-    erased.push_str(rest);
-    erased
+    Ruleset::compile_source(SourceFile::new("t.kpi", text))
+        .unwrap_or_else(|d| panic!("does not check: {d:?}"))
+        .meaning()
 }
 
 /// What scoring gives, without the parts that quote the rule file's text.

@@ -74,13 +74,12 @@ proptest! {
 
 /// A value of the right type for each input of `ruleset`, in its declared range.
 fn any_record(ruleset: &Ruleset) -> impl Strategy<Value = Vec<(String, String)>> + use<> {
-    use kpi::syntax::ast::InputType;
+    use kpi::InputType;
     let fields: Vec<BoxedStrategy<(String, String)>> = ruleset
         .inputs()
-        .iter()
         .map(|input| {
-            let name = input.name.clone();
-            let value: BoxedStrategy<String> = match input.input_type {
+            let name = input.name().to_string();
+            let value: BoxedStrategy<String> = match input.input_type() {
                 InputType::Text => "[A-Z][0-9]{2}".boxed(),
                 InputType::Bool => any::<bool>().prop_map(|b| b.to_string()).boxed(),
                 InputType::Count => (0u32..400).prop_map(|n| n.to_string()).boxed(),

@@ -8,10 +8,10 @@
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
+use kpi::InputInfo;
+use kpi::InputType;
 use kpi::Ruleset;
-use kpi::check::model::Input;
 use kpi::explain::{Explanation, Format, Lang};
-use kpi::syntax::ast::InputType;
 use libfuzzer_sys::fuzz_target;
 
 static RULESETS: OnceLock<[Ruleset; 3]> = OnceLock::new();
@@ -34,12 +34,25 @@ enum Shape {
     Int(u64),
     Wide(i128),
     /// Many decimal places: `whole.fraction`, the fraction zero-padded to `places`.
-    Decimal { whole: u64, fraction: u64, places: u8 },
-    Negative { whole: u32, fraction: u16 },
-    Percent { figure: i16, tenths: u8 },
+    Decimal {
+        whole: u64,
+        fraction: u64,
+        places: u8,
+    },
+    Negative {
+        whole: u32,
+        fraction: u16,
+    },
+    Percent {
+        figure: i16,
+        tenths: u8,
+    },
     Empty,
     /// A run of `len` copies of one digit (past 28 digits, too many to be exact).
-    Huge { digit: u8, len: u8 },
+    Huge {
+        digit: u8,
+        len: u8,
+    },
     Bool(bool),
     Text(String),
     /// A number with blanks round it.
@@ -76,8 +89,8 @@ impl Shape {
 
 /// A value of the input's own type, inside the shipped rulesets' ranges, so that
 /// whole records get past validation and reach the evaluator.
-fn typed(input: &Input, n: u32) -> String {
-    match input.input_type {
+fn typed(input: InputInfo, n: u32) -> String {
+    match input.input_type() {
         InputType::Text => format!("E{:02}", n % 100),
         InputType::Bool => (n % 2 == 1).to_string(),
         InputType::Count => (n % 3001).to_string(),
@@ -93,7 +106,7 @@ fn typed(input: &Input, n: u32) -> String {
     }
 }
 
-fn value(u: &mut Unstructured, input: &Input) -> Result<Option<String>> {
+fn value(u: &mut Unstructured, input: InputInfo) -> Result<Option<String>> {
     if u.ratio(1, 64)? {
         return Ok(None); // missing
     }
@@ -121,7 +134,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
     let mut fields: Vec<(String, String)> = Vec::new();
     for input in ruleset.inputs() {
         if let Some(v) = value(u, input)? {
-            fields.push((input.name.clone(), v));
+            fields.push((input.name().to_string(), v));
         }
     }
     let pairs: Vec<(&str, &str)> = fields

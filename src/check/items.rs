@@ -360,7 +360,6 @@ impl Checker<'_> {
             }
         };
         Veto {
-            name: decl.name.as_ref().map(|n| n.name.clone()),
             reason: decl.reason.text.clone(),
             condition,
             value,

@@ -230,8 +230,6 @@ pub struct Band {
 /// A veto (一票否决) on an item.
 #[derive(Debug, Clone)]
 pub struct Veto {
-    /// Optional name.
-    pub name: Option<String>,
     /// The reason shown.
     pub reason: String,
     /// When it fires.

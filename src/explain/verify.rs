@@ -54,7 +54,7 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
         .map(|i| (i.name.as_str(), i.value.as_str()))
         .collect();
     for input in &saved.record.inputs {
-        if !ruleset.inputs().iter().any(|i| i.name == input.name) {
+        if !ruleset.input_decls().iter().any(|i| i.name == input.name) {
             problems.push(format!(
                 "record: input {} is not declared in the rule file",
                 input.name

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::ast::*;
 use super::grammar::Rule;
+use super::keywords::Role;
 use super::limits::{MAX_CHAIN, too_deep};
 use crate::diagnostic::{Diagnostic, Span, codes};
 
@@ -607,38 +608,9 @@ fn cmp_op(symbol: &str) -> CmpOp {
 
 /// Keywords and punctuation: pairs that carry no content of their own.
 fn is_keyword(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::colon
-            | Rule::equals
-            | Rule::kw_ruleset
-            | Rule::kw_version
-            | Rule::kw_currency
-            | Rule::kw_key
-            | Rule::kw_input
-            | Rule::kw_tiers
-            | Rule::kw_else
-            | Rule::kw_linear
-            | Rule::kw_from
-            | Rule::kw_to
-            | Rule::kw_weighted
-            | Rule::kw_per
-            | Rule::kw_when
-            | Rule::kw_zero
-            | Rule::kw_error
-            | Rule::kw_cap
-            | Rule::kw_floor
-            | Rule::kw_veto
-            | Rule::kw_grade
-            | Rule::kw_by
-            | Rule::kw_coefficient
-            | Rule::kw_output
-            | Rule::kw_if
-            | Rule::kw_then
-            | Rule::kw_fixture
-            | Rule::kw_test
-            | Rule::kw_expect
-    )
+    matches!(rule, Rule::colon | Rule::equals)
+        || super::keywords::keyword(rule)
+            .is_some_and(|k| matches!(k.role, Role::Statement | Role::Clause))
 }
 
 /// A pair shape the grammar rules out; reported rather than panicking.

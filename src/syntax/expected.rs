@@ -3,8 +3,17 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
+use std::sync::LazyLock;
+
 use super::grammar::Rule;
+use super::keywords;
 use crate::diagnostic::{Diagnostic, Span, codes};
+
+/// "a statement (ruleset, version, ... or test)", from the keyword table.
+static STATEMENT: LazyLock<String> = LazyLock::new(|| {
+    let words: Vec<&str> = keywords::statement_keywords().map(|k| k.word).collect();
+    format!("a statement ({})", one_of(&words))
+});
 
 /// What a grammar rule is, in words a rule author knows.
 fn describe(rule: Rule) -> &'static str {
@@ -38,56 +47,18 @@ fn describe(rule: Rule) -> &'static str {
         yuan_sign => "¥",
         item_kind | statement_at | statement_start | ruleset_decl | version_decl
         | currency_decl | key_decl | input_decl | item_decl | veto_decl | grade_decl
-        | output_decl | fixture_decl | test_decl => {
-            "a statement (ruleset, version, currency, key, input, let, score, bonus, deduction, veto, grade, output, fixture or test)"
-        }
+        | output_decl | fixture_decl | test_decl => &STATEMENT,
         tiers_body | linear_body | weighted_body | per_body => "a formula",
         given_row => "an input and its value such as `calls_offered = 1000`",
         expect_row => "an expected value such as `expect payout = 620.03`",
         case_value => "a value such as 1000, 95%, 50 CNY, \"T1\", true or a grade such as A",
         from_fixture => "`from` and a fixture's name",
         EOI => "a new statement",
-        kw_ruleset => "`ruleset`",
-        kw_version => "`version`",
-        kw_currency => "`currency`",
-        kw_key => "`key`",
-        kw_input => "`input`",
-        kw_let => "`let`",
-        kw_score => "`score`",
-        kw_bonus => "`bonus`",
-        kw_deduction => "`deduction`",
-        kw_tiers => "`tiers`",
-        kw_else => "`else`",
-        kw_linear => "`linear`",
-        kw_from => "`from`",
-        kw_to => "`to`",
-        kw_weighted => "`weighted`",
-        kw_per => "`per`",
-        kw_when => "`when`",
-        kw_zero => "`zero`",
-        kw_error => "`error`",
-        kw_cap => "`cap`",
-        kw_floor => "`floor`",
-        kw_veto => "`veto`",
-        kw_grade => "`grade`",
-        kw_by => "`by`",
-        kw_coefficient => "`coefficient`",
-        kw_output => "`output`",
-        kw_fixture => "`fixture`",
-        kw_test => "`test`",
-        kw_expect => "`expect`",
-        kw_and => "`and`",
-        kw_or => "`or`",
-        kw_not => "`not`",
-        kw_if => "`if`",
-        kw_then => "`then`",
-        kw_true => "`true`",
-        kw_false => "`false`",
         kw_count | kw_number | kw_percent | kw_money | kw_text | kw_bool => {
             "a type: count, number, percent, money, text or bool"
         }
         keyword => "a keyword",
-        _ => "something else",
+        rule => keywords::keyword(rule).map_or("something else", |k| k.quoted),
     }
 }
 
@@ -118,24 +89,7 @@ const OPERATOR: &str = "an operator such as +, * or >=";
 /// currency code are not worth naming beside other choices.
 fn simplify(expected: Vec<&'static str>) -> Vec<&'static str> {
     let statement = |e: &str| {
-        e.starts_with("a statement")
-            || matches!(
-                e,
-                "`ruleset`"
-                    | "`version`"
-                    | "`currency`"
-                    | "`key`"
-                    | "`input`"
-                    | "`let`"
-                    | "`score`"
-                    | "`bonus`"
-                    | "`deduction`"
-                    | "`veto`"
-                    | "`grade`"
-                    | "`output`"
-                    | "`fixture`"
-                    | "`test`"
-            )
+        e.starts_with("a statement") || keywords::statement_keywords().any(|k| k.quoted == e)
     };
     let operator = |e: &str| {
         e.starts_with("a comparison") || e.starts_with("an operator") || e == "`and`" || e == "`or`"
@@ -216,13 +170,6 @@ pub fn syntax_error(error: &Error<Rule>, rest: &str, offset: usize) -> Diagnosti
     }
 }
 
-/// The reserved words, as the grammar's `keyword` rule lists them.
-pub(super) const RESERVED: [&str; 24] = [
-    "and", "or", "not", "if", "then", "else", "true", "false", "per", "from", "to", "when", "by",
-    "tiers", "linear", "weighted", "ruleset", "version", "currency", "key", "input", "let", "veto",
-    "output",
-];
-
 /// A hint for the commonest slips.
 fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
     let tail = rest.get(at..).unwrap_or("");
@@ -232,7 +179,7 @@ fn hint_for(expected: &[&str], rest: &str, at: usize) -> Option<String> {
         .collect();
 
     let wants_name = expected.contains(&"a name") || expected.contains(&"a value or formula");
-    if RESERVED.contains(&word.as_str()) && wants_name {
+    if keywords::is_reserved(&word) && wants_name {
         return Some(format!("`{word}` is a reserved word; choose another name"));
     }
     if expected.iter().any(|e| e.starts_with("a statement")) {

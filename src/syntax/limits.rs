@@ -16,24 +16,6 @@ pub const MAX_CHAIN: usize = 200;
 /// Most levels in a finished expression tree.
 pub const MAX_DEPTH: usize = 256;
 
-/// The words a statement starts with.
-const STATEMENT_KEYWORDS: [&str; 14] = [
-    "ruleset",
-    "version",
-    "currency",
-    "key",
-    "input",
-    "let",
-    "score",
-    "bonus",
-    "deduction",
-    "veto",
-    "grade",
-    "output",
-    "fixture",
-    "test",
-];
-
 /// The offset in `rest` where the statement starting in it ends: the next line that
 /// begins at column 0 with a statement keyword, after the first line with content.
 /// The parser never reads past it, so limits checked on this text hold for pest.
@@ -63,8 +45,8 @@ pub fn next_statement_after(rest: &str, at: usize) -> usize {
 }
 
 fn starts_statement(line: &str) -> bool {
-    STATEMENT_KEYWORDS.iter().any(|k| {
-        line.strip_prefix(k)
+    super::keywords::statement_keywords().any(|k| {
+        line.strip_prefix(k.word)
             .is_some_and(|after| !after.chars().next().is_some_and(is_word_char))
     })
 }

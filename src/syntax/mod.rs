@@ -8,6 +8,7 @@ pub mod ast;
 mod build;
 mod expected;
 mod grammar;
+mod keywords;
 mod limits;
 
 use pest::Parser;

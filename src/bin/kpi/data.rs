@@ -5,7 +5,7 @@ use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use kpi::input::csv::CsvRow;
+use kpi::CsvRow;
 use kpi::{DataError, Record, Ruleset};
 
 use crate::Failure;

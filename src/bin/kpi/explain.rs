@@ -143,8 +143,8 @@ fn corrections(ruleset: &Ruleset, set: &[String]) -> Result<Vec<(String, String)
                 )));
             };
             let name = name.trim();
-            if !ruleset.inputs().iter().any(|i| i.name == name) {
-                let names: Vec<&str> = ruleset.inputs().iter().map(|i| i.name.as_str()).collect();
+            if !ruleset.inputs().any(|i| i.name() == name) {
+                let names: Vec<&str> = ruleset.inputs().map(|i| i.name()).collect();
                 return Err(Failure::usage(format!(
                     "--set {pair}: there is no input `{name}`; the inputs are {}",
                     names.join(", ")

@@ -24,7 +24,7 @@ pub fn generate(path: &Path, count: u64, seed: u64, output: Option<&Path>) -> Re
         csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => None,
         _ => Some(Failure::usage(format!("cannot write the records: {e}"))),
     };
-    let header = ruleset.inputs().iter().map(|i| i.name.as_str());
+    let header = ruleset.inputs().map(|i| i.name());
     let mut generator = Generator::new(&ruleset, seed);
     let written = writer
         .write_record(header)
