@@ -24,7 +24,7 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
     let (value, ty) = match &literal.kind {
         LiteralKind::Number(d) => (rational_from_decimal(*d), Type::Number),
         LiteralKind::Percent(d) => (
-            rational_from_decimal(*d).and_then(Rational::from_percent_figure),
+            rational_from_decimal(*d).and_then(Rational::percent_figure_as_fraction),
             Type::Percent,
         ),
         LiteralKind::Money(d, currency) => {

@@ -38,7 +38,7 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
             let expected = "expected a percentage such as 95% or a fraction such as 0.95";
             match text.strip_suffix('%') {
                 Some(figure) => decimal(figure.trim_end())
-                    .and_then(|d| d.from_percent_figure().map_err(|_| Unread::TooLong))
+                    .and_then(|d| d.percent_figure_as_fraction().map_err(|_| Unread::TooLong))
                     .map_err(|e| e.said(expected))?,
                 None => decimal(text).map_err(|e| e.said(expected))?,
             }

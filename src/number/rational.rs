@@ -218,7 +218,7 @@ impl Rational {
     }
 
     /// The fraction a percentage figure stands for: 95 gives 0.95.
-    pub fn from_percent_figure(self) -> Result<Rational, Overflow> {
+    pub fn percent_figure_as_fraction(self) -> Result<Rational, Overflow> {
         self.checked_mul(Rational { num: 1, den: 100 })
     }
 
