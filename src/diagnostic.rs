@@ -297,6 +297,20 @@ pub mod codes {
     pub const TEST_EXPECT: &str = "E0603";
     /// A test case has no `expect` row, so it could never fail.
     pub const TEST_EXPECTS_NOTHING: &str = "E0604";
+    /// A value used at the wrong level: a member's value in a group item without an
+    /// aggregate, an aggregate outside a group item, or another group's value.
+    pub const LEVEL: &str = "E0701";
+    /// `over` or `within` names something other than a text or count input.
+    pub const GROUP_COLUMN: &str = "E0702";
+    /// An aggregate written wrongly: `count` of a value, a sum of text, an empty
+    /// value of the wrong kind.
+    pub const AGGREGATE: &str = "E0703";
+    /// A rank without a tie policy, or a filter without a value for those it leaves
+    /// out, or a sort key that cannot be ordered.
+    pub const RANK: &str = "E0704";
+    /// A forced distribution whose shares do not add up to 100%, or whose small-group
+    /// bands name grades it does not hand out.
+    pub const SHARES: &str = "E0705";
     /// Warning: an input that no item, veto or output reads.
     pub const UNUSED_INPUT: &str = "W0201";
     /// Warning: a tier or grade row that no value can reach.

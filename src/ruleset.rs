@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::check::model::{Input, Kind};
 use crate::compile::{Program, compile};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::eval::{self, EvalError, Fault, Texts, Trace, Value, Where};
+use crate::eval::{self, EvalError, Fault, NoTrace, Texts, Trace, Value, Where, population};
 use crate::explain::Explanation;
 use crate::input::csv::CsvRow;
 use crate::input::{self, DataError, Location, Record};
@@ -264,10 +264,93 @@ impl Ruleset {
         input::json::read_lines(self.input_decls(), self.program.model.key, reader)
     }
 
+    /// Whether records are scored together: some item reads other records (a group
+    /// item `over` a column, a rank, a forced distribution). Such a ruleset scores a
+    /// whole population with [`Ruleset::evaluate_all`].
+    pub fn reads_population(&self) -> bool {
+        self.program.reads_population()
+    }
+
     /// Scores a record: the outputs only, on the fast path. To score many records,
-    /// a [`Scorer`] reuses its memory from one to the next.
+    /// a [`Scorer`] reuses its memory from one to the next. A ruleset that
+    /// [reads the population](Ruleset::reads_population) scores the record as a
+    /// population of one: a group of one member, ranked first.
     pub fn evaluate(&self, record: &Record) -> Result<Outcome, ScoreError> {
+        if self.reads_population() {
+            let mut all = self.evaluate_all(std::slice::from_ref(record));
+            return all
+                .pop()
+                .unwrap_or_else(|| Err(self.score_error(Fault::Internal.at_start(), record)));
+        }
         self.scorer().score(record).cloned()
+    }
+
+    /// Scores `records` together: every group item, rank and distribution is worked
+    /// out over them. One result per record, in the same order; a record that cannot
+    /// be scored spoils the values of its group (and of every record, for a rank of
+    /// all records), which are reported as depending on it. The results do not depend
+    /// on the order of the records.
+    pub fn evaluate_all(&self, records: &[Record]) -> Vec<Result<Outcome, ScoreError>> {
+        let run = population::run(&self.program, records);
+        records
+            .iter()
+            .enumerate()
+            .map(|(r, record)| {
+                if let Some(error) = run.errors[r] {
+                    return Err(self.population_error(error, records, r));
+                }
+                let mut values = vec![OutputValue::Bool(false); self.program.outputs.len()];
+                self.store_outputs(record, &run.slots[r], &mut NoTrace, &mut values)?;
+                Ok(Outcome {
+                    names: self.shared_output_names(),
+                    values,
+                })
+            })
+            .collect()
+    }
+
+    /// Explains record `index` of `records` scored together, as [`Ruleset::explain`]
+    /// explains a record alone.
+    pub fn explain_in(
+        &self,
+        records: &[Record],
+        index: usize,
+    ) -> Result<(Outcome, Explanation), ScoreError> {
+        let record = records
+            .get(index)
+            .ok_or_else(|| self.score_error(Fault::Internal.at_start(), &records[0]))?;
+        let run = population::run(&self.program, records);
+        if let Some(error) = run.errors[index] {
+            return Err(self.population_error(error, records, index));
+        }
+        self.explain_given(record, |step| run.given(&self.program, index, step))
+    }
+
+    /// The error for scoring `record` alone with a ruleset that reads the population.
+    pub(crate) fn needs_population(&self, record: &Record) -> ScoreError {
+        ScoreError {
+            key: record.key().to_string(),
+            name: self.name().to_string(),
+            fault: Fault::Internal,
+            message: format!(
+                "ruleset `{}` scores records together (group items, ranks, distributions); score the whole population with Ruleset::evaluate_all",
+                self.name()
+            ),
+        }
+    }
+
+    /// The error for record `r` of a population, naming the record it depends on.
+    fn population_error(&self, error: EvalError, records: &[Record], r: usize) -> ScoreError {
+        let mut score_error = self.score_error(error, &records[r]);
+        if let Fault::MemberFailed(m) = error.fault {
+            let other = records.get(m as usize).map_or("", |o| o.key());
+            score_error.message = format!(
+                "not scored, because {} `{}` depends on record {other}, which could not be scored; correct that record first",
+                self.what(error.at),
+                score_error.name
+            );
+        }
+        score_error
     }
 
     /// A scorer for many records on the fast path.
@@ -275,11 +358,24 @@ impl Ruleset {
         Scorer::new(self)
     }
 
-    /// Scores a record on the traced path: the outputs and how each value arose.
+    /// Scores a record on the traced path: the outputs and how each value arose. A
+    /// ruleset that reads the population explains the record as a population of one.
     pub fn explain(&self, record: &Record) -> Result<(Outcome, Explanation), ScoreError> {
+        if self.reads_population() {
+            return self.explain_in(std::slice::from_ref(record), 0);
+        }
+        self.explain_given(record, |_| None)
+    }
+
+    /// The traced path, with the values of population items given.
+    fn explain_given(
+        &self,
+        record: &Record,
+        given: impl FnMut(usize) -> Option<Value>,
+    ) -> Result<(Outcome, Explanation), ScoreError> {
         let mut trace = Trace::new(self.program.steps.len());
         let mut slots = Vec::with_capacity(self.slot_count());
-        eval::run(&self.program, record, &mut slots, &mut trace)
+        eval::run_given(&self.program, record, &mut slots, &mut trace, given)
             .map_err(|e| self.score_error(e, record))?;
         let outcome = self.outputs(record, &slots, &mut trace)?;
         let explanation = crate::explain::build(self, record, &slots, &trace, &outcome);
@@ -338,25 +434,34 @@ impl Ruleset {
         }
     }
 
+    /// What the computation at `at` is, in a word: item, grade, aggregate or output.
+    fn what(&self, at: Where) -> &'static str {
+        match at {
+            Where::Item(i) => match self.program.model.items.get(i).map(|item| item.kind) {
+                Some(Kind::Grade) => "grade",
+                Some(Kind::Aggregate) => "aggregate",
+                _ => "item",
+            },
+            Where::Output(_) => "output",
+        }
+    }
+
     pub(crate) fn score_error(&self, error: EvalError, record: &Record) -> ScoreError {
         let model = &self.program.model;
-        let (name, kind, formula) = match error.at {
+        let kind = self.what(error.at);
+        let (name, formula) = match error.at {
             Where::Item(i) => {
                 let item = &model.items[i];
-                let kind = if item.kind == Kind::Grade {
-                    "grade"
-                } else {
-                    "item"
+                // An aggregate is named by what is written.
+                let name = match item.kind {
+                    Kind::Aggregate => self.source.slice(item.formula).to_string(),
+                    _ => item.name.clone(),
                 };
-                (item.name.clone(), kind, self.source.slice(item.formula))
+                (name, self.source.slice(item.formula))
             }
             Where::Output(i) => {
                 let output = &model.outputs[i];
-                (
-                    output.name.clone(),
-                    "output",
-                    self.source.slice(output.value.span),
-                )
+                (output.name.clone(), self.source.slice(output.value.span))
             }
         };
         let message = match error.fault {
@@ -374,6 +479,15 @@ impl Ruleset {
             ),
             Fault::NotExact => format!(
                 "{kind} `{name}` = {formula} has no exact decimal value; round it, as in round(x, 2, half_up)"
+            ),
+            Fault::EmptyGroup => format!(
+                "{kind} `{name}` has no member to reduce in this record's group; add `, when empty VALUE` inside it to say what an empty group gives"
+            ),
+            Fault::Tie => format!(
+                "{kind} `{name}` ties this record with another on every key, and the rule says `ties strict`; add a tie-break with `then`, such as `then agent_id lowest first`"
+            ),
+            Fault::MemberFailed(_) => format!(
+                "not scored, because {kind} `{name}` depends on a record that could not be scored"
             ),
             Fault::Internal => {
                 format!("internal error computing {kind} `{name}`; please report it")

@@ -40,10 +40,15 @@ impl<'r> Scorer<'r> {
         }
     }
 
-    /// Scores `record`. The outcome is valid until the next call.
+    /// Scores `record`. The outcome is valid until the next call. A ruleset that
+    /// [reads the population](Ruleset::reads_population) cannot score records one
+    /// at a time: each is an error saying so; use [`Ruleset::evaluate_all`].
     pub fn score(&mut self, record: &Record) -> Result<&Outcome, ScoreError> {
         let ruleset = self.ruleset;
         let program = ruleset.program();
+        if program.reads_population() {
+            return Err(ruleset.needs_population(record));
+        }
         eval::run(program, record, &mut self.slots, &mut NoTrace)
             .map_err(|e| ruleset.score_error(e, record))?;
         ruleset.store_outputs(record, &self.slots, &mut NoTrace, &mut self.outcome.values)?;

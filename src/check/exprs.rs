@@ -1,7 +1,7 @@
 //! Typing expressions: names resolved, literals made exact, units checked.
 
 use super::Checker;
-use super::model::{Func, Ref, TExpr, TExprKind};
+use super::model::{Func, Level, Ref, TExpr, TExprKind};
 use super::names::{Symbol, closest};
 use super::types::{Type, mismatch_hint};
 use crate::diagnostic::{Diagnostic, Span, codes};
@@ -63,7 +63,7 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
     }
 }
 
-fn unknown(span: Span) -> TExpr {
+pub(crate) fn unknown(span: Span) -> TExpr {
     TExpr {
         kind: TExprKind::Bool(false),
         ty: Type::Unknown,
@@ -86,9 +86,15 @@ impl Checker<'_> {
                 },
             },
             ExprKind::Name(ident) => match self.symbols.get(ident.name.as_str()).copied() {
-                Some(Symbol::Input(i)) => typed(TExprKind::Ref(Ref::Input(i)), self.inputs[i].ty),
+                Some(Symbol::Input(i)) => {
+                    self.check_level(&ident.name, Level::Member, span);
+                    typed(TExprKind::Ref(Ref::Input(i)), self.inputs[i].ty)
+                }
                 Some(Symbol::Item(d)) => match self.positions[d] {
-                    Some(pos) => typed(TExprKind::Ref(Ref::Item(pos)), self.items[pos].ty),
+                    Some(pos) => {
+                        self.check_level(&ident.name, self.items[pos].level, span);
+                        typed(TExprKind::Ref(Ref::Item(pos)), self.items[pos].ty)
+                    }
                     // Caught in a cycle, already reported.
                     None => unknown(span),
                 },
@@ -104,6 +110,7 @@ impl Checker<'_> {
             },
             ExprKind::Field(base, field) => self.field(base, field, span),
             ExprKind::Call(name, args) => self.call(name, args, span),
+            ExprKind::Aggregate(aggregate) => self.aggregate(aggregate, span),
             ExprKind::Neg(inner) => {
                 let inner = self.expr(inner);
                 if !inner.ty.is_numeric() {
@@ -253,6 +260,7 @@ impl Checker<'_> {
             _ => None,
         };
         let has_coefficients = grade_pos.is_some_and(|pos| match &self.items[pos].body {
+            super::model::Body::Distribution(d) => d.has_coefficients,
             super::model::Body::Grade(scale) => scale.has_coefficients,
             _ => false,
         });
@@ -406,6 +414,32 @@ impl Checker<'_> {
         }
     }
 
+    /// The rounding mode `ident` names.
+    pub(super) fn rounding_mode(
+        &mut self,
+        ident: &crate::syntax::ast::Ident,
+    ) -> Option<RoundingMode> {
+        if let Some(mode) = RoundingMode::from_name(&ident.name) {
+            return Some(mode);
+        }
+        let names = RoundingMode::ALL.map(|(n, _)| n);
+        let mut d = Diagnostic::error(
+            codes::BAD_ARGUMENTS,
+            format!("unknown rounding mode `{}`", ident.name),
+            ident.span,
+        )
+        .with_label("not a rounding mode");
+        d = match closest(&ident.name, names.into_iter()) {
+            Some(s) => d.with_hint(format!(
+                "did you mean `{s}`? The modes are {}",
+                names.join(", ")
+            )),
+            None => d.with_hint(format!("the modes are {}", names.join(", "))),
+        };
+        self.error(d);
+        None
+    }
+
     fn places(&mut self, expr: &Expr) -> Option<u32> {
         if let ExprKind::Literal(Literal {
             kind: LiteralKind::Number(d),
@@ -433,24 +467,7 @@ impl Checker<'_> {
     fn mode(&mut self, expr: &Expr) -> Option<RoundingMode> {
         let names = RoundingMode::ALL.map(|(n, _)| n);
         if let ExprKind::Name(ident) = &expr.kind {
-            if let Some(mode) = RoundingMode::from_name(&ident.name) {
-                return Some(mode);
-            }
-            let mut d = Diagnostic::error(
-                codes::BAD_ARGUMENTS,
-                format!("unknown rounding mode `{}`", ident.name),
-                expr.span,
-            )
-            .with_label("not a rounding mode");
-            d = match closest(&ident.name, names.into_iter()) {
-                Some(s) => d.with_hint(format!(
-                    "did you mean `{s}`? The modes are {}",
-                    names.join(", ")
-                )),
-                None => d.with_hint(format!("the modes are {}", names.join(", "))),
-            };
-            self.error(d);
-            return None;
+            return self.rounding_mode(ident);
         }
         self.error(
             Diagnostic::error(

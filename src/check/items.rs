@@ -1,12 +1,15 @@
 //! Checking items: plain formulas with their clauses, grade bands and vetoes.
 
-use super::model::{Band, Body, GradeScale, Item, Kind, TExpr, TExprKind, Veto};
+use super::model::{Band, Body, GradeScale, Item, Kind, Level, TExpr, TExprKind, Veto};
 use super::names::Symbol;
+use super::population::Scope;
 use super::types::{Type, mismatch_hint};
 use super::{Checker, Decl};
 use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::number::Rational;
-use crate::syntax::ast::{BinOp, Clause, ExprKind, GradeDecl, ItemBody, ItemDecl, Literal};
+use crate::syntax::ast::{
+    BinOp, Clause, ExprKind, GradeDecl, GradeRow, ItemBody, ItemDecl, Literal,
+};
 
 use super::tables::RowTest;
 
@@ -62,11 +65,53 @@ impl Checker<'_> {
     }
 
     fn plain_item(&mut self, decl: &ItemDecl) -> Item {
+        let level = match &decl.over {
+            Some(column) => match self.group_column(column) {
+                Some(g) => Level::Group(g),
+                None => Level::Member,
+            },
+            None => Level::Member,
+        };
+        if let (Level::Group(_), ItemBody::Rank(rank)) = (level, &decl.body) {
+            self.error(
+                Diagnostic::error(
+                    codes::LEVEL,
+                    "a rank is each member's own value, so it is not computed `over` a group",
+                    rank.span,
+                )
+                .with_label("a member's rank")
+                .with_hint("remove `over ...` and rank `within` the group instead"),
+            );
+        }
+        self.scope = match level {
+            Level::Group(g) => Scope::Group(g),
+            Level::Member => Scope::Member,
+        };
+        let item = self.plain_item_body(decl, level);
+        self.scope = Scope::Member;
+        item
+    }
+
+    fn plain_item_body(&mut self, decl: &ItemDecl, level: Level) -> Item {
         let mut when_zero = None;
         let mut cap = None;
         let mut floor = None;
         for clause in &decl.clauses {
             match clause {
+                Clause::Ties(_, span) | Clause::WhenExcluded(_, span)
+                    if !matches!(decl.body, ItemBody::Rank(_)) =>
+                {
+                    self.error(
+                        Diagnostic::error(
+                            codes::RANK,
+                            "`ties` and `when excluded` are for a rank or percentile",
+                            *span,
+                        )
+                        .with_label("not a rank")
+                        .with_hint("remove the clause"),
+                    );
+                }
+                Clause::Ties(..) | Clause::WhenExcluded(..) => {}
                 Clause::WhenZero(value, span) => {
                     if when_zero.replace((value.clone(), *span)).is_some() {
                         self.error(twice("when zero", *span));
@@ -117,6 +162,10 @@ impl Checker<'_> {
                 };
                 (body, ty, expr.span)
             }
+            ItemBody::Rank(rank) => {
+                let (body, ty) = self.rank(rank, &decl.clauses);
+                (body, ty, rank.span)
+            }
             other => {
                 if let Some((_, span)) = when_zero {
                     self.error(
@@ -138,6 +187,7 @@ impl Checker<'_> {
             name: decl.name.name.clone(),
             label: decl.label.as_ref().map(|l| l.text.clone()),
             kind: Kind::Item(decl.kind),
+            level,
             ty,
             body,
             cap,
@@ -192,11 +242,65 @@ impl Checker<'_> {
     }
 
     fn grade(&mut self, decl: &GradeDecl) -> Item {
-        let subject = self.subject(&decl.subject);
+        let subject = match (&decl.distribution, &decl.subject) {
+            (Some(distribution), _) => return self.distributed_grade(decl, distribution),
+            (None, Some(subject)) => subject,
+            (None, None) => return self.distributed_grade_missing(decl),
+        };
+        let typed_subject = self.subject(subject);
         let pos = self.items.len();
+        let all_rows: Vec<&GradeRow> = decl.rows.iter().chain(decl.otherwise.iter()).collect();
+        let (bands, has_coefficients) = self.bands(&all_rows, Some(&typed_subject));
+        if decl.otherwise.is_none() {
+            self.missing_else(decl.name.span, "grade band", "else : D coefficient 0");
+        }
+        let end = all_rows.last().map_or(subject.span, |r| r.span);
+        Item {
+            name: decl.name.name.clone(),
+            label: decl.label.as_ref().map(|l| l.text.clone()),
+            kind: Kind::Grade,
+            level: Level::Member,
+            ty: Type::Grade(pos),
+            body: Body::Grade(GradeScale {
+                subject: typed_subject,
+                bands,
+                has_coefficients,
+            }),
+            cap: None,
+            floor: None,
+            vetoes: Vec::new(),
+            formula: subject.span.to(end),
+            span: decl.span,
+        }
+    }
+
+    /// A grade with neither a subject nor a distribution, which the parser rules out.
+    fn distributed_grade_missing(&mut self, decl: &GradeDecl) -> Item {
+        let pos = self.items.len();
+        Item {
+            name: decl.name.name.clone(),
+            label: None,
+            kind: Kind::Grade,
+            level: Level::Member,
+            ty: Type::Grade(pos),
+            body: Body::Expr(super::unknown_expr(decl.span)),
+            cap: None,
+            floor: None,
+            vetoes: Vec::new(),
+            formula: decl.span,
+            span: decl.span,
+        }
+    }
+
+    /// The bands of grade rows, best first, each with its coefficient and (when a
+    /// subject is given) its test; whether they carry coefficients.
+    pub(super) fn bands(
+        &mut self,
+        all_rows: &[&GradeRow],
+        subject: Option<&TExpr>,
+    ) -> (Vec<Band>, bool) {
         let mut bands = Vec::new();
         let mut tests = Vec::new();
-        let all_rows: Vec<_> = decl.rows.iter().chain(decl.otherwise.iter()).collect();
         let with_coefficient = all_rows.iter().filter(|r| r.coefficient.is_some()).count();
         let has_coefficients = with_coefficient > 0;
         if has_coefficients && with_coefficient < all_rows.len() {
@@ -216,7 +320,7 @@ impl Checker<'_> {
             }
         }
         let mut labels: Vec<(&str, Span)> = Vec::new();
-        for row in &all_rows {
+        for row in all_rows {
             if let Some((_, first)) = labels.iter().find(|(l, _)| *l == row.grade.name) {
                 let first = *first;
                 self.error(
@@ -254,8 +358,8 @@ impl Checker<'_> {
                 },
                 None => Rational::ZERO,
             };
-            let test = match &row.test {
-                Some((op, literal)) => match self.threshold(literal, &subject) {
+            let test = match (&row.test, subject) {
+                (Some((op, literal)), Some(subject)) => match self.threshold(literal, subject) {
                     Some(t) => {
                         tests.push(RowTest {
                             op: *op,
@@ -266,7 +370,7 @@ impl Checker<'_> {
                     }
                     None => continue,
                 },
-                None => None,
+                _ => None,
             };
             bands.push(Band {
                 test,
@@ -276,37 +380,30 @@ impl Checker<'_> {
             });
         }
         self.check_row_order(&tests, "grade");
-        if decl.otherwise.is_none() {
-            self.missing_else(decl.name.span, "grade band", "else : D coefficient 0");
-        }
-        let end = all_rows.last().map_or(decl.subject.span, |r| r.span);
-        Item {
-            name: decl.name.name.clone(),
-            label: decl.label.as_ref().map(|l| l.text.clone()),
-            kind: Kind::Grade,
-            ty: Type::Grade(pos),
-            body: Body::Grade(GradeScale {
-                subject,
-                bands,
-                has_coefficients,
-            }),
-            cap: None,
-            floor: None,
-            vetoes: Vec::new(),
-            formula: decl.subject.span.to(end),
-            span: decl.span,
-        }
+        (bands, has_coefficients)
     }
 
     fn veto(&mut self, decl: &crate::syntax::ast::VetoDecl, target: usize) -> Veto {
+        // A veto on a group item may read only what the item itself may.
+        self.scope = match self.items[target].level {
+            Level::Group(g) => Scope::Group(g),
+            Level::Member => Scope::Member,
+        };
+        self.checking_veto = true;
+        let veto = self.veto_parts(decl, target);
+        self.checking_veto = false;
+        self.scope = Scope::Member;
+        veto
+    }
+
+    fn veto_parts(&mut self, decl: &crate::syntax::ast::VetoDecl, target: usize) -> Veto {
         let condition = self.condition(&decl.condition, "a veto");
         let target_ty = self.items[target].ty;
         let value = match (target_ty, &decl.value.kind) {
             (Type::Grade(_), ExprKind::Name(label)) => {
-                let band = match &self.items[target].body {
-                    Body::Grade(scale) => scale.bands.iter().position(|b| b.label == label.name),
-                    _ => None,
-                };
+                let band = self.items[target]
+                    .bands()
+                    .and_then(|bands| bands.iter().position(|b| b.label == label.name));
                 match band {
                     Some(b) => TExpr {
                         kind: TExprKind::GradeBand(b),

@@ -10,7 +10,7 @@ use super::model::{Body, Func, Model, Ref, TExpr, TExprKind};
 use super::types::Type;
 use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::number::{Rational, shown, shown_percent};
-use crate::syntax::ast::{BinOp, CmpOp};
+use crate::syntax::ast::{AggregateFn, BinOp, CmpOp};
 
 /// The least and greatest a value can be, where known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -166,7 +166,22 @@ impl Known<'_> {
                 sum
             }
             Body::Per { amount, count } => multiply(self.expr(amount), self.expr(count)),
-            Body::Grade(_) => Bounds::UNKNOWN,
+            // A mean, least or greatest member value lies within the values' bounds.
+            Body::Aggregate(a)
+                if matches!(
+                    a.func,
+                    AggregateFn::Mean | AggregateFn::Min | AggregateFn::Max
+                ) =>
+            {
+                let values = a.value.as_ref().map_or(Bounds::UNKNOWN, |v| self.expr(v));
+                match a.when_empty {
+                    Some(v) => values.union(Bounds::exactly(v)),
+                    None => values,
+                }
+            }
+            Body::Grade(_) | Body::Aggregate(_) | Body::Rank(_) | Body::Distribution(_) => {
+                Bounds::UNKNOWN
+            }
         };
         if let Some(cap) = &item.cap {
             let cap = self.expr(cap);

@@ -8,6 +8,7 @@ mod lints;
 pub mod model;
 pub(crate) mod names;
 mod order;
+mod population;
 mod tables;
 pub mod types;
 
@@ -18,6 +19,7 @@ use crate::number::Rational;
 use crate::syntax::ast::{
     GradeDecl, InputDecl, InputType, ItemDecl, OutputDecl, RuleFile, Statement, VetoDecl,
 };
+pub(super) use exprs::unknown as unknown_expr;
 use model::{Input, Item, Model, Output};
 use names::Symbol;
 use types::Type;
@@ -125,6 +127,10 @@ pub(crate) struct Checker<'a> {
     pub currency_reported: bool,
     /// Statements with syntax errors; what they declare is not reported missing.
     pub unread: &'a [crate::syntax::ast::UnreadStatement],
+    /// The level of the expression being checked.
+    pub scope: population::Scope,
+    /// Whether a veto's condition or value is being checked.
+    pub checking_veto: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -379,7 +385,11 @@ impl<'a> Checker<'a> {
                     refs.extend(w.rows.iter().map(|r| r.item.name.as_str()));
                 }
             }
-            Decl::Grade(grade) => names::referenced(&grade.subject, &mut refs),
+            Decl::Grade(grade) => {
+                for e in grade.exprs() {
+                    names::referenced(e, &mut refs);
+                }
+            }
         }
         let mut deps: Vec<usize> = refs
             .iter()

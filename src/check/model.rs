@@ -4,7 +4,7 @@
 use super::types::Type;
 use crate::diagnostic::Span;
 use crate::number::{Rational, RoundingMode};
-use crate::syntax::ast::{BinOp, CmpOp, InputType, ItemKind};
+use crate::syntax::ast::{AggregateFn, BinOp, CmpOp, InputType, ItemKind, TiePolicy};
 
 /// A ruleset that passed every check.
 #[derive(Debug, Clone)]
@@ -103,6 +103,18 @@ pub enum Kind {
     Item(ItemKind),
     /// `grade`.
     Grade,
+    /// A reduction over a group's members, written inside a group item.
+    Aggregate,
+}
+
+/// Whose value an item is: each record's, or each group's (the same for every member
+/// of a group, and computed from the members through aggregates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Each record's own value.
+    Member,
+    /// One value per group of records sharing the value of this input.
+    Group(usize),
 }
 
 /// A computed item.
@@ -114,6 +126,8 @@ pub struct Item {
     pub label: Option<String>,
     /// What kind of item.
     pub kind: Kind,
+    /// Whose value it is.
+    pub level: Level,
     /// Its value's type.
     pub ty: Type,
     /// How it is computed.
@@ -166,6 +180,99 @@ pub enum Body {
     },
     /// A grade band.
     Grade(GradeScale),
+    /// A reduction over the members of the record's group.
+    Aggregate(AggregateSpec),
+    /// A rank or percentile among the members of a group or of every record.
+    Rank(RankSpec),
+    /// Grades handed out by share of a group.
+    Distribution(DistributionSpec),
+}
+
+/// `sum(x where c, when empty v)` over the members of a group.
+#[derive(Debug, Clone)]
+pub struct AggregateSpec {
+    /// The reduction.
+    pub func: AggregateFn,
+    /// The member value reduced; `None` for `count`.
+    pub value: Option<TExpr>,
+    /// Which members count.
+    pub filter: Option<TExpr>,
+    /// The input whose value makes the group.
+    pub group: usize,
+    /// The value when no member counts; `None` makes an empty group an error (sums
+    /// and counts of nothing are 0).
+    pub when_empty: Option<Rational>,
+}
+
+/// One key of an order: a member value, highest or lowest first.
+#[derive(Debug, Clone)]
+pub struct SortKey {
+    /// The value.
+    pub value: TExpr,
+    /// Highest first, rather than lowest first.
+    pub highest_first: bool,
+}
+
+/// A rank or percentile.
+#[derive(Debug, Clone)]
+pub struct RankSpec {
+    /// A percentile (the share of the others placed below) rather than a rank.
+    pub percentile: bool,
+    /// The order, best first.
+    pub keys: Vec<SortKey>,
+    /// The input whose groups are ranked apart; `None` ranks every record together.
+    pub within: Option<usize>,
+    /// Which members take part.
+    pub filter: Option<TExpr>,
+    /// How ties on every key are ranked.
+    pub ties: TiePolicy,
+    /// The value of a record the filter leaves out.
+    pub when_excluded: Option<Rational>,
+}
+
+/// Grades by share of a group (forced distribution).
+#[derive(Debug, Clone)]
+pub struct DistributionSpec {
+    /// The order, best first; members equal on every key are tied.
+    pub keys: Vec<SortKey>,
+    /// The input whose groups are distributed.
+    pub within: usize,
+    /// The share of each band, as a fraction; they add up to 1.
+    pub shares: Vec<Rational>,
+    /// How a band's slots are rounded.
+    pub slots: RoundingMode,
+    /// The band whose slots are what the others leave (the largest share).
+    pub remainder_band: usize,
+    /// Fixed bands for groups under a size.
+    pub small_group: Option<SmallGroupSpec>,
+    /// The grades, best first, with their coefficients.
+    pub bands: Vec<Band>,
+    /// Whether the bands carry coefficients.
+    pub has_coefficients: bool,
+}
+
+/// `under 5 members by total_score` with its bands.
+#[derive(Debug, Clone)]
+pub struct SmallGroupSpec {
+    /// Groups with fewer members than this take the fixed bands.
+    pub under: usize,
+    /// The score graded.
+    pub subject: TExpr,
+    /// Comparison and threshold of each row but the `else`, and the band it gives.
+    pub tests: Vec<((CmpOp, Rational), usize)>,
+    /// The band of the `else` row.
+    pub otherwise: usize,
+}
+
+impl Item {
+    /// The grade bands of a grade item, best first.
+    pub fn bands(&self) -> Option<&[Band]> {
+        match &self.body {
+            Body::Grade(scale) => Some(&scale.bands),
+            Body::Distribution(d) => Some(&d.bands),
+            _ => None,
+        }
+    }
 }
 
 /// A tier table.
@@ -355,6 +462,25 @@ impl Body {
                 count.refs(false, out);
             }
             Body::Grade(g) => g.subject.refs(false, out),
+            Body::Aggregate(a) => {
+                out.push((Ref::Input(a.group), false));
+                for e in a.value.iter().chain(&a.filter) {
+                    e.refs(false, out);
+                }
+            }
+            Body::Rank(r) => {
+                out.extend(r.within.map(|w| (Ref::Input(w), false)));
+                for e in r.keys.iter().map(|k| &k.value).chain(&r.filter) {
+                    e.refs(false, out);
+                }
+            }
+            Body::Distribution(d) => {
+                out.push((Ref::Input(d.within), false));
+                let small = d.small_group.as_ref().map(|s| &s.subject);
+                for e in d.keys.iter().map(|k| &k.value).chain(small) {
+                    e.refs(false, out);
+                }
+            }
         }
     }
 }

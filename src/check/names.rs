@@ -20,6 +20,11 @@ pub fn referenced<'e>(expr: &'e Expr, out: &mut Vec<&'e str>) {
         ExprKind::Name(ident) => out.push(&ident.name),
         ExprKind::Field(base, _) => referenced(base, out),
         ExprKind::Call(_, args) => args.iter().for_each(|a| referenced(a, out)),
+        ExprKind::Aggregate(a) => {
+            for e in a.value.iter().chain(&a.filter) {
+                referenced(e, out);
+            }
+        }
         ExprKind::Neg(e) | ExprKind::Not(e) => referenced(e, out),
         ExprKind::Binary(_, l, r) => {
             referenced(l, out);

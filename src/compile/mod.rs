@@ -2,11 +2,11 @@
 //! the first slots, items the next ones in evaluation order; evaluation reads and
 //! writes slots by index and never looks a name up.
 
-use crate::check::model::{Body, Func, Model, Ref, TExpr, TExprKind};
+use crate::check::model::{Body, Func, Model, Ref, SortKey, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::Span;
 use crate::number::{Rational, RoundingMode};
-use crate::syntax::ast::{BinOp, CmpOp};
+use crate::syntax::ast::{AggregateFn, BinOp, CmpOp, TiePolicy};
 
 /// A compiled ruleset, immutable and shareable across threads.
 #[derive(Debug, Clone)]
@@ -142,6 +142,91 @@ pub enum Op {
         /// Comparison and threshold of each band but the last.
         tests: Box<[(CmpOp, Rational)]>,
     },
+    /// A reduction over the members of the record's group.
+    Aggregate(Aggregate),
+    /// A rank or percentile among the members of a group or of every record.
+    Rank(Rank),
+    /// Grades by share of a group.
+    Distribute(Distribute),
+}
+
+/// A reduction over a group's members, each member's value and filter evaluated over
+/// that member's slots.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    /// The reduction.
+    pub func: AggregateFn,
+    /// The member value; `None` for `count`.
+    pub value: Option<Node>,
+    /// Which members count.
+    pub filter: Option<Node>,
+    /// The slot of the input whose value makes the group.
+    pub group: u32,
+    /// The value when no member counts.
+    pub when_empty: Option<Rational>,
+}
+
+/// A rank or percentile.
+#[derive(Debug, Clone)]
+pub struct Rank {
+    /// A percentile rather than a rank.
+    pub percentile: bool,
+    /// The order: each key's value and whether highest comes first.
+    pub keys: Box<[(Node, bool)]>,
+    /// The slot of the input whose groups are ranked apart; `None` for every record.
+    pub within: Option<u32>,
+    /// Which members take part.
+    pub filter: Option<Node>,
+    /// How ties on every key are ranked.
+    pub ties: TiePolicy,
+    /// The value of a record the filter leaves out.
+    pub when_excluded: Option<Rational>,
+}
+
+/// Grades by share of a group.
+#[derive(Debug, Clone)]
+pub struct Distribute {
+    /// The order, best first.
+    pub keys: Box<[(Node, bool)]>,
+    /// The slot of the input whose groups are distributed.
+    pub within: u32,
+    /// Each band's share.
+    pub shares: Box<[Rational]>,
+    /// How slots are rounded.
+    pub slots: RoundingMode,
+    /// The band that takes what the others leave.
+    pub remainder_band: usize,
+    /// Fixed bands for small groups: the size below which they apply, the score, each
+    /// row's test and band, and the `else` band.
+    pub small_group: Option<SmallGroup>,
+}
+
+/// Fixed bands for groups under a size.
+#[derive(Debug, Clone)]
+pub struct SmallGroup {
+    /// Groups with fewer members take these bands.
+    pub under: usize,
+    /// The score graded.
+    pub subject: Node,
+    /// Each row's comparison, threshold and band.
+    pub tests: Box<[(CmpOp, Rational, u16)]>,
+    /// The `else` band.
+    pub otherwise: u16,
+}
+
+impl Op {
+    /// Whether computing it reads other records than the one being scored.
+    pub fn reads_population(&self) -> bool {
+        matches!(self, Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_))
+    }
+}
+
+impl Program {
+    /// Whether any item reads other records than the one being scored, so records
+    /// must be scored together.
+    pub fn reads_population(&self) -> bool {
+        self.steps.iter().any(|s| s.op.reads_population())
+    }
 }
 
 /// One item's computation, with its limits and vetoes.
@@ -192,9 +277,9 @@ pub fn compile(model: Model) -> Program {
     let grade_labels = model
         .items
         .iter()
-        .map(|item| match &item.body {
-            Body::Grade(scale) => scale.bands.iter().map(|b| b.label.clone()).collect(),
-            _ => Box::default(),
+        .map(|item| match item.bands() {
+            Some(bands) => bands.iter().map(|b| b.label.clone()).collect(),
+            None => Box::default(),
         })
         .collect();
     Program {
@@ -272,7 +357,45 @@ impl Lower<'_> {
                 subject: self.node(&scale.subject),
                 tests: scale.bands.iter().filter_map(|b| b.test).collect(),
             },
+            Body::Aggregate(a) => Op::Aggregate(Aggregate {
+                func: a.func,
+                value: a.value.as_ref().map(|v| self.node(v)),
+                filter: a.filter.as_ref().map(|f| self.node(f)),
+                group: self.slot(Ref::Input(a.group)),
+                when_empty: a.when_empty,
+            }),
+            Body::Rank(r) => Op::Rank(Rank {
+                percentile: r.percentile,
+                keys: self.keys(&r.keys),
+                within: r.within.map(|w| self.slot(Ref::Input(w))),
+                filter: r.filter.as_ref().map(|f| self.node(f)),
+                ties: r.ties,
+                when_excluded: r.when_excluded,
+            }),
+            Body::Distribution(d) => Op::Distribute(Distribute {
+                keys: self.keys(&d.keys),
+                within: self.slot(Ref::Input(d.within)),
+                shares: d.shares.clone().into(),
+                slots: d.slots,
+                remainder_band: d.remainder_band,
+                small_group: d.small_group.as_ref().map(|s| SmallGroup {
+                    under: s.under,
+                    subject: self.node(&s.subject),
+                    tests: s
+                        .tests
+                        .iter()
+                        .map(|((op, t), band)| (*op, *t, *band as u16))
+                        .collect(),
+                    otherwise: s.otherwise as u16,
+                }),
+            }),
         }
+    }
+
+    fn keys(&mut self, keys: &[SortKey]) -> Box<[(Node, bool)]> {
+        keys.iter()
+            .map(|k| (self.node(&k.value), k.highest_first))
+            .collect()
     }
 
     fn node(&mut self, e: &TExpr) -> Node {
@@ -287,9 +410,9 @@ impl Lower<'_> {
             TExprKind::GradeBand(b) => Node::Grade(*b as u16),
             TExprKind::Ref(r) => Node::Slot(self.slot(*r)),
             TExprKind::Coefficient(pos) => {
-                let table = match &self.model.items[*pos].body {
-                    Body::Grade(scale) => scale.bands.iter().map(|b| b.coefficient).collect(),
-                    _ => Box::default(),
+                let table = match self.model.items[*pos].bands() {
+                    Some(bands) => bands.iter().map(|b| b.coefficient).collect(),
+                    None => Box::default(),
                 };
                 Node::Coefficient {
                     slot: self.slot(Ref::Item(*pos)),

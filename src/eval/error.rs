@@ -11,8 +11,26 @@ pub enum Fault {
     Overflow,
     /// An output's value has no exact decimal form (such as 1/3) and is not rounded.
     NotExact,
+    /// A reduction with no member to reduce (a `min`, `max` or `mean` of an empty
+    /// group), and the rule gives no value for that.
+    EmptyGroup,
+    /// Under `ties strict`, the record ties with another on every sort key.
+    Tie,
+    /// A record this one's value depends on (a member of its group, or any record for
+    /// a rank of every record) could not be scored; its position in the batch.
+    MemberFailed(u32),
     /// The program and the record do not fit together; a bug, reported not panicked.
     Internal,
+}
+
+impl Fault {
+    /// The fault, placed at the first item: for a failure that belongs to no one item.
+    pub(crate) fn at_start(self) -> EvalError {
+        EvalError {
+            at: Where::Item(0),
+            fault: self,
+        }
+    }
 }
 
 /// Which computation failed.

@@ -6,6 +6,7 @@
 //! the code that computes them is the same.
 
 mod error;
+pub(crate) mod population;
 pub mod trace;
 
 use std::cmp::Ordering;
@@ -67,14 +68,14 @@ impl<'a> Texts<'a> {
 }
 
 impl Value {
-    fn num(self) -> Result<Rational, Fault> {
+    pub(crate) fn num(self) -> Result<Rational, Fault> {
         match self {
             Value::Num(r) => Ok(r),
             _ => Err(Fault::Internal),
         }
     }
 
-    fn bool(self) -> Result<bool, Fault> {
+    pub(crate) fn bool(self) -> Result<bool, Fault> {
         match self {
             Value::Bool(b) => Ok(b),
             _ => Err(Fault::Internal),
@@ -95,20 +96,49 @@ pub fn run<T: Tracer>(
     slots: &mut Vec<Value>,
     tracer: &mut T,
 ) -> Result<(), EvalError> {
+    run_given(program, record, slots, tracer, |_| None)
+}
+
+/// Runs `program` over `record` as [`run`] does, except that an item for which
+/// `given` has a value takes it as computed (before its limits and vetoes): how the
+/// value of an item that reads other records, worked out over them all, enters one
+/// record's run.
+pub(crate) fn run_given<T: Tracer>(
+    program: &Program,
+    record: &Record,
+    slots: &mut Vec<Value>,
+    tracer: &mut T,
+    mut given: impl FnMut(usize) -> Option<Value>,
+) -> Result<(), EvalError> {
+    load_inputs(record, slots);
+    let texts = Texts::new(program, record);
+    for (index, step) in program.steps.iter().enumerate() {
+        let computed = match given(index) {
+            Some(value) => {
+                tracer.computed(index, value);
+                value
+            }
+            None => compute_step(index, step, texts, slots, tracer).map_err(|fault| EvalError {
+                at: Where::Item(index),
+                fault,
+            })?,
+        };
+        finish_step(index, step, computed, texts, slots, tracer).map_err(|fault| EvalError {
+            at: Where::Item(index),
+            fault,
+        })?;
+    }
+    Ok(())
+}
+
+/// Puts `record`'s inputs in the first slots.
+fn load_inputs(record: &Record, slots: &mut Vec<Value>) {
     slots.clear();
     slots.extend(record.values.iter().enumerate().map(|(slot, v)| match v {
         InputValue::Number(r) => Value::Num(*r),
         InputValue::Text(_) => Value::Text(TextRef::Input(slot as u32)),
         InputValue::Bool(b) => Value::Bool(*b),
     }));
-    let texts = Texts::new(program, record);
-    for (index, step) in program.steps.iter().enumerate() {
-        run_step(index, step, texts, slots, tracer).map_err(|fault| EvalError {
-            at: Where::Item(index),
-            fault,
-        })?;
-    }
-    Ok(())
 }
 
 /// Evaluates output `index` of `record` over finished slots.
@@ -126,15 +156,29 @@ pub fn output<T: Tracer>(
     })
 }
 
-fn run_step<T: Tracer>(
+/// Computes item `index` of one record from its own slots, and reports the value.
+fn compute_step<T: Tracer>(
     index: usize,
     step: &Step,
+    texts: Texts<'_>,
+    slots: &[Value],
+    tracer: &mut T,
+) -> Result<Value, Fault> {
+    let computed = compute(index, &step.op, texts, slots, tracer)?;
+    tracer.computed(index, computed);
+    Ok(computed)
+}
+
+/// Applies item `index`'s cap, floor and vetoes to its computed value, and stores the
+/// result in the next slot.
+fn finish_step<T: Tracer>(
+    index: usize,
+    step: &Step,
+    computed: Value,
     texts: Texts<'_>,
     slots: &mut Vec<Value>,
     tracer: &mut T,
 ) -> Result<(), Fault> {
-    let computed = compute(index, &step.op, texts, slots, tracer)?;
-    tracer.computed(index, computed);
     let mut value = computed;
     if let Some(cap) = &step.cap {
         let limit = eval(cap, texts, slots, tracer)?.num()?;
@@ -249,6 +293,8 @@ fn compute<T: Tracer>(
             tracer.detail(index, Detail::Row(Some(band)));
             Value::Grade(band as u16)
         }
+        // Worked out over the population, never from one record alone.
+        Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) => return Err(Fault::Internal),
     })
 }
 
@@ -279,7 +325,7 @@ fn interpolate(
     Ok((Detail::ClampedHigh, last.1))
 }
 
-fn compare(op: CmpOp, ordering: Ordering) -> bool {
+pub(crate) fn compare(op: CmpOp, ordering: Ordering) -> bool {
     match op {
         CmpOp::Ge => ordering != Ordering::Less,
         CmpOp::Gt => ordering == Ordering::Greater,
@@ -290,7 +336,7 @@ fn compare(op: CmpOp, ordering: Ordering) -> bool {
     }
 }
 
-fn eval<T: Tracer>(
+pub(crate) fn eval<T: Tracer>(
     node: &Node,
     texts: Texts<'_>,
     slots: &[Value],

@@ -134,6 +134,7 @@ fn record_inputs(model: &Model, record: &Record) -> Vec<InputShown> {
 fn step_kind(kind: Kind) -> StepKind {
     match kind {
         Kind::Grade => StepKind::Grade,
+        Kind::Aggregate => StepKind::Aggregate,
         Kind::Item(ItemKind::Let) => StepKind::Let,
         Kind::Item(ItemKind::Score) => StepKind::Score,
         Kind::Item(ItemKind::Bonus) => StepKind::Bonus,
@@ -172,7 +173,12 @@ fn working(sub: &Substitute<'_>, item: &Item) -> Option<String> {
             Some(terms.join(" + "))
         }
         Body::Per { amount, count } => Some(format!("{} × {}", sub.expr(amount), sub.expr(count))),
-        Body::Tiers(_) | Body::Linear { .. } | Body::Grade(_) => None,
+        Body::Tiers(_)
+        | Body::Linear { .. }
+        | Body::Grade(_)
+        | Body::Aggregate(_)
+        | Body::Rank(_)
+        | Body::Distribution(_) => None,
     }
 }
 

@@ -78,6 +78,8 @@ pub enum StepKind {
     Deduction,
     /// A grade.
     Grade,
+    /// A reduction over the members of a group (`sum(...)`, `count(...)`).
+    Aggregate,
     /// An output column.
     Output,
 }

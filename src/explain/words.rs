@@ -87,6 +87,7 @@ impl Lang {
             StepKind::Bonus => self.pick("奖励", "bonus"),
             StepKind::Deduction => self.pick("扣分", "deduction"),
             StepKind::Grade => self.pick("等级", "grade"),
+            StepKind::Aggregate => self.pick("汇总", "aggregate"),
             StepKind::Output => self.pick("输出", "output"),
         }
     }

@@ -6,7 +6,8 @@ use unicode_width::UnicodeWidthStr;
 use super::tokens::respace;
 use crate::diagnostic::{SourceFile, Span};
 use crate::syntax::ast::{
-    CaseRow, CaseValue, Clause, GradeRow, ItemBody, ItemDecl, ItemKind, Literal, Statement,
+    CaseRow, CaseValue, Clause, Distribution, GradeDecl, GradeRow, ItemBody, ItemDecl, ItemKind,
+    Literal, Statement,
 };
 
 /// Statements that sit together without blank lines, and whose columns align.
@@ -137,40 +138,23 @@ impl Layout<'_> {
                     ],
                 )
             }
-            Statement::Grade(grade) => {
-                let header = [
-                    "grade",
-                    &grade.name.name,
-                    &self.label(grade.label.as_ref()),
-                    "by",
-                    &self.text(grade.subject.span),
-                ];
-                let header_span = Span::new(grade.span.start, grade.subject.span.end);
-                let mut block = one_line(Group::Alone, header_span, &header);
-                let rows: Vec<&GradeRow> = grade.rows.iter().chain(&grade.otherwise).collect();
-                let tests: Vec<Option<(&str, String)>> = rows
-                    .iter()
-                    .map(|r| {
-                        r.test
-                            .as_ref()
-                            .map(|(op, t)| (op.symbol(), self.literal(t)))
-                    })
-                    .collect();
-                let cells = condition_cells(&tests);
-                let label_width = rows.iter().map(|r| r.grade.name.width()).max().unwrap_or(0);
-                for (row, cell) in rows.iter().zip(cells) {
-                    let text = match &row.coefficient {
-                        Some(c) => format!(
-                            "{cell} : {}  coefficient {}",
-                            pad(&row.grade.name, label_width),
-                            self.literal(c)
-                        ),
-                        None => format!("{cell} : {}", row.grade.name),
-                    };
-                    block.lines.push(row_line(text, row.span));
+            Statement::Grade(grade) => match (&grade.distribution, &grade.subject) {
+                (Some(distribution), _) => self.distribution(grade, distribution),
+                (None, subject) => {
+                    let subject_span = subject.as_ref().map_or(grade.span, |s| s.span);
+                    let header = [
+                        "grade",
+                        &grade.name.name,
+                        &self.label(grade.label.as_ref()),
+                        "by",
+                        &self.text(subject_span),
+                    ];
+                    let header_span = Span::new(grade.span.start, subject_span.end);
+                    let mut block = one_line(Group::Alone, header_span, &header);
+                    self.grade_rows(&mut block, &grade.rows, grade.otherwise.as_ref(), 2);
+                    block
                 }
-                block
-            }
+            },
             Statement::Output(output) => Block::single(
                 Group::Output,
                 output.span,
@@ -218,6 +202,85 @@ impl Layout<'_> {
         }
     }
 
+    /// Grade rows with their conditions and labels aligned, at `indent`.
+    fn grade_rows(
+        &self,
+        block: &mut Block,
+        rows: &[GradeRow],
+        otherwise: Option<&GradeRow>,
+        indent: usize,
+    ) {
+        let rows: Vec<&GradeRow> = rows.iter().chain(otherwise).collect();
+        let tests: Vec<Option<(&str, String)>> = rows
+            .iter()
+            .map(|r| {
+                r.test
+                    .as_ref()
+                    .map(|(op, t)| (op.symbol(), self.literal(t)))
+            })
+            .collect();
+        let cells = condition_cells(&tests);
+        let label_width = rows.iter().map(|r| r.grade.name.width()).max().unwrap_or(0);
+        for (row, cell) in rows.iter().zip(cells) {
+            let text = match &row.coefficient {
+                Some(c) => format!(
+                    "{cell} : {}  coefficient {}",
+                    pad(&row.grade.name, label_width),
+                    self.literal(c)
+                ),
+                None => format!("{cell} : {}", row.grade.name),
+            };
+            let mut line = row_line(text, row.span);
+            line.indent = indent;
+            block.lines.push(line);
+        }
+    }
+
+    /// `grade level distribute ...` with its share rows and small-group bands.
+    fn distribution(&self, grade: &GradeDecl, d: &Distribution) -> Block {
+        let header = [
+            "grade",
+            &grade.name.name,
+            &self.label(grade.label.as_ref()),
+            &self.text(d.span),
+        ];
+        let mut block = one_line(
+            Group::Alone,
+            Span::new(grade.span.start, d.span.end),
+            &header,
+        );
+        let shares: Vec<String> = d.shares.iter().map(|r| self.literal(&r.share)).collect();
+        let share_width = shares.iter().map(|s| s.width()).max().unwrap_or(0);
+        let label_width = d
+            .shares
+            .iter()
+            .map(|r| r.grade.name.width())
+            .max()
+            .unwrap_or(0);
+        for (row, share) in d.shares.iter().zip(&shares) {
+            let text = match &row.coefficient {
+                Some(c) => format!(
+                    "{} : {}  coefficient {}",
+                    pad(share, share_width),
+                    pad(&row.grade.name, label_width),
+                    self.literal(c)
+                ),
+                None => format!("{} : {}", pad(share, share_width), row.grade.name),
+            };
+            block.lines.push(row_line(text, row.span));
+        }
+        if let Some(small) = &d.small_group {
+            let text = format!(
+                "under {} members by {}",
+                self.literal(&small.under),
+                self.text(small.subject.span)
+            );
+            block.lines.push(row_line(text, small.span));
+            self.grade_rows(&mut block, &small.rows, small.otherwise.as_ref(), 4);
+        }
+        block
+    }
+
     fn case_rows(&self, block: &mut Block, rows: &[CaseRow]) {
         let width = |expect: bool| {
             rows.iter()
@@ -256,9 +319,17 @@ impl Layout<'_> {
                 Clause::WhenZero(None, _) => ", when zero error".to_string(),
                 Clause::Cap(e) => format!(", cap {}", self.text(e.span)),
                 Clause::Floor(e) => format!(", floor {}", self.text(e.span)),
+                Clause::Ties(policy, _) => format!(", ties {}", policy.word()),
+                Clause::WhenExcluded(value, _) => {
+                    format!(", when excluded {}", self.literal(value))
+                }
             })
             .collect();
         let label = self.label(item.label.as_ref());
+        let over = item
+            .over
+            .as_ref()
+            .map_or(String::new(), |g| format!("over {}", g.name));
         let single = |body: String| {
             Block::single(
                 Group::Item(item.kind),
@@ -267,16 +338,20 @@ impl Layout<'_> {
                     kind.into(),
                     item.name.name.clone(),
                     label.clone(),
-                    format!("= {body}{clauses}"),
+                    match over.as_str() {
+                        "" => format!("= {body}{clauses}"),
+                        over => format!("{over} = {body}{clauses}"),
+                    },
                 ],
             )
         };
         let header = |body: &str, end: usize| {
-            let parts = [kind, &item.name.name, &label, "=", body];
+            let parts = [kind, &item.name.name, &label, &over, "=", body];
             one_line(Group::Alone, Span::new(item.span.start, end), &parts)
         };
         let mut block = match &item.body {
             ItemBody::Expr(e) => return single(self.text(e.span)),
+            ItemBody::Rank(rank) => return single(self.text(rank.span)),
             ItemBody::Per { amount, count } => {
                 return single(format!(
                     "{} per {}",

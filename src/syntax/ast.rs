@@ -97,7 +97,7 @@ impl Statement {
         match self {
             Statement::Item(item) => item.exprs(),
             Statement::Veto(v) => vec![&v.condition, &v.value],
-            Statement::Grade(g) => vec![&g.subject],
+            Statement::Grade(g) => g.exprs(),
             Statement::Output(o) => vec![&o.value],
             _ => vec![],
         }
@@ -118,11 +118,29 @@ impl ItemDecl {
             ItemBody::Linear(l) => vec![&l.subject],
             ItemBody::Weighted(_) => vec![],
             ItemBody::Per { amount, count } => vec![amount, count],
+            ItemBody::Rank(rank) => rank
+                .keys
+                .iter()
+                .map(|k| &k.value)
+                .chain(&rank.filter)
+                .collect(),
         };
         for clause in &self.clauses {
             if let Clause::Cap(e) | Clause::Floor(e) = clause {
                 exprs.push(e);
             }
+        }
+        exprs
+    }
+}
+
+impl GradeDecl {
+    /// Every expression written directly in the grade.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut exprs: Vec<&Expr> = self.subject.iter().collect();
+        if let Some(d) = &self.distribution {
+            exprs.extend(d.keys.iter().map(|k| &k.value));
+            exprs.extend(d.small_group.as_ref().map(|s| &s.subject));
         }
         exprs
     }
@@ -184,6 +202,8 @@ pub struct ItemDecl {
     pub name: Ident,
     /// Bilingual label.
     pub label: Option<Text>,
+    /// `over team`: the column whose groups the item is computed for.
+    pub over: Option<Ident>,
     /// How it is computed.
     pub body: ItemBody,
     /// `when zero`, `cap`, `floor`.
@@ -210,6 +230,140 @@ pub enum ItemBody {
         /// How many.
         count: Expr,
     },
+    /// `rank x highest first within team` or `percentile ...`.
+    Rank(RankBody),
+}
+
+/// A rank or percentile among the members of a group or of every record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankBody {
+    /// `percentile` rather than `rank`.
+    pub percentile: bool,
+    /// The order, best first.
+    pub keys: Vec<SortKey>,
+    /// The column whose groups are ranked apart; `None` ranks every record together.
+    pub within: Option<Ident>,
+    /// Which members take part.
+    pub filter: Option<Expr>,
+    /// The body as written.
+    pub span: Span,
+}
+
+/// `total_score highest first`
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    /// The value ordered by.
+    pub value: Expr,
+    /// Highest first, rather than lowest first.
+    pub highest_first: bool,
+}
+
+/// How a rank treats members that tie on every sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TiePolicy {
+    /// Competition ranks: 1, 2, 2, 4.
+    Shared,
+    /// Dense ranks: 1, 2, 2, 3.
+    Dense,
+    /// No ties allowed: a tie left after every key is an error.
+    Strict,
+}
+
+impl TiePolicy {
+    /// The word it is written with.
+    pub fn word(self) -> &'static str {
+        match self {
+            TiePolicy::Shared => "shared",
+            TiePolicy::Dense => "dense",
+            TiePolicy::Strict => "strict",
+        }
+    }
+}
+
+/// The reductions over a group's members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateFn {
+    /// `sum(x)`
+    Sum,
+    /// `count()`, `count(where c)`
+    Count,
+    /// `mean(x)`
+    Mean,
+    /// `min(x)`
+    Min,
+    /// `max(x)`
+    Max,
+}
+
+impl AggregateFn {
+    /// The name it is written with.
+    pub fn name(self) -> &'static str {
+        match self {
+            AggregateFn::Sum => "sum",
+            AggregateFn::Count => "count",
+            AggregateFn::Mean => "mean",
+            AggregateFn::Min => "min",
+            AggregateFn::Max => "max",
+        }
+    }
+}
+
+/// `sum(x where c, when empty v)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// The reduction.
+    pub func: AggregateFn,
+    /// The member value reduced; `None` for `count`.
+    pub value: Option<Box<Expr>>,
+    /// Which members count.
+    pub filter: Option<Box<Expr>>,
+    /// The value when no member counts.
+    pub when_empty: Option<Literal>,
+}
+
+/// `distribute keys within team, slots half_up` with share rows and a small-group rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    /// The order, best first.
+    pub keys: Vec<SortKey>,
+    /// The column whose groups are distributed.
+    pub within: Ident,
+    /// The rounding mode of the slots.
+    pub slots: Ident,
+    /// `20% : A coefficient 1.2`, best grade first.
+    pub shares: Vec<ShareRow>,
+    /// Fixed bands for groups under a size.
+    pub small_group: Option<SmallGroup>,
+    /// From `distribute` to the slots' mode.
+    pub span: Span,
+}
+
+/// `20% : A coefficient 1.2`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareRow {
+    /// The share of the group, a percentage.
+    pub share: Literal,
+    /// The grade's label.
+    pub grade: Ident,
+    /// Its coefficient.
+    pub coefficient: Option<Literal>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// `under 5 members by total_score` with grade rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmallGroup {
+    /// Groups with fewer members than this take the bands.
+    pub under: Literal,
+    /// The score graded.
+    pub subject: Expr,
+    /// Bands in order.
+    pub rows: Vec<GradeRow>,
+    /// The `else` band.
+    pub otherwise: Option<GradeRow>,
+    /// The `under ... by ...` line.
+    pub span: Span,
 }
 
 /// A comparison operator.
@@ -307,6 +461,10 @@ pub enum Clause {
     Cap(Expr),
     /// `floor 0`: the least the item may be.
     Floor(Expr),
+    /// `ties shared`: how a rank treats ties.
+    Ties(TiePolicy, Span),
+    /// `when excluded 0`: what a rank gives a record its filter leaves out.
+    WhenExcluded(Literal, Span),
 }
 
 /// `veto name "reason" when condition : target = value`
@@ -333,12 +491,14 @@ pub struct GradeDecl {
     pub name: Ident,
     /// Bilingual label.
     pub label: Option<Text>,
-    /// The score graded.
-    pub subject: Expr,
+    /// The score graded; `None` for a distribution.
+    pub subject: Option<Expr>,
     /// Bands in order; the first that matches wins.
     pub rows: Vec<GradeRow>,
     /// The `else` band.
     pub otherwise: Option<GradeRow>,
+    /// Grades by share of a group, instead of bands.
+    pub distribution: Option<Distribution>,
     /// The whole statement.
     pub span: Span,
 }
@@ -447,6 +607,8 @@ pub enum ExprKind {
     Field(Box<Expr>, Ident),
     /// `round(x, 2, half_up)`, `min(a, b)`.
     Call(Ident, Vec<Expr>),
+    /// `sum(x where c)`: a reduction over a group's members.
+    Aggregate(Aggregate),
     /// `-x`
     Neg(Box<Expr>),
     /// `not x`

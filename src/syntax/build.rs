@@ -111,20 +111,26 @@ impl Builder {
                 let mut subject = None;
                 let mut rows = Vec::new();
                 let mut otherwise = None;
+                let mut distribution = None;
                 for part in inner {
                     match part.as_rule() {
                         Rule::string => label = Some(self.text(part)),
                         Rule::grade_row => rows.push(self.grade_row(part)?),
                         Rule::grade_else => otherwise = Some(self.grade_row(part)?),
+                        Rule::distribution => distribution = Some(self.distribution(part)?),
                         _ => subject = Some(self.expr(part)?),
                     }
+                }
+                if subject.is_none() && distribution.is_none() {
+                    return Err(internal(span));
                 }
                 Statement::Grade(GradeDecl {
                     name,
                     label,
-                    subject: subject.ok_or_else(|| internal(span))?,
+                    subject,
                     rows,
                     otherwise,
+                    distribution,
                     span,
                 })
             }
@@ -224,12 +230,28 @@ impl Builder {
         };
         let mut name = None;
         let mut label = None;
+        let mut over = None;
         let mut body = None;
         let mut clauses = Vec::new();
         for part in rest {
             match part.as_rule() {
                 Rule::ident if name.is_none() => name = Some(self.ident(part)),
                 Rule::string if body.is_none() => label = Some(self.text(part)),
+                Rule::over_group => over = Some(self.ident(last_inner(part, span)?)),
+                Rule::ties_clause => {
+                    let clause_span = self.span(&part);
+                    let policy = match last_inner(part, span)?.as_str() {
+                        "shared" => TiePolicy::Shared,
+                        "dense" => TiePolicy::Dense,
+                        _ => TiePolicy::Strict,
+                    };
+                    clauses.push(Clause::Ties(policy, clause_span));
+                }
+                Rule::when_excluded => {
+                    let clause_span = self.span(&part);
+                    let value = self.signed_literal(last_inner(part, span)?)?;
+                    clauses.push(Clause::WhenExcluded(value, clause_span));
+                }
                 Rule::when_zero => {
                     let clause_span = self.span(&part);
                     let value = part
@@ -250,6 +272,7 @@ impl Builder {
             kind,
             name: name.ok_or_else(|| internal(span))?,
             label,
+            over,
             body: body.ok_or_else(|| internal(span))?,
             clauses,
             span,
@@ -342,8 +365,125 @@ impl Builder {
                 let count = self.expr(it.next().ok_or_else(|| internal(span))?)?;
                 Ok(ItemBody::Per { amount, count })
             }
+            Rule::rank_body => {
+                let mut percentile = false;
+                let mut keys = Vec::new();
+                let mut within = None;
+                let mut filter = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::kw_percentile => percentile = true,
+                        Rule::sort_keys => keys = self.sort_keys(part)?,
+                        Rule::within => within = Some(self.ident(last_inner(part, span)?)),
+                        Rule::member_filter => filter = Some(self.expr(last_inner(part, span)?)?),
+                        _ => {}
+                    }
+                }
+                Ok(ItemBody::Rank(RankBody {
+                    percentile,
+                    keys,
+                    within,
+                    filter,
+                    span,
+                }))
+            }
             _ => Ok(ItemBody::Expr(self.expr(pair)?)),
         }
+    }
+
+    fn sort_keys(&self, pair: Pair<'_, Rule>) -> Result<Vec<SortKey>> {
+        let span = self.span(&pair);
+        let mut keys = Vec::new();
+        for key in pair.into_inner().filter(|p| p.as_rule() == Rule::sort_key) {
+            let mut parts = key.into_inner();
+            let value = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+            let direction = parts.next().ok_or_else(|| internal(span))?;
+            let highest_first = direction.as_str().starts_with("highest");
+            keys.push(SortKey {
+                value,
+                highest_first,
+            });
+        }
+        Ok(keys)
+    }
+
+    fn distribution(&self, pair: Pair<'_, Rule>) -> Result<Distribution> {
+        let span = self.span(&pair);
+        let mut keys = Vec::new();
+        let mut within = None;
+        let mut slots = None;
+        let mut shares = Vec::new();
+        let mut small_group = None;
+        let mut header_end = span.end;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::sort_keys => keys = self.sort_keys(part)?,
+                Rule::within => within = Some(self.ident(last_inner(part, span)?)),
+                Rule::ident => {
+                    header_end = self.span(&part).end;
+                    slots = Some(self.ident(part));
+                }
+                Rule::share_row => {
+                    let row_span = self.span(&part);
+                    let mut share = None;
+                    let mut grade = None;
+                    let mut coefficient = None;
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::percent => share = Some(self.literal(p)?),
+                            Rule::ident => grade = Some(self.ident(p)),
+                            Rule::coefficient => {
+                                coefficient = Some(self.signed_literal(last_inner(p, span)?)?)
+                            }
+                            _ => {}
+                        }
+                    }
+                    shares.push(ShareRow {
+                        share: share.ok_or_else(|| internal(span))?,
+                        grade: grade.ok_or_else(|| internal(span))?,
+                        coefficient,
+                        span: row_span,
+                    });
+                }
+                Rule::small_group => {
+                    let mut under = None;
+                    let mut subject = None;
+                    let mut rows = Vec::new();
+                    let mut otherwise = None;
+                    let mut line_end = span.end;
+                    let line_start = self.span(&part).start;
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::number => under = Some(self.literal(p)?),
+                            Rule::grade_row => rows.push(self.grade_row(p)?),
+                            Rule::grade_else => otherwise = Some(self.grade_row(p)?),
+                            rule if is_keyword(rule) => {}
+                            _ => {
+                                let e = self.expr(p)?;
+                                line_end = e.span.end;
+                                subject = Some(e);
+                            }
+                        }
+                    }
+                    small_group = Some(SmallGroup {
+                        under: under.ok_or_else(|| internal(span))?,
+                        subject: subject.ok_or_else(|| internal(span))?,
+                        rows,
+                        otherwise,
+                        span: Span::new(line_start, line_end),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(Distribution {
+            keys,
+            within: within.ok_or_else(|| internal(span))?,
+            slots: slots.ok_or_else(|| internal(span))?,
+            shares,
+            small_group,
+            span: Span::new(span.start, header_end),
+        })
     }
 
     fn grade_row(&self, pair: Pair<'_, Rule>) -> Result<GradeRow> {
@@ -457,6 +597,41 @@ impl Builder {
                 let args = parts.map(|p| self.expr(p)).collect::<Result<Vec<_>>>()?;
                 Ok(Expr {
                     kind: ExprKind::Call(name, args),
+                    span,
+                })
+            }
+            Rule::aggregate => {
+                let mut func = AggregateFn::Sum;
+                let mut value = None;
+                let mut filter = None;
+                let mut when_empty = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::aggregate_fn => {
+                            func = match part.as_str() {
+                                "sum" => AggregateFn::Sum,
+                                "count" => AggregateFn::Count,
+                                "mean" => AggregateFn::Mean,
+                                "min" => AggregateFn::Min,
+                                _ => AggregateFn::Max,
+                            }
+                        }
+                        Rule::member_filter => {
+                            filter = Some(Box::new(self.expr(last_inner(part, span)?)?))
+                        }
+                        Rule::when_empty => {
+                            when_empty = Some(self.signed_literal(last_inner(part, span)?)?)
+                        }
+                        _ => value = Some(Box::new(self.expr(part)?)),
+                    }
+                }
+                Ok(Expr {
+                    kind: ExprKind::Aggregate(Aggregate {
+                        func,
+                        value,
+                        filter,
+                        when_empty,
+                    }),
                     span,
                 })
             }

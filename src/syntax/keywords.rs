@@ -12,7 +12,7 @@ pub(crate) enum Role {
     Statement,
     /// Marks a part of a statement and carries nothing of its own.
     Clause,
-    /// An operator: where it stands says what to compute.
+    /// An operator or a choice: where it stands says what to compute.
     Operator,
     /// A value (`true`, `false`).
     Literal,
@@ -81,6 +81,24 @@ keywords! {
     kw_if          "if"          Clause    true,
     kw_then        "then"        Clause    true,
     kw_expect      "expect"      Clause    false,
+    kw_over        "over"        Clause    false,
+    kw_first       "first"       Clause    false,
+    kw_within      "within"      Clause    false,
+    kw_where       "where"       Clause    false,
+    kw_ties        "ties"        Clause    false,
+    kw_excluded    "excluded"    Clause    false,
+    kw_empty       "empty"       Clause    false,
+    kw_distribute  "distribute"  Clause    false,
+    kw_slots       "slots"       Clause    false,
+    kw_under       "under"       Clause    false,
+    kw_members     "members"     Clause    false,
+    kw_rank        "rank"        Operator  false,
+    kw_percentile  "percentile"  Operator  false,
+    kw_highest     "highest"     Operator  false,
+    kw_lowest      "lowest"      Operator  false,
+    kw_shared      "shared"      Operator  false,
+    kw_dense       "dense"       Operator  false,
+    kw_strict      "strict"      Operator  false,
     kw_and         "and"         Operator  true,
     kw_or          "or"          Operator  true,
     kw_not         "not"         Operator  true,

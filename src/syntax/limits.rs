@@ -160,6 +160,9 @@ pub fn check_depth(statement: &Statement) -> Result<(), Box<Diagnostic>> {
                 stack.push((e, depth + 1))
             }
             ExprKind::Call(_, args) => stack.extend(args.iter().map(|a| (a, depth + 1))),
+            ExprKind::Aggregate(a) => {
+                stack.extend(a.value.iter().chain(&a.filter).map(|e| (&**e, depth + 1)))
+            }
             ExprKind::Binary(_, l, r) => {
                 stack.push((l, depth + 1));
                 stack.push((r, depth + 1));

@@ -40,6 +40,9 @@ pub fn eval(
         failed: false,
         batch: Vec::with_capacity(BATCH),
     };
+    if ruleset.reads_population() {
+        return run.whole_population(&pool, &progress);
+    }
     let mut records = 0usize;
     let read = data::for_each_loaded(&ruleset, data, Some(&progress), |loaded| {
         records += 1;
@@ -89,6 +92,70 @@ enum Scored {
 }
 
 impl Run<'_> {
+    /// Reads every record, then scores them together and writes them in the order of
+    /// the file. A record that cannot be read would leave its group's values wrong,
+    /// so then nothing is scored.
+    fn whole_population(
+        mut self,
+        pool: &rayon::ThreadPool,
+        progress: &Progress,
+    ) -> Result<u8, Failure> {
+        let ruleset = self.ruleset;
+        let read = data::for_each_loaded(ruleset, self.data, Some(progress), |loaded| {
+            self.batch.push(loaded);
+            Ok(())
+        });
+        if let Err(failure) = read {
+            progress.finish();
+            return Err(failure);
+        }
+        let loaded = std::mem::take(&mut self.batch);
+        let read: Vec<Result<kpi::Record, Vec<DataError>>> =
+            pool.install(|| loaded.into_par_iter().map(|l| l.read(ruleset)).collect());
+        let mut records = Vec::with_capacity(read.len());
+        let mut unread = 0usize;
+        for result in read {
+            match result {
+                Ok(record) => records.push(record),
+                Err(errors) => {
+                    unread += 1;
+                    progress.suspend(|| {
+                        for e in errors {
+                            eprintln!("{}: {e}", self.data.display());
+                        }
+                    });
+                }
+            }
+        }
+        if unread > 0 {
+            progress.finish();
+            eprintln!(
+                "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read; correct {} and run again",
+                self.data.display(),
+                ruleset.name(),
+                if unread == 1 { "" } else { "s" },
+                if unread == 1 { "it" } else { "them" },
+            );
+            return Ok(FAILED);
+        }
+        let outcomes = pool.install(|| ruleset.evaluate_all(&records));
+        for (record, outcome) in records.iter().zip(outcomes) {
+            match outcome {
+                Ok(outcome) => {
+                    let row = self.rows.encode(record.key(), &outcome)?;
+                    self.out.row(&row)?;
+                }
+                Err(e) => {
+                    self.failed = true;
+                    progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                }
+            }
+        }
+        progress.finish();
+        self.out.finish()?;
+        Ok(if self.failed { FAILED } else { 0 })
+    }
+
     /// Scores the batch in parallel, then writes it in order.
     fn flush(&mut self, pool: &rayon::ThreadPool, progress: &Progress) -> Result<(), Failure> {
         let (ruleset, rows) = (self.ruleset, &self.rows);

@@ -1,0 +1,383 @@
+//! Evaluation over a population: records scored together, because some items read
+//! other records (group aggregates, ranks, forced distributions).
+//!
+//! The program runs item by item over every record (not record by record): an item
+//! that reads only its own record is computed for each record with the same code as
+//! the one-record path, and an item that reads the population is worked out once per
+//! group from the members' finished slots. Each group's values depend only on its
+//! members, and every reduction and order is exact and total, so results do not
+//! depend on the order of the records.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use super::{EvalError, Fault, NoTrace, Texts, Value, Where, compare, eval, finish_step};
+use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank};
+use crate::input::Record;
+use crate::number::{Rational, round};
+use crate::syntax::ast::{AggregateFn, TiePolicy};
+
+/// A population after evaluation.
+#[derive(Debug, Clone)]
+pub(crate) struct PopulationRun {
+    /// Each record's slots, complete unless it failed.
+    pub slots: Vec<Vec<Value>>,
+    /// Why each record failed, if it did.
+    pub errors: Vec<Option<EvalError>>,
+    /// For each record, the value each population item computed for it before its
+    /// limits and vetoes, in item order: what a traced run of the record is given.
+    pub computed: Vec<Vec<Value>>,
+}
+
+impl PopulationRun {
+    /// The value population item `index` computed for `record`, for a traced rerun.
+    pub(crate) fn given(&self, program: &Program, record: usize, index: usize) -> Option<Value> {
+        let step = program.steps.get(index)?;
+        if !step.op.reads_population() {
+            return None;
+        }
+        let ordinal = program.steps[..index]
+            .iter()
+            .filter(|s| s.op.reads_population())
+            .count();
+        self.computed.get(record)?.get(ordinal).copied()
+    }
+}
+
+/// Scores `records` together.
+pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
+    let total = program.model.inputs.len() + program.steps.len();
+    let mut slots: Vec<Vec<Value>> = records
+        .iter()
+        .map(|record| {
+            let mut s = Vec::with_capacity(total);
+            super::load_inputs(record, &mut s);
+            s
+        })
+        .collect();
+    let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
+    let mut computed: Vec<Vec<Value>> = vec![Vec::new(); records.len()];
+    let mut partitions: HashMap<Option<u32>, Vec<Vec<usize>>> = HashMap::new();
+    for (index, step) in program.steps.iter().enumerate() {
+        let fail = |fault| EvalError {
+            at: Where::Item(index),
+            fault,
+        };
+        let column = match &step.op {
+            Op::Aggregate(a) => Some(a.group),
+            Op::Rank(r) => r.within,
+            Op::Distribute(d) => Some(d.within),
+            _ => {
+                for (r, record) in records.iter().enumerate() {
+                    if errors[r].is_some() {
+                        continue;
+                    }
+                    let texts = Texts::new(program, record);
+                    let done = super::compute_step(index, step, texts, &slots[r], &mut NoTrace)
+                        .and_then(|v| {
+                            finish_step(index, step, v, texts, &mut slots[r], &mut NoTrace)
+                        });
+                    if let Err(fault) = done {
+                        errors[r] = Some(fail(fault));
+                    }
+                }
+                continue;
+            }
+        };
+        let groups = partitions
+            .entry(column)
+            .or_insert_with(|| partition(program, records, &slots, column));
+        for members in groups.iter() {
+            // A value read from a member that failed is unknown, so the whole group's is.
+            if let Some(&failed) = members.iter().find(|&&m| errors[m].is_some()) {
+                for &m in members {
+                    if errors[m].is_none() {
+                        errors[m] = Some(fail(Fault::MemberFailed(failed as u32)));
+                    }
+                }
+                continue;
+            }
+            let group = Group {
+                program,
+                records,
+                slots: &slots,
+                members,
+            };
+            let values = match &step.op {
+                Op::Aggregate(a) => group.aggregate(a).map(|v| vec![Ok(v); members.len()]),
+                Op::Rank(r) => group.rank(r),
+                Op::Distribute(d) => group.distribute(d),
+                _ => Err(Fault::Internal),
+            };
+            let values = match values {
+                Ok(values) => values,
+                Err(fault) => vec![Err(fault); members.len()],
+            };
+            for (&m, value) in members.iter().zip(values) {
+                let texts = Texts::new(program, &records[m]);
+                let done = value.and_then(|v| {
+                    computed[m].push(v);
+                    finish_step(index, step, v, texts, &mut slots[m], &mut NoTrace)
+                });
+                if let Err(fault) = done {
+                    errors[m] = Some(fail(fault));
+                }
+            }
+        }
+    }
+    PopulationRun {
+        slots,
+        errors,
+        computed,
+    }
+}
+
+/// The records grouped by the value of the input in slot `column`; every record in
+/// one group when there is no column.
+fn partition(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    column: Option<u32>,
+) -> Vec<Vec<usize>> {
+    let Some(column) = column else {
+        return vec![(0..records.len()).collect()];
+    };
+    #[derive(PartialEq, Eq, Hash)]
+    enum Key<'a> {
+        Text(&'a str),
+        Num(Rational),
+        Other,
+    }
+    let mut groups: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
+    for (r, record) in records.iter().enumerate() {
+        let key = match slots[r].get(column as usize) {
+            Some(Value::Text(t)) => Key::Text(Texts::new(program, record).get(*t)),
+            Some(Value::Num(n)) => Key::Num(*n),
+            _ => Key::Other,
+        };
+        groups.entry(key).or_default().push(r);
+    }
+    groups.into_values().collect()
+}
+
+/// One group's members, with their finished slots.
+struct Group<'a> {
+    program: &'a Program,
+    records: &'a [Record],
+    slots: &'a [Vec<Value>],
+    members: &'a [usize],
+}
+
+impl Group<'_> {
+    fn texts(&self, member: usize) -> Texts<'_> {
+        Texts::new(self.program, &self.records[member])
+    }
+
+    /// `node` evaluated over `member`'s slots.
+    fn value(&self, member: usize, node: &Node) -> Result<Value, Fault> {
+        eval(node, self.texts(member), &self.slots[member], &mut NoTrace)
+    }
+
+    /// Whether `member` passes `filter` (every member does when there is none).
+    fn passes(&self, member: usize, filter: Option<&Node>) -> Result<bool, Fault> {
+        match filter {
+            Some(f) => self.value(member, f)?.bool(),
+            None => Ok(true),
+        }
+    }
+
+    fn aggregate(&self, a: &Aggregate) -> Result<Value, Fault> {
+        let mut count: i64 = 0;
+        let mut sum = Rational::ZERO;
+        let mut least: Option<Rational> = None;
+        let mut greatest: Option<Rational> = None;
+        for &m in self.members {
+            if !self.passes(m, a.filter.as_ref())? {
+                continue;
+            }
+            count += 1;
+            if let Some(value) = &a.value {
+                let x = self.value(m, value)?.num()?;
+                sum = sum.checked_add(x)?;
+                least = Some(least.map_or(x, |l| l.min(x)));
+                greatest = Some(greatest.map_or(x, |g| g.max(x)));
+            }
+        }
+        let empty = || a.when_empty.ok_or(Fault::EmptyGroup);
+        let result = match a.func {
+            AggregateFn::Count => Rational::from_int(count),
+            AggregateFn::Sum if count == 0 => a.when_empty.unwrap_or(Rational::ZERO),
+            AggregateFn::Sum => sum,
+            AggregateFn::Mean if count == 0 => empty()?,
+            AggregateFn::Mean => sum
+                .checked_div(Rational::from_int(count))
+                .ok_or(Fault::Internal)??,
+            AggregateFn::Min => least.map_or_else(empty, Ok)?,
+            AggregateFn::Max => greatest.map_or_else(empty, Ok)?,
+        };
+        Ok(Value::Num(result))
+    }
+
+    /// The sort keys of each member, in member order.
+    fn keys(&self, members: &[usize], keys: &[(Node, bool)]) -> Result<Vec<Vec<Value>>, Fault> {
+        members
+            .iter()
+            .map(|&m| keys.iter().map(|(node, _)| self.value(m, node)).collect())
+            .collect()
+    }
+
+    /// How member `a` (with keys `ka`) compares with member `b`: `Less` when `a` comes
+    /// first (is better).
+    fn order(
+        &self,
+        keys: &[(Node, bool)],
+        (a, ka): (usize, &[Value]),
+        (b, kb): (usize, &[Value]),
+    ) -> Ordering {
+        for ((_, highest_first), (x, y)) in keys.iter().zip(ka.iter().zip(kb)) {
+            let ordering = match (x, y) {
+                (Value::Num(x), Value::Num(y)) => x.cmp(y),
+                (Value::Text(x), Value::Text(y)) => {
+                    self.texts(a).get(*x).cmp(self.texts(b).get(*y))
+                }
+                (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+                (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
+                _ => Ordering::Equal,
+            };
+            let ordering = if *highest_first {
+                ordering.reverse()
+            } else {
+                ordering
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        Ordering::Equal
+    }
+
+    /// `members` sorted best first by `keys`, as positions into `members`, and the
+    /// blocks of positions tied on every key.
+    fn sorted(
+        &self,
+        members: &[usize],
+        keys: &[(Node, bool)],
+    ) -> Result<(Vec<usize>, Vec<std::ops::Range<usize>>), Fault> {
+        let values = self.keys(members, keys)?;
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        let cmp = |&i: &usize, &j: &usize| {
+            self.order(keys, (members[i], &values[i]), (members[j], &values[j]))
+        };
+        order.sort_by(cmp);
+        let mut blocks = Vec::new();
+        let mut start = 0;
+        for p in 1..=order.len() {
+            if p == order.len() || cmp(&order[p - 1], &order[p]) != Ordering::Equal {
+                blocks.push(start..p);
+                start = p;
+            }
+        }
+        Ok((order, blocks))
+    }
+
+    fn rank(&self, r: &Rank) -> Result<Vec<Result<Value, Fault>>, Fault> {
+        let mut eligible = Vec::new();
+        for &m in self.members {
+            if self.passes(m, r.filter.as_ref())? {
+                eligible.push(m);
+            }
+        }
+        let (order, blocks) = self.sorted(&eligible, &r.keys)?;
+        let mut by_member: HashMap<usize, Result<Value, Fault>> = HashMap::new();
+        let n = eligible.len() as i64;
+        for (dense, block) in blocks.iter().enumerate() {
+            let value = if r.percentile {
+                // The share of the others placed below.
+                let below = n - block.end as i64;
+                if n == 1 {
+                    Ok(Rational::ONE)
+                } else {
+                    Rational::new(i128::from(below), i128::from(n - 1)).ok_or(Fault::Overflow)
+                }
+            } else {
+                match r.ties {
+                    TiePolicy::Shared => Ok(Rational::from_int(block.start as i64 + 1)),
+                    TiePolicy::Dense => Ok(Rational::from_int(dense as i64 + 1)),
+                    TiePolicy::Strict if block.len() > 1 => Err(Fault::Tie),
+                    TiePolicy::Strict => Ok(Rational::from_int(block.start as i64 + 1)),
+                }
+            };
+            for p in block.clone() {
+                by_member.insert(eligible[order[p]], value.map(Value::Num));
+            }
+        }
+        Ok(self
+            .members
+            .iter()
+            .map(|m| match by_member.remove(m) {
+                Some(value) => value,
+                None => r.when_excluded.map(Value::Num).ok_or(Fault::Internal),
+            })
+            .collect())
+    }
+
+    fn distribute(&self, d: &Distribute) -> Result<Vec<Result<Value, Fault>>, Fault> {
+        let n = self.members.len();
+        if let Some(small) = d.small_group.as_ref().filter(|s| n < s.under) {
+            return Ok(self
+                .members
+                .iter()
+                .map(|&m| {
+                    let score = self.value(m, &small.subject)?.num()?;
+                    let band = small
+                        .tests
+                        .iter()
+                        .find(|(op, t, _)| compare(*op, score.cmp(t)))
+                        .map_or(small.otherwise, |(_, _, band)| *band);
+                    Ok(Value::Grade(band))
+                })
+                .collect());
+        }
+        // Each band's slots: the share of the group rounded as the rule says; the
+        // remainder band takes what the others leave. Bands are filled best first, so
+        // rounding that overfills the group cuts the worst bands.
+        let size = Rational::from_int(n as i64);
+        let mut slots = Vec::with_capacity(d.shares.len());
+        for share in d.shares.iter() {
+            let exact = size.checked_mul(*share)?;
+            let rounded = round(exact, 0, d.slots)?
+                .to_integer()
+                .ok_or(Fault::Internal)?;
+            slots.push(usize::try_from(rounded).unwrap_or(0));
+        }
+        let others: usize = slots
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| *b != d.remainder_band)
+            .map(|(_, s)| *s)
+            .sum();
+        slots[d.remainder_band] = n.saturating_sub(others);
+        let mut ends = Vec::with_capacity(slots.len());
+        let mut filled = 0;
+        for s in &slots {
+            filled = (filled + s).min(n);
+            ends.push(filled);
+        }
+        let band_at = |position: usize| {
+            ends.iter()
+                .position(|&end| position < end)
+                .unwrap_or(ends.len() - 1)
+        };
+        let (order, blocks) = self.sorted(self.members, &d.keys)?;
+        let mut grades = vec![Ok(Value::Grade(0)); n];
+        // Members tied on every key share the grade of the slot the first of them is in.
+        for block in blocks {
+            let band = band_at(block.start) as u16;
+            for p in block {
+                grades[order[p]] = Ok(Value::Grade(band));
+            }
+        }
+        Ok(grades)
+    }
+}
