@@ -1,8 +1,10 @@
 //! The shipped rulesets against the scenarios' independently computed results, to
 //! the cent: every record's every output.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
+use std::process::Command;
 
 use kpi::{Ruleset, SourceFile};
 
@@ -83,4 +85,92 @@ fn every_eval_fixture_matches_its_expected_results() {
         checked += 1;
     }
     assert!(checked > 0, "no eval fixtures found");
+}
+
+/// `kpi eval RULESET DATA` as a user runs it: the CSV it prints, by key, as maps from
+/// column to value.
+fn eval_cli(ruleset: &str, data: &Path) -> HashMap<String, HashMap<String, String>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["eval", ruleset])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = rows.headers().unwrap().clone();
+    rows.records()
+        .map(|row| {
+            let row = row.unwrap();
+            let fields: HashMap<String, String> = header
+                .iter()
+                .zip(row.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
+            (row[0].to_string(), fields)
+        })
+        .collect()
+}
+
+/// Runs a scenario through the command line and asserts every column of every row of
+/// its expected results; returns the number of rows checked. The same data with its
+/// rows in reverse order must give the same output for every record.
+fn assert_cli_matches(ruleset: &str, data: &str, expected: &str) -> usize {
+    let got = eval_cli(ruleset, Path::new(data));
+    let mut expected_rows = csv::Reader::from_path(expected).unwrap();
+    let header = expected_rows.headers().unwrap().clone();
+    let mut checked = 0;
+    for row in expected_rows.records() {
+        let row = row.unwrap();
+        let key = &row[0];
+        let fields = got
+            .get(key)
+            .unwrap_or_else(|| panic!("no output row for {key}"));
+        for (column, want) in header.iter().zip(row.iter()).skip(1) {
+            let value = fields
+                .get(column)
+                .unwrap_or_else(|| panic!("no output column {column}"));
+            assert_eq!(value, want, "{key}: {column}");
+        }
+        checked += 1;
+    }
+    let text = fs::read_to_string(data).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    let reversed = std::env::temp_dir().join(format!(
+        "kpi-reversed-{}-{}",
+        std::process::id(),
+        Path::new(data).file_name().unwrap().to_str().unwrap()
+    ));
+    fs::write(&reversed, lines.join("\n") + "\n").unwrap();
+    assert_eq!(
+        eval_cli(ruleset, &reversed),
+        got,
+        "row order changed an output"
+    );
+    fs::remove_file(&reversed).unwrap();
+    checked
+}
+
+#[test]
+fn team_monthly_scores_every_leader_on_the_pooled_team_through_the_cli() {
+    let n = assert_cli_matches(
+        "rulesets/team_monthly.kpi",
+        "tests/scenarios/team_monthly/members.csv",
+        "tests/scenarios/team_monthly/expected.csv",
+    );
+    assert_eq!(n, 8);
+}
+
+#[test]
+fn forced_distribution_grades_every_agent_by_share_through_the_cli() {
+    let n = assert_cli_matches(
+        "rulesets/forced_distribution.kpi",
+        "tests/scenarios/forced_distribution/scores.csv",
+        "tests/scenarios/forced_distribution/expected.csv",
+    );
+    assert_eq!(n, 86);
 }

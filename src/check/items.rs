@@ -65,12 +65,10 @@ impl Checker<'_> {
     }
 
     fn plain_item(&mut self, decl: &ItemDecl) -> Item {
-        let level = match &decl.over {
-            Some(column) => match self.group_column(column) {
-                Some(g) => Level::Group(g),
-                None => Level::Member,
-            },
-            None => Level::Member,
+        let column = decl.over.as_ref().map(|column| self.group_column(column));
+        let level = match column {
+            Some(Some(g)) => Level::Group(g),
+            _ => Level::Member,
         };
         if let (Level::Group(_), ItemBody::Rank(rank)) = (level, &decl.body) {
             self.error(
@@ -83,9 +81,10 @@ impl Checker<'_> {
                 .with_hint("remove `over ...` and rank `within` the group instead"),
             );
         }
-        self.scope = match level {
-            Level::Group(g) => Scope::Group(g),
-            Level::Member => Scope::Member,
+        self.scope = match column {
+            Some(Some(g)) => Scope::Group(g),
+            Some(None) => Scope::Unknown,
+            None => Scope::Member,
         };
         let item = self.plain_item_body(decl, level);
         self.scope = Scope::Member;

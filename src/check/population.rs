@@ -26,13 +26,15 @@ pub(crate) enum Scope {
     Group(usize),
     /// Inside an aggregate of the groups of this input: member values.
     Aggregate(usize),
+    /// A group item whose column is not usable, already reported: nothing more is.
+    Unknown,
 }
 
 impl Checker<'_> {
     /// Reports a reference to a value of `level` where the scope does not allow it.
     pub(super) fn check_level(&mut self, name: &str, level: Level, span: Span) {
         let group = match (self.scope, level) {
-            (Scope::Member, _) => return,
+            (Scope::Member | Scope::Unknown, _) => return,
             (Scope::Group(g) | Scope::Aggregate(g), Level::Group(h)) if g == h => return,
             (Scope::Aggregate(_), Level::Member) => return,
             (Scope::Group(g) | Scope::Aggregate(g), _) => g,
@@ -104,6 +106,7 @@ impl Checker<'_> {
     pub(super) fn aggregate(&mut self, aggregate: &Aggregate, span: Span) -> TExpr {
         let group = match self.scope {
             Scope::Group(g) if !self.checking_veto => g,
+            Scope::Unknown => return unknown_expr(span),
             scope => {
                 let message = match scope {
                     Scope::Aggregate(_) => "an aggregate cannot be written inside another",

@@ -498,7 +498,7 @@ pub struct GradeDecl {
     /// The `else` band.
     pub otherwise: Option<GradeRow>,
     /// Grades by share of a group, instead of bands.
-    pub distribution: Option<Distribution>,
+    pub distribution: Option<Box<Distribution>>,
     /// The whole statement.
     pub span: Span,
 }

@@ -117,7 +117,9 @@ impl Builder {
                         Rule::string => label = Some(self.text(part)),
                         Rule::grade_row => rows.push(self.grade_row(part)?),
                         Rule::grade_else => otherwise = Some(self.grade_row(part)?),
-                        Rule::distribution => distribution = Some(self.distribution(part)?),
+                        Rule::distribution => {
+                            distribution = Some(Box::new(self.distribution(part)?))
+                        }
                         _ => subject = Some(self.expr(part)?),
                     }
                 }
