@@ -8,11 +8,12 @@ use std::sync::Arc;
 use crate::check::model::{Input, Kind};
 use crate::compile::{Program, compile};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::eval::{self, EvalError, Fault, NoTrace, Texts, Trace, Value, Where, population};
+use crate::eval::{self, EvalError, Fault, Texts, Trace, Value, Where};
 use crate::explain::Explanation;
 use crate::input::csv::CsvRow;
 use crate::input::{self, DataError, Location, Record};
 use crate::outcome::{Outcome, OutputValue, store_output};
+use crate::population::Population;
 use crate::scorer::Scorer;
 use crate::syntax::ast::InputType;
 
@@ -291,39 +292,13 @@ impl Ruleset {
     /// all records), which are reported as depending on it. The results do not depend
     /// on the order of the records.
     pub fn evaluate_all(&self, records: &[Record]) -> Vec<Result<Outcome, ScoreError>> {
-        let run = population::run(&self.program, records);
-        records
-            .iter()
-            .enumerate()
-            .map(|(r, record)| {
-                if let Some(error) = run.errors[r] {
-                    return Err(self.population_error(error, records, r));
-                }
-                let mut values = vec![OutputValue::Bool(false); self.program.outputs.len()];
-                self.store_outputs(record, &run.slots[r], &mut NoTrace, &mut values)?;
-                Ok(Outcome {
-                    names: self.shared_output_names(),
-                    values,
-                })
-            })
-            .collect()
+        let population = self.score_together(records);
+        (0..records.len()).map(|i| population.outcome(i)).collect()
     }
 
-    /// Explains record `index` of `records` scored together, as [`Ruleset::explain`]
-    /// explains a record alone.
-    pub fn explain_in(
-        &self,
-        records: &[Record],
-        index: usize,
-    ) -> Result<(Outcome, Explanation), ScoreError> {
-        let record = records
-            .get(index)
-            .ok_or_else(|| self.score_error(Fault::Internal.at_start(), &records[0]))?;
-        let run = population::run(&self.program, records);
-        if let Some(error) = run.errors[index] {
-            return Err(self.population_error(error, records, index));
-        }
-        self.explain_given(record, |step| run.given(&self.program, index, step))
+    /// Scores `records` together, to ask for each one's outcome or explanation.
+    pub fn score_together<'a>(&'a self, records: &'a [Record]) -> Population<'a> {
+        Population::new(self, records)
     }
 
     /// The error for scoring `record` alone with a ruleset that reads the population.
@@ -340,7 +315,12 @@ impl Ruleset {
     }
 
     /// The error for record `r` of a population, naming the record it depends on.
-    fn population_error(&self, error: EvalError, records: &[Record], r: usize) -> ScoreError {
+    pub(crate) fn population_error(
+        &self,
+        error: EvalError,
+        records: &[Record],
+        r: usize,
+    ) -> ScoreError {
         let mut score_error = self.score_error(error, &records[r]);
         if let Fault::MemberFailed(m) = error.fault {
             let other = records.get(m as usize).map_or("", |o| o.key());
@@ -362,13 +342,13 @@ impl Ruleset {
     /// ruleset that reads the population explains the record as a population of one.
     pub fn explain(&self, record: &Record) -> Result<(Outcome, Explanation), ScoreError> {
         if self.reads_population() {
-            return self.explain_in(std::slice::from_ref(record), 0);
+            return self.score_together(std::slice::from_ref(record)).explain(0);
         }
         self.explain_given(record, |_| None)
     }
 
     /// The traced path, with the values of population items given.
-    fn explain_given(
+    pub(crate) fn explain_given(
         &self,
         record: &Record,
         given: impl FnMut(usize) -> Option<Value>,

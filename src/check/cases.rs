@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{Body, Expectation, Expected, Output, Target, TestCase};
+use super::model::{Expectation, Expected, Output, Target, TestCase};
 use super::names::{Symbol, closest};
 use super::types::Type;
 use super::{Checker, duplicate};
@@ -408,15 +408,14 @@ impl<'a> Checker<'a> {
 
     /// The band of the grade item at `position` labelled `label`, or its labels.
     fn band(&self, position: usize, label: &Ident) -> Result<Expected, String> {
-        match &self.items[position].body {
-            Body::Grade(scale) => scale
-                .bands
+        match self.items[position].bands() {
+            Some(bands) => bands
                 .iter()
                 .position(|b| b.label == label.name)
                 .and_then(|i| u16::try_from(i).ok())
                 .map(Expected::Grade)
                 .ok_or_else(|| self.grade_labels(position)),
-            _ => Err(String::new()),
+            None => Err(String::new()),
         }
     }
 }

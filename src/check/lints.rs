@@ -283,12 +283,13 @@ impl Known<'_> {
                     },
                 }
             }
-            TExprKind::Coefficient(pos) => match self.model.items.get(*pos).map(|i| &i.body) {
-                Some(Body::Grade(g)) => Bounds {
-                    low: g.bands.iter().map(|b| b.coefficient).min(),
-                    high: g.bands.iter().map(|b| b.coefficient).max(),
+            TExprKind::Coefficient(pos) => match self.model.items.get(*pos).and_then(|i| i.bands())
+            {
+                Some(bands) => Bounds {
+                    low: bands.iter().map(|b| b.coefficient).min(),
+                    high: bands.iter().map(|b| b.coefficient).max(),
                 },
-                _ => Bounds::UNKNOWN,
+                None => Bounds::UNKNOWN,
             },
             _ => Bounds::UNKNOWN,
         }

@@ -477,14 +477,13 @@ impl<'a> Checker<'a> {
 
     /// The labels of the grade item at `position`, listed for a message: `S, A, B`.
     pub fn grade_labels(&self, position: usize) -> String {
-        match &self.items[position].body {
-            model::Body::Grade(scale) => scale
-                .bands
+        match self.items[position].bands() {
+            Some(bands) => bands
                 .iter()
                 .map(|b| b.label.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            _ => String::new(),
+            None => String::new(),
         }
     }
 

@@ -27,6 +27,165 @@ pub(crate) struct PopulationRun {
     /// For each record, the value each population item computed for it before its
     /// limits and vetoes, in item order: what a traced run of the record is given.
     pub computed: Vec<Vec<Value>>,
+    /// The groups of each grouping column (`None`: every record in one group).
+    pub partitions: HashMap<Option<u32>, Vec<Vec<usize>>>,
+}
+
+/// What a population item decided for one member, for the explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decided {
+    /// A reduction: how many members the group has and how many counted.
+    Aggregate {
+        /// Members of the group.
+        members: usize,
+        /// Members that passed the filter.
+        counted: usize,
+    },
+    /// A rank: the member's place in the order.
+    Ranked {
+        /// Its place, from 1.
+        place: usize,
+        /// How many were ranked.
+        ranked: usize,
+        /// The member just before it in the order, and just after.
+        neighbours: (Option<usize>, Option<usize>),
+        /// The other members tied with it on every key.
+        tied: Vec<usize>,
+    },
+    /// Left out of a rank by its filter.
+    Excluded,
+    /// A grade by share.
+    Distributed {
+        /// Its place in the order, from 1.
+        place: usize,
+        /// Members of the group.
+        size: usize,
+        /// Each band's slots; empty when the group took the fixed bands.
+        slots: Vec<usize>,
+        /// The band of the slot its own place is in, if a tie gave it a better one.
+        slot_band: Option<usize>,
+    },
+}
+
+impl PopulationRun {
+    /// The members of `record`'s group in the grouping of `column`.
+    fn group_of(&self, column: Option<u32>, record: usize) -> Option<&[usize]> {
+        self.partitions
+            .get(&column)?
+            .iter()
+            .find(|g| g.contains(&record))
+            .map(Vec::as_slice)
+    }
+
+    /// The sort key values of population item `index` for `member`.
+    pub(crate) fn sort_values(
+        &self,
+        program: &Program,
+        records: &[Record],
+        member: usize,
+        index: usize,
+    ) -> Vec<Value> {
+        let keys = match program.steps.get(index).map(|s| &s.op) {
+            Some(Op::Rank(r)) => &r.keys,
+            Some(Op::Distribute(d)) => &d.keys,
+            _ => return Vec::new(),
+        };
+        let group = Group {
+            program,
+            records,
+            slots: &self.slots,
+            members: &[],
+        };
+        keys.iter()
+            .filter_map(|(node, _)| group.value(member, node).ok())
+            .collect()
+    }
+
+    /// What population item `index` decided for `record`.
+    pub(crate) fn decided(
+        &self,
+        program: &Program,
+        records: &[Record],
+        record: usize,
+        index: usize,
+    ) -> Option<Decided> {
+        let op = &program.steps.get(index)?.op;
+        let column = match op {
+            Op::Aggregate(a) => Some(a.group),
+            Op::Rank(r) => r.within,
+            Op::Distribute(d) => Some(d.within),
+            _ => return None,
+        };
+        let members = self.group_of(column, record)?;
+        let group = Group {
+            program,
+            records,
+            slots: &self.slots,
+            members,
+        };
+        match op {
+            Op::Aggregate(a) => {
+                let mut counted = 0;
+                for &m in members {
+                    if group.passes(m, a.filter.as_ref()).ok()? {
+                        counted += 1;
+                    }
+                }
+                Some(Decided::Aggregate {
+                    members: members.len(),
+                    counted,
+                })
+            }
+            Op::Rank(r) => {
+                if !group.passes(record, r.filter.as_ref()).ok()? {
+                    return Some(Decided::Excluded);
+                }
+                let mut eligible = Vec::new();
+                for &m in members {
+                    if group.passes(m, r.filter.as_ref()).ok()? {
+                        eligible.push(m);
+                    }
+                }
+                let (order, blocks) = group.sorted(&eligible, &r.keys).ok()?;
+                let at = order.iter().position(|&p| eligible[p] == record)?;
+                let block = blocks.iter().find(|b| b.contains(&at))?;
+                Some(Decided::Ranked {
+                    place: at + 1,
+                    ranked: eligible.len(),
+                    neighbours: (
+                        at.checked_sub(1).map(|p| eligible[order[p]]),
+                        order.get(at + 1).map(|&p| eligible[p]),
+                    ),
+                    tied: block
+                        .clone()
+                        .map(|p| eligible[order[p]])
+                        .filter(|&m| m != record)
+                        .collect(),
+                })
+            }
+            Op::Distribute(d) => {
+                let (order, _) = group.sorted(members, &d.keys).ok()?;
+                let at = order.iter().position(|&p| members[p] == record)?;
+                let small = d
+                    .small_group
+                    .as_ref()
+                    .is_some_and(|s| members.len() < s.under);
+                let slots = if small {
+                    Vec::new()
+                } else {
+                    slot_counts(d, members.len()).ok()?
+                };
+                let slot_band = (!small).then(|| band_at(&slots, at));
+                Some(Decided::Distributed {
+                    place: at + 1,
+                    size: members.len(),
+                    slots,
+                    slot_band,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 impl PopulationRun {
@@ -129,6 +288,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
         slots,
         errors,
         computed,
+        partitions,
     }
 }
 
@@ -339,45 +499,56 @@ impl Group<'_> {
                 })
                 .collect());
         }
-        // Each band's slots: the share of the group rounded as the rule says; the
-        // remainder band takes what the others leave. Bands are filled best first, so
-        // rounding that overfills the group cuts the worst bands.
-        let size = Rational::from_int(n as i64);
-        let mut slots = Vec::with_capacity(d.shares.len());
-        for share in d.shares.iter() {
-            let exact = size.checked_mul(*share)?;
-            let rounded = round(exact, 0, d.slots)?
-                .to_integer()
-                .ok_or(Fault::Internal)?;
-            slots.push(usize::try_from(rounded).unwrap_or(0));
-        }
-        let others: usize = slots
-            .iter()
-            .enumerate()
-            .filter(|(b, _)| *b != d.remainder_band)
-            .map(|(_, s)| *s)
-            .sum();
-        slots[d.remainder_band] = n.saturating_sub(others);
-        let mut ends = Vec::with_capacity(slots.len());
-        let mut filled = 0;
-        for s in &slots {
-            filled = (filled + s).min(n);
-            ends.push(filled);
-        }
-        let band_at = |position: usize| {
-            ends.iter()
-                .position(|&end| position < end)
-                .unwrap_or(ends.len() - 1)
-        };
+        let slots = slot_counts(d, n)?;
         let (order, blocks) = self.sorted(self.members, &d.keys)?;
         let mut grades = vec![Ok(Value::Grade(0)); n];
         // Members tied on every key share the grade of the slot the first of them is in.
         for block in blocks {
-            let band = band_at(block.start) as u16;
+            let band = band_at(&slots, block.start) as u16;
             for p in block {
                 grades[order[p]] = Ok(Value::Grade(band));
             }
         }
         Ok(grades)
     }
+}
+
+/// Each band's slots in a group of `n`: its share of the group rounded as the rule
+/// says, with the remainder band taking what the others leave. Bands are filled best
+/// first, so rounding that overfills the group cuts the worst bands.
+fn slot_counts(d: &Distribute, n: usize) -> Result<Vec<usize>, Fault> {
+    let size = Rational::from_int(n as i64);
+    let mut slots = Vec::with_capacity(d.shares.len());
+    for share in d.shares.iter() {
+        let exact = size.checked_mul(*share)?;
+        let rounded = round(exact, 0, d.slots)?
+            .to_integer()
+            .ok_or(Fault::Internal)?;
+        slots.push(usize::try_from(rounded).unwrap_or(0));
+    }
+    let others: usize = slots
+        .iter()
+        .enumerate()
+        .filter(|(b, _)| *b != d.remainder_band)
+        .map(|(_, s)| *s)
+        .sum();
+    slots[d.remainder_band] = n.saturating_sub(others);
+    let mut filled = 0;
+    for s in slots.iter_mut() {
+        *s = (*s).min(n - filled);
+        filled += *s;
+    }
+    Ok(slots)
+}
+
+/// The band whose slots hold place `position` (from 0), the last if none does.
+fn band_at(slots: &[usize], position: usize) -> usize {
+    let mut end = 0;
+    for (band, s) in slots.iter().enumerate() {
+        end += s;
+        if position < end {
+            return band;
+        }
+    }
+    slots.len().saturating_sub(1)
 }

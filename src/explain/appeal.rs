@@ -17,6 +17,41 @@ pub struct Appeal {
     pub after: Explanation,
     /// Every input, item and output whose value changed, in that order.
     pub changes: Vec<Change>,
+    /// Other records whose outputs changed because of the correction: a record scored
+    /// together with others (a group item, a rank) can move theirs too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<OtherChange>,
+}
+
+/// Another record's outputs changed by a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherChange {
+    /// The record's key.
+    pub key: String,
+    /// Its outputs that changed, with their values before and after.
+    pub changes: Vec<Change>,
+}
+
+impl OtherChange {
+    /// The outputs that differ between `before` and `after` of the record `key`;
+    /// `None` when none does.
+    pub fn between(
+        key: &str,
+        before: &crate::Outcome,
+        after: &crate::Outcome,
+    ) -> Option<OtherChange> {
+        let changes: Vec<Change> = before
+            .names
+            .iter()
+            .zip(before.values.iter().zip(&after.values))
+            .filter(|(_, (b, a))| b != a)
+            .map(|(name, (b, a))| change("output", name, None, &b.to_string(), &a.to_string()))
+            .collect();
+        (!changes.is_empty()).then(|| OtherChange {
+            key: key.to_string(),
+            changes,
+        })
+    }
 }
 
 /// One changed value.
@@ -66,7 +101,14 @@ impl Appeal {
             before,
             after,
             changes,
+            others: Vec::new(),
         }
+    }
+
+    /// The appeal with the other records whose outputs the correction changed.
+    pub fn with_others(mut self, others: Vec<OtherChange>) -> Appeal {
+        self.others = others;
+        self
     }
 
     /// The JSON form, pretty-printed, ending in a newline.
@@ -158,6 +200,43 @@ impl Appeal {
             rows,
         });
         sections.push(side_by_side);
+        if !self.others.is_empty() {
+            let rows: Vec<Vec<String>> = self
+                .others
+                .iter()
+                .flat_map(|o| {
+                    o.changes.iter().map(|c| {
+                        vec![
+                            o.key.clone(),
+                            c.name.clone(),
+                            c.before.clone(),
+                            c.after.clone(),
+                            c.difference.clone().unwrap_or_else(|| "≠".into()),
+                        ]
+                    })
+                })
+                .collect();
+            sections.push(Section {
+                heading: lang.word(Word::OthersChanged).into(),
+                aside: None,
+                group: true,
+                blocks: vec![Block::Table {
+                    header: [
+                        Word::Record,
+                        Word::Name,
+                        Word::Before,
+                        Word::After,
+                        Word::Changed,
+                    ]
+                    .iter()
+                    .map(|w| lang.word(*w).to_string())
+                    .collect(),
+                    marked: vec![true; rows.len()],
+                    rows,
+                }],
+                marked: true,
+            });
+        }
         for (b, a) in old.iter().zip(&new) {
             if b.value == a.value {
                 continue;

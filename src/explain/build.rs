@@ -54,7 +54,11 @@ pub fn explanation(
             let mut spans = vec![item.span];
             spans.extend(item.vetoes.iter().map(|v| v.span));
             Step {
-                name: item.name.clone(),
+                // An aggregate has no name of its own: it is what is written.
+                name: match item.kind {
+                    Kind::Aggregate => written(source, item.formula),
+                    _ => item.name.clone(),
+                },
                 label: item.label.clone(),
                 kind: step_kind(item.kind),
                 line: source.line_col(item.span.start).0,

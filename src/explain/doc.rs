@@ -244,6 +244,50 @@ fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
             )])]
         }
         Decision::Weighted { .. } => Vec::new(),
+        Decision::Aggregate {
+            group,
+            members,
+            counted,
+        } => vec![Block::List(vec![lang.aggregate(group, *members, *counted)])],
+        Decision::Ranked {
+            group,
+            place,
+            ranked,
+            keys,
+            above,
+            below,
+            tied,
+            ties,
+        } => {
+            let mut lines = vec![lang.ranked(group.as_deref(), *place, *ranked, keys)];
+            lines.extend(above.iter().map(|n| lang.neighbour(true, &n.key, &n.keys)));
+            lines.extend(below.iter().map(|n| lang.neighbour(false, &n.key, &n.keys)));
+            if !tied.is_empty() {
+                lines.push(lang.tied(tied, ties.as_deref()));
+            }
+            vec![Block::List(lines)]
+        }
+        Decision::Excluded => vec![Block::List(vec![lang.excluded().to_string()])],
+        Decision::Distributed {
+            group,
+            place,
+            size,
+            slots,
+            slot_grade,
+        } => {
+            let mut lines = Vec::new();
+            if slots.is_empty() {
+                lines.push(lang.small_group(group, *size));
+            } else {
+                let slots: Vec<(String, usize)> =
+                    slots.iter().map(|s| (s.grade.clone(), s.count)).collect();
+                lines.push(lang.distributed(group, *place, *size, &slots));
+            }
+            if let Some(slot_grade) = slot_grade {
+                lines.push(lang.boundary_tie(slot_grade, &s.value));
+            }
+            vec![Block::List(lines)]
+        }
     }
 }
 
@@ -260,6 +304,7 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
             needs,
             gap,
             moves,
+            shared,
             ..
         } => {
             let mut list: Vec<String> = moves
@@ -269,7 +314,9 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
                     lang.single_move(&input, &m.by, &m.from, &m.to)
                 })
                 .collect();
-            if list.is_empty() {
+            if *shared {
+                list.push(lang.shared_move().into());
+            } else if list.is_empty() {
                 list.push(lang.no_move().into());
             }
             vec![

@@ -164,6 +164,74 @@ pub enum Decision {
         /// The parts in order.
         parts: Vec<WeightedPart>,
     },
+    /// A reduction over the members of the record's group.
+    Aggregate {
+        /// The group, as its column holds it (`班组01`).
+        group: String,
+        /// Members of the group.
+        members: usize,
+        /// Members that passed the filter and were reduced.
+        counted: usize,
+    },
+    /// A place in an order of members.
+    Ranked {
+        /// The group ranked (`班组01`); `None` when every record is ranked together.
+        group: Option<String>,
+        /// The record's place, from 1.
+        place: usize,
+        /// How many were ranked.
+        ranked: usize,
+        /// The record's sort key values, as `89.57, 95.5`.
+        keys: String,
+        /// The member just above it in the order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        above: Option<Neighbour>,
+        /// The member just below it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        below: Option<Neighbour>,
+        /// The members tied with it on every key.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tied: Vec<String>,
+        /// The tie policy: `shared`, `dense` or `strict`; `None` for a percentile.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ties: Option<String>,
+    },
+    /// Left out of a rank by its `where`, so `when excluded` gave the value.
+    Excluded,
+    /// A grade handed out by share of the group.
+    Distributed {
+        /// The group (`班组03`).
+        group: String,
+        /// The record's place in the order, from 1.
+        place: usize,
+        /// Members of the group.
+        size: usize,
+        /// Each grade's slots, best first; empty when the group took the fixed bands
+        /// for small groups.
+        slots: Vec<Slot>,
+        /// When a tie at a boundary gave the record a better grade: the grade of the
+        /// slot its own place is in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        slot_grade: Option<String>,
+    },
+}
+
+/// A neighbour in an order: its key and its sort key values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Neighbour {
+    /// The record's key.
+    pub key: String,
+    /// Its sort key values.
+    pub keys: String,
+}
+
+/// One grade's slots in a forced distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// The grade.
+    pub grade: String,
+    /// How many members it is handed to, before ties at a boundary.
+    pub count: usize,
 }
 
 /// One point of a linear scale.
@@ -295,6 +363,10 @@ pub enum Reach {
         /// Changes to one input each that reach the row, all else unchanged; the
         /// smallest such change of each input. Empty when no single input can.
         moves: Vec<Move>,
+        /// Whether the value depends on other records (a group value, a rank), so
+        /// that no change of this record's inputs alone is worked out.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        shared: bool,
     },
 }
 

@@ -96,12 +96,24 @@ pub fn next(
             .map(|i| levers.items.contains(&i))
             .collect(),
     };
-    let mut moves: Vec<Move> = levers
-        .inputs
-        .iter()
-        .filter_map(|&input| search.smallest_move(input))
-        .collect();
-    moves.extend(direct_move(ruleset, record, subject, op, threshold));
+    // A value computed from other records moves with theirs too: one record's inputs
+    // alone say nothing certain.
+    let shared = levers.items.iter().any(|&i| {
+        matches!(
+            model.items[i].body,
+            Body::Aggregate(_) | Body::Rank(_) | Body::Distribution(_)
+        )
+    });
+    let mut moves: Vec<Move> = Vec::new();
+    if !shared {
+        moves.extend(
+            levers
+                .inputs
+                .iter()
+                .filter_map(|&input| search.smallest_move(input)),
+        );
+        moves.extend(direct_move(ruleset, record, subject, op, threshold));
+    }
     Some(Reach::Next {
         row,
         gives,
@@ -112,6 +124,7 @@ pub fn next(
             .and_then(|d| d.checked_abs())
             .ok()?),
         moves,
+        shared,
     })
 }
 

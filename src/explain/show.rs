@@ -1,6 +1,6 @@
 //! Showing values and formulas with a record's real numbers in them.
 
-use crate::check::model::{Body, Model, TExpr, TExprKind};
+use crate::check::model::{Model, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::SourceFile;
 use crate::eval::{Texts, Value};
@@ -23,14 +23,13 @@ pub fn value(model: &Model, texts: Texts<'_>, v: Value, ty: Type) -> String {
 
 /// The label of band `band` of the grade at item position `pos`.
 pub fn grade_label(model: &Model, pos: usize, band: usize) -> String {
-    match model.items.get(pos).map(|i| &i.body) {
-        Some(Body::Grade(scale)) => scale
-            .bands
-            .get(band)
-            .map(|b| b.label.clone())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
+    model
+        .items
+        .get(pos)
+        .and_then(|i| i.bands())
+        .and_then(|bands| bands.get(band))
+        .map(|b| b.label.clone())
+        .unwrap_or_default()
 }
 
 /// Source text with runs of whitespace collapsed to one space.
@@ -96,9 +95,8 @@ impl Substitute<'_> {
             },
             TExprKind::Coefficient(pos) => {
                 let r = crate::check::model::Ref::Item(*pos);
-                match (self.slot(r), &self.model.items[*pos].body) {
-                    (Some(Value::Grade(band)), Body::Grade(scale)) => scale
-                        .bands
+                match (self.slot(r), self.model.items[*pos].bands()) {
+                    (Some(Value::Grade(band)), Some(bands)) => bands
                         .get(band as usize)
                         .map_or("?".into(), |b| shown(b.coefficient)),
                     _ => "?".into(),

@@ -75,6 +75,7 @@ impl Lang {
             Word::Appeal => self.pick("申诉复核", "Appeal review"),
             Word::Corrected => self.pick("更正的输入", "Corrected inputs"),
             Word::Comparison => self.pick("逐项对比", "Item by item"),
+            Word::OthersChanged => self.pick("因此变化的其他成员", "Others whose outputs changed"),
             Word::NoChange => self.pick("无变化", "no change"),
         }
     }
@@ -105,6 +106,115 @@ impl Lang {
         match self {
             Lang::Zh => format!("分母为 0，按 when zero 取 {used}"),
             Lang::En => format!("the denominator is 0, so `when zero` gives {used}"),
+        }
+    }
+
+    /// A reduction over a group: `班组01：12 名成员中 12 名计入`.
+    pub fn aggregate(self, group: &str, members: usize, counted: usize) -> String {
+        match self {
+            Lang::Zh => format!("{group}：{members} 名成员中 {counted} 名计入"),
+            Lang::En => format!(
+                "{group}: {counted} of {members} member{} counted",
+                if members == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// A place in an order.
+    pub fn ranked(self, group: Option<&str>, place: usize, ranked: usize, keys: &str) -> String {
+        match (self, group) {
+            (Lang::Zh, Some(g)) => format!("在 {g} 的 {ranked} 名中排第 {place}（排序值 {keys}）"),
+            (Lang::Zh, None) => format!("在参与排名的 {ranked} 名中排第 {place}（排序值 {keys}）"),
+            (Lang::En, Some(g)) => format!("place {place} of {ranked} in {g} (ordered by {keys})"),
+            (Lang::En, None) => format!("place {place} of {ranked} ranked (ordered by {keys})"),
+        }
+    }
+
+    /// The neighbour just above (`above`) or below in an order.
+    pub fn neighbour(self, above: bool, key: &str, keys: &str) -> String {
+        match (self, above) {
+            (Lang::Zh, true) => format!("前一名 {key}（{keys}）"),
+            (Lang::Zh, false) => format!("后一名 {key}（{keys}）"),
+            (Lang::En, true) => format!("just above: {key} ({keys})"),
+            (Lang::En, false) => format!("just below: {key} ({keys})"),
+        }
+    }
+
+    /// Members tied on every key, and the tie policy that ranked them.
+    pub fn tied(self, others: &[String], policy: Option<&str>) -> String {
+        let others = others.join(", ");
+        match (self, policy) {
+            (Lang::Zh, Some("dense")) => {
+                format!("与 {others} 全部排序值相同，按 ties dense 并列（1, 2, 2, 3）")
+            }
+            (Lang::Zh, Some(_)) => {
+                format!("与 {others} 全部排序值相同，按 ties shared 并列（1, 2, 2, 4）")
+            }
+            (Lang::Zh, None) => format!("与 {others} 全部排序值相同，取相同百分位"),
+            (Lang::En, Some("dense")) => {
+                format!("tied with {others} on every key: shared place, dense (1, 2, 2, 3)")
+            }
+            (Lang::En, Some(_)) => {
+                format!("tied with {others} on every key: shared place (1, 2, 2, 4)")
+            }
+            (Lang::En, None) => format!("tied with {others} on every key: the same percentile"),
+        }
+    }
+
+    /// A record a rank's `where` leaves out.
+    pub fn excluded(self) -> &'static str {
+        self.pick(
+            "不在排名范围内（where），按 when excluded 取值",
+            "not ranked (left out by `where`), so `when excluded` gives the value",
+        )
+    }
+
+    /// A forced distribution: the slots of each grade and the record's place.
+    pub fn distributed(
+        self,
+        group: &str,
+        place: usize,
+        size: usize,
+        slots: &[(String, usize)],
+    ) -> String {
+        let slots: Vec<String> = slots
+            .iter()
+            .map(|(grade, count)| match self {
+                Lang::Zh => format!("{grade} {count} 名"),
+                Lang::En => format!("{grade} {count}"),
+            })
+            .collect();
+        match self {
+            Lang::Zh => format!(
+                "{group} 共 {size} 名，名额 {}；本人排第 {place}",
+                slots.join("、")
+            ),
+            Lang::En => format!(
+                "{group} has {size} members, slots {}; this record is place {place}",
+                slots.join(", ")
+            ),
+        }
+    }
+
+    /// A small group graded on fixed bands instead.
+    pub fn small_group(self, group: &str, size: usize) -> String {
+        match self {
+            Lang::Zh => format!("{group} 仅 {size} 名，不做强制分布，按固定分档评定"),
+            Lang::En => format!(
+                "{group} has only {size} members, so it is graded on the fixed bands, not by share"
+            ),
+        }
+    }
+
+    /// A tie at a boundary that gave the better grade.
+    pub fn boundary_tie(self, slot_grade: &str, grade: &str) -> String {
+        match self {
+            Lang::Zh => format!(
+                "本人名次落在 {slot_grade} 的名额内，但与上一档最后一名全部排序值相同，同取较好的 {grade}"
+            ),
+            Lang::En => format!(
+                "this place is in the slots of {slot_grade}, but it ties the last member of the better grade on every key, so it shares {grade}"
+            ),
         }
     }
 
@@ -249,6 +359,14 @@ impl Lang {
         }
     }
 
+    /// A next row that depends on other records' results.
+    pub fn shared_move(self) -> &'static str {
+        self.pick(
+            "取决于同组其他成员的结果（汇总或排名），不单独推算本人的变化",
+            "depends on other records' results (a group value or a rank), so no change of this record alone is worked out",
+        )
+    }
+
     /// No single count input reaches the next row.
     pub fn no_move(self) -> &'static str {
         self.pick(
@@ -263,6 +381,8 @@ impl Lang {
 pub enum Word {
     /// "Record".
     Record,
+    /// "Others whose outputs changed".
+    OthersChanged,
     /// "version".
     Version,
     /// "Ruleset".

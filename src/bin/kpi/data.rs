@@ -100,3 +100,40 @@ pub fn for_each_loaded(
     }
     Ok(())
 }
+
+/// Every record of `path`, for a ruleset that scores records together; `None` after
+/// reporting the records that could not be read, since without them their groups'
+/// values would be wrong.
+pub fn read_population(ruleset: &Ruleset, path: &Path) -> Result<Option<Vec<Record>>, Failure> {
+    let mut records = Vec::new();
+    let mut unread = 0usize;
+    for_each_record(ruleset, path, |loaded| {
+        match loaded {
+            Ok(record) => records.push(record),
+            Err(errors) => {
+                unread += 1;
+                for e in errors {
+                    eprintln!("{}: {e}", path.display());
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if unread > 0 {
+        refuse_partial(ruleset, path, unread);
+        return Ok(None);
+    }
+    Ok(Some(records))
+}
+
+/// Reports that nothing was scored because `unread` records of a population could
+/// not be read.
+pub fn refuse_partial(ruleset: &Ruleset, path: &Path, unread: usize) {
+    eprintln!(
+        "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read; correct {} and run again",
+        path.display(),
+        ruleset.name(),
+        if unread == 1 { "" } else { "s" },
+        if unread == 1 { "it" } else { "them" },
+    );
+}

@@ -129,13 +129,7 @@ impl Run<'_> {
         }
         if unread > 0 {
             progress.finish();
-            eprintln!(
-                "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read; correct {} and run again",
-                self.data.display(),
-                ruleset.name(),
-                if unread == 1 { "" } else { "s" },
-                if unread == 1 { "it" } else { "them" },
-            );
+            data::refuse_partial(ruleset, self.data, unread);
             return Ok(FAILED);
         }
         let outcomes = pool.install(|| ruleset.evaluate_all(&records));

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use kpi::explain::{Appeal, Format, Lang, render_doc, verify as recompute};
+use kpi::explain::{Appeal, Format, Lang, OtherChange, render_doc, verify as recompute};
 use kpi::{Explanation, Record, Ruleset};
 
 use crate::{FAILED, Failure, data, load, say};
@@ -103,6 +103,9 @@ pub fn explain(args: &Args) -> Result<u8, Failure> {
 /// Explains (or appeals) the record with `key`.
 fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Failure> {
     let corrections = corrections(ruleset, &args.set)?;
+    if ruleset.reads_population() {
+        return one_of_population(args, ruleset, key, lang, &corrections);
+    }
     let Some(record) = find(ruleset, &args.data, key)? else {
         return Ok(FAILED);
     };
@@ -116,19 +119,91 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
     let text = if corrections.is_empty() {
         explained.render(args.format.format(), lang)
     } else {
-        let Some(corrected) = appeal(ruleset, &explained, &corrections) else {
+        let Some(record) = corrected(ruleset, &explained, &corrections) else {
             return Ok(FAILED);
         };
-        let appeal = Appeal::new(explained, corrected);
-        match args.format {
-            FormatArg::Json => appeal.to_json(),
-            other => render_doc(&appeal.doc(lang), other.format()),
+        let corrected = match ruleset.explain(&record) {
+            Ok((_, e)) => e,
+            Err(e) => {
+                eprintln!("--set: {e}");
+                return Ok(FAILED);
+            }
+        };
+        appeal_text(args, lang, Appeal::new(explained, corrected))
+    };
+    write_out(args, &text)
+}
+
+/// An appeal in the format asked for.
+fn appeal_text(args: &Args, lang: Lang, appeal: Appeal) -> String {
+    match args.format {
+        FormatArg::Json => appeal.to_json(),
+        other => render_doc(&appeal.doc(lang), other.format()),
+    }
+}
+
+/// Explains (or appeals) the record with `key` of a ruleset that scores records
+/// together: every record is read and scored with it, and an appeal scores them
+/// again with the correction and lists the others whose outputs it changed.
+fn one_of_population(
+    args: &Args,
+    ruleset: &Ruleset,
+    key: &str,
+    lang: Lang,
+    corrections: &[(String, String)],
+) -> Result<u8, Failure> {
+    let Some(mut records) = data::read_population(ruleset, &args.data)? else {
+        return Ok(FAILED);
+    };
+    let Some(index) = records.iter().position(|r| r.key() == key) else {
+        eprintln!("{}: no record has the key {key:?}", args.data.display());
+        return Ok(FAILED);
+    };
+    let before = ruleset.score_together(&records);
+    let explained = match before.explain(index) {
+        Ok((_, e)) => e,
+        Err(e) => {
+            eprintln!("{}: {e}", args.data.display());
+            return Ok(FAILED);
         }
     };
+    if corrections.is_empty() {
+        return write_out(args, &explained.render(args.format.format(), lang));
+    }
+    let Some(record) = corrected(ruleset, &explained, corrections) else {
+        return Ok(FAILED);
+    };
+    let outcomes: Vec<_> = (0..records.len()).map(|i| before.outcome(i)).collect();
+    records[index] = record;
+    let after = ruleset.score_together(&records);
+    let corrected = match after.explain(index) {
+        Ok((_, e)) => e,
+        Err(e) => {
+            eprintln!("--set: {e}");
+            return Ok(FAILED);
+        }
+    };
+    let others = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .filter_map(|(i, old)| {
+            let (Ok(old), Ok(new)) = (old, after.outcome(i)) else {
+                return None;
+            };
+            OtherChange::between(records[i].key(), old, &new)
+        })
+        .collect();
+    let appeal = Appeal::new(explained, corrected).with_others(others);
+    write_out(args, &appeal_text(args, lang, appeal))
+}
+
+/// Writes `text` to the file of `-o`, or to standard output.
+fn write_out(args: &Args, text: &str) -> Result<u8, Failure> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => say(&text)?,
+        None => say(text)?,
     }
     Ok(0)
 }
@@ -160,13 +235,13 @@ fn corrections(ruleset: &Ruleset, set: &[String]) -> Result<Vec<(String, String)
         .collect()
 }
 
-/// The explanation of the record with its inputs corrected; `None` after reporting
-/// a corrected value that is not valid.
-fn appeal(
+/// The record of an explanation with its inputs corrected; `None` after reporting a
+/// corrected value that is not valid.
+fn corrected(
     ruleset: &Ruleset,
     explained: &Explanation,
     corrections: &[(String, String)],
-) -> Option<Explanation> {
+) -> Option<Record> {
     let fields: Vec<(&str, &str)> = explained
         .record
         .inputs
@@ -179,19 +254,12 @@ fn appeal(
             )
         })
         .collect();
-    let record = match ruleset.record(&fields) {
-        Ok(record) => record,
+    match ruleset.record(&fields) {
+        Ok(record) => Some(record),
         Err(errors) => {
             for e in errors {
                 eprintln!("--set: {e}");
             }
-            return None;
-        }
-    };
-    match ruleset.explain(&record) {
-        Ok((_, e)) => Some(e),
-        Err(e) => {
-            eprintln!("--set: {e}");
             None
         }
     }
@@ -230,40 +298,51 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
     let mut names = HashSet::new();
     let mut written = 0;
     let mut failed = false;
-    data::for_each_record(ruleset, &args.data, |loaded| {
-        let record = match loaded {
-            Ok(record) => record,
-            Err(errors) => {
-                failed = true;
-                for e in errors {
-                    eprintln!("{}: {e}", args.data.display());
-                }
-                return Ok(());
-            }
-        };
-        let explained = match ruleset.explain(&record) {
-            Ok((_, e)) => e,
+    // Writes one record's explanation; false if it could not be scored or written.
+    let mut write = |key: &str, explained: Result<Explanation, kpi::ScoreError>| {
+        let explained = match explained {
+            Ok(e) => e,
             Err(e) => {
-                failed = true;
                 eprintln!("{}: {e}", args.data.display());
-                return Ok(());
+                return false;
             }
         };
-        let name = file_name(record.key(), args.format.extension(), &mut names);
-        let path = dir.join(name);
+        let path = dir.join(file_name(key, args.format.extension(), &mut names));
         match std::fs::write(&path, explained.render(args.format.format(), lang)) {
-            Ok(()) => written += 1,
+            Ok(()) => {
+                written += 1;
+                true
+            }
             Err(e) => {
-                failed = true;
-                eprintln!(
-                    "record {}: cannot write {}: {e}",
-                    record.key(),
-                    path.display()
-                );
+                eprintln!("record {key}: cannot write {}: {e}", path.display());
+                false
             }
         }
-        Ok(())
-    })?;
+    };
+    if ruleset.reads_population() {
+        let Some(records) = data::read_population(ruleset, &args.data)? else {
+            return Ok(FAILED);
+        };
+        let population = ruleset.score_together(&records);
+        for (i, record) in records.iter().enumerate() {
+            failed |= !write(record.key(), population.explain(i).map(|(_, e)| e));
+        }
+    } else {
+        data::for_each_record(ruleset, &args.data, |loaded| {
+            match loaded {
+                Ok(record) => {
+                    failed |= !write(record.key(), ruleset.explain(&record).map(|(_, e)| e));
+                }
+                Err(errors) => {
+                    failed = true;
+                    for e in errors {
+                        eprintln!("{}: {e}", args.data.display());
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    }
     say(&format!(
         "{}: {written} explanations written\n",
         dir.display()

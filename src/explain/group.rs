@@ -1,0 +1,100 @@
+//! What an item that reads the population decided for one record, in the words of
+//! the explanation: the group and how many members counted, the place in an order
+//! and its neighbours, the slots of a forced distribution.
+
+use super::model::{Decision, Neighbour, Slot};
+use super::show::value;
+use crate::check::model::{Body, SortKey};
+use crate::eval::population::{Decided, PopulationRun};
+use crate::eval::{Texts, Value};
+use crate::input::Record;
+use crate::ruleset::Ruleset;
+
+/// The decision of item `index` for record `record` of a population, if it reads
+/// the population.
+pub(crate) fn group_decision(
+    ruleset: &Ruleset,
+    records: &[Record],
+    run: &PopulationRun,
+    record: usize,
+    index: usize,
+) -> Option<Decision> {
+    let program = ruleset.program();
+    let model = &program.model;
+    let decided = run.decided(program, records, record, index)?;
+    let item = model.items.get(index)?;
+    let group = |input: usize| records[record].values.get(input).map(|v| v.to_string());
+    let keys_of = |member: usize, keys: &[SortKey]| -> String {
+        let texts = Texts::new(program, &records[member]);
+        run.sort_values(program, records, member, index)
+            .iter()
+            .zip(keys)
+            .map(|(v, k)| value(model, texts, *v, k.value.ty))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(match (decided, &item.body) {
+        (Decided::Aggregate { members, counted }, Body::Aggregate(a)) => Decision::Aggregate {
+            group: group(a.group)?,
+            members,
+            counted,
+        },
+        (Decided::Excluded, _) => Decision::Excluded,
+        (
+            Decided::Ranked {
+                place,
+                ranked,
+                neighbours: (above, below),
+                tied,
+            },
+            Body::Rank(r),
+        ) => {
+            let neighbour = |m: usize| Neighbour {
+                key: records[m].key().to_string(),
+                keys: keys_of(m, &r.keys),
+            };
+            Decision::Ranked {
+                group: r.within.and_then(group),
+                place,
+                ranked,
+                keys: keys_of(record, &r.keys),
+                above: above.map(neighbour),
+                below: below.map(neighbour),
+                tied: tied.iter().map(|&m| records[m].key().to_string()).collect(),
+                ties: (!r.percentile).then(|| r.ties.word().to_string()),
+            }
+        }
+        (
+            Decided::Distributed {
+                place,
+                size,
+                slots,
+                slot_band,
+            },
+            Body::Distribution(d),
+        ) => {
+            let given = match run.slots[record].get(model.inputs.len() + index) {
+                Some(Value::Grade(band)) => Some(usize::from(*band)),
+                _ => None,
+            };
+            Decision::Distributed {
+                group: group(d.within)?,
+                place,
+                size,
+                slots: slots
+                    .iter()
+                    .zip(&d.bands)
+                    .map(|(count, band)| Slot {
+                        grade: band.label.clone(),
+                        count: *count,
+                    })
+                    .collect(),
+                slot_grade: slot_band
+                    .filter(|band| Some(*band) != given)
+                    .and_then(|band| d.bands.get(band))
+                    .map(|band| band.label.clone()),
+            }
+        }
+        _ => return None,
+    })
+}

@@ -1,0 +1,120 @@
+//! Records scored together: the front door for rulesets whose items read other
+//! records (group items, ranks, forced distributions).
+
+use crate::eval::population::{self, PopulationRun};
+use crate::eval::{EvalError, Fault, NoTrace};
+use crate::explain::Explanation;
+use crate::input::Record;
+use crate::outcome::{Outcome, OutputValue};
+use crate::ruleset::{Ruleset, ScoreError};
+
+/// A population of records scored together: every group item, rank and distribution
+/// worked out over them once. Ask it for each record's outcome or explanation.
+///
+/// ```
+/// let ruleset = kpi::Ruleset::compile(r#"
+/// ruleset t
+/// key id
+/// input id    text
+/// input team  text
+/// input calls count
+/// let team_calls over team = sum(calls)
+/// let place = rank calls highest first within team, ties shared
+/// output team_calls = team_calls
+/// output place = place
+/// "#).unwrap();
+/// let records: Vec<kpi::Record> = [["A", "T1", "10"], ["B", "T1", "30"], ["C", "T2", "5"]]
+///     .iter()
+///     .map(|values| ruleset.record_in_order(values).unwrap())
+///     .collect();
+/// let population = ruleset.score_together(&records);
+/// let b = population.outcome(1).unwrap();
+/// assert_eq!(b.get("team_calls").unwrap().to_string(), "40");
+/// assert_eq!(b.get("place").unwrap().to_string(), "1");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Population<'a> {
+    ruleset: &'a Ruleset,
+    records: &'a [Record],
+    run: PopulationRun,
+}
+
+impl<'a> Population<'a> {
+    pub(crate) fn new(ruleset: &'a Ruleset, records: &'a [Record]) -> Population<'a> {
+        let run = population::run(ruleset.program(), records);
+        Population {
+            ruleset,
+            records,
+            run,
+        }
+    }
+
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether it holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The records, in the order given.
+    pub fn records(&self) -> &'a [Record] {
+        self.records
+    }
+
+    /// The outputs of record `index`.
+    pub fn outcome(&self, index: usize) -> Result<Outcome, ScoreError> {
+        let record = self.record(index)?;
+        if let Some(error) = self.run.errors[index] {
+            return Err(self.error(error, index));
+        }
+        let mut values = vec![OutputValue::Bool(false); self.ruleset.program().outputs.len()];
+        self.ruleset
+            .store_outputs(record, &self.run.slots[index], &mut NoTrace, &mut values)?;
+        Ok(Outcome {
+            names: self.ruleset.shared_output_names(),
+            values,
+        })
+    }
+
+    /// The outputs of record `index` and how each value arose: a group item shows how
+    /// many members counted, a rank the place and the neighbours, a distributed grade
+    /// the slots and any tie at a boundary.
+    pub fn explain(&self, index: usize) -> Result<(Outcome, Explanation), ScoreError> {
+        let record = self.record(index)?;
+        if let Some(error) = self.run.errors[index] {
+            return Err(self.error(error, index));
+        }
+        let program = self.ruleset.program();
+        let (outcome, mut explanation) = self
+            .ruleset
+            .explain_given(record, |step| self.run.given(program, index, step))?;
+        for (step, item) in explanation.items.iter_mut().enumerate() {
+            if let Some(decision) =
+                crate::explain::group_decision(self.ruleset, self.records, &self.run, index, step)
+            {
+                item.decision = Some(decision);
+            }
+        }
+        Ok((outcome, explanation))
+    }
+
+    fn record(&self, index: usize) -> Result<&'a Record, ScoreError> {
+        self.records.get(index).ok_or_else(|| ScoreError {
+            key: String::new(),
+            name: self.ruleset.name().to_string(),
+            fault: Fault::Internal,
+            message: format!(
+                "there is no record {index} in a population of {}",
+                self.records.len()
+            ),
+        })
+    }
+
+    /// The error for record `r`, naming the record it depends on.
+    fn error(&self, error: EvalError, r: usize) -> ScoreError {
+        self.ruleset.population_error(error, self.records, r)
+    }
+}
