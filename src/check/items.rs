@@ -70,6 +70,7 @@ impl Checker<'_> {
             Some(Some(g)) => Level::Group(g),
             _ => Level::Member,
         };
+        let rank_over_group = matches!((level, &decl.body), (Level::Group(_), ItemBody::Rank(_)));
         if let (Level::Group(_), ItemBody::Rank(rank)) = (level, &decl.body) {
             self.error(
                 Diagnostic::error(
@@ -82,6 +83,8 @@ impl Checker<'_> {
             );
         }
         self.scope = match column {
+            // A rank over a group was reported; its keys are not checked as group values.
+            _ if rank_over_group => Scope::Unknown,
             Some(Some(g)) => Scope::Group(g),
             Some(None) => Scope::Unknown,
             None => Scope::Member,
