@@ -66,17 +66,30 @@ impl<'a> Population<'a> {
 
     /// The outputs of record `index`.
     pub fn outcome(&self, index: usize) -> Result<Outcome, ScoreError> {
+        let mut outcome = Outcome {
+            names: self.ruleset.shared_output_names(),
+            values: vec![OutputValue::Bool(false); self.ruleset.program().outputs.len()],
+        };
+        self.outcome_into(index, &mut outcome)?;
+        Ok(outcome)
+    }
+
+    /// The outputs of record `index`, written into `outcome` (an outcome of this
+    /// ruleset), reusing the memory it holds: for going through every record without
+    /// an allocation each.
+    pub fn outcome_into(&self, index: usize, outcome: &mut Outcome) -> Result<(), ScoreError> {
         let record = self.record(index)?;
         if let Some(error) = self.run.errors[index] {
             return Err(self.error(error, index));
         }
-        let mut values = vec![OutputValue::Bool(false); self.ruleset.program().outputs.len()];
-        self.ruleset
-            .store_outputs(record, &self.run.slots[index], &mut NoTrace, &mut values)?;
-        Ok(Outcome {
-            names: self.ruleset.shared_output_names(),
-            values,
-        })
+        let outputs = self.ruleset.program().outputs.len();
+        outcome.values.resize(outputs, OutputValue::Bool(false));
+        self.ruleset.store_outputs(
+            record,
+            &self.run.slots[index],
+            &mut NoTrace,
+            &mut outcome.values,
+        )
     }
 
     /// The outputs of record `index` and how each value arose: a group item shows how

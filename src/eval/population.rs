@@ -24,9 +24,13 @@ pub(crate) struct PopulationRun {
     pub slots: Vec<Vec<Value>>,
     /// Why each record failed, if it did.
     pub errors: Vec<Option<EvalError>>,
-    /// For each record, the value each population item computed for it before its
-    /// limits and vetoes, in item order: what a traced run of the record is given.
-    pub computed: Vec<Vec<Value>>,
+    /// The value each population item computed for each record before its limits
+    /// and vetoes, what a traced run of the record is given: the values of the `k`th
+    /// population item start at `k * records`. One flat table, item by item, so that
+    /// writing it walks memory in order.
+    pub computed: Vec<Value>,
+    /// How many records there are.
+    pub records: usize,
     /// The groups of each grouping column (`None`: every record in one group).
     pub partitions: HashMap<Option<u32>, Vec<Vec<usize>>>,
 }
@@ -199,7 +203,7 @@ impl PopulationRun {
             .iter()
             .filter(|s| s.op.reads_population())
             .count();
-        self.computed.get(record)?.get(ordinal).copied()
+        self.computed.get(ordinal * self.records + record).copied()
     }
 }
 
@@ -215,33 +219,40 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
         })
         .collect();
     let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
-    let mut computed: Vec<Vec<Value>> = vec![Vec::new(); records.len()];
+    let population_steps = program
+        .steps
+        .iter()
+        .filter(|s| s.op.reads_population())
+        .count();
+    let mut computed = vec![Value::Bool(false); records.len() * population_steps];
+    let mut ordinal = 0;
     let mut partitions: HashMap<Option<u32>, Vec<Vec<usize>>> = HashMap::new();
-    for (index, step) in program.steps.iter().enumerate() {
-        let fail = |fault| EvalError {
-            at: Where::Item(index),
-            fault,
-        };
+    let steps = &program.steps;
+    let mut index = 0;
+    while let Some(step) = steps.get(index) {
         let column = match &step.op {
             Op::Aggregate(a) => Some(a.group),
             Op::Rank(r) => r.within,
             Op::Distribute(d) => Some(d.within),
             _ => {
+                // A phase of items that read only the record's own values runs record
+                // by record, so each record's slots stay in cache.
+                let end = steps[index..]
+                    .iter()
+                    .position(|s| s.op.reads_population())
+                    .map_or(steps.len(), |p| index + p);
                 for (r, record) in records.iter().enumerate() {
-                    if errors[r].is_some() {
-                        continue;
-                    }
-                    let texts = Texts::new(program, record);
-                    let done = super::compute_step(index, step, texts, &slots[r], &mut NoTrace)
-                        .and_then(|v| {
-                            finish_step(index, step, v, texts, &mut slots[r], &mut NoTrace)
-                        });
-                    if let Err(fault) = done {
-                        errors[r] = Some(fail(fault));
+                    if errors[r].is_none() {
+                        errors[r] = run_phase(program, record, index..end, &mut slots[r]).err();
                     }
                 }
+                index = end;
                 continue;
             }
+        };
+        let fail = |fault| EvalError {
+            at: Where::Item(index),
+            fault,
         };
         let groups = partitions
             .entry(column)
@@ -275,7 +286,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
             for (&m, value) in members.iter().zip(values) {
                 let texts = Texts::new(program, &records[m]);
                 let done = value.and_then(|v| {
-                    computed[m].push(v);
+                    computed[ordinal * records.len() + m] = v;
                     finish_step(index, step, v, texts, &mut slots[m], &mut NoTrace)
                 });
                 if let Err(fault) = done {
@@ -283,13 +294,36 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                 }
             }
         }
+        index += 1;
+        ordinal += 1;
     }
     PopulationRun {
         slots,
         errors,
         computed,
+        records: records.len(),
         partitions,
     }
+}
+
+/// Runs items `steps` of one record, which read only its own values.
+fn run_phase(
+    program: &Program,
+    record: &Record,
+    steps: std::ops::Range<usize>,
+    slots: &mut Vec<Value>,
+) -> Result<(), EvalError> {
+    let texts = Texts::new(program, record);
+    for index in steps {
+        let step = &program.steps[index];
+        super::compute_step(index, step, texts, slots, &mut NoTrace)
+            .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace))
+            .map_err(|fault| EvalError {
+                at: Where::Item(index),
+                fault,
+            })?;
+    }
+    Ok(())
 }
 
 /// The records grouped by the value of the input in slot `column`; every record in
@@ -309,7 +343,9 @@ fn partition(
         Num(Rational),
         Other,
     }
-    let mut groups: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
+    // Keys are hashed once per record: a fast hash, as nothing here is adversarial
+    // beyond making one run slower.
+    let mut groups: foldhash::HashMap<Key<'_>, Vec<usize>> = foldhash::HashMap::default();
     for (r, record) in records.iter().enumerate() {
         let key = match slots[r].get(column as usize) {
             Some(Value::Text(t)) => Key::Text(Texts::new(program, record).get(*t)),
@@ -442,14 +478,18 @@ impl Group<'_> {
     }
 
     fn rank(&self, r: &Rank) -> Result<Vec<Result<Value, Fault>>, Fault> {
+        // The members ranked, and the position of each among all members.
         let mut eligible = Vec::new();
-        for &m in self.members {
+        let mut positions = Vec::new();
+        for (position, &m) in self.members.iter().enumerate() {
             if self.passes(m, r.filter.as_ref())? {
                 eligible.push(m);
+                positions.push(position);
             }
         }
         let (order, blocks) = self.sorted(&eligible, &r.keys)?;
-        let mut by_member: HashMap<usize, Result<Value, Fault>> = HashMap::new();
+        let excluded = r.when_excluded.map(Value::Num).ok_or(Fault::Internal);
+        let mut values = vec![excluded; self.members.len()];
         let n = eligible.len() as i64;
         for (dense, block) in blocks.iter().enumerate() {
             let value = if r.percentile {
@@ -469,17 +509,10 @@ impl Group<'_> {
                 }
             };
             for p in block.clone() {
-                by_member.insert(eligible[order[p]], value.map(Value::Num));
+                values[positions[order[p]]] = value.map(Value::Num);
             }
         }
-        Ok(self
-            .members
-            .iter()
-            .map(|m| match by_member.remove(m) {
-                Some(value) => value,
-                None => r.when_excluded.map(Value::Num).ok_or(Fault::Internal),
-            })
-            .collect())
+        Ok(values)
     }
 
     fn distribute(&self, d: &Distribute) -> Result<Vec<Result<Value, Fault>>, Fault> {
