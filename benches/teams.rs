@@ -2,7 +2,7 @@
 //! teams of twelve (a leader and eleven agents), against scoring the same records one
 //! at a time with a `Scorer` on the same scorecard with its group items and rank read
 //! from the record itself (the per-record path the population path must keep up with).
-//! Prints ns per record and the ratio.
+//! Prints ns per record and the ratios, on one thread and on two.
 //!
 //! `cargo bench --bench teams` (records: `KPI_BENCH_RECORDS`, default 1,000,000).
 
@@ -94,7 +94,24 @@ fn main() {
         .count();
     assert_eq!(failed, 0, "every member scores");
 
-    let (population, scorer) = (Tally::default(), Tally::default());
+    let (population, population_two, scorer) =
+        (Tally::default(), Tally::default(), Tally::default());
+    let pool = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("threads")
+    };
+    let (one, two) = (pool(1), pool(2));
+    let score_together = |pool: &rayon::ThreadPool| {
+        pool.install(|| {
+            let population = together.score_together(black_box(&records));
+            let mut outcome = population.outcome(0).expect("scores");
+            for i in 0..records.len() {
+                black_box(population.outcome_into(i, &mut outcome).is_ok());
+            }
+        })
+    };
     let mut criterion = Criterion::default()
         .sample_size(10)
         .measurement_time(Duration::from_secs(10))
@@ -103,15 +120,10 @@ fn main() {
     group.throughput(Throughput::Elements(count as u64));
     let n = count as u64;
     group.bench_function("population", |b| {
-        b.iter_custom(|iters| {
-            population.time(iters, n, || {
-                let population = together.score_together(black_box(&records));
-                let mut outcome = population.outcome(0).expect("scores");
-                for i in 0..records.len() {
-                    black_box(population.outcome_into(i, &mut outcome).is_ok());
-                }
-            })
-        })
+        b.iter_custom(|iters| population.time(iters, n, || score_together(&one)))
+    });
+    group.bench_function("population_2_threads", |b| {
+        b.iter_custom(|iters| population_two.time(iters, n, || score_together(&two)))
     });
     group.bench_function("per_record", |b| {
         b.iter_custom(|iters| {
@@ -130,4 +142,9 @@ fn main() {
     println!("  per record (Scorer)   {s:>9.1} ns/record");
     println!("  together (population) {p:>9.1} ns/record");
     println!("  together / per record {:>9.2}x   (aim < 2)", p / s);
+    let p2 = population_two.ns_per_item();
+    println!(
+        "  together, 2 threads   {p2:>9.1} ns/record   {:.2}x one thread",
+        p / p2
+    );
 }

@@ -39,8 +39,9 @@ impl fmt::Display for OutputValue {
     }
 }
 
-/// The outputs for one record, in declaration order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outputs for one record, in declaration order. The default is empty, to be
+/// filled by [`crate::Population::outcome_into`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Output names, in declaration order; shared by every outcome of a ruleset.
     pub names: Arc<[String]>,

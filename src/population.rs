@@ -74,13 +74,17 @@ impl<'a> Population<'a> {
         Ok(outcome)
     }
 
-    /// The outputs of record `index`, written into `outcome` (an outcome of this
-    /// ruleset), reusing the memory it holds: for going through every record without
-    /// an allocation each.
+    /// The outputs of record `index`, written into `outcome` (an empty one, or one
+    /// filled before), reusing the memory it holds: for going through every record
+    /// without an allocation each.
     pub fn outcome_into(&self, index: usize, outcome: &mut Outcome) -> Result<(), ScoreError> {
         let record = self.record(index)?;
         if let Some(error) = self.run.errors[index] {
             return Err(self.error(error, index));
+        }
+        let names = self.ruleset.shared_output_names();
+        if !std::sync::Arc::ptr_eq(&outcome.names, &names) {
+            outcome.names = names;
         }
         let outputs = self.ruleset.program().outputs.len();
         outcome.values.resize(outputs, OutputValue::Bool(false));
@@ -101,9 +105,9 @@ impl<'a> Population<'a> {
             return Err(self.error(error, index));
         }
         let program = self.ruleset.program();
-        let (outcome, mut explanation) = self
-            .ruleset
-            .explain_given(record, |step| self.run.given(program, index, step))?;
+        let (outcome, mut explanation) = self.ruleset.explain_given(record, |step| {
+            self.run.given(program, self.records, index, step)
+        })?;
         for (step, item) in explanation.items.iter_mut().enumerate() {
             if let Some(decision) =
                 crate::explain::group_decision(self.ruleset, self.records, &self.run, index, step)

@@ -11,6 +11,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::{EvalError, Fault, NoTrace, Texts, Value, Where, compare, eval, finish_step};
 use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank};
 use crate::input::Record;
@@ -24,15 +26,8 @@ pub(crate) struct PopulationRun {
     pub slots: Vec<Vec<Value>>,
     /// Why each record failed, if it did.
     pub errors: Vec<Option<EvalError>>,
-    /// The value each population item computed for each record before its limits
-    /// and vetoes, what a traced run of the record is given: the values of the `k`th
-    /// population item start at `k * records`. One flat table, item by item, so that
-    /// writing it walks memory in order.
-    pub computed: Vec<Value>,
-    /// How many records there are.
-    pub records: usize,
     /// The groups of each grouping column (`None`: every record in one group).
-    pub partitions: HashMap<Option<u32>, Vec<Vec<usize>>>,
+    pub partitions: HashMap<Option<u32>, Partition>,
 }
 
 /// What a population item decided for one member, for the explanation.
@@ -74,11 +69,9 @@ pub(crate) enum Decided {
 impl PopulationRun {
     /// The members of `record`'s group in the grouping of `column`.
     fn group_of(&self, column: Option<u32>, record: usize) -> Option<&[usize]> {
-        self.partitions
-            .get(&column)?
-            .iter()
-            .find(|g| g.contains(&record))
-            .map(Vec::as_slice)
+        let partition = self.partitions.get(&column)?;
+        let group = *partition.group_of.get(record)?;
+        partition.groups.get(group as usize).map(Vec::as_slice)
     }
 
     /// The sort key values of population item `index` for `member`.
@@ -114,13 +107,7 @@ impl PopulationRun {
         index: usize,
     ) -> Option<Decided> {
         let op = &program.steps.get(index)?.op;
-        let column = match op {
-            Op::Aggregate(a) => Some(a.group),
-            Op::Rank(r) => r.within,
-            Op::Distribute(d) => Some(d.within),
-            _ => return None,
-        };
-        let members = self.group_of(column, record)?;
+        let members = self.group_of(population_column(op)?, record)?;
         let group = Group {
             program,
             records,
@@ -193,17 +180,26 @@ impl PopulationRun {
 }
 
 impl PopulationRun {
-    /// The value population item `index` computed for `record`, for a traced rerun.
-    pub(crate) fn given(&self, program: &Program, record: usize, index: usize) -> Option<Value> {
-        let step = program.steps.get(index)?;
-        if !step.op.reads_population() {
-            return None;
-        }
-        let ordinal = program.steps[..index]
-            .iter()
-            .filter(|s| s.op.reads_population())
-            .count();
-        self.computed.get(ordinal * self.records + record).copied()
+    /// The value population item `index` computed for `record` before its limits
+    /// and vetoes, for a traced rerun of the record. It is worked out again for the
+    /// record's group: the members' values it reads were final before it ran.
+    pub(crate) fn given(
+        &self,
+        program: &Program,
+        records: &[Record],
+        record: usize,
+        index: usize,
+    ) -> Option<Value> {
+        let op = &program.steps.get(index)?.op;
+        let members = self.group_of(population_column(op)?, record)?;
+        let position = members.iter().position(|&m| m == record)?;
+        let group = Group {
+            program,
+            records,
+            slots: &self.slots,
+            members,
+        };
+        group.values(op).into_iter().nth(position)?.ok()
     }
 }
 
@@ -211,7 +207,8 @@ impl PopulationRun {
 pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
     let total = program.model.inputs.len() + program.steps.len();
     let mut slots: Vec<Vec<Value>> = records
-        .iter()
+        .par_iter()
+        .with_min_len(CHUNK)
         .map(|record| {
             let mut s = Vec::with_capacity(total);
             super::load_inputs(record, &mut s);
@@ -219,90 +216,116 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
         })
         .collect();
     let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
-    let population_steps = program
-        .steps
-        .iter()
-        .filter(|s| s.op.reads_population())
-        .count();
-    let mut computed = vec![Value::Bool(false); records.len() * population_steps];
-    let mut ordinal = 0;
-    let mut partitions: HashMap<Option<u32>, Vec<Vec<usize>>> = HashMap::new();
+    let mut partitions: HashMap<Option<u32>, Partition> = HashMap::new();
     let steps = &program.steps;
     let mut index = 0;
     while let Some(step) = steps.get(index) {
-        let column = match &step.op {
-            Op::Aggregate(a) => Some(a.group),
-            Op::Rank(r) => r.within,
-            Op::Distribute(d) => Some(d.within),
-            _ => {
+        let Some(column) = population_column(&step.op) else {
+            {
                 // A phase of items that read only the record's own values runs record
                 // by record, so each record's slots stay in cache.
                 let end = steps[index..]
                     .iter()
                     .position(|s| s.op.reads_population())
                     .map_or(steps.len(), |p| index + p);
-                for (r, record) in records.iter().enumerate() {
-                    if errors[r].is_none() {
-                        errors[r] = run_phase(program, record, index..end, &mut slots[r]).err();
-                    }
-                }
+                (records, &mut slots, &mut errors)
+                    .into_par_iter()
+                    .with_min_len(CHUNK)
+                    .for_each(|(record, slots, error)| {
+                        if error.is_none() {
+                            *error = run_phase(program, record, index..end, slots).err();
+                        }
+                    });
                 index = end;
                 continue;
             }
         };
-        let fail = |fault| EvalError {
-            at: Where::Item(index),
-            fault,
-        };
-        let groups = partitions
+        let groups = &partitions
             .entry(column)
-            .or_insert_with(|| partition(program, records, &slots, column));
-        for members in groups.iter() {
-            // A value read from a member that failed is unknown, so the whole group's is.
-            if let Some(&failed) = members.iter().find(|&&m| errors[m].is_some()) {
-                for &m in members {
-                    if errors[m].is_none() {
-                        errors[m] = Some(fail(Fault::MemberFailed(failed as u32)));
-                    }
-                }
-                continue;
-            }
-            let group = Group {
-                program,
-                records,
-                slots: &slots,
-                members,
-            };
-            let values = match &step.op {
-                Op::Aggregate(a) => group.aggregate(a).map(|v| vec![Ok(v); members.len()]),
-                Op::Rank(r) => group.rank(r),
-                Op::Distribute(d) => group.distribute(d),
-                _ => Err(Fault::Internal),
-            };
-            let values = match values {
-                Ok(values) => values,
-                Err(fault) => vec![Err(fault); members.len()],
-            };
+            .or_insert_with(|| partition(program, records, &slots, column))
+            .groups;
+        // Each group's values, worked out from its members' finished slots (read only),
+        // then each member's, with its limits and vetoes.
+        let values = group_values(program, records, &slots, &errors, &step.op, groups);
+        let mut given: Vec<Option<Result<Value, Fault>>> = vec![None; records.len()];
+        for (members, values) in groups.iter().zip(values) {
             for (&m, value) in members.iter().zip(values) {
-                let texts = Texts::new(program, &records[m]);
-                let done = value.and_then(|v| {
-                    computed[ordinal * records.len() + m] = v;
-                    finish_step(index, step, v, texts, &mut slots[m], &mut NoTrace)
-                });
-                if let Err(fault) = done {
-                    errors[m] = Some(fail(fault));
-                }
+                given[m] = Some(value);
             }
         }
+        (records, &mut slots, &mut errors, given)
+            .into_par_iter()
+            .with_min_len(CHUNK)
+            .for_each(|(record, slots, error, given)| {
+                let Some(value) = given else { return };
+                if error.is_some() {
+                    return;
+                }
+                let texts = Texts::new(program, record);
+                let done =
+                    value.and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace));
+                if let Err(fault) = done {
+                    *error = Some(EvalError {
+                        at: Where::Item(index),
+                        fault,
+                    });
+                }
+            });
         index += 1;
-        ordinal += 1;
     }
     PopulationRun {
         slots,
         errors,
-        computed,
-        records: records.len(),
         partitions,
+    }
+}
+
+/// Records handed to a thread at a time: enough that splitting the work costs little.
+const CHUNK: usize = 1024;
+
+/// The value of population item `op` for every member of every group, in the order
+/// of `groups` and their members. A member that failed before leaves its whole group
+/// unknown, and each member of it is told which record it depended on.
+fn group_values(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    errors: &[Option<EvalError>],
+    op: &Op,
+    groups: &[Vec<usize>],
+) -> Vec<Vec<Result<Value, Fault>>> {
+    groups
+        .par_iter()
+        .map(|members| {
+            if let Some(&failed) = members.iter().find(|&&m| errors[m].is_some()) {
+                return members
+                    .iter()
+                    .map(|&m| match errors[m] {
+                        // Its own error stands; `finish` skips it.
+                        Some(e) => Err(e.fault),
+                        None => Err(Fault::MemberFailed(failed as u32)),
+                    })
+                    .collect();
+            }
+            let group = Group {
+                program,
+                records,
+                slots,
+                members,
+            };
+            group.values(op)
+        })
+        .collect()
+}
+
+/// The input whose groups a population item reads (`None`: every record together);
+/// `None` outside for an item that reads only its own record.
+fn population_column(op: &Op) -> Option<Option<u32>> {
+    match op {
+        Op::Aggregate(a) => Some(Some(a.group)),
+        Op::Rank(r) => Some(r.within),
+        Op::Distribute(d) => Some(Some(d.within)),
+        _ => None,
     }
 }
 
@@ -326,6 +349,15 @@ fn run_phase(
     Ok(())
 }
 
+/// Records grouped by the value of one input.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Partition {
+    /// Each group's records, by position.
+    pub groups: Vec<Vec<usize>>,
+    /// Each record's group.
+    pub group_of: Vec<u32>,
+}
+
 /// The records grouped by the value of the input in slot `column`; every record in
 /// one group when there is no column.
 fn partition(
@@ -333,10 +365,26 @@ fn partition(
     records: &[Record],
     slots: &[Vec<Value>],
     column: Option<u32>,
-) -> Vec<Vec<usize>> {
-    let Some(column) = column else {
-        return vec![(0..records.len()).collect()];
+) -> Partition {
+    let groups = match column {
+        Some(column) => groups_by(program, records, slots, column),
+        None => vec![(0..records.len()).collect()],
     };
+    let mut group_of = vec![0; records.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for &m in members {
+            group_of[m] = g as u32;
+        }
+    }
+    Partition { groups, group_of }
+}
+
+fn groups_by(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    column: u32,
+) -> Vec<Vec<usize>> {
     #[derive(PartialEq, Eq, Hash)]
     enum Key<'a> {
         Text(&'a str),
@@ -368,6 +416,17 @@ struct Group<'a> {
 impl Group<'_> {
     fn texts(&self, member: usize) -> Texts<'_> {
         Texts::new(self.program, &self.records[member])
+    }
+
+    /// The value of population item `op` for each member.
+    fn values(&self, op: &Op) -> Vec<Result<Value, Fault>> {
+        let values = match op {
+            Op::Aggregate(a) => self.aggregate(a).map(|v| vec![Ok(v); self.members.len()]),
+            Op::Rank(r) => self.rank(r),
+            Op::Distribute(d) => self.distribute(d),
+            _ => Err(Fault::Internal),
+        };
+        values.unwrap_or_else(|fault| vec![Err(fault); self.members.len()])
     }
 
     /// `node` evaluated over `member`'s slots.
