@@ -311,6 +311,9 @@ pub mod codes {
     /// A forced distribution whose shares do not add up to 100%, or whose small-group
     /// bands name grades it does not hand out.
     pub const SHARES: &str = "E0705";
+    /// A share whose amount is not money, differs between the members of a group, or
+    /// whose remainder order is not given.
+    pub const SHARE: &str = "E0706";
     /// Warning: an input that no item, veto or output reads.
     pub const UNUSED_INPUT: &str = "W0201";
     /// Warning: a tier or grade row that no value can reach.

@@ -469,6 +469,15 @@ impl Ruleset {
             Fault::MemberFailed(_) => format!(
                 "not scored, because {kind} `{name}` depends on a record that could not be scored"
             ),
+            Fault::ShareNotWholeFen => format!(
+                "{kind} `{name}` shares an amount that is not a whole number of fen; round it, as in round(x, 2, down)"
+            ),
+            Fault::ShareNegativeWeight => {
+                format!("{kind} `{name}` weighs this record below zero; a weight is zero or more")
+            }
+            Fault::ShareNoWeight => format!(
+                "{kind} `{name}` has an amount to share in this record's group, but no member with a weight above zero"
+            ),
             Fault::Internal => {
                 format!("internal error computing {kind} `{name}`; please report it")
             }

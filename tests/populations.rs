@@ -355,3 +355,69 @@ proptest! {
         prop_assert_eq!(&got[1], "1");
     }
 }
+
+const SHARE: &str = r#"ruleset t
+currency CNY
+key id
+input id     text
+input team   text
+input weight number
+input active bool
+let pool over team = 100.00 CNY
+let equal    = share pool within team, remainder id lowest first
+let by_weight = share 1000 CNY within team by weight where active, remainder weight highest first then id lowest first
+output equal = round(equal, 2, half_up)
+output by_weight = round(by_weight, 2, half_up)
+"#;
+
+#[test]
+fn a_share_adds_up_to_the_fen_with_the_remainder_in_the_stated_order() {
+    let got = outputs(
+        SHARE,
+        &[
+            &["C", "T1", "1", "true"],
+            &["A", "T1", "2", "true"],
+            &["B", "T1", "3", "true"],
+            &["D", "T1", "5", "false"],
+            &["E", "T2", "1", "true"],
+        ],
+    );
+    let column = |i: usize| got.iter().map(|r| r[i].clone()).collect::<Vec<_>>();
+    // 100.00 among four: 25.00 each, nothing left over; alone in T2: all of it.
+    assert_eq!(column(0), ["25.00", "25.00", "25.00", "25.00", "100.00"]);
+    // 1000 by weights 1, 2, 3 (D does not share): 166.66, 333.33, 500.00 is 999.99,
+    // and the fen left goes to the highest weight first.
+    assert_eq!(column(1), ["166.66", "333.33", "500.01", "0.00", "1000.00"]);
+
+    let thirds = outputs(
+        SHARE,
+        &[
+            &["C", "T1", "1", "true"],
+            &["A", "T1", "1", "true"],
+            &["B", "T1", "1", "true"],
+        ],
+    );
+    let equal: Vec<&str> = thirds.iter().map(|r| r[0].as_str()).collect();
+    // 100.00 in three: 33.33 each and one fen left, to A first by id.
+    assert_eq!(equal, ["33.33", "33.34", "33.33"]);
+}
+
+#[test]
+fn a_share_whose_last_fen_falls_between_tied_members_is_an_error() {
+    let source = SHARE.replace("remainder id lowest first", "remainder team lowest first");
+    let got = score(
+        &source,
+        &[
+            &["A", "T1", "1", "true"],
+            &["B", "T1", "1", "true"],
+            &["C", "T1", "1", "true"],
+        ],
+    );
+    assert!(
+        got[0]
+            .as_ref()
+            .unwrap_err()
+            .contains("ties this record with another"),
+        "{got:?}"
+    );
+}

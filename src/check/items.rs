@@ -70,20 +70,30 @@ impl Checker<'_> {
             Some(Some(g)) => Level::Group(g),
             _ => Level::Member,
         };
-        let rank_over_group = matches!((level, &decl.body), (Level::Group(_), ItemBody::Rank(_)));
-        if let (Level::Group(_), ItemBody::Rank(rank)) = (level, &decl.body) {
+        // Ranks and shares are each member's own values, worked out `within` a group.
+        let member_body = match &decl.body {
+            ItemBody::Rank(rank) => Some(("rank", "rank `within` the group instead", rank.span)),
+            ItemBody::Share(share) => {
+                Some(("share", "share `within` the group instead", share.span))
+            }
+            _ => None,
+        };
+        let rank_over_group = matches!(level, Level::Group(_)) && member_body.is_some();
+        if let (Level::Group(_), Some((what, instead, span))) = (level, member_body) {
             self.error(
                 Diagnostic::error(
                     codes::LEVEL,
-                    "a rank is each member's own value, so it is not computed `over` a group",
-                    rank.span,
+                    format!(
+                        "a {what} is each member's own value, so it is not computed `over` a group"
+                    ),
+                    span,
                 )
-                .with_label("a member's rank")
-                .with_hint("remove `over ...` and rank `within` the group instead"),
+                .with_label(format!("a member's {what}"))
+                .with_hint(format!("remove `over ...` and {instead}")),
             );
         }
         self.scope = match column {
-            // A rank over a group was reported; its keys are not checked as group values.
+            // Reported above; its keys are not checked as group values.
             _ if rank_over_group => Scope::Unknown,
             Some(Some(g)) => Scope::Group(g),
             Some(None) => Scope::Unknown,
@@ -113,7 +123,14 @@ impl Checker<'_> {
                         .with_hint("remove the clause"),
                     );
                 }
-                Clause::Ties(..) | Clause::WhenExcluded(..) => {}
+                Clause::Remainder(_, span) if !matches!(decl.body, ItemBody::Share(_)) => {
+                    self.error(
+                        Diagnostic::error(codes::SHARE, "`remainder` is for a share", *span)
+                            .with_label("not a share")
+                            .with_hint("remove the clause"),
+                    );
+                }
+                Clause::Ties(..) | Clause::WhenExcluded(..) | Clause::Remainder(..) => {}
                 Clause::WhenZero(value, span) => {
                     if when_zero.replace((value.clone(), *span)).is_some() {
                         self.error(twice("when zero", *span));
@@ -168,6 +185,7 @@ impl Checker<'_> {
                 let (body, ty) = self.rank(rank, &decl.clauses);
                 (body, ty, rank.span)
             }
+            ItemBody::Share(share) => (self.share(share, &decl.clauses), Type::Money, share.span),
             other => {
                 if let Some((_, span)) = when_zero {
                     self.error(

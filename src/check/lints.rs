@@ -179,9 +179,11 @@ impl Known<'_> {
                     None => values,
                 }
             }
-            Body::Grade(_) | Body::Aggregate(_) | Body::Rank(_) | Body::Distribution(_) => {
-                Bounds::UNKNOWN
-            }
+            Body::Grade(_)
+            | Body::Aggregate(_)
+            | Body::Rank(_)
+            | Body::Distribution(_)
+            | Body::Share(_) => Bounds::UNKNOWN,
         };
         if let Some(cap) = &item.cap {
             let cap = self.expr(cap);

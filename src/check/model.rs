@@ -186,6 +186,23 @@ pub enum Body {
     Rank(RankSpec),
     /// Grades handed out by share of a group.
     Distribution(DistributionSpec),
+    /// An amount shared among a group's members to the fen.
+    Share(ShareSpec),
+}
+
+/// `share amount within team by weight, remainder keys`.
+#[derive(Debug, Clone)]
+pub struct ShareSpec {
+    /// The amount shared, the same for every member of a group.
+    pub amount: TExpr,
+    /// The input whose groups share.
+    pub within: usize,
+    /// Each member's weight; equal shares without one.
+    pub weight: Option<TExpr>,
+    /// Which members share; the others get nothing.
+    pub filter: Option<TExpr>,
+    /// The order in which the fens left over go, one each.
+    pub remainder: Vec<SortKey>,
 }
 
 /// `sum(x where c, when empty v)` over the members of a group.
@@ -471,6 +488,18 @@ impl Body {
             Body::Rank(r) => {
                 out.extend(r.within.map(|w| (Ref::Input(w), false)));
                 for e in r.keys.iter().map(|k| &k.value).chain(&r.filter) {
+                    e.refs(false, out);
+                }
+            }
+            Body::Share(s) => {
+                out.push((Ref::Input(s.within), false));
+                let keys = s.remainder.iter().map(|k| &k.value);
+                for e in [&s.amount]
+                    .into_iter()
+                    .chain(&s.weight)
+                    .chain(&s.filter)
+                    .chain(keys)
+                {
                     e.refs(false, out);
                 }
             }

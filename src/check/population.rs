@@ -2,8 +2,8 @@
 //! aggregates over a group's members, ranks and forced distributions.
 
 use super::model::{
-    AggregateSpec, Band, Body, DistributionSpec, Item, Kind, Level, RankSpec, SmallGroupSpec,
-    SortKey, TExpr, TExprKind,
+    AggregateSpec, Band, Body, DistributionSpec, Item, Kind, Level, RankSpec, ShareSpec,
+    SmallGroupSpec, SortKey, TExpr, TExprKind,
 };
 use super::names::Symbol;
 use super::types::Type;
@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::number::Rational;
 use crate::syntax::ast::{
     Aggregate, AggregateFn, Clause, Distribution, GradeDecl, GradeRow, Ident, Literal, RankBody,
-    TiePolicy,
+    ShareBody, TiePolicy,
 };
 
 /// Where an expression is being checked, for its level.
@@ -341,6 +341,70 @@ impl Checker<'_> {
             when_excluded,
         });
         (body, ty)
+    }
+
+    /// A share's body, with its `remainder` clause.
+    pub(super) fn share(&mut self, share: &ShareBody, clauses: &[Clause]) -> Body {
+        let within = self.group_column(&share.within);
+        // The amount is one per group: checked as a group item's formula is.
+        self.scope = within.map_or(Scope::Unknown, Scope::Group);
+        let amount = self.expr(&share.amount);
+        self.scope = Scope::Member;
+        if amount.ty != Type::Money && amount.ty != Type::Unknown {
+            self.error(
+                Diagnostic::error(
+                    codes::SHARE,
+                    format!(
+                        "a share divides an amount of money, not {}",
+                        amount.ty.described()
+                    ),
+                    amount.span,
+                )
+                .with_label(format!("this is {}", amount.ty.described()))
+                .with_hint("share an amount, such as a team reward of 3000 CNY"),
+            );
+        }
+        let weight = share.weight.as_ref().map(|w| {
+            let weight = self.expr(w);
+            if !weight.ty.is_numeric() && weight.ty != Type::Unknown {
+                self.error(
+                    Diagnostic::error(
+                        codes::SHARE,
+                        format!("a weight is a number, not {}", weight.ty.described()),
+                        weight.span,
+                    )
+                    .with_label(format!("this is {}", weight.ty.described()))
+                    .with_hint("weigh by a score, a count or an amount, or leave `by` out for equal shares"),
+                );
+            }
+            weight
+        });
+        let filter = share.filter.as_ref().map(|f| self.condition(f, "`where`"));
+        let remainder = clauses.iter().find_map(|c| match c {
+            Clause::Remainder(keys, _) => Some(keys),
+            _ => None,
+        });
+        let remainder = match remainder {
+            Some(keys) => self.sort_keys(keys),
+            None => {
+                self.error(
+                    Diagnostic::error(codes::SHARE, "a share must say who gets the fens that do not divide evenly", share.span)
+                        .with_label("no remainder order")
+                        .with_hint("add `, remainder agent_id lowest first` (or another order): they go one fen each in that order"),
+                );
+                Vec::new()
+            }
+        };
+        match within {
+            Some(within) => Body::Share(ShareSpec {
+                amount,
+                within,
+                weight,
+                filter,
+                remainder,
+            }),
+            None => Body::Expr(unknown_expr(share.span)),
+        }
     }
 
     /// A grade handed out by share of a group.

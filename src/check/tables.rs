@@ -20,7 +20,9 @@ impl Checker<'_> {
     /// the span of the formula as written.
     pub(super) fn table_body(&mut self, body: &ItemBody, statement: Span) -> (Body, Type, Span) {
         match body {
-            ItemBody::Expr(_) | ItemBody::Rank(_) => unreachable_body(statement),
+            ItemBody::Expr(_) | ItemBody::Rank(_) | ItemBody::Share(_) => {
+                unreachable_body(statement)
+            }
             ItemBody::Tiers(table) => {
                 let subject = self.subject(&table.subject);
                 let mut tests = Vec::new();

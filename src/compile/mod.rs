@@ -148,6 +148,23 @@ pub enum Op {
     Rank(Rank),
     /// Grades by share of a group.
     Distribute(Distribute),
+    /// An amount shared among a group's members to the fen.
+    Share(Share),
+}
+
+/// An amount shared among a group's members to the fen.
+#[derive(Debug, Clone)]
+pub struct Share {
+    /// The amount, the same for every member of a group.
+    pub amount: Node,
+    /// The slot of the input whose groups share.
+    pub within: u32,
+    /// Each member's weight; equal shares without one.
+    pub weight: Option<Node>,
+    /// Which members share.
+    pub filter: Option<Node>,
+    /// The order in which the fens left over go.
+    pub remainder: Box<[(Node, bool)]>,
 }
 
 /// A reduction over a group's members, each member's value and filter evaluated over
@@ -217,7 +234,10 @@ pub struct SmallGroup {
 impl Op {
     /// Whether computing it reads other records than the one being scored.
     pub fn reads_population(&self) -> bool {
-        matches!(self, Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_))
+        matches!(
+            self,
+            Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_)
+        )
     }
 }
 
@@ -371,6 +391,13 @@ impl Lower<'_> {
                 filter: r.filter.as_ref().map(|f| self.node(f)),
                 ties: r.ties,
                 when_excluded: r.when_excluded,
+            }),
+            Body::Share(s) => Op::Share(Share {
+                amount: self.node(&s.amount),
+                within: self.slot(Ref::Input(s.within)),
+                weight: s.weight.as_ref().map(|w| self.node(w)),
+                filter: s.filter.as_ref().map(|f| self.node(f)),
+                remainder: self.keys(&s.remainder),
             }),
             Body::Distribution(d) => Op::Distribute(Distribute {
                 keys: self.keys(&d.keys),

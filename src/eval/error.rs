@@ -19,6 +19,12 @@ pub enum Fault {
     /// A record this one's value depends on (a member of its group, or any record for
     /// a rank of every record) could not be scored; its position in the batch.
     MemberFailed(u32),
+    /// A share's amount is not a whole number of fen.
+    ShareNotWholeFen,
+    /// A share's weight is below zero.
+    ShareNegativeWeight,
+    /// A share has an amount to share but no member with a weight above zero.
+    ShareNoWeight,
     /// The program and the record do not fit together; a bug, reported not panicked.
     Internal,
 }

@@ -294,7 +294,9 @@ fn compute<T: Tracer>(
             Value::Grade(band as u16)
         }
         // Worked out over the population, never from one record alone.
-        Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) => return Err(Fault::Internal),
+        Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_) => {
+            return Err(Fault::Internal);
+        }
     })
 }
 

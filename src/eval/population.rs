@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::{EvalError, Fault, NoTrace, Texts, Value, Where, compare, eval, finish_step};
-use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank};
+use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank, Share};
 use crate::input::Record;
 use crate::number::{Rational, round};
 use crate::syntax::ast::{AggregateFn, TiePolicy};
@@ -53,6 +53,17 @@ pub(crate) enum Decided {
     },
     /// Left out of a rank by its filter.
     Excluded,
+    /// A part of a shared amount.
+    Shared {
+        /// The amount, in fens.
+        fens: i128,
+        /// How many members shared it.
+        sharing: usize,
+        /// The fens left after the whole fens by weight, handed out one each.
+        left_over: i128,
+        /// Whether this record got one of them.
+        extra: bool,
+    },
     /// A grade by share.
     Distributed {
         /// Its place in the order, from 1.
@@ -152,6 +163,22 @@ impl PopulationRun {
                         .map(|p| eligible[order[p]])
                         .filter(|&m| m != record)
                         .collect(),
+                })
+            }
+            Op::Share(s) => {
+                let position = members.iter().position(|&m| m == record)?;
+                let shared = group.share_parts(s).ok()?;
+                let mut sharing = 0;
+                for &m in members {
+                    if group.passes(m, s.filter.as_ref()).ok()? {
+                        sharing += 1;
+                    }
+                }
+                Some(Decided::Shared {
+                    fens: shared.fens,
+                    sharing,
+                    left_over: shared.left_over,
+                    extra: shared.extra.contains(&position),
                 })
             }
             Op::Distribute(d) => {
@@ -325,6 +352,7 @@ fn population_column(op: &Op) -> Option<Option<u32>> {
         Op::Aggregate(a) => Some(Some(a.group)),
         Op::Rank(r) => Some(r.within),
         Op::Distribute(d) => Some(Some(d.within)),
+        Op::Share(s) => Some(Some(s.within)),
         _ => None,
     }
 }
@@ -405,6 +433,18 @@ fn groups_by(
     groups.into_values().collect()
 }
 
+/// How a share was divided, in fens.
+struct Shared {
+    /// Each member's part.
+    parts: Vec<i128>,
+    /// The amount.
+    fens: i128,
+    /// The fens left after the whole fens by weight, handed out one each.
+    left_over: i128,
+    /// The positions of the members that got one of them.
+    extra: Vec<usize>,
+}
+
 /// One group's members, with their finished slots.
 struct Group<'a> {
     program: &'a Program,
@@ -424,9 +464,100 @@ impl Group<'_> {
             Op::Aggregate(a) => self.aggregate(a).map(|v| vec![Ok(v); self.members.len()]),
             Op::Rank(r) => self.rank(r),
             Op::Distribute(d) => self.distribute(d),
+            Op::Share(s) => self
+                .share(s)
+                .map(|shares| shares.into_iter().map(Ok).collect()),
             _ => Err(Fault::Internal),
         };
         values.unwrap_or_else(|fault| vec![Err(fault); self.members.len()])
+    }
+
+    /// Each member's part of the amount, to the fen: each sharing member gets the
+    /// whole fens of its share by weight, and the fens left over go one each to the
+    /// sharing members in the remainder order, so the parts add up to the amount.
+    /// Members that do not share get nothing.
+    fn share(&self, s: &Share) -> Result<Vec<Value>, Fault> {
+        Ok(self
+            .share_parts(s)?
+            .parts
+            .into_iter()
+            .map(|fens| Value::Num(Rational::new(fens, 100).unwrap_or(Rational::ZERO)))
+            .collect())
+    }
+
+    /// The parts of a share in fens, by member, and how they arose.
+    fn share_parts(&self, s: &Share) -> Result<Shared, Fault> {
+        let mut sharing = Vec::new();
+        let mut weights = Vec::new();
+        for (position, &m) in self.members.iter().enumerate() {
+            if self.passes(m, s.filter.as_ref())? {
+                let weight = match &s.weight {
+                    Some(w) => self.value(m, w)?.num()?,
+                    None => Rational::ONE,
+                };
+                if weight.is_negative() {
+                    return Err(Fault::ShareNegativeWeight);
+                }
+                sharing.push(position);
+                weights.push(weight);
+            }
+        }
+        let first = *self.members.first().ok_or(Fault::Internal)?;
+        let amount = self.value(first, &s.amount)?.num()?;
+        let fens = amount
+            .checked_mul(Rational::from_int(100))?
+            .to_integer()
+            .ok_or(Fault::ShareNotWholeFen)?;
+        let mut parts = vec![0i128; self.members.len()];
+        let mut total = Rational::ZERO;
+        for w in &weights {
+            total = total.checked_add(*w)?;
+        }
+        if fens == 0 {
+            return Ok(Shared {
+                parts,
+                fens,
+                left_over: 0,
+                extra: Vec::new(),
+            });
+        }
+        if total.is_zero() {
+            return Err(Fault::ShareNoWeight);
+        }
+        // Whole fens by weight, towards zero, so a negative amount shares alike.
+        let whole = Rational::from_i128(fens)?;
+        let mut given = 0i128;
+        for (&position, w) in sharing.iter().zip(&weights) {
+            let exact = whole
+                .checked_mul(*w)?
+                .checked_div(total)
+                .ok_or(Fault::Internal)??;
+            let part = round(exact, 0, crate::number::RoundingMode::Down)?
+                .to_integer()
+                .ok_or(Fault::Internal)?;
+            parts[position] = part;
+            given += part;
+        }
+        let left_over = fens - given;
+        let members: Vec<usize> = sharing.iter().map(|&p| self.members[p]).collect();
+        let (order, blocks) = self.sorted(&members, &s.remainder)?;
+        let count = usize::try_from(left_over.unsigned_abs()).map_err(|_| Fault::Internal)?;
+        // The last fen must not fall between members the order cannot tell apart.
+        if count > 0 && blocks.iter().any(|b| b.start < count && count < b.end) {
+            return Err(Fault::Tie);
+        }
+        let step = left_over.signum();
+        let mut extra = Vec::new();
+        for &p in order.iter().take(count) {
+            parts[sharing[p]] += step;
+            extra.push(sharing[p]);
+        }
+        Ok(Shared {
+            parts,
+            fens,
+            left_over,
+            extra,
+        })
     }
 
     /// `node` evaluated over `member`'s slots.

@@ -182,7 +182,8 @@ fn working(sub: &Substitute<'_>, item: &Item) -> Option<String> {
         | Body::Grade(_)
         | Body::Aggregate(_)
         | Body::Rank(_)
-        | Body::Distribution(_) => None,
+        | Body::Distribution(_)
+        | Body::Share(_) => None,
     }
 }
 

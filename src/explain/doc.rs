@@ -268,6 +268,15 @@ fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
             vec![Block::List(lines)]
         }
         Decision::Excluded => vec![Block::List(vec![lang.excluded().to_string()])],
+        Decision::Shared {
+            group,
+            amount,
+            sharing,
+            left_over,
+            extra,
+        } => vec![Block::List(vec![
+            lang.shared(group, amount, *sharing, left_over, *extra),
+        ])],
         Decision::Distributed {
             group,
             place,

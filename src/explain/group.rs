@@ -8,6 +8,7 @@ use crate::check::model::{Body, SortKey};
 use crate::eval::population::{Decided, PopulationRun};
 use crate::eval::{Texts, Value};
 use crate::input::Record;
+use crate::number::Rational;
 use crate::ruleset::Ruleset;
 
 /// The decision of item `index` for record `record` of a population, if it reads
@@ -40,6 +41,21 @@ pub(crate) fn group_decision(
             counted,
         },
         (Decided::Excluded, _) => Decision::Excluded,
+        (
+            Decided::Shared {
+                fens,
+                sharing,
+                left_over,
+                extra,
+            },
+            Body::Share(s),
+        ) => Decision::Shared {
+            group: group(s.within)?,
+            amount: crate::number::shown_with_places(Rational::new(fens, 100)?, 2),
+            sharing,
+            left_over: left_over.unsigned_abs().to_string(),
+            extra,
+        },
         (
             Decided::Ranked {
                 place,

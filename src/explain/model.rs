@@ -198,6 +198,20 @@ pub enum Decision {
     },
     /// Left out of a rank by its `where`, so `when excluded` gave the value.
     Excluded,
+    /// A part of an amount shared among the members of a group, to the fen.
+    Shared {
+        /// The group (`班组03`).
+        group: String,
+        /// The amount shared.
+        amount: String,
+        /// How many members shared it.
+        sharing: usize,
+        /// The fens left after the whole fens of each share, handed out one each in the
+        /// remainder order.
+        left_over: String,
+        /// Whether this record got one of them.
+        extra: bool,
+    },
     /// A grade handed out by share of the group.
     Distributed {
         /// The group (`班组03`).

@@ -101,7 +101,7 @@ pub fn next(
     let shared = levers.items.iter().any(|&i| {
         matches!(
             model.items[i].body,
-            Body::Aggregate(_) | Body::Rank(_) | Body::Distribution(_)
+            Body::Aggregate(_) | Body::Rank(_) | Body::Distribution(_) | Body::Share(_)
         )
     });
     let mut moves: Vec<Move> = Vec::new();

@@ -161,6 +161,31 @@ impl Lang {
         }
     }
 
+    /// A share of an amount, to the fen.
+    pub fn shared(
+        self,
+        group: &str,
+        amount: &str,
+        sharing: usize,
+        left_over: &str,
+        extra: bool,
+    ) -> String {
+        match (self, extra) {
+            (Lang::Zh, true) => format!(
+                "{group} 的 {amount} 由 {sharing} 名成员分配，各取整到分后余 {left_over} 分，按 remainder 顺序每人 1 分，本人得到 1 分"
+            ),
+            (Lang::Zh, false) => format!(
+                "{group} 的 {amount} 由 {sharing} 名成员分配，各取整到分后余 {left_over} 分，按 remainder 顺序每人 1 分，本人未排到"
+            ),
+            (Lang::En, true) => format!(
+                "{amount} of {group} is shared by {sharing} members; {left_over} fen left after whole fens go one each in the remainder order, one of them to this record"
+            ),
+            (Lang::En, false) => format!(
+                "{amount} of {group} is shared by {sharing} members; {left_over} fen left after whole fens go one each in the remainder order, none to this record"
+            ),
+        }
+    }
+
     /// A record a rank's `where` leaves out.
     pub fn excluded(self) -> &'static str {
         self.pick(

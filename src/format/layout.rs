@@ -323,6 +323,11 @@ impl Layout<'_> {
                 Clause::WhenExcluded(value, _) => {
                     format!(", when excluded {}", self.literal(value))
                 }
+                Clause::Remainder(keys, span) => {
+                    let written = self.text(*span);
+                    let _ = keys;
+                    format!(", {written}")
+                }
             })
             .collect();
         let label = self.label(item.label.as_ref());
@@ -352,6 +357,7 @@ impl Layout<'_> {
         let mut block = match &item.body {
             ItemBody::Expr(e) => return single(self.text(e.span)),
             ItemBody::Rank(rank) => return single(self.text(rank.span)),
+            ItemBody::Share(share) => return single(self.text(share.span)),
             ItemBody::Per { amount, count } => {
                 return single(format!(
                     "{} per {}",

@@ -124,10 +124,17 @@ impl ItemDecl {
                 .map(|k| &k.value)
                 .chain(&rank.filter)
                 .collect(),
+            ItemBody::Share(share) => [&share.amount]
+                .into_iter()
+                .chain(&share.weight)
+                .chain(&share.filter)
+                .collect(),
         };
         for clause in &self.clauses {
-            if let Clause::Cap(e) | Clause::Floor(e) = clause {
-                exprs.push(e);
+            match clause {
+                Clause::Cap(e) | Clause::Floor(e) => exprs.push(e),
+                Clause::Remainder(keys, _) => exprs.extend(keys.iter().map(|k| &k.value)),
+                _ => {}
             }
         }
         exprs
@@ -232,6 +239,23 @@ pub enum ItemBody {
     },
     /// `rank x highest first within team` or `percentile ...`.
     Rank(RankBody),
+    /// `share amount within team by weight`.
+    Share(ShareBody),
+}
+
+/// An amount shared among a group's members to the fen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareBody {
+    /// The amount shared, the same for every member of a group.
+    pub amount: Expr,
+    /// The column whose groups share.
+    pub within: Ident,
+    /// Each member's weight; equal shares without one.
+    pub weight: Option<Expr>,
+    /// Which members share.
+    pub filter: Option<Expr>,
+    /// The body as written.
+    pub span: Span,
 }
 
 /// A rank or percentile among the members of a group or of every record.
@@ -465,6 +489,8 @@ pub enum Clause {
     Ties(TiePolicy, Span),
     /// `when excluded 0`: what a rank gives a record its filter leaves out.
     WhenExcluded(Literal, Span),
+    /// `remainder agent_id lowest first`: who gets the fens left over, one each.
+    Remainder(Vec<SortKey>, Span),
 }
 
 /// `veto name "reason" when condition : target = value`

@@ -249,6 +249,11 @@ impl Builder {
                     };
                     clauses.push(Clause::Ties(policy, clause_span));
                 }
+                Rule::remainder_clause => {
+                    let clause_span = self.span(&part);
+                    let keys = self.sort_keys(last_inner(part, span)?)?;
+                    clauses.push(Clause::Remainder(keys, clause_span));
+                }
                 Rule::when_excluded => {
                     let clause_span = self.span(&part);
                     let value = self.signed_literal(last_inner(part, span)?)?;
@@ -385,6 +390,27 @@ impl Builder {
                     percentile,
                     keys,
                     within,
+                    filter,
+                    span,
+                }))
+            }
+            Rule::share_body => {
+                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let amount = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+                let mut within = None;
+                let mut weight = None;
+                let mut filter = None;
+                for part in parts {
+                    match part.as_rule() {
+                        Rule::within => within = Some(self.ident(last_inner(part, span)?)),
+                        Rule::member_filter => filter = Some(self.expr(last_inner(part, span)?)?),
+                        _ => weight = Some(self.expr(part)?),
+                    }
+                }
+                Ok(ItemBody::Share(ShareBody {
+                    amount,
+                    within: within.ok_or_else(|| internal(span))?,
+                    weight,
                     filter,
                     span,
                 }))

@@ -92,6 +92,8 @@ keywords! {
     kw_slots       "slots"       Clause    false,
     kw_under       "under"       Clause    false,
     kw_members     "members"     Clause    false,
+    kw_share       "share"       Clause    false,
+    kw_remainder   "remainder"   Clause    false,
     kw_rank        "rank"        Operator  false,
     kw_percentile  "percentile"  Operator  false,
     kw_highest     "highest"     Operator  false,
