@@ -118,6 +118,15 @@ impl<'a> Population<'a> {
         Ok((outcome, explanation))
     }
 
+    /// The finished slots of record `index`.
+    pub(crate) fn slots(&self, index: usize) -> Result<&[crate::eval::Value], ScoreError> {
+        self.record(index)?;
+        match self.run.errors[index] {
+            Some(error) => Err(self.error(error, index)),
+            None => Ok(&self.run.slots[index]),
+        }
+    }
+
     fn record(&self, index: usize) -> Result<&'a Record, ScoreError> {
         self.records.get(index).ok_or_else(|| ScoreError {
             key: String::new(),

@@ -1,11 +1,14 @@
 //! Running the test cases written in a rule file: each case's record is scored on the
-//! fast path, every expectation compared exactly, and a failure explained with the
+//! fast path (together with the other cases, for a ruleset that scores records
+//! together), every expectation compared exactly, and a failure explained with the
 //! working of the item or output that differs.
 
 use crate::check::model::{Expected, Target, TestCase};
 use crate::eval::{self, NoTrace, Texts, Value};
-use crate::explain::{Lang, step_text};
-use crate::ruleset::Ruleset;
+use crate::explain::{Explanation, Lang, step_text};
+use crate::input::Record;
+use crate::outcome::Outcome;
+use crate::ruleset::{Ruleset, ScoreError};
 
 /// What one test case gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,46 +63,90 @@ impl Ruleset {
         &self.program().model.tests
     }
 
-    /// Runs every test case; failures are explained in `lang`.
+    /// Runs every test case; failures are explained in `lang`. In a ruleset that
+    /// scores records together (groups, ranks), the cases are one roster, scored
+    /// together: each case gives its record's team, and a rank is among the cases.
     pub fn run_tests(&self, lang: Lang) -> Vec<CaseReport> {
+        let read: Vec<Result<Record, String>> = self
+            .tests()
+            .iter()
+            .map(|case| {
+                let values: Vec<&str> = case.inputs.iter().map(|(t, _)| t.as_str()).collect();
+                self.record_in_order(&values).map_err(|errors| {
+                    let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                    messages.join("; ")
+                })
+            })
+            .collect();
+        let records: Vec<Record> = read
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .cloned()
+            .collect();
+        let population = self
+            .reads_population()
+            .then(|| self.score_together(&records));
+        let mut scored = 0;
         self.tests()
             .iter()
-            .map(|c| self.run_test(c, lang))
+            .zip(&read)
+            .map(|(case, record)| {
+                let report = |result| CaseReport {
+                    name: case.name.clone(),
+                    label: case.label.clone(),
+                    line: self.source().line_col(case.span.start).0,
+                    result,
+                };
+                let Ok(record) = record else {
+                    let message = record.as_ref().err().cloned().unwrap_or_default();
+                    return report(CaseResult::NotScored(message));
+                };
+                let index = scored;
+                scored += 1;
+                report(match &population {
+                    Some(population) => self.check_case(
+                        case,
+                        record,
+                        lang,
+                        population.slots(index).map(<[Value]>::to_vec),
+                        || population.explain(index),
+                    ),
+                    None => {
+                        let mut slots = Vec::new();
+                        let slots = eval::run(self.program(), record, &mut slots, &mut NoTrace)
+                            .map(|()| slots)
+                            .map_err(|e| self.score_error(e, record));
+                        self.check_case(case, record, lang, slots, || self.explain(record))
+                    }
+                })
+            })
             .collect()
     }
 
-    /// Runs one test case; a failure is explained in `lang`.
-    pub fn run_test(&self, case: &TestCase, lang: Lang) -> CaseReport {
-        let report = |result| CaseReport {
-            name: case.name.clone(),
-            label: case.label.clone(),
-            line: self.source().line_col(case.span.start).0,
-            result,
-        };
+    /// The result of one case: its record's finished `slots`, checked against every
+    /// expectation, with a failure explained (by `explain`) in `lang`.
+    fn check_case(
+        &self,
+        case: &TestCase,
+        record: &Record,
+        lang: Lang,
+        slots: Result<Vec<Value>, ScoreError>,
+        explain: impl FnOnce() -> Result<(Outcome, Explanation), ScoreError>,
+    ) -> CaseResult {
         let program = self.program();
-        let values: Vec<&str> = case.inputs.iter().map(|(text, _)| text.as_str()).collect();
-        let record = match self.record_in_order(&values) {
-            Ok(record) => record,
-            Err(errors) => {
-                let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                return report(CaseResult::NotScored(messages.join("; ")));
-            }
-        };
-        let mut slots = Vec::new();
-        let scored = eval::run(program, &record, &mut slots, &mut NoTrace).and_then(|()| {
+        let scored = slots.and_then(|slots| {
             (0..program.outputs.len())
-                .map(|i| eval::output(program, &record, i, &slots, &mut NoTrace))
+                .map(|i| eval::output(program, record, i, &slots, &mut NoTrace))
                 .collect::<Result<Vec<_>, _>>()
+                .map(|outputs| (slots, outputs))
+                .map_err(|e| self.score_error(e, record))
         });
-        let outputs = match scored {
-            Ok(outputs) => outputs,
-            Err(e) => {
-                let message = self.score_error(e, &record).to_string();
-                return report(CaseResult::NotScored(message));
-            }
+        let (slots, outputs) = match scored {
+            Ok(scored) => scored,
+            Err(e) => return CaseResult::NotScored(e.to_string()),
         };
         let inputs = program.model.inputs.len();
-        let texts = Texts::new(program, &record);
+        let texts = Texts::new(program, record);
         let failed: Vec<_> = case
             .expects
             .iter()
@@ -112,11 +159,11 @@ impl Ruleset {
             })
             .collect();
         if failed.is_empty() {
-            return report(CaseResult::Passed);
+            return CaseResult::Passed;
         }
-        let explanation = match self.explain(&record) {
+        let explanation = match explain() {
             Ok((_, explanation)) => explanation,
-            Err(e) => return report(CaseResult::NotScored(e.to_string())),
+            Err(e) => return CaseResult::NotScored(e.to_string()),
         };
         let mismatches = failed
             .into_iter()
@@ -134,7 +181,7 @@ impl Ruleset {
                 }
             })
             .collect();
-        report(CaseResult::Failed(mismatches))
+        CaseResult::Failed(mismatches)
     }
 }
 
