@@ -3,7 +3,7 @@
 
 use crate::eval::population::{self, PopulationRun};
 use crate::eval::{EvalError, Fault, NoTrace};
-use crate::explain::Explanation;
+use crate::explain::{Explanation, PopulationInfo};
 use crate::input::Record;
 use crate::outcome::{Outcome, OutputValue};
 use crate::ruleset::{Ruleset, ScoreError};
@@ -115,6 +115,15 @@ impl<'a> Population<'a> {
                 item.decision = Some(decision);
             }
         }
+        let depended_on = self.run.depended_on(program, index);
+        let fingerprints = depended_on
+            .iter()
+            .map(|&r| crate::explain::fingerprint_of(&program.model, &self.records[r]))
+            .collect();
+        explanation.population = Some(PopulationInfo {
+            records: depended_on.len(),
+            fingerprint: crate::explain::population_fingerprint(fingerprints),
+        });
         Ok((outcome, explanation))
     }
 

@@ -85,6 +85,23 @@ impl PopulationRun {
         partition.groups.get(group as usize).map(Vec::as_slice)
     }
 
+    /// Every record a value of `record` depended on: the members of each of its
+    /// groups, itself included, in position order.
+    pub(crate) fn depended_on(&self, program: &Program, record: usize) -> Vec<usize> {
+        let mut all: Vec<usize> = program
+            .steps
+            .iter()
+            .filter_map(|s| population_column(&s.op))
+            .filter_map(|column| self.group_of(column, record))
+            .flatten()
+            .copied()
+            .collect();
+        all.push(record);
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// The sort key values of population item `index` for `member`.
     pub(crate) fn sort_values(
         &self,

@@ -115,10 +115,16 @@ pub fn explanation(
         },
         items,
         outputs,
+        population: None,
     }
 }
 
 /// The record's inputs, each in a form a data file may give it back.
+/// The fingerprint of `record` as an explanation of it carries.
+pub(crate) fn record_fingerprint(model: &Model, record: &Record) -> String {
+    fingerprint::of_record(&record_inputs(model, record))
+}
+
 fn record_inputs(model: &Model, record: &Record) -> Vec<InputShown> {
     model
         .inputs

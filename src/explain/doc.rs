@@ -85,7 +85,7 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
     if let Some(version) = &e.ruleset.version {
         ruleset.push_str(&format!(" {} {version}", lang.word(Word::Version)));
     }
-    vec![
+    let mut facts = vec![
         (lang.word(Word::Record).into(), e.record.key.clone()),
         (
             lang.word(Word::Result).into(),
@@ -105,7 +105,14 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
             lang.word(Word::RecordPrint).into(),
             e.record.fingerprint.clone(),
         ),
-    ]
+    ];
+    if let Some(population) = &e.population {
+        facts.push((
+            lang.word(Word::PopulationPrint).into(),
+            lang.population_print(population.records, &population.fingerprint),
+        ));
+    }
+    facts
 }
 
 /// The document for one explanation.

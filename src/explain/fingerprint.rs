@@ -34,6 +34,15 @@ pub fn of_record(inputs: &[InputShown]) -> String {
     digest(json.as_bytes())
 }
 
+/// The fingerprint of the records a value depended on: the digest of the compact JSON
+/// array of their record fingerprints, sorted, so the order of the records does not
+/// change it.
+pub fn of_population(mut fingerprints: Vec<String>) -> String {
+    fingerprints.sort_unstable();
+    let json = serde_json::to_string(&fingerprints).unwrap_or_default();
+    digest(json.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

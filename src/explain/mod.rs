@@ -17,10 +17,14 @@ mod words;
 pub use appeal::{Appeal, Change, OtherChange};
 pub use build::engine;
 pub(crate) use build::explanation as build;
-pub use fingerprint::{of_record as record_fingerprint, of_ruleset as ruleset_fingerprint};
+pub(crate) use build::record_fingerprint as fingerprint_of;
+pub use fingerprint::{
+    of_population as population_fingerprint, of_record as record_fingerprint,
+    of_ruleset as ruleset_fingerprint,
+};
 pub(crate) use group::group_decision;
 pub use model::*;
-pub use verify::{Verification, verify};
+pub use verify::{Verification, verify, verify_in};
 pub use words::{Lang, Word};
 
 /// The formats an explanation can be printed in.

@@ -25,6 +25,20 @@ pub struct Explanation {
     pub items: Vec<Step>,
     /// Outputs, in declaration order.
     pub outputs: Vec<Step>,
+    /// For a record scored together with others: the records its values depended on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<PopulationInfo>,
+}
+
+/// The records a value depended on, for a record scored together with others (its
+/// group's members, or every record for a rank of all).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PopulationInfo {
+    /// How many records, this one included.
+    pub records: usize,
+    /// `sha256:` and the digest of their record fingerprints, sorted (see
+    /// `docs/explanation.md`): the same whatever the order of the data file.
+    pub fingerprint: String,
 }
 
 /// Which ruleset, exactly.

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::fingerprint;
 use super::model::{Explanation, FORMAT, Step};
-use crate::Ruleset;
+use crate::{Record, Ruleset};
 
 /// The result of checking a saved explanation against a ruleset.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,8 +24,55 @@ impl Verification {
 }
 
 /// Recomputes `saved` with `ruleset` and compares fingerprints, every value and every
-/// other field.
+/// other field. An explanation of a record scored together with others cannot be
+/// recomputed from its own inputs: that is reported, and [`verify_in`] checks it.
 pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
+    if let Some(population) = &saved.population {
+        return Verification {
+            problems: vec![format!(
+                "population: its values depend on {} records scored together; verify it against the data file it was scored from (kpi verify RULESET EXPLANATION --data DATA)",
+                population.records
+            )],
+            values: 0,
+        };
+    }
+    verify_with(ruleset, saved, |record| {
+        ruleset
+            .explain(record)
+            .map(|(_, e)| e)
+            .map_err(|e| e.message)
+    })
+}
+
+/// Recomputes `saved`, an explanation of a record scored together with `records`,
+/// by scoring them together again, and compares as [`verify`] does; the fingerprint
+/// of the records its values depended on must match too.
+pub fn verify_in(ruleset: &Ruleset, saved: &Explanation, records: &[Record]) -> Verification {
+    verify_with(ruleset, saved, |record| {
+        let index = records
+            .iter()
+            .position(|r| r.key() == record.key())
+            .ok_or_else(|| format!("the data has no record with the key {:?}", record.key()))?;
+        if &records[index] != record {
+            return Err(format!(
+                "the data's record {} is not the one saved; its inputs differ",
+                record.key()
+            ));
+        }
+        ruleset
+            .score_together(records)
+            .explain(index)
+            .map(|(_, e)| e)
+            .map_err(|e| e.message)
+    })
+}
+
+/// Compares `saved` with the explanation `fresh` gives of the record its inputs make.
+fn verify_with(
+    ruleset: &Ruleset,
+    saved: &Explanation,
+    fresh: impl FnOnce(&Record) -> Result<Explanation, String>,
+) -> Verification {
     let mut problems = Vec::new();
     if saved.format != FORMAT {
         problems.push(format!(
@@ -71,10 +118,10 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
             };
         }
     };
-    let fresh = match ruleset.explain(&record) {
-        Ok((_, fresh)) => fresh,
-        Err(e) => {
-            problems.push(format!("record: it can no longer be scored: {}", e.message));
+    let fresh = match fresh(&record) {
+        Ok(fresh) => fresh,
+        Err(message) => {
+            problems.push(format!("record: it can no longer be scored: {message}"));
             return Verification {
                 problems,
                 values: 0,
@@ -98,6 +145,18 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
                 problems.push(format!("{path}: saved {old}, read back as {new}"));
             }
         }
+    }
+    if saved.population != fresh.population {
+        let print = |p: &Option<super::model::PopulationInfo>| {
+            p.as_ref().map_or("none".to_string(), |p| {
+                format!("{} records, {}", p.records, p.fingerprint)
+            })
+        };
+        problems.push(format!(
+            "population: the records its values depended on differ (saved {}, the data gives {})",
+            print(&saved.population),
+            print(&fresh.population)
+        ));
     }
     let mut values = 0;
     for (part, old, new) in [

@@ -67,6 +67,7 @@ impl Lang {
             Word::Outcome => self.pick("判定", "Outcome"),
             Word::RulesetPrint => self.pick("规则指纹", "Ruleset fingerprint"),
             Word::RecordPrint => self.pick("记录指纹", "Record fingerprint"),
+            Word::PopulationPrint => self.pick("同算记录指纹", "Records scored with"),
             Word::Engine => self.pick("引擎", "Engine"),
             Word::Before => self.pick("原值", "Before"),
             Word::After => self.pick("新值", "After"),
@@ -158,6 +159,14 @@ impl Lang {
                 format!("tied with {others} on every key: shared place (1, 2, 2, 4)")
             }
             (Lang::En, None) => format!("tied with {others} on every key: the same percentile"),
+        }
+    }
+
+    /// The records a value depended on and their fingerprint.
+    pub fn population_print(self, records: usize, fingerprint: &str) -> String {
+        match self {
+            Lang::Zh => format!("{records} 条记录，{fingerprint}"),
+            Lang::En => format!("{records} records, {fingerprint}"),
         }
     }
 
@@ -406,6 +415,8 @@ impl Lang {
 pub enum Word {
     /// "Record".
     Record,
+    /// "Records scored with".
+    PopulationPrint,
     /// "Others whose outputs changed".
     OthersChanged,
     /// "version".

@@ -4,7 +4,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use kpi::explain::{Appeal, Format, Lang, OtherChange, render_doc, verify as recompute};
+use kpi::explain::{
+    Appeal, Format, Lang, OtherChange, render_doc, verify as recompute, verify_in as recompute_in,
+};
 use kpi::{Explanation, Record, Ruleset};
 
 use crate::{FAILED, Failure, data, load, say};
@@ -384,8 +386,8 @@ fn file_name(key: &str, extension: &str, taken: &mut HashSet<String>) -> String 
     name
 }
 
-/// Runs `kpi verify`.
-pub fn verify(ruleset_path: &Path, saved: &Path) -> Result<u8, Failure> {
+/// Runs `kpi verify`; with `data`, against the population it holds.
+pub fn verify(ruleset_path: &Path, saved: &Path, data: Option<&Path>) -> Result<u8, Failure> {
     let Some(ruleset) = load(ruleset_path)? else {
         return Ok(FAILED);
     };
@@ -399,7 +401,15 @@ pub fn verify(ruleset_path: &Path, saved: &Path) -> Result<u8, Failure> {
             e.column()
         ))
     })?;
-    let verification = recompute(&ruleset, &explanation);
+    let verification = match data {
+        Some(data) => {
+            let Some(records) = data::read_population(&ruleset, data)? else {
+                return Ok(FAILED);
+            };
+            recompute_in(&ruleset, &explanation, &records)
+        }
+        None => recompute(&ruleset, &explanation),
+    };
     if verification.confirmed() {
         say(&format!(
             "{}: verified: the ruleset and record fingerprints match, and {} values recompute exactly\n",

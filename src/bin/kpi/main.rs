@@ -55,6 +55,10 @@ enum Command {
         ruleset: PathBuf,
         /// An explanation saved with `kpi explain --format json`.
         explanation: PathBuf,
+        /// The data file the record was scored from, for a ruleset that scores
+        /// records together.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
     /// Rewrite rule files in the canonical layout, comments kept in place.
     Fmt {
@@ -150,7 +154,8 @@ fn main() -> ExitCode {
         Command::Verify {
             ruleset,
             explanation,
-        } => explain::verify(&ruleset, &explanation),
+            data,
+        } => explain::verify(&ruleset, &explanation, data.as_deref()),
         Command::Generate {
             ruleset,
             count,
