@@ -13,8 +13,9 @@ pub use value::parse_value;
 /// One agent's inputs, checked against the ruleset's declarations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
-    /// The key exactly as written in the data (`007` stays `007`).
-    pub(crate) key: String,
+    /// The key exactly as written in the data (`007` stays `007`). Boxed, as every
+    /// text a record holds: a population keeps every record in memory.
+    pub(crate) key: Box<str>,
     /// Values in input declaration order.
     pub(crate) values: Box<[InputValue]>,
 }
@@ -33,7 +34,7 @@ impl Record {
     ) -> Result<Record, Vec<DataError>> {
         if errors.is_empty() {
             Ok(Record {
-                key,
+                key: key.into(),
                 values: values.into(),
             })
         } else {
@@ -48,7 +49,7 @@ pub enum InputValue {
     /// A count, number, percentage or amount, exactly.
     Number(Rational),
     /// Text.
-    Text(String),
+    Text(Box<str>),
     /// true or false.
     Bool(bool),
 }

@@ -16,7 +16,7 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
         );
     }
     let number = match input.input_type {
-        InputType::Text => return Ok(InputValue::Text(text.to_string())),
+        InputType::Text => return Ok(InputValue::Text(text.into())),
         InputType::Bool => {
             return match text.to_ascii_lowercase().as_str() {
                 "true" | "yes" | "1" | "是" => Ok(InputValue::Bool(true)),
