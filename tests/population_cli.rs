@@ -151,3 +151,16 @@ fn a_population_with_an_unreadable_record_is_not_scored() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_number_of_threads_does_not_change_a_population() {
+    let run = |jobs: &str| {
+        let out = kpi(&["eval", SHARES[0], SHARES[1], "-j", jobs]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let one = run("1");
+    assert_eq!(one.lines().count(), 87);
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
