@@ -59,8 +59,13 @@ impl CaseReport {
 
 impl Ruleset {
     /// The test cases written in the rule file, in order.
-    pub fn tests(&self) -> &[TestCase] {
+    pub(crate) fn tests(&self) -> &[TestCase] {
         &self.program().model.tests
+    }
+
+    /// How many test cases the rule file holds.
+    pub fn test_count(&self) -> usize {
+        self.tests().len()
     }
 
     /// Runs every test case; failures are explained in `lang`. In a ruleset that

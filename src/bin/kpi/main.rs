@@ -221,7 +221,7 @@ fn check(path: &Path) -> Result<u8, Failure> {
         path.display(),
         plural(ruleset.inputs().len(), "input"),
         plural(ruleset.output_names().len(), "output"),
-        plural(ruleset.tests().len(), "test case"),
+        plural(ruleset.test_count(), "test case"),
     ))?;
     Ok(0)
 }
