@@ -23,7 +23,6 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
-use std::num::NonZeroI64;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
@@ -48,19 +47,63 @@ pub struct Overflow;
 
 /// An exact rational number.
 ///
-/// Cloning a value with 64-bit parts copies 16 bytes; a big value is shared, not
+/// Cloning a value with 64-bit parts copies two words; a big value is shared, not
 /// copied.
-#[derive(Clone)]
-pub struct Rational(Repr);
+pub struct Rational {
+    /// The numerator while the value is held in 64-bit parts; for a big value, the
+    /// address of its shared [`BigRational`].
+    num: i64,
+    /// The denominator, `> 0`, while the value is held in 64-bit parts (not
+    /// necessarily in lowest terms); 0 for a big value.
+    den: i64,
+}
 
-#[derive(Clone)]
-enum Repr {
-    /// `num / den`, `den > 0`, not necessarily in lowest terms. (The denominator is
-    /// never zero, which lets a `Rational` take 16 bytes in all.)
-    Small { num: i64, den: NonZeroI64 },
-    /// A value in lowest terms whose numerator or denominator does not fit in 64 bits.
-    /// A value that does is always `Small`, so a `Big` never equals a `Small`.
-    Big(Arc<BigRational>),
+// A value is two machine words, rather than an enum of 64-bit parts or a pointer,
+// because the compiler then passes and moves it in registers, as it did a pair of
+// 64-bit parts alone; either enum made evaluation more than twice as slow. A big value
+// is an `Arc<BigRational>` given up with `Arc::into_raw`: the value owns one count of
+// it, which `Clone` adds and `Drop` gives back. Such a value is in lowest terms, and
+// its numerator or denominator does not fit in 64 bits: a value that fits is always
+// held in 64-bit parts, so a big value never equals a small one.
+
+impl Rational {
+    /// The shared value of a big value (`den == 0`).
+    fn big_ptr(&self) -> *const BigRational {
+        std::ptr::with_exposed_provenance(self.num as usize)
+    }
+}
+
+impl Clone for Rational {
+    #[inline]
+    fn clone(&self) -> Rational {
+        if self.den == 0 {
+            // SAFETY: a big value's address came from `Arc::into_raw`, and `self`
+            // holds a count of it, so the allocation is alive.
+            unsafe { Arc::increment_strong_count(self.big_ptr()) }
+        }
+        Rational {
+            num: self.num,
+            den: self.den,
+        }
+    }
+}
+
+impl Drop for Rational {
+    #[inline]
+    fn drop(&mut self) {
+        if self.den == 0 {
+            // SAFETY: as in `clone`; this gives back the count `self` holds.
+            drop(unsafe { Arc::from_raw(self.big_ptr()) });
+        }
+    }
+}
+
+/// A view of how a [`Rational`] is held.
+enum Repr<'a> {
+    /// `num / den`, `den > 0`, not necessarily in lowest terms.
+    Small { num: i64, den: i64 },
+    /// In lowest terms; past 64 bits.
+    Big(&'a BigRational),
 }
 
 /// The greatest common divisor of `|a|` and `|b|`.
@@ -99,11 +142,20 @@ fn binary_gcd(mut a: u64, mut b: u64) -> u64 {
     }
 }
 
-/// `num / den` held in 64-bit parts; `den` must be positive.
+/// `num / den` held in 64-bit parts; `den` must be positive (every caller passes a
+/// denominator it has checked or derived from positive ones).
 const fn small(num: i64, den: i64) -> Rational {
-    match NonZeroI64::new(den) {
-        Some(den) => Rational(Repr::Small { num, den }),
-        None => panic!("a rational's denominator is never zero"),
+    debug_assert!(den > 0);
+    Rational { num, den }
+}
+
+/// `value` held in big integers; it must be in lowest terms and not fit in 64-bit
+/// parts.
+fn big(value: BigRational) -> Rational {
+    let shared = Arc::into_raw(Arc::new(value));
+    Rational {
+        num: shared.expose_provenance() as i64,
+        den: 0,
     }
 }
 
@@ -128,13 +180,16 @@ impl Rational {
     }
 
     /// `num / den` with `den > 0`, reduced only when a part does not fit in 64 bits.
+    /// Panics if `den <= 0`.
     #[inline]
     pub(crate) fn make(num: i128, den: i128) -> Rational {
-        if let (Ok(num), Some(den)) = (
+        // One comparison checks that `den` is in 1..=i64::MAX: a zero or negative
+        // `den` wraps to a large number and takes the slow path, which refuses it.
+        if let (Ok(num), true) = (
             i64::try_from(num),
-            i64::try_from(den).ok().and_then(NonZeroI64::new),
+            (den as u128).wrapping_sub(1) < i64::MAX as u128,
         ) {
-            return Rational(Repr::Small { num, den });
+            return small(num, den as i64);
         }
         Rational::make_wide(num, den)
     }
@@ -143,16 +198,15 @@ impl Rational {
     #[cold]
     #[inline(never)]
     fn make_wide(num: i128, den: i128) -> Rational {
+        // A zero denominator in 64-bit parts would mark a big value.
+        assert!(den > 0, "a rational's denominator must be positive");
         // `den > 0`, so the divisor is at least 1 and at most `den`: it fits an i128.
         let g = gcd(num, den) as i128;
         let (num, den) = (num / g, den / g);
         match (i64::try_from(num), i64::try_from(den)) {
             (Ok(num), Ok(den)) => small(num, den),
             // In lowest terms already, and 128 bits are far below the limit.
-            _ => Rational(Repr::Big(Arc::new(BigRational::new_raw(
-                num.into(),
-                den.into(),
-            )))),
+            _ => big(BigRational::new_raw(num.into(), den.into())),
         }
     }
 
@@ -169,17 +223,30 @@ impl Rational {
     fn from_big_within_limit(value: BigRational) -> Rational {
         match (value.numer().to_i64(), value.denom().to_i64()) {
             (Some(num), Some(den)) => small(num, den),
-            _ => Rational(Repr::Big(Arc::new(value))),
+            _ => big(value),
+        }
+    }
+
+    /// How the value is held.
+    #[inline]
+    fn repr(&self) -> Repr<'_> {
+        if self.den != 0 {
+            Repr::Small {
+                num: self.num,
+                den: self.den,
+            }
+        } else {
+            // SAFETY: as in `clone`; the reference lives no longer than `self`.
+            Repr::Big(unsafe { &*self.big_ptr() })
         }
     }
 
     /// The value as a big rational in lowest terms, borrowed when it is held so.
     fn big(&self) -> Cow<'_, BigRational> {
-        match &self.0 {
-            Repr::Small { num, den } => Cow::Owned(BigRational::new(
-                BigInt::from(*num),
-                BigInt::from(den.get()),
-            )),
+        match self.repr() {
+            Repr::Small { num, den } => {
+                Cow::Owned(BigRational::new(BigInt::from(num), BigInt::from(den)))
+            }
             Repr::Big(value) => Cow::Borrowed(value),
         }
     }
@@ -197,9 +264,9 @@ impl Rational {
 
     /// The same value in lowest terms.
     pub(crate) fn reduced(self) -> Rational {
-        match self.0 {
-            Repr::Small { num, den } if den.get() != 1 => {
-                let (num, den) = lowest(num, den.get());
+        match self.repr() {
+            Repr::Small { num, den } if den != 1 => {
+                let (num, den) = lowest(num, den);
                 small(num, den)
             }
             _ => self,
@@ -220,8 +287,8 @@ impl Rational {
     /// terms, if they are 64-bit: for arithmetic that does not need them reduced.
     #[inline]
     pub(crate) fn held_parts(&self) -> Option<(i64, i64)> {
-        match &self.0 {
-            Repr::Small { num, den } => Some((*num, den.get())),
+        match self.repr() {
+            Repr::Small { num, den } => Some((num, den)),
             Repr::Big(_) => None,
         }
     }
@@ -234,8 +301,8 @@ impl Rational {
 
     /// The value, if it is a whole number that fits in 128 bits.
     pub fn to_i128(&self) -> Option<i128> {
-        match &self.0 {
-            Repr::Small { num, den } => (num % den.get() == 0).then(|| i128::from(num / den.get())),
+        match self.repr() {
+            Repr::Small { num, den } => (num % den == 0).then(|| i128::from(num / den)),
             Repr::Big(value) => value
                 .is_integer()
                 .then(|| value.numer().to_i128())
@@ -261,17 +328,17 @@ impl Rational {
 
     /// The greatest whole number not above the value.
     pub fn floor(&self) -> Rational {
-        match &self.0 {
-            Repr::Small { num, den } => small(num.div_euclid(den.get()), 1),
+        match self.repr() {
+            Repr::Small { num, den } => small(num.div_euclid(den), 1),
             Repr::Big(value) => Rational::from_big_within_limit(value.floor()),
         }
     }
 
     /// The least whole number not below the value.
     pub fn ceil(&self) -> Rational {
-        match &self.0 {
+        match self.repr() {
             Repr::Small { num, den } => {
-                let (num, den) = (i128::from(*num), i128::from(den.get()));
+                let (num, den) = (i128::from(num), i128::from(den));
                 Rational::from_i128(-(-num).div_euclid(den))
             }
             Repr::Big(value) => Rational::from_big_within_limit(value.ceil()),
@@ -280,30 +347,29 @@ impl Rational {
 
     /// Whether the value is zero.
     pub fn is_zero(&self) -> bool {
-        match &self.0 {
-            Repr::Small { num, .. } => *num == 0,
+        match self.repr() {
+            Repr::Small { num, .. } => num == 0,
             Repr::Big(_) => false,
         }
     }
 
     /// Whether the value is a whole number.
     pub fn is_integer(&self) -> bool {
-        match &self.0 {
-            Repr::Small { num, den } => num % den.get() == 0,
+        match self.repr() {
+            Repr::Small { num, den } => num % den == 0,
             Repr::Big(value) => value.is_integer(),
         }
     }
 
     /// Whether the value is below zero.
     pub fn is_negative(&self) -> bool {
-        match &self.0 {
-            Repr::Small { num, .. } => *num < 0,
+        match self.repr() {
+            Repr::Small { num, .. } => num < 0,
             Repr::Big(value) => value.is_negative(),
         }
     }
 
     /// `self + rhs`.
-    #[inline]
     pub fn checked_add(&self, rhs: &Rational) -> Result<Rational, Overflow> {
         if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
             if b == d {
@@ -316,7 +382,6 @@ impl Rational {
     }
 
     /// `self - rhs`.
-    #[inline]
     pub fn checked_sub(&self, rhs: &Rational) -> Result<Rational, Overflow> {
         if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
             if b == d {
@@ -329,17 +394,16 @@ impl Rational {
 
     /// `-self`, which cannot overflow.
     pub fn negated(&self) -> Rational {
-        match &self.0 {
+        match self.repr() {
             Repr::Small { num, den } => match num.checked_neg() {
-                Some(num) => Rational(Repr::Small { num, den: *den }),
-                None => Rational::make(-i128::from(*num), i128::from(den.get())),
+                Some(num) => small(num, den),
+                None => Rational::make(-i128::from(num), i128::from(den)),
             },
-            Repr::Big(value) => Rational::from_big_within_limit(-value.as_ref()),
+            Repr::Big(value) => Rational::from_big_within_limit(-value),
         }
     }
 
     /// `self * rhs`.
-    #[inline]
     pub fn checked_mul(&self, rhs: &Rational) -> Result<Rational, Overflow> {
         if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
             return Ok(Rational::make(a * c, b * d));
@@ -348,7 +412,6 @@ impl Rational {
     }
 
     /// `self / rhs`; `None` when `rhs` is zero.
-    #[inline]
     pub fn checked_div(&self, rhs: &Rational) -> Option<Result<Rational, Overflow>> {
         if rhs.is_zero() {
             return None;
@@ -386,8 +449,8 @@ impl Rational {
     /// The 64-bit parts as held, widened, or `None` for a big value.
     #[inline]
     fn wide_parts(&self) -> Option<(i128, i128)> {
-        match &self.0 {
-            Repr::Small { num, den } => Some((i128::from(*num), i128::from(den.get()))),
+        match self.repr() {
+            Repr::Small { num, den } => Some((i128::from(num), i128::from(den))),
             Repr::Big(_) => None,
         }
     }
@@ -407,7 +470,7 @@ fn lowest(num: i64, den: i64) -> (i64, i64) {
 
 impl PartialEq for Rational {
     fn eq(&self, other: &Rational) -> bool {
-        match (&self.0, &other.0) {
+        match (self.repr(), other.repr()) {
             (Repr::Big(a), Repr::Big(b)) => a == b,
             (Repr::Big(_), _) | (_, Repr::Big(_)) => false,
             _ => self.cmp(other) == Ordering::Equal,
@@ -419,8 +482,8 @@ impl Eq for Rational {}
 
 impl std::hash::Hash for Rational {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        match &self.0 {
-            Repr::Small { num, den } => lowest(*num, den.get()).hash(state),
+        match self.repr() {
+            Repr::Small { num, den } => lowest(num, den).hash(state),
             // Never equal to a small value, so it need not hash like one.
             Repr::Big(value) => (value.numer(), value.denom()).hash(state),
         }
@@ -428,21 +491,15 @@ impl std::hash::Hash for Rational {
 }
 
 impl Ord for Rational {
-    #[inline]
     fn cmp(&self, other: &Rational) -> Ordering {
         if let (Repr::Small { num: a, den: b }, Repr::Small { num: c, den: d }) =
-            (&self.0, &other.0)
+            (self.repr(), other.repr())
         {
             if b == d {
-                return a.cmp(c);
+                return a.cmp(&c);
             }
             // Products of 64-bit parts cannot overflow 128 bits.
-            let (a, b, c, d) = (
-                i128::from(*a),
-                i128::from(b.get()),
-                i128::from(*c),
-                i128::from(d.get()),
-            );
+            let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
             return (a * d).cmp(&(c * b));
         }
         self.big_cmp(other)
@@ -472,9 +529,9 @@ impl fmt::Debug for Rational {
 
 impl fmt::Display for Rational {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (num, den) = match &self.0 {
+        let (num, den) = match self.repr() {
             Repr::Small { num, den } => {
-                let (num, den) = lowest(*num, den.get());
+                let (num, den) = lowest(num, den);
                 return if den == 1 {
                     write!(f, "{num}")
                 } else {
@@ -511,7 +568,7 @@ impl TryFrom<BigRational> for Rational {
 /// Whether a big value is held in 64-bit parts; for tests.
 #[cfg(test)]
 pub(crate) fn is_small(value: &Rational) -> bool {
-    matches!(value.0, Repr::Small { .. })
+    value.den != 0
 }
 
 #[cfg(test)]
@@ -546,8 +603,17 @@ mod tests {
     }
 
     #[test]
-    fn a_rational_is_two_words() {
+    fn a_rational_is_two_words_and_shares_big_values() {
         assert_eq!(std::mem::size_of::<Rational>(), 16);
+        let past = add(&Rational::from_int(i64::MAX), &Rational::ONE);
+        let copies: Vec<Rational> = (0..4).map(|_| past.clone()).collect();
+        assert!(copies.iter().all(|c| c.big_ptr() == past.big_ptr()));
+        let shared = unsafe { Arc::from_raw(past.big_ptr()) };
+        assert_eq!(Arc::strong_count(&shared), 5);
+        drop(copies);
+        assert_eq!(Arc::strong_count(&shared), 1);
+        // Hand the count back to `past`, which drops it.
+        let _ = Arc::into_raw(shared);
     }
 
     #[test]
@@ -777,6 +843,12 @@ mod tests {
         assert_eq!(huge.ceil().to_i128(), Some(10i128.pow(28) + 1));
         assert!(!huge.is_integer());
         assert_eq!(rb(&format!("1{}", "0".repeat(40)), "1").to_i128(), None);
+    }
+
+    #[test]
+    #[should_panic(expected = "denominator must be positive")]
+    fn a_zero_denominator_is_refused_not_taken_for_a_big_value() {
+        let _ = Rational::make(1, 0);
     }
 
     #[test]
