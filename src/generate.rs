@@ -106,7 +106,7 @@ impl Generator {
             }
         }
         let count_range = |i: usize| {
-            inputs[i].range.map(|(l, h)| {
+            inputs[i].range.as_ref().map(|(l, h)| {
                 let whole = |v: i128| u64::try_from(v.max(0)).unwrap_or(u64::MAX);
                 (whole(ceiling(l)), whole(floor(h)))
             })
@@ -134,11 +134,11 @@ impl Generator {
             }
         }
         // Bounds at the precision drawn, rounded inwards so every value is in range.
-        let within = |range: Option<(Rational, Rational)>, scale: i64, low: i128, high: i128| {
+        let within = |range: &Option<(Rational, Rational)>, scale: i64, low: i128, high: i128| {
             let scale = Rational::from_int(scale);
-            range.map_or((low, high), |(l, h)| {
-                let scaled = |r: Rational| r.checked_mul(scale).unwrap_or(r);
-                (ceiling(scaled(l)), floor(scaled(h)))
+            range.as_ref().map_or((low, high), |(l, h)| {
+                let scaled = |r: &Rational| r.checked_mul(&scale).unwrap_or_else(|_| r.clone());
+                (ceiling(&scaled(l)), floor(&scaled(h)))
             })
         };
         let draws = draws
@@ -149,15 +149,15 @@ impl Generator {
                 draw.unwrap_or(match input.input_type {
                     InputType::Count => Draw::Count(count_range(i)),
                     InputType::Number => {
-                        let (l, h) = within(input.range, 100, 0, 10_000);
+                        let (l, h) = within(&input.range, 100, 0, 10_000);
                         Draw::Hundredths(l, h)
                     }
                     InputType::Percent => {
-                        let (l, h) = within(input.range, 1000, 0, 1000);
+                        let (l, h) = within(&input.range, 1000, 0, 1000);
                         Draw::Tenths(l, h)
                     }
                     InputType::Money => {
-                        let (l, h) = within(input.range, 100, 80_000, 300_000);
+                        let (l, h) = within(&input.range, 100, 80_000, 300_000);
                         Draw::Money(l, h)
                     }
                     InputType::Text => Draw::Text,
@@ -265,14 +265,23 @@ impl Generator {
     }
 }
 
-/// The least integer not below `r`.
-fn ceiling(r: Rational) -> i128 {
-    -(-r.numer()).div_euclid(r.denom())
+/// The least integer not below `r`, or the nearest 128-bit one. A range is written
+/// as literals, which always fit.
+fn ceiling(r: &Rational) -> i128 {
+    r.ceil().to_i128().unwrap_or(if r.is_negative() {
+        i128::MIN
+    } else {
+        i128::MAX
+    })
 }
 
-/// The greatest integer not above `r`.
-fn floor(r: Rational) -> i128 {
-    r.numer().div_euclid(r.denom())
+/// The greatest integer not above `r`, or the nearest 128-bit one.
+fn floor(r: &Rational) -> i128 {
+    r.floor().to_i128().unwrap_or(if r.is_negative() {
+        i128::MIN
+    } else {
+        i128::MAX
+    })
 }
 
 fn hundredths_text(n: i128) -> String {

@@ -43,9 +43,9 @@ pub(crate) mod syntax;
 mod testing;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
+pub use eval::Fault;
 pub use explain::Explanation;
 pub use input::csv::CsvRow;
-pub use eval::Fault;
 pub use input::{DataError, Location, Record};
 pub use outcome::{Outcome, OutputValue};
 pub use population::Population;

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::check::types::Type;
 use crate::compile::Program;
 use crate::eval::{EvalError, Fault, Texts, Value, Where};
-use crate::number::{Rational, decimal_with_places, exact_decimal};
+use crate::number::{Rational, decimal_places, decimal_with_places, exact_decimal};
 
 /// One output value, ready to print. Numbers are exact decimals, printed in plain
 /// notation (`620.03`), never in exponent form.
@@ -78,18 +78,21 @@ pub(crate) fn store_output(
         .copied()
         .unwrap_or(Type::Unknown);
     let places = program.output_places.get(index).copied().flatten();
-    let exact = |r: Rational| match places {
-        // A rounded value is exact; it fails to print only by being too large.
-        Some(p) => decimal_with_places(r, p).ok_or(fail(Fault::Overflow)),
-        None => exact_decimal(r).ok_or(fail(Fault::NotExact)),
+    let exact = |r: &Rational| match places {
+        // A rounded value is exact; it fails to print only by being too long.
+        Some(p) => decimal_with_places(r, p).ok_or(fail(Fault::TooLongForOutput)),
+        None => exact_decimal(r).ok_or_else(|| match decimal_places(r) {
+            Some(_) => fail(Fault::TooLongForOutput),
+            None => fail(Fault::NotExact),
+        }),
     };
     match (value, ty) {
         (Value::Num(r), Type::Percent) => {
             let figure = r.percent_figure().map_err(|_| fail(Fault::Overflow))?;
-            *into = OutputValue::Percent(exact(figure)?);
+            *into = OutputValue::Percent(exact(&figure)?);
         }
-        (Value::Num(r), Type::Money) => *into = OutputValue::Money(exact(r)?),
-        (Value::Num(r), _) => *into = OutputValue::Number(exact(r)?),
+        (Value::Num(r), Type::Money) => *into = OutputValue::Money(exact(&r)?),
+        (Value::Num(r), _) => *into = OutputValue::Number(exact(&r)?),
         (Value::Text(t), _) => set_text(into, texts.get(t), false),
         (Value::Bool(b), _) => *into = OutputValue::Bool(b),
         (Value::Grade(band), Type::Grade(pos)) => {

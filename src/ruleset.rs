@@ -12,6 +12,7 @@ use crate::eval::{self, EvalError, Fault, Texts, Trace, Value, Where};
 use crate::explain::Explanation;
 use crate::input::csv::CsvRow;
 use crate::input::{self, DataError, Location, Record};
+use crate::number::MAX_DIGITS;
 use crate::outcome::{Outcome, OutputValue, store_output};
 use crate::population::Population;
 use crate::scorer::Scorer;
@@ -455,7 +456,10 @@ impl Ruleset {
                 "division by zero in {kind} `{name}` = {formula}; compute that division in a `let` item of its own with `, when zero VALUE`"
             ),
             Fault::Overflow => format!(
-                "a value in {kind} `{name}` is too large to compute exactly; check the inputs for a misplaced digit"
+                "computing {kind} `{name}` = {formula} needs a value of more than {MAX_DIGITS} digits, far beyond any real figure; look for a misplaced digit in the record's inputs, or a formula that multiplies a value by itself again and again"
+            ),
+            Fault::TooLongForOutput => format!(
+                "{kind} `{name}` = {formula} has more digits than an output can carry (28 in all); round it to fewer decimal places, or look for a misplaced digit in the record's inputs"
             ),
             Fault::NotExact => format!(
                 "{kind} `{name}` = {formula} has no exact decimal value; round it, as in round(x, 2, half_up)"
@@ -540,13 +544,37 @@ mod tests {
     }
 
     #[test]
-    fn an_overflow_is_an_error_not_a_wrong_number() {
+    fn a_value_past_64_bits_is_exact_and_only_its_output_is_too_long() {
         let source = "ruleset t\nkey id\ninput id text\ninput x number\n\
-                      let big = x * x * x * x\noutput o = big";
-        let x = "10000000000";
+                      let big = x * x * x * x\nlet back = big / x / x / x\n\
+                      output o = back\noutput p = big";
+        let x = "10000000000.5";
+        let error = score(source, &[("id", "E1"), ("x", x)]).unwrap_err();
+        assert_eq!(error.fault, Fault::TooLongForOutput);
+        assert_eq!(error.name, "p");
+        assert_eq!(
+            error.message,
+            "output `p` = big has more digits than an output can carry (28 in all); round it to fewer decimal places, or look for a misplaced digit in the record's inputs"
+        );
+        let source = source.replace("\noutput p = big", "");
+        let outcome = score(&source, &[("id", "E1"), ("x", x)]).unwrap();
+        assert_eq!(outcome.values[0].to_string(), x);
+    }
+
+    #[test]
+    fn only_an_absurd_magnitude_is_an_overflow() {
+        // x^4 four times over: 10^(27·256) has far more than 4000 digits.
+        let source = "ruleset t\nkey id\ninput id text\ninput x number\n\
+                      let a = x * x * x * x\nlet b = a * a * a * a\n\
+                      let c = b * b * b * b\nlet d = c * c * c * c\noutput o = d";
+        let x = "1000000000000000000000000000";
         let error = score(source, &[("id", "E1"), ("x", x)]).unwrap_err();
         assert_eq!(error.fault, Fault::Overflow);
-        assert_eq!(error.name, "big");
+        assert_eq!(error.name, "d");
+        assert_eq!(
+            error.to_string(),
+            "record E1: computing item `d` = c * c * c * c needs a value of more than 4000 digits, far beyond any real figure; look for a misplaced digit in the record's inputs, or a formula that multiplies a value by itself again and again"
+        );
     }
 
     #[test]

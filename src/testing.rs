@@ -160,7 +160,7 @@ impl Ruleset {
                     Target::Item(i) => slots.get(inputs + i),
                     Target::Output(o) => outputs.get(o),
                 };
-                !actual.is_some_and(|a| holds(texts, *a, &e.value))
+                !actual.is_some_and(|a| holds(texts, a, &e.value))
             })
             .collect();
         if failed.is_empty() {
@@ -191,12 +191,12 @@ impl Ruleset {
 }
 
 /// Whether a computed value is exactly the one expected.
-fn holds(texts: Texts<'_>, actual: Value, expected: &Expected) -> bool {
+fn holds(texts: Texts<'_>, actual: &Value, expected: &Expected) -> bool {
     match (actual, expected) {
-        (Value::Num(a), Expected::Number(e)) => a == *e,
-        (Value::Text(a), Expected::Text(e)) => texts.get(a) == e,
-        (Value::Bool(a), Expected::Bool(e)) => a == *e,
-        (Value::Grade(a), Expected::Grade(e)) => a == *e,
+        (Value::Num(a), Expected::Number(e)) => a == e,
+        (Value::Text(a), Expected::Text(e)) => texts.get(*a) == e,
+        (Value::Bool(a), Expected::Bool(e)) => a == e,
+        (Value::Grade(a), Expected::Grade(e)) => a == e,
         _ => false,
     }
 }

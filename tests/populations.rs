@@ -421,3 +421,59 @@ fn a_share_whose_last_fen_falls_between_tied_members_is_an_error() {
         "{got:?}"
     );
 }
+
+#[test]
+fn a_mean_of_twelve_monthly_answer_rates_is_exact() {
+    // Twelve rates with denominators near 2,500: their mean's exact denominator has 32
+    // digits, past 64-bit parts. Worked out with exact fractions, the mean is
+    // 94.3727681355…%: above the second threshold and below the first.
+    let source = r#"ruleset t
+key id
+input id       text
+input agent    text
+input offered  count
+input answered count
+let rate = answered / offered, when zero 100%
+let mean_rate over agent = mean(rate)
+score steady over agent = tiers mean_rate
+  >= 94.37276814% : 2
+  >= 94.372768%   : 1
+  else            : 0
+output mean_rate = round(mean_rate, 6, half_up)
+output steady = steady
+"#;
+    let months = [
+        (2642, 2505),
+        (2670, 2491),
+        (2473, 2278),
+        (2405, 2214),
+        (2647, 2507),
+        (2635, 2519),
+        (2685, 2685),
+        (2474, 2249),
+        (2588, 2505),
+        (2573, 2466),
+        (2430, 2135),
+        (2502, 2464),
+    ];
+    let rows: Vec<Vec<String>> = months
+        .iter()
+        .enumerate()
+        .map(|(m, (offered, answered))| {
+            vec![
+                format!("M{:02}", m + 1),
+                "E01".into(),
+                offered.to_string(),
+                answered.to_string(),
+            ]
+        })
+        .collect();
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    let got = outputs(source, &rows);
+    assert_eq!(got[0], ["94.372768%", "1"]);
+    assert!(got.iter().all(|r| r == &got[0]));
+}

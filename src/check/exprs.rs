@@ -13,18 +13,10 @@ const FUNCTIONS: [&str; 5] = ["round", "min", "max", "clamp", "abs"];
 /// The exact value and type of a numeric literal; reports text or true/false where a
 /// number is needed, and money in another currency.
 pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(Rational, Type)> {
-    let too_big = |span| {
-        Diagnostic::error(
-            codes::NUMBER_TOO_LONG,
-            "this number is too large to compute with exactly",
-            span,
-        )
-        .with_hint("write at most 18 digits in all; kpi keeps every number exact")
-    };
     let (value, ty) = match &literal.kind {
-        LiteralKind::Number(d) => (rational_from_decimal(*d), Type::Number),
+        LiteralKind::Number(d) => (Ok(rational_from_decimal(*d)), Type::Number),
         LiteralKind::Percent(d) => (
-            rational_from_decimal(*d).and_then(Rational::percent_figure_as_fraction),
+            rational_from_decimal(*d).percent_figure_as_fraction(),
             Type::Percent,
         ),
         LiteralKind::Money(d, currency) => {
@@ -44,7 +36,7 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
                     .with_hint(format!("write amounts in {declared}")),
                 );
             }
-            (rational_from_decimal(*d), Type::Money)
+            (Ok(rational_from_decimal(*d)), Type::Money)
         }
         LiteralKind::Text(_) | LiteralKind::Bool(_) => {
             checker.error(
@@ -54,10 +46,16 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
             return None;
         }
     };
+    // A literal has at most rust_decimal's 28 or 29 digits (more is refused as it is
+    // read), so its exact value is always far within the limit.
     match value {
         Ok(v) => Some((v, ty)),
         Err(_) => {
-            checker.error(too_big(literal.span));
+            checker.error(Diagnostic::error(
+                codes::NUMBER_TOO_LONG,
+                "this number is too large to compute with exactly",
+                literal.span,
+            ));
             None
         }
     }
@@ -217,7 +215,7 @@ impl Checker<'_> {
                 }
                 Type::Bool
             }
-            BinOp::Div if matches!(r.kind, TExprKind::Number(n) if n.is_zero()) => {
+            BinOp::Div if matches!(&r.kind, TExprKind::Number(n) if n.is_zero()) => {
                 self.error(
                     Diagnostic::error(codes::DIVISION_BY_ZERO, "division by zero", r.span)
                         .with_label("always zero")

@@ -383,7 +383,7 @@ impl Checker<'_> {
                     Some(t) => {
                         tests.push(RowTest {
                             op: *op,
-                            threshold: t,
+                            threshold: t.clone(),
                             span: row.span,
                         });
                         Some((*op, t))

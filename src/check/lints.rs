@@ -13,7 +13,7 @@ use crate::number::{Rational, shown, shown_percent};
 use crate::syntax::ast::{AggregateFn, BinOp, CmpOp};
 
 /// The least and greatest a value can be, where known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Bounds {
     low: Option<Rational>,
     high: Option<Rational>,
@@ -25,10 +25,10 @@ impl Bounds {
         high: None,
     };
 
-    fn exactly(r: Rational) -> Bounds {
+    fn exactly(r: &Rational) -> Bounds {
         Bounds {
-            low: Some(r),
-            high: Some(r),
+            low: Some(r.clone()),
+            high: Some(r.clone()),
         }
     }
 
@@ -44,8 +44,8 @@ impl Bounds {
         }
     }
 
-    fn non_negative(self) -> bool {
-        self.low.is_some_and(|l| l >= Rational::ZERO)
+    fn non_negative(&self) -> bool {
+        self.low.as_ref().is_some_and(|l| *l >= Rational::ZERO)
     }
 }
 
@@ -62,8 +62,11 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
         let percent = |subject: &TExpr| subject.ty == Type::Percent;
         match &item.body {
             Body::Tiers(t) => {
-                let rows: Vec<(CmpOp, Rational, Span)> =
-                    t.rows.iter().map(|r| (r.op, r.threshold, r.span)).collect();
+                let rows: Vec<(CmpOp, Rational, Span)> = t
+                    .rows
+                    .iter()
+                    .map(|r| (r.op, r.threshold.clone(), r.span))
+                    .collect();
                 let subject = known.expr(&t.subject);
                 rows_that_never_match(
                     &rows,
@@ -78,7 +81,7 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
                 let rows: Vec<(CmpOp, Rational, Span)> = g
                     .bands
                     .iter()
-                    .filter_map(|b| b.test.map(|(op, t)| (op, t, b.span)))
+                    .filter_map(|b| b.test.clone().map(|(op, t)| (op, t, b.span)))
                     .collect();
                 let otherwise = g.bands.last().map_or(item.formula, |b| b.span);
                 let subject = known.expr(&g.subject);
@@ -101,8 +104,8 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
                         codes::CAP_BELOW_ONE,
                         format!(
                             "the cap {} is below the amount for a single case, {}",
-                            shown(most),
-                            shown(one)
+                            shown(&most),
+                            shown(&one)
                         ),
                         cap.span,
                         "less than one case",
@@ -143,7 +146,7 @@ impl Known<'_> {
                     high: None,
                 };
                 match when_zero {
-                    Some(v) => ratio.union(Bounds::exactly(*v)),
+                    Some(v) => ratio.union(Bounds::exactly(v)),
                     None => ratio,
                 }
             }
@@ -153,14 +156,14 @@ impl Known<'_> {
                 .map(|r| self.expr(&r.value))
                 .fold(self.expr(&t.otherwise), Bounds::union),
             Body::Linear { points, .. } => Bounds {
-                low: points.iter().map(|p| p.1).min(),
-                high: points.iter().map(|p| p.1).max(),
+                low: points.iter().map(|p| &p.1).min().cloned(),
+                high: points.iter().map(|p| &p.1).max().cloned(),
             },
             Body::Weighted(parts) => {
-                let mut sum = Bounds::exactly(Rational::ZERO);
+                let mut sum = Bounds::exactly(&Rational::ZERO);
                 for part in parts {
                     let value = self.reference(part.source);
-                    let weight = Bounds::exactly(part.weight);
+                    let weight = Bounds::exactly(&part.weight);
                     sum = add(sum, multiply(value, weight));
                 }
                 sum
@@ -174,7 +177,7 @@ impl Known<'_> {
                 ) =>
             {
                 let values = a.value.as_ref().map_or(Bounds::UNKNOWN, |v| self.expr(v));
-                match a.when_empty {
+                match &a.when_empty {
                     Some(v) => values.union(Bounds::exactly(v)),
                     None => values,
                 }
@@ -204,14 +207,14 @@ impl Known<'_> {
         }
         // A veto's value may read the item itself, as left by the vetoes before it.
         let mut items = self.items.to_vec();
-        items.push(bounds);
+        items.push(bounds.clone());
         for veto in &item.vetoes {
             let so_far = Known {
                 model: self.model,
                 items: &items,
             };
             let after = bounds.union(so_far.expr(&veto.value));
-            bounds = after;
+            bounds = after.clone();
             items[i] = after;
         }
         bounds
@@ -235,7 +238,7 @@ impl Known<'_> {
         match r {
             Ref::Input(i) => {
                 let input = &self.model.inputs[i];
-                match (input.range, input.ty) {
+                match (input.range.clone(), input.ty) {
                     (Some((low, high)), _) => Bounds {
                         low: Some(low),
                         high: Some(high),
@@ -247,13 +250,13 @@ impl Known<'_> {
                     _ => Bounds::UNKNOWN,
                 }
             }
-            Ref::Item(i) => self.items.get(i).copied().unwrap_or_default(),
+            Ref::Item(i) => self.items.get(i).cloned().unwrap_or_default(),
         }
     }
 
     fn expr(&self, e: &TExpr) -> Bounds {
         match &e.kind {
-            TExprKind::Number(r) => Bounds::exactly(*r),
+            TExprKind::Number(r) => Bounds::exactly(r),
             TExprKind::Ref(r) => self.reference(*r),
             TExprKind::Neg(x) => negated(self.expr(x)),
             TExprKind::Binary(BinOp::Add, l, r) => add(self.expr(l), self.expr(r)),
@@ -264,18 +267,26 @@ impl Known<'_> {
                 let args: Vec<Bounds> = args.iter().map(|a| self.expr(a)).collect();
                 match func {
                     Func::Min => Bounds {
-                        low: all(args.iter().map(|a| a.low)).and_then(|v| v.into_iter().min()),
-                        high: args.iter().filter_map(|a| a.high).min(),
+                        low: all(args.iter().map(|a| a.low.clone()))
+                            .and_then(|v| v.into_iter().min()),
+                        high: args.iter().filter_map(|a| a.high.clone()).min(),
                     },
                     Func::Max => Bounds {
-                        low: args.iter().filter_map(|a| a.low).max(),
-                        high: all(args.iter().map(|a| a.high)).and_then(|v| v.into_iter().max()),
+                        low: args.iter().filter_map(|a| a.low.clone()).max(),
+                        high: all(args.iter().map(|a| a.high.clone()))
+                            .and_then(|v| v.into_iter().max()),
                     },
                     // clamp(x, lo, hi) is min(max(x, lo), hi): hi wins over lo.
                     Func::Clamp => match args.as_slice() {
                         [x, low, high] => Bounds {
-                            low: min_of(max_known(x.low, low.low), high.low),
-                            high: min_known(high.high, max_of(x.high, low.high)),
+                            low: min_of(
+                                max_known(x.low.clone(), low.low.clone()),
+                                high.low.clone(),
+                            ),
+                            high: min_known(
+                                high.high.clone(),
+                                max_of(x.high.clone(), low.high.clone()),
+                            ),
                         },
                         _ => Bounds::UNKNOWN,
                     },
@@ -288,8 +299,8 @@ impl Known<'_> {
             TExprKind::Coefficient(pos) => match self.model.items.get(*pos).and_then(|i| i.bands())
             {
                 Some(bands) => Bounds {
-                    low: bands.iter().map(|b| b.coefficient).min(),
-                    high: bands.iter().map(|b| b.coefficient).max(),
+                    low: bands.iter().map(|b| &b.coefficient).min().cloned(),
+                    high: bands.iter().map(|b| &b.coefficient).max().cloned(),
                 },
                 None => Bounds::UNKNOWN,
             },
@@ -304,7 +315,7 @@ fn all(values: impl Iterator<Item = Option<Rational>>) -> Option<Vec<Rational>> 
 }
 
 fn negated(b: Bounds) -> Bounds {
-    let neg = |r: Option<Rational>| r.and_then(|r| r.checked_neg().ok());
+    let neg = |r: Option<Rational>| r.map(|r| r.negated());
     Bounds {
         low: neg(b.high),
         high: neg(b.low),
@@ -312,7 +323,7 @@ fn negated(b: Bounds) -> Bounds {
 }
 
 fn add(a: Bounds, b: Bounds) -> Bounds {
-    let sum = |x: Option<Rational>, y: Option<Rational>| x?.checked_add(y?).ok();
+    let sum = |x: Option<Rational>, y: Option<Rational>| x?.checked_add(&y?).ok();
     Bounds {
         low: sum(a.low, b.low),
         high: sum(a.high, b.high),
@@ -323,8 +334,8 @@ fn add(a: Bounds, b: Bounds) -> Bounds {
 fn multiply(a: Bounds, b: Bounds) -> Bounds {
     let corners = || -> Option<Vec<Rational>> {
         let mut v = Vec::with_capacity(4);
-        for x in [a.low?, a.high?] {
-            for y in [b.low?, b.high?] {
+        for x in [a.low.as_ref()?, a.high.as_ref()?] {
+            for y in [b.low.as_ref()?, b.high.as_ref()?] {
                 v.push(x.checked_mul(y).ok()?);
             }
         }
@@ -332,8 +343,8 @@ fn multiply(a: Bounds, b: Bounds) -> Bounds {
     };
     match corners() {
         Some(v) => Bounds {
-            low: v.iter().copied().min(),
-            high: v.iter().copied().max(),
+            low: v.iter().min().cloned(),
+            high: v.iter().max().cloned(),
         },
         None if a.non_negative() && b.non_negative() => Bounds {
             low: Some(Rational::ZERO),
@@ -378,19 +389,20 @@ fn rows_that_never_match(
     percent: bool,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    let show = |r: Rational| if percent { shown_percent(r) } else { shown(r) };
-    let (low, high) = (subject.low, subject.high);
+    let show = |r: &Rational| if percent { shown_percent(r) } else { shown(r) };
+    let (low, high) = (subject.low.as_ref(), subject.high.as_ref());
     let range = match (low, high) {
         (Some(l), Some(h)) => format!("from {} to {}", show(l), show(h)),
         (Some(l), None) => format!("{} or more", show(l)),
         (None, Some(h)) => format!("at most {}", show(h)),
         (None, None) => return,
     };
-    for (i, &(op, t, span)) in rows.iter().enumerate() {
-        let lt = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a < b);
-        let gt = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a > b);
-        let le = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a <= b);
-        let ge = |a: Option<Rational>, b: Rational| a.is_some_and(|a| a >= b);
+    for (i, (op, t, span)) in rows.iter().enumerate() {
+        let (op, span) = (*op, *span);
+        let lt = |a: Option<&Rational>, b: &Rational| a.is_some_and(|a| a < b);
+        let gt = |a: Option<&Rational>, b: &Rational| a.is_some_and(|a| a > b);
+        let le = |a: Option<&Rational>, b: &Rational| a.is_some_and(|a| a <= b);
+        let ge = |a: Option<&Rational>, b: &Rational| a.is_some_and(|a| a >= b);
         let (never, always) = match op {
             CmpOp::Ge => (lt(high, t), ge(low, t)),
             CmpOp::Gt => (le(high, t), gt(low, t)),
@@ -429,12 +441,12 @@ fn over_100(rows: &[(CmpOp, Rational, Span)], share: bool, warnings: &mut Vec<Di
     if !share {
         return;
     }
-    for &(_, t, span) in rows {
-        if t > Rational::ONE {
+    for (_, t, span) in rows {
+        if *t > Rational::ONE {
             warnings.push(warning(
                 codes::PERCENT_OVER_100,
                 format!("the threshold {} is above 100%", shown_percent(t)),
-                span,
+                *span,
                 "above 100%",
                 "a rate such as an answer rate is at most 100%; if more than 100% is meant, this warning can be ignored",
             ));

@@ -444,14 +444,11 @@ impl Checker<'_> {
                 }
                 None => Rational::ZERO,
             };
-            total = total.checked_add(share).unwrap_or(total);
+            total = total.checked_add(&share).unwrap_or(total);
             shares.push(share);
         }
         if total != Rational::ONE && !d.shares.is_empty() {
-            let written: Vec<String> = shares
-                .iter()
-                .map(|s| crate::number::shown_percent(*s))
-                .collect();
+            let written: Vec<String> = shares.iter().map(crate::number::shown_percent).collect();
             let first = d.shares[0].span;
             let last = d.shares[d.shares.len() - 1].span;
             self.error(
@@ -459,7 +456,7 @@ impl Checker<'_> {
                     codes::SHARES,
                     format!(
                         "the shares add up to {}, not 100%",
-                        crate::number::shown_percent(total)
+                        crate::number::shown_percent(&total)
                     ),
                     first.to(last),
                 )
@@ -586,7 +583,7 @@ impl Checker<'_> {
             match &row.test {
                 Some((op, literal)) => {
                     if let Some(t) = self.threshold(literal, &subject) {
-                        tests.push(((*op, t), band));
+                        tests.push(((*op, t.clone()), band));
                         row_tests.push(super::tables::RowTest {
                             op: *op,
                             threshold: t,

@@ -35,7 +35,7 @@ impl Checker<'_> {
                     if let Some(threshold) = threshold {
                         tests.push(RowTest {
                             op: row.op,
-                            threshold,
+                            threshold: threshold.clone(),
                             span: row.span,
                         });
                         rows.push(TierRow {
@@ -107,14 +107,14 @@ impl Checker<'_> {
                             .with_label(format!("this is {}", y_ty.described())),
                         ),
                     }
-                    if previous.is_some_and(|p| px <= p) {
+                    if previous.as_ref().is_some_and(|p| px <= *p) {
                         self.error(
                             Diagnostic::error(codes::LINEAR_POINTS, "the points of a linear scale must go up from left to right", x.span)
                                 .with_label("not above the point before")
                                 .with_hint("list the points from the lowest value to the highest, as in `from 80% : 0 to 100% : 100`"),
                         );
                     }
-                    previous = Some(px);
+                    previous = Some(px.clone());
                     points.push((px, py));
                 }
                 let formula = linear.keyword_span.to(linear
@@ -151,7 +151,9 @@ impl Checker<'_> {
                         .literal_value(&row.weight)
                         .map(|(w, _)| w)
                         .unwrap_or(Rational::ZERO);
-                    total = total.checked_add(weight).unwrap_or(total);
+                    if let Ok(sum) = total.checked_add(&weight) {
+                        total = sum;
+                    }
                     if let TExprKind::Ref(r) = source.kind {
                         parts.push(WeightedPart {
                             source: r,
@@ -165,7 +167,7 @@ impl Checker<'_> {
                     .last()
                     .map_or(weighted.keyword_span, |r| r.weight.span));
                 if total != Rational::ONE {
-                    let shown = crate::number::shown_percent(total);
+                    let shown = crate::number::shown_percent(&total);
                     self.error(
                         Diagnostic::error(
                             codes::WEIGHTS,

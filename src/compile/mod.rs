@@ -122,8 +122,8 @@ pub enum Op {
         subject: Node,
         /// Points with increasing x.
         points: Box<[(Rational, Rational)]>,
-        /// The slope from each point to the next, worked out once; `None` where it is
-        /// too large to compute.
+        /// The slope from each point to the next, worked out once; `None` where it
+        /// would need more digits than an exact value may have.
         slopes: Box<[Option<Rational>]>,
     },
     /// A weighted sum of slots.
@@ -315,10 +315,10 @@ pub fn compile(model: Model) -> Program {
 }
 
 /// The slope of the line from `(x0, y0)` to `(x1, y1)`.
-fn slope((x0, y0): (Rational, Rational), (x1, y1): (Rational, Rational)) -> Option<Rational> {
+fn slope((x0, y0): &(Rational, Rational), (x1, y1): &(Rational, Rational)) -> Option<Rational> {
     let rise = y1.checked_sub(y0).ok()?;
     let run = x1.checked_sub(x0).ok()?;
-    rise.checked_div(run)?.ok()
+    rise.checked_div(&run)?.ok()
 }
 
 struct Lower<'m> {
@@ -347,26 +347,26 @@ impl Lower<'_> {
             } => Op::Ratio {
                 numerator: self.node(numerator),
                 denominator: self.node(denominator),
-                when_zero: *when_zero,
+                when_zero: when_zero.clone(),
             },
             Body::Tiers(t) => Op::Tiers {
                 subject: self.node(&t.subject),
                 rows: t
                     .rows
                     .iter()
-                    .map(|r| (r.op, r.threshold, self.node(&r.value)))
+                    .map(|r| (r.op, r.threshold.clone(), self.node(&r.value)))
                     .collect(),
                 otherwise: Box::new(self.node(&t.otherwise)),
             },
             Body::Linear { subject, points } => Op::Linear {
                 subject: self.node(subject),
                 points: points.clone().into(),
-                slopes: points.windows(2).map(|p| slope(p[0], p[1])).collect(),
+                slopes: points.windows(2).map(|p| slope(&p[0], &p[1])).collect(),
             },
             Body::Weighted(parts) => Op::Weighted(
                 parts
                     .iter()
-                    .map(|p| (self.slot(p.source), p.weight))
+                    .map(|p| (self.slot(p.source), p.weight.clone()))
                     .collect(),
             ),
             Body::Per { amount, count } => Op::Per {
@@ -375,14 +375,14 @@ impl Lower<'_> {
             },
             Body::Grade(scale) => Op::Grade {
                 subject: self.node(&scale.subject),
-                tests: scale.bands.iter().filter_map(|b| b.test).collect(),
+                tests: scale.bands.iter().filter_map(|b| b.test.clone()).collect(),
             },
             Body::Aggregate(a) => Op::Aggregate(Aggregate {
                 func: a.func,
                 value: a.value.as_ref().map(|v| self.node(v)),
                 filter: a.filter.as_ref().map(|f| self.node(f)),
                 group: self.slot(Ref::Input(a.group)),
-                when_empty: a.when_empty,
+                when_empty: a.when_empty.clone(),
             }),
             Body::Rank(r) => Op::Rank(Rank {
                 percentile: r.percentile,
@@ -390,7 +390,7 @@ impl Lower<'_> {
                 within: r.within.map(|w| self.slot(Ref::Input(w))),
                 filter: r.filter.as_ref().map(|f| self.node(f)),
                 ties: r.ties,
-                when_excluded: r.when_excluded,
+                when_excluded: r.when_excluded.clone(),
             }),
             Body::Share(s) => Op::Share(Share {
                 amount: self.node(&s.amount),
@@ -411,7 +411,7 @@ impl Lower<'_> {
                     tests: s
                         .tests
                         .iter()
-                        .map(|((op, t), band)| (*op, *t, *band as u16))
+                        .map(|((op, t), band)| (*op, t.clone(), *band as u16))
                         .collect(),
                     otherwise: s.otherwise as u16,
                 }),
@@ -428,7 +428,7 @@ impl Lower<'_> {
     fn node(&mut self, e: &TExpr) -> Node {
         let mut boxed = |e: &TExpr| Box::new(self.node(e));
         match &e.kind {
-            TExprKind::Number(r) => Node::Const(*r),
+            TExprKind::Number(r) => Node::Const(r.clone()),
             TExprKind::Text(t) => {
                 self.texts.push(t.as_str().into());
                 Node::Text(self.texts.len() as u32 - 1)
@@ -438,7 +438,7 @@ impl Lower<'_> {
             TExprKind::Ref(r) => Node::Slot(self.slot(*r)),
             TExprKind::Coefficient(pos) => {
                 let table = match self.model.items[*pos].bands() {
-                    Some(bands) => bands.iter().map(|b| b.coefficient).collect(),
+                    Some(bands) => bands.iter().map(|b| b.coefficient.clone()).collect(),
                     None => Box::default(),
                 };
                 Node::Coefficient {

@@ -7,8 +7,12 @@ pub enum Fault {
     ZeroDenominator,
     /// A division by zero inside a formula.
     DivisionByZero,
-    /// An exact value does not fit in 64-bit numerator and denominator, even in lowest terms.
+    /// An exact value would need more than [`crate::number::MAX_DIGITS`] digits in its
+    /// numerator or denominator, even in lowest terms.
     Overflow,
+    /// An output's exact decimal value has more digits than an output holds
+    /// (rust_decimal's 28 or so).
+    TooLongForOutput,
     /// An output's value has no exact decimal form (such as 1/3) and is not rounded.
     NotExact,
     /// A reduction with no member to reduce (a `min`, `max` or `mean` of an empty

@@ -19,9 +19,9 @@ use crate::syntax::ast::{BinOp, CmpOp};
 pub use error::{EvalError, Fault, Where};
 pub use trace::{Detail, Limit, NoTrace, Trace, Tracer};
 
-/// A value during evaluation. It owns nothing and borrows nothing, so the slots of one
-/// record can be reused for the next.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A value during evaluation. It borrows nothing, so the slots of one record can be
+/// reused for the next; it owns memory only for a number too large for 64-bit parts.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A number, percentage or amount, exactly.
     Num(Rational),
@@ -75,9 +75,16 @@ impl Value {
         }
     }
 
-    pub(crate) fn bool(self) -> Result<bool, Fault> {
+    pub(crate) fn as_num(&self) -> Result<&Rational, Fault> {
         match self {
-            Value::Bool(b) => Ok(b),
+            Value::Num(r) => Ok(r),
+            _ => Err(Fault::Internal),
+        }
+    }
+
+    pub(crate) fn bool(&self) -> Result<bool, Fault> {
+        match self {
+            Value::Bool(b) => Ok(*b),
             _ => Err(Fault::Internal),
         }
     }
@@ -115,7 +122,7 @@ pub(crate) fn run_given<T: Tracer>(
     for (index, step) in program.steps.iter().enumerate() {
         let computed = match given(index) {
             Some(value) => {
-                tracer.computed(index, value);
+                tracer.computed(index, &value);
                 value
             }
             None => compute_step(index, step, texts, slots, tracer).map_err(|fault| EvalError {
@@ -135,7 +142,7 @@ pub(crate) fn run_given<T: Tracer>(
 fn load_inputs(record: &Record, slots: &mut Vec<Value>) {
     slots.clear();
     slots.extend(record.values.iter().enumerate().map(|(slot, v)| match v {
-        InputValue::Number(r) => Value::Num(*r),
+        InputValue::Number(r) => Value::Num(r.clone()),
         InputValue::Text(_) => Value::Text(TextRef::Input(slot as u32)),
         InputValue::Bool(b) => Value::Bool(*b),
     }));
@@ -165,7 +172,7 @@ fn compute_step<T: Tracer>(
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     let computed = compute(index, &step.op, texts, slots, tracer)?;
-    tracer.computed(index, computed);
+    tracer.computed(index, &computed);
     Ok(computed)
 }
 
@@ -182,17 +189,15 @@ fn finish_step<T: Tracer>(
     let mut value = computed;
     if let Some(cap) = &step.cap {
         let limit = eval(cap, texts, slots, tracer)?.num()?;
-        let before = value.num()?;
-        if before > limit {
-            tracer.limited(index, Limit::Cap, before, limit);
+        if *value.as_num()? > limit {
+            tracer.limited(index, Limit::Cap, value.as_num()?, &limit);
             value = Value::Num(limit);
         }
     }
     if let Some(floor) = &step.floor {
         let limit = eval(floor, texts, slots, tracer)?.num()?;
-        let before = value.num()?;
-        if before < limit {
-            tracer.limited(index, Limit::Floor, before, limit);
+        if *value.as_num()? < limit {
+            tracer.limited(index, Limit::Floor, value.as_num()?, &limit);
             value = Value::Num(limit);
         }
     }
@@ -201,9 +206,8 @@ fn finish_step<T: Tracer>(
         // The condition and value see the item as computed so far.
         if eval(condition, texts, slots, tracer)?.bool()? {
             let after = eval(replacement, texts, slots, tracer)?;
-            let before = slots[slots.len() - 1];
-            tracer.vetoed(index, veto, before, after);
             let last = slots.len() - 1;
+            tracer.vetoed(index, veto, &slots[last], &after);
             slots[last] = after;
         }
     }
@@ -226,12 +230,12 @@ fn compute<T: Tracer>(
         } => {
             let n = eval(numerator, texts, slots, tracer)?.num()?;
             let d = eval(denominator, texts, slots, tracer)?.num()?;
-            match n.checked_div(d) {
+            match n.checked_div(&d) {
                 Some(q) => Value::Num(q?),
                 None => match when_zero {
                     Some(v) => {
                         tracer.detail(index, Detail::ZeroDenominator);
-                        Value::Num(*v)
+                        Value::Num(v.clone())
                     }
                     None => return Err(Fault::ZeroDenominator),
                 },
@@ -243,7 +247,7 @@ fn compute<T: Tracer>(
             otherwise,
         } => {
             let x = eval(subject, texts, slots, tracer)?.num()?;
-            tracer.subject(index, x);
+            tracer.subject(index, &x);
             match rows.iter().position(|(op, t, _)| compare(*op, x.cmp(t))) {
                 Some(row) => {
                     tracer.detail(index, Detail::Row(Some(row)));
@@ -261,31 +265,27 @@ fn compute<T: Tracer>(
             slopes,
         } => {
             let x = eval(subject, texts, slots, tracer)?.num()?;
-            tracer.subject(index, x);
-            let (detail, y) = interpolate(x, points, slopes)?;
+            tracer.subject(index, &x);
+            let (detail, y) = interpolate(&x, points, slopes)?;
             tracer.detail(index, detail);
             Value::Num(y)
         }
         Op::Weighted(parts) => {
             let mut sum = Rational::ZERO;
             for (slot, weight) in parts.iter() {
-                let part = slots
-                    .get(*slot as usize)
-                    .copied()
-                    .ok_or(Fault::Internal)?
-                    .num()?;
-                sum = sum.checked_add(part.checked_mul(*weight)?)?;
+                let part = slots.get(*slot as usize).ok_or(Fault::Internal)?;
+                sum = sum.checked_add(&part.as_num()?.checked_mul(weight)?)?;
             }
             Value::Num(sum)
         }
         Op::Per { amount, count } => {
             let a = eval(amount, texts, slots, tracer)?.num()?;
             let c = eval(count, texts, slots, tracer)?.num()?;
-            Value::Num(a.checked_mul(c)?)
+            Value::Num(a.checked_mul(&c)?)
         }
         Op::Grade { subject, tests } => {
             let x = eval(subject, texts, slots, tracer)?.num()?;
-            tracer.subject(index, x);
+            tracer.subject(index, &x);
             let band = tests
                 .iter()
                 .position(|(op, t)| compare(*op, x.cmp(t)))
@@ -302,7 +302,7 @@ fn compute<T: Tracer>(
 
 /// Linear interpolation through `points`, clamped to the first and last `y`.
 fn interpolate(
-    x: Rational,
+    x: &Rational,
     points: &[(Rational, Rational)],
     slopes: &[Option<Rational>],
 ) -> Result<(Detail, Rational), Fault> {
@@ -310,21 +310,21 @@ fn interpolate(
         (Some(f), Some(l)) => (f, l),
         _ => return Err(Fault::Internal),
     };
-    if x <= first.0 {
-        return Ok((Detail::ClampedLow, first.1));
+    if *x <= first.0 {
+        return Ok((Detail::ClampedLow, first.1.clone()));
     }
-    if x >= last.0 {
-        return Ok((Detail::ClampedHigh, last.1));
+    if *x >= last.0 {
+        return Ok((Detail::ClampedHigh, last.1.clone()));
     }
     for (segment, (pair, slope)) in points.windows(2).zip(slopes).enumerate() {
-        let ((x0, y0), (x1, _)) = (pair[0], pair[1]);
+        let ((x0, y0), (x1, _)) = (&pair[0], &pair[1]);
         if x < x1 {
-            let slope = slope.ok_or(Fault::Overflow)?;
-            let y = y0.checked_add(x.checked_sub(x0)?.checked_mul(slope)?)?;
+            let slope = slope.as_ref().ok_or(Fault::Overflow)?;
+            let y = y0.checked_add(&x.checked_sub(x0)?.checked_mul(slope)?)?;
             return Ok((Detail::Segment(segment), y));
         }
     }
-    Ok((Detail::ClampedHigh, last.1))
+    Ok((Detail::ClampedHigh, last.1.clone()))
 }
 
 pub(crate) fn compare(op: CmpOp, ordering: Ordering) -> bool {
@@ -345,37 +345,37 @@ pub(crate) fn eval<T: Tracer>(
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     Ok(match node {
-        Node::Const(r) => Value::Num(*r),
+        Node::Const(r) => Value::Num(r.clone()),
         Node::Text(t) => Value::Text(TextRef::Literal(*t)),
         Node::Bool(b) => Value::Bool(*b),
         Node::Grade(g) => Value::Grade(*g),
-        Node::Slot(s) => slots.get(*s as usize).copied().ok_or(Fault::Internal)?,
+        Node::Slot(s) => slots.get(*s as usize).cloned().ok_or(Fault::Internal)?,
         Node::Coefficient { slot, table } => match slots.get(*slot as usize) {
             Some(Value::Grade(band)) => {
-                Value::Num(*table.get(*band as usize).ok_or(Fault::Internal)?)
+                Value::Num(table.get(*band as usize).ok_or(Fault::Internal)?.clone())
             }
             _ => return Err(Fault::Internal),
         },
-        Node::Neg(x) => Value::Num(eval(x, texts, slots, tracer)?.num()?.checked_neg()?),
+        Node::Neg(x) => Value::Num(eval(x, texts, slots, tracer)?.num()?.negated()),
         Node::Not(x) => Value::Bool(!eval(x, texts, slots, tracer)?.bool()?),
         Node::Arith(op, l, r) => {
             let a = eval(l, texts, slots, tracer)?.num()?;
             let b = eval(r, texts, slots, tracer)?.num()?;
             Value::Num(match op {
-                BinOp::Add => a.checked_add(b)?,
-                BinOp::Sub => a.checked_sub(b)?,
-                BinOp::Mul => a.checked_mul(b)?,
-                _ => a.checked_div(b).ok_or(Fault::DivisionByZero)??,
+                BinOp::Add => a.checked_add(&b)?,
+                BinOp::Sub => a.checked_sub(&b)?,
+                BinOp::Mul => a.checked_mul(&b)?,
+                _ => a.checked_div(&b).ok_or(Fault::DivisionByZero)??,
             })
         }
         Node::Cmp(op, l, r) => {
             let a = eval(l, texts, slots, tracer)?;
             let b = eval(r, texts, slots, tracer)?;
-            let ordering = match (a, b) {
-                (Value::Num(x), Value::Num(y)) => x.cmp(&y),
-                (Value::Text(x), Value::Text(y)) => texts.get(x).cmp(texts.get(y)),
-                (Value::Bool(x), Value::Bool(y)) => x.cmp(&y),
-                (Value::Grade(x), Value::Grade(y)) => x.cmp(&y),
+            let ordering = match (&a, &b) {
+                (Value::Num(x), Value::Num(y)) => x.cmp(y),
+                (Value::Text(x), Value::Text(y)) => texts.get(*x).cmp(texts.get(*y)),
+                (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+                (Value::Grade(x), Value::Grade(y)) => x.cmp(y),
                 _ => return Err(Fault::Internal),
             };
             Value::Bool(compare(*op, ordering))
@@ -394,7 +394,7 @@ pub(crate) fn eval<T: Tracer>(
             }
         }
         Node::Call(func, args) => {
-            let mut values = [Rational::ZERO; 3];
+            let mut values = [Rational::ZERO, Rational::ZERO, Rational::ZERO];
             let mut many = Vec::new();
             let nums: &[Rational] = if args.len() <= 3 {
                 for (slot, arg) in values.iter_mut().zip(args.iter()) {
@@ -408,10 +408,10 @@ pub(crate) fn eval<T: Tracer>(
                 &many
             };
             Value::Num(match (func, nums) {
-                (Func::Min, _) => nums.iter().copied().min().ok_or(Fault::Internal)?,
-                (Func::Max, _) => nums.iter().copied().max().ok_or(Fault::Internal)?,
-                (Func::Clamp, [x, low, high]) => (*x).max(*low).min(*high),
-                (Func::Abs, [x]) => x.checked_abs()?,
+                (Func::Min, _) => nums.iter().min().ok_or(Fault::Internal)?.clone(),
+                (Func::Max, _) => nums.iter().max().ok_or(Fault::Internal)?.clone(),
+                (Func::Clamp, [x, low, high]) => x.max(low).min(high).clone(),
+                (Func::Abs, [x]) => x.abs(),
                 _ => return Err(Fault::Internal),
             })
         }
@@ -422,8 +422,8 @@ pub(crate) fn eval<T: Tracer>(
             site,
         } => {
             let before = eval(value, texts, slots, tracer)?.num()?;
-            let after = round(before, *places, *mode)?;
-            tracer.rounded(*site, before, after);
+            let after = round(&before, *places, *mode)?;
+            tracer.rounded(*site, &before, &after);
             Value::Num(after)
         }
     })

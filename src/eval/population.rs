@@ -442,7 +442,7 @@ fn groups_by(
     for (r, record) in records.iter().enumerate() {
         let key = match slots[r].get(column as usize) {
             Some(Value::Text(t)) => Key::Text(Texts::new(program, record).get(*t)),
-            Some(Value::Num(n)) => Key::Num(*n),
+            Some(Value::Num(n)) => Key::Num(n.clone()),
             _ => Key::Other,
         };
         groups.entry(key).or_default().push(r);
@@ -522,13 +522,13 @@ impl Group<'_> {
         let first = *self.members.first().ok_or(Fault::Internal)?;
         let amount = self.value(first, &s.amount)?.num()?;
         let fens = amount
-            .checked_mul(Rational::from_int(100))?
-            .to_integer()
+            .checked_mul(&Rational::from_int(100))?
+            .to_i128()
             .ok_or(Fault::ShareNotWholeFen)?;
         let mut parts = vec![0i128; self.members.len()];
         let mut total = Rational::ZERO;
         for w in &weights {
-            total = total.checked_add(*w)?;
+            total = total.checked_add(w)?;
         }
         if fens == 0 {
             return Ok(Shared {
@@ -542,15 +542,15 @@ impl Group<'_> {
             return Err(Fault::ShareNoWeight);
         }
         // Whole fens by weight, towards zero, so a negative amount shares alike.
-        let whole = Rational::from_i128(fens)?;
+        let whole = Rational::from_i128(fens);
         let mut given = 0i128;
         for (&position, w) in sharing.iter().zip(&weights) {
             let exact = whole
-                .checked_mul(*w)?
-                .checked_div(total)
+                .checked_mul(w)?
+                .checked_div(&total)
                 .ok_or(Fault::Internal)??;
-            let part = round(exact, 0, crate::number::RoundingMode::Down)?
-                .to_integer()
+            let part = round(&exact, 0, crate::number::RoundingMode::Down)?
+                .to_i128()
                 .ok_or(Fault::Internal)?;
             parts[position] = part;
             given += part;
@@ -602,19 +602,25 @@ impl Group<'_> {
             count += 1;
             if let Some(value) = &a.value {
                 let x = self.value(m, value)?.num()?;
-                sum = sum.checked_add(x)?;
-                least = Some(least.map_or(x, |l| l.min(x)));
-                greatest = Some(greatest.map_or(x, |g| g.max(x)));
+                sum = sum.checked_add(&x)?;
+                least = Some(match least {
+                    Some(l) if l <= x => l,
+                    _ => x.clone(),
+                });
+                greatest = Some(match greatest {
+                    Some(g) if g >= x => g,
+                    _ => x,
+                });
             }
         }
-        let empty = || a.when_empty.ok_or(Fault::EmptyGroup);
+        let empty = || a.when_empty.clone().ok_or(Fault::EmptyGroup);
         let result = match a.func {
             AggregateFn::Count => Rational::from_int(count),
-            AggregateFn::Sum if count == 0 => a.when_empty.unwrap_or(Rational::ZERO),
+            AggregateFn::Sum if count == 0 => a.when_empty.clone().unwrap_or(Rational::ZERO),
             AggregateFn::Sum => sum,
             AggregateFn::Mean if count == 0 => empty()?,
             AggregateFn::Mean => sum
-                .checked_div(Rational::from_int(count))
+                .checked_div(&Rational::from_int(count))
                 .ok_or(Fault::Internal)??,
             AggregateFn::Min => least.map_or_else(empty, Ok)?,
             AggregateFn::Max => greatest.map_or_else(empty, Ok)?,
@@ -695,7 +701,11 @@ impl Group<'_> {
             }
         }
         let (order, blocks) = self.sorted(&eligible, &r.keys)?;
-        let excluded = r.when_excluded.map(Value::Num).ok_or(Fault::Internal);
+        let excluded = r
+            .when_excluded
+            .clone()
+            .map(Value::Num)
+            .ok_or(Fault::Internal);
         let mut values = vec![excluded; self.members.len()];
         let n = eligible.len() as i64;
         for (dense, block) in blocks.iter().enumerate() {
@@ -716,7 +726,7 @@ impl Group<'_> {
                 }
             };
             for p in block.clone() {
-                values[positions[order[p]]] = value.map(Value::Num);
+                values[positions[order[p]]] = value.clone().map(Value::Num);
             }
         }
         Ok(values)
@@ -760,9 +770,9 @@ fn slot_counts(d: &Distribute, n: usize) -> Result<Vec<usize>, Fault> {
     let size = Rational::from_int(n as i64);
     let mut slots = Vec::with_capacity(d.shares.len());
     for share in d.shares.iter() {
-        let exact = size.checked_mul(*share)?;
-        let rounded = round(exact, 0, d.slots)?
-            .to_integer()
+        let exact = size.checked_mul(share)?;
+        let rounded = round(&exact, 0, d.slots)?
+            .to_i128()
             .ok_or(Fault::Internal)?;
         slots.push(usize::try_from(rounded).unwrap_or(0));
     }

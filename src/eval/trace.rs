@@ -31,17 +31,17 @@ pub enum Limit {
 /// Receives the evaluator's decisions. Every method does nothing by default.
 pub trait Tracer {
     /// An item's value as its formula gave it, before limits and vetoes.
-    fn computed(&mut self, _step: usize, _value: Value) {}
+    fn computed(&mut self, _step: usize, _value: &Value) {}
     /// The value a table, interpolation or grade looked up.
-    fn subject(&mut self, _step: usize, _value: Rational) {}
+    fn subject(&mut self, _step: usize, _value: &Rational) {}
     /// The decision a table or ratio made.
     fn detail(&mut self, _step: usize, _detail: Detail) {}
     /// A cap or floor changed an item's value.
-    fn limited(&mut self, _step: usize, _limit: Limit, _before: Rational, _after: Rational) {}
+    fn limited(&mut self, _step: usize, _limit: Limit, _before: &Rational, _after: &Rational) {}
     /// A veto fired.
-    fn vetoed(&mut self, _step: usize, _veto: usize, _before: Value, _after: Value) {}
+    fn vetoed(&mut self, _step: usize, _veto: usize, _before: &Value, _after: &Value) {}
     /// A rounding happened.
-    fn rounded(&mut self, _site: u32, _before: Rational, _after: Rational) {}
+    fn rounded(&mut self, _site: u32, _before: &Rational, _after: &Rational) {}
 }
 
 /// The fast path's tracer: records nothing.
@@ -88,15 +88,15 @@ impl Trace {
 }
 
 impl Tracer for Trace {
-    fn computed(&mut self, step: usize, value: Value) {
+    fn computed(&mut self, step: usize, value: &Value) {
         if let Some(s) = self.step(step) {
-            s.computed = Some(value);
+            s.computed = Some(value.clone());
         }
     }
 
-    fn subject(&mut self, step: usize, value: Rational) {
+    fn subject(&mut self, step: usize, value: &Rational) {
         if let Some(s) = self.step(step) {
-            s.subject = Some(value);
+            s.subject = Some(value.clone());
         }
     }
 
@@ -106,19 +106,19 @@ impl Tracer for Trace {
         }
     }
 
-    fn limited(&mut self, step: usize, limit: Limit, before: Rational, after: Rational) {
+    fn limited(&mut self, step: usize, limit: Limit, before: &Rational, after: &Rational) {
         if let Some(s) = self.step(step) {
-            s.limits.push((limit, before, after));
+            s.limits.push((limit, before.clone(), after.clone()));
         }
     }
 
-    fn vetoed(&mut self, step: usize, veto: usize, before: Value, after: Value) {
+    fn vetoed(&mut self, step: usize, veto: usize, before: &Value, after: &Value) {
         if let Some(s) = self.step(step) {
-            s.vetoes.push((veto, before, after));
+            s.vetoes.push((veto, before.clone(), after.clone()));
         }
     }
 
-    fn rounded(&mut self, site: u32, before: Rational, after: Rational) {
-        self.rounds.push((site, before, after));
+    fn rounded(&mut self, site: u32, before: &Rational, after: &Rational) {
+        self.rounds.push((site, before.clone(), after.clone()));
     }
 }

@@ -325,15 +325,15 @@ fn difference(before: &str, after: &str) -> Option<String> {
             None => (s, false),
         };
         let d = rust_decimal::Decimal::from_str_exact(figure).ok()?;
-        Some((crate::number::rational_from_decimal(d).ok()?, percent))
+        Some((crate::number::rational_from_decimal(d), percent))
     };
     let ((b, bp), (a, ap)) = (number(before)?, number(after)?);
     if bp != ap {
         return None;
     }
-    let d = a.checked_sub(b).ok()?;
+    let d = a.checked_sub(&b).ok()?;
     let sign = if d.is_negative() { "" } else { "+" };
-    Some(format!("{sign}{}{}", shown(d), if bp { "%" } else { "" }))
+    Some(format!("{sign}{}{}", shown(&d), if bp { "%" } else { "" }))
 }
 
 #[cfg(test)]

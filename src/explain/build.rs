@@ -66,6 +66,7 @@ pub fn explanation(
                 working: working(&sub, item),
                 computed: step_trace
                     .computed
+                    .as_ref()
                     .map(|v| value(model, sub.texts, v, item.ty)),
                 decision: decision(&sub, item, slot, step_trace),
                 limits: limits(&sub, item.ty, step_trace),
@@ -73,7 +74,7 @@ pub fn explanation(
                 roundings: roundings(ruleset, trace, &spans),
                 value: slots
                     .get(slot)
-                    .map_or_else(String::new, |v| value(model, texts, *v, item.ty)),
+                    .map_or_else(String::new, |v| value(model, texts, v, item.ty)),
                 next: reach::next(ruleset, record, i, slots, trace),
             }
         })
@@ -134,7 +135,7 @@ fn record_inputs(model: &Model, record: &Record) -> Vec<InputShown> {
             name: input.name.clone(),
             label: input.label.clone(),
             value: match (v, input.ty) {
-                (InputValue::Number(r), Type::Percent) => shown_percent(*r),
+                (InputValue::Number(r), Type::Percent) => shown_percent(r),
                 (v, _) => v.to_string(),
             },
         })
@@ -214,7 +215,7 @@ fn weighted_parts(
             WeightedPart {
                 name: name.clone(),
                 value: sub.expr(&e),
-                weight: shown_percent(p.weight),
+                weight: shown_percent(&p.weight),
             }
         })
         .collect()
@@ -228,8 +229,8 @@ fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -
         Body::Grade(g) => g.subject.ty,
         _ => item.ty,
     };
-    let at = |r: Rational| value(model, sub.texts, Value::Num(r), subject_ty);
-    let subject = trace.subject.map(at).unwrap_or_default();
+    let at = |r: &Rational| value(model, sub.texts, &Value::Num(r.clone()), subject_ty);
+    let subject = trace.subject.as_ref().map(at).unwrap_or_default();
     if let Body::Weighted(parts) = &item.body {
         return Some(Decision::Weighted {
             parts: weighted_parts(sub, item, parts),
@@ -239,11 +240,12 @@ fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -
         (Body::Ratio { .. }, Detail::ZeroDenominator) => Some(Decision::ZeroDenominator {
             used: trace
                 .computed
+                .as_ref()
                 .map(|v| value(model, sub.texts, v, item.ty))
                 .unwrap_or_default(),
         }),
         (Body::Tiers(tiers), Detail::Row(matched)) => {
-            let tests = tiers.rows.iter().map(|r| Some((r.op, r.threshold)));
+            let tests = tiers.rows.iter().map(|r| Some((r.op, r.threshold.clone())));
             let mut gives: Vec<String> = tiers.rows.iter().map(|r| sub.expr(&r.value)).collect();
             gives.push(sub.expr(&tiers.otherwise));
             let mut written_rows: Vec<String> = tiers
@@ -262,7 +264,7 @@ fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -
                     written_rows,
                     gives,
                     matched,
-                    trace.subject,
+                    trace.subject.as_ref(),
                     &at,
                 ),
                 subject,
@@ -271,7 +273,7 @@ fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -
         }
         (Body::Grade(scale), Detail::Row(Some(matched))) => Some(Decision::Rows {
             rows: row_checks(
-                scale.bands.iter().map(|b| b.test),
+                scale.bands.iter().map(|b| b.test.clone()),
                 scale
                     .bands
                     .iter()
@@ -279,7 +281,7 @@ fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -
                     .collect(),
                 scale.bands.iter().map(|b| b.label.clone()).collect(),
                 matched,
-                trace.subject,
+                trace.subject.as_ref(),
                 &at,
             ),
             subject,
@@ -288,15 +290,15 @@ fn decision(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -
                 Some(Value::Grade(band)) if scale.has_coefficients => scale
                     .bands
                     .get(usize::from(*band))
-                    .map(|b| shown(b.coefficient)),
+                    .map(|b| shown(&b.coefficient)),
                 _ => None,
             },
         }),
         (Body::Linear { points, .. }, detail) => {
             let point = |i: usize| {
                 points.get(i).map(|(x, y)| Point {
-                    x: at(*x),
-                    y: shown(*y),
+                    x: at(x),
+                    y: shown(y),
                 })
             };
             match detail {
@@ -329,8 +331,8 @@ fn row_checks(
     rows: Vec<String>,
     gives: Vec<String>,
     matched: usize,
-    subject: Option<Rational>,
-    at: &dyn Fn(Rational) -> String,
+    subject: Option<&Rational>,
+    at: &dyn Fn(&Rational) -> String,
 ) -> Vec<RowCheck> {
     tests
         .zip(rows)
@@ -344,7 +346,7 @@ fn row_checks(
             };
             let missed_by = match (result, test, subject) {
                 (RowResult::Missed, Some((_, threshold)), Some(x)) => {
-                    threshold.checked_sub(x).and_then(|d| d.checked_abs()).ok()
+                    threshold.checked_sub(x).map(|d| d.abs()).ok()
                 }
                 _ => None,
             };
@@ -352,14 +354,14 @@ fn row_checks(
                 row,
                 gives,
                 result,
-                missed_by: missed_by.map(at),
+                missed_by: missed_by.as_ref().map(at),
             }
         })
         .collect()
 }
 
 fn limits(sub: &Substitute<'_>, ty: Type, trace: &StepTrace) -> Vec<LimitApplied> {
-    let typed = |r: Rational| value(sub.model, sub.texts, Value::Num(r), ty);
+    let typed = |r: &Rational| value(sub.model, sub.texts, &Value::Num(r.clone()), ty);
     trace
         .limits
         .iter()
@@ -368,12 +370,11 @@ fn limits(sub: &Substitute<'_>, ty: Type, trace: &StepTrace) -> Vec<LimitApplied
                 Limit::Cap => LimitKind::Cap,
                 Limit::Floor => LimitKind::Floor,
             },
-            before: typed(*before),
-            after: typed(*after),
+            before: typed(before),
+            after: typed(after),
             amount: before
-                .checked_sub(*after)
-                .and_then(|d| d.checked_abs())
-                .map_or_else(|_| "?".into(), typed),
+                .checked_sub(after)
+                .map_or_else(|_| "?".into(), |d| typed(&d.abs())),
         })
         .collect()
 }
@@ -385,8 +386,9 @@ fn vetoes(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -> 
     let Some(mut current) = trace
         .vetoes
         .first()
-        .map(|(_, before, _)| *before)
-        .or_else(|| sub.slots.get(slot).copied())
+        .map(|(_, before, _)| before)
+        .or_else(|| sub.slots.get(slot))
+        .cloned()
     else {
         return Vec::new();
     };
@@ -395,7 +397,7 @@ fn vetoes(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -> 
     let mut view = sub.slots.to_vec();
     for (index, veto) in item.vetoes.iter().enumerate() {
         if let Some(s) = view.get_mut(slot) {
-            *s = current;
+            *s = current.clone();
         }
         let at_the_time = Substitute {
             model,
@@ -409,11 +411,11 @@ fn vetoes(sub: &Substitute<'_>, item: &Item, slot: usize, trace: &StepTrace) -> 
             condition: written(sub.source, veto.condition.span),
             working: at_the_time.expr(&veto.condition),
             fired: fired.is_some(),
-            before: fired.map(|(_, before, _)| value(model, sub.texts, *before, item.ty)),
-            after: fired.map(|(_, _, after)| value(model, sub.texts, *after, item.ty)),
+            before: fired.map(|(_, before, _)| value(model, sub.texts, before, item.ty)),
+            after: fired.map(|(_, _, after)| value(model, sub.texts, after, item.ty)),
         });
         if let Some((_, _, after)) = fired {
-            current = *after;
+            current = after.clone();
         }
     }
     checks
@@ -436,14 +438,14 @@ fn roundings(ruleset: &Ruleset, trace: &Trace, spans: &[Span]) -> Vec<Rounding> 
                 let (before, after, sign) =
                     match (percent, before.percent_figure(), after.percent_figure()) {
                         (true, Ok(b), Ok(a)) => (b, a, "%"),
-                        _ => (*before, *after, ""),
+                        _ => (before.clone(), after.clone(), ""),
                     };
-                let rounded = decimal_with_places(after, site.places)
-                    .map_or_else(|| shown(after), |d| d.to_string());
+                let rounded = decimal_with_places(&after, site.places)
+                    .map_or_else(|| shown(&after), |d| d.to_string());
                 Rounding {
                     mode: site.mode.name().to_string(),
                     places: site.places,
-                    before: format!("{}{sign}", shown(before)),
+                    before: format!("{}{sign}", shown(&before)),
                     after: format!("{rounded}{sign}"),
                 }
             })

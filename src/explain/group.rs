@@ -30,7 +30,7 @@ pub(crate) fn group_decision(
         run.sort_values(program, records, member, index)
             .iter()
             .zip(keys)
-            .map(|(v, k)| value(model, texts, *v, k.value.ty))
+            .map(|(v, k)| value(model, texts, v, k.value.ty))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -51,7 +51,7 @@ pub(crate) fn group_decision(
             Body::Share(s),
         ) => Decision::Shared {
             group: group(s.within)?,
-            amount: crate::number::shown_with_places(Rational::new(fens, 100)?, 2),
+            amount: crate::number::shown_with_places(&Rational::new(fens, 100)?, 2),
             sharing,
             left_over: left_over.unsigned_abs().to_string(),
             extra,

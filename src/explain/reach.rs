@@ -34,9 +34,12 @@ pub fn next(
     let (subject, tests): (&TExpr, Vec<Option<(CmpOp, Rational)>>) = match &this.body {
         Body::Tiers(t) => (
             &t.subject,
-            t.rows.iter().map(|r| Some((r.op, r.threshold))).collect(),
+            t.rows
+                .iter()
+                .map(|r| Some((r.op, r.threshold.clone())))
+                .collect(),
         ),
-        Body::Grade(g) => (&g.subject, g.bands.iter().map(|b| b.test).collect()),
+        Body::Grade(g) => (&g.subject, g.bands.iter().map(|b| b.test.clone()).collect()),
         _ => return None,
     };
     let step = trace.steps.get(item)?;
@@ -59,13 +62,13 @@ pub fn next(
         return Some(Reach::Top);
     }
     let target = matched - 1;
-    let (op, threshold) = tests.get(target).copied().flatten()?;
-    let now = step.subject?;
-    let at = |r: Rational| {
+    let (op, threshold) = tests.get(target).cloned().flatten()?;
+    let now = step.subject.as_ref()?;
+    let at = |r: &Rational| {
         value(
             model,
             Texts::new(ruleset.program(), record),
-            Value::Num(r),
+            &Value::Num(r.clone()),
             subject.ty,
         )
     };
@@ -112,17 +115,14 @@ pub fn next(
                 .iter()
                 .filter_map(|&input| search.smallest_move(input)),
         );
-        moves.extend(direct_move(ruleset, record, subject, op, threshold));
+        moves.extend(direct_move(ruleset, record, subject, op, &threshold));
     }
     Some(Reach::Next {
         row,
         gives,
         subject: at(now),
-        needs: format!("{} {}", op.symbol(), at(threshold)),
-        gap: at(threshold
-            .checked_sub(now)
-            .and_then(|d| d.checked_abs())
-            .ok()?),
+        needs: format!("{} {}", op.symbol(), at(&threshold)),
+        gap: at(&threshold.checked_sub(now).ok()?.abs()),
         moves,
         shared,
     })
@@ -135,7 +135,7 @@ fn direct_move(
     record: &Record,
     subject: &TExpr,
     op: CmpOp,
-    threshold: Rational,
+    threshold: &Rational,
 ) -> Option<Move> {
     let TExprKind::Ref(Ref::Input(j)) = subject.kind else {
         return None;
@@ -146,21 +146,22 @@ fn direct_move(
     };
     let within = input
         .range
+        .as_ref()
         .is_none_or(|(low, high)| low <= threshold && threshold <= high);
     if input.input_type == InputType::Count || !within || !matches!(op, CmpOp::Ge | CmpOp::Le) {
         return None;
     }
-    let show = |r: Rational| match input.ty {
+    let show = |r: &Rational| match input.ty {
         Type::Percent => shown_percent(r),
         _ => shown(r),
     };
-    let by = threshold.checked_sub(*now).ok()?;
+    let by = threshold.checked_sub(now).ok()?;
     Some(Move {
         input: input.name.clone(),
         label: input.label.clone(),
-        from: show(*now),
+        from: show(now),
         to: show(threshold),
-        by: show(by),
+        by: show(&by),
     })
 }
 
@@ -241,7 +242,7 @@ impl Tracer for RowWatch<'_> {
         }
     }
 
-    fn vetoed(&mut self, step: usize, _veto: usize, _before: Value, _after: Value) {
+    fn vetoed(&mut self, step: usize, _veto: usize, _before: &Value, _after: &Value) {
         if self.watched.get(step).copied().unwrap_or(false) {
             self.vetoed = true;
         }
@@ -285,10 +286,10 @@ impl Search<'_> {
         }
     }
 
-    /// The record with input `input` set to `n`; `None` if `n` is too large to hold.
+    /// The record with input `input` set to `n`.
     fn with(&self, input: usize, n: i128) -> Option<Record> {
         let mut record = self.record.clone();
-        *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n).ok()?);
+        *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n));
         Some(record)
     }
 
@@ -298,10 +299,10 @@ impl Search<'_> {
         let model = &self.ruleset.program().model;
         let declared = &model.inputs[input];
         let now = match self.record.values.get(input)? {
-            InputValue::Number(r) if r.is_integer() => r.numer(),
+            InputValue::Number(r) => r.to_i128()?,
             _ => return None,
         };
-        let (low, high) = match declared.range {
+        let (low, high) = match &declared.range {
             Some((lo, hi)) => (ceil(lo).max(0), floor(hi)),
             None => (0, now.saturating_add(SEARCH_SPAN)),
         };
@@ -313,7 +314,7 @@ impl Search<'_> {
             label: declared.label.clone(),
             from: now.to_string(),
             to: to.to_string(),
-            by: shown(Rational::from_i128(to - now).ok()?),
+            by: shown(&Rational::from_i128(to - now)),
         })
     }
 
@@ -381,13 +382,23 @@ enum Tried {
     Unreal,
 }
 
-fn ceil(r: Rational) -> i128 {
-    let (n, d) = (r.numer(), r.denom());
-    n.div_euclid(d) + i128::from(n.rem_euclid(d) != 0)
+/// The least integer not below `r`, or the nearest 128-bit one. A range is written
+/// as literals, which always fit.
+fn ceil(r: &Rational) -> i128 {
+    r.ceil().to_i128().unwrap_or(if r.is_negative() {
+        i128::MIN
+    } else {
+        i128::MAX
+    })
 }
 
-fn floor(r: Rational) -> i128 {
-    r.numer().div_euclid(r.denom())
+/// The greatest integer not above `r`, or the nearest 128-bit one.
+fn floor(r: &Rational) -> i128 {
+    r.floor().to_i128().unwrap_or(if r.is_negative() {
+        i128::MIN
+    } else {
+        i128::MAX
+    })
 }
 
 #[cfg(test)]

@@ -9,14 +9,14 @@ use crate::syntax::ast::BinOp;
 
 /// A value of type `ty`: percentages and amounts with at least two places (`90.00%`,
 /// `100.00`), grades by label.
-pub fn value(model: &Model, texts: Texts<'_>, v: Value, ty: Type) -> String {
+pub fn value(model: &Model, texts: Texts<'_>, v: &Value, ty: Type) -> String {
     match (v, ty) {
         (Value::Num(r), Type::Percent) => shown_percent_with_places(r),
         (Value::Num(r), Type::Money) => shown_with_places(r, 2),
         (Value::Num(r), _) => shown(r),
-        (Value::Text(t), _) => texts.get(t).to_string(),
+        (Value::Text(t), _) => texts.get(*t).to_string(),
         (Value::Bool(b), _) => b.to_string(),
-        (Value::Grade(band), Type::Grade(pos)) => grade_label(model, pos, band as usize),
+        (Value::Grade(band), Type::Grade(pos)) => grade_label(model, pos, *band as usize),
         (Value::Grade(band), _) => band.to_string(),
     }
 }
@@ -71,12 +71,12 @@ pub struct Substitute<'s> {
 }
 
 impl Substitute<'_> {
-    fn slot(&self, r: crate::check::model::Ref) -> Option<Value> {
+    fn slot(&self, r: crate::check::model::Ref) -> Option<&Value> {
         let index = match r {
             crate::check::model::Ref::Input(i) => i,
             crate::check::model::Ref::Item(i) => self.model.inputs.len() + i,
         };
-        self.slots.get(index).copied()
+        self.slots.get(index)
     }
 
     /// The expression with values in place of names.
@@ -97,8 +97,8 @@ impl Substitute<'_> {
                 let r = crate::check::model::Ref::Item(*pos);
                 match (self.slot(r), self.model.items[*pos].bands()) {
                     (Some(Value::Grade(band)), Some(bands)) => bands
-                        .get(band as usize)
-                        .map_or("?".into(), |b| shown(b.coefficient)),
+                        .get(*band as usize)
+                        .map_or("?".into(), |b| shown(&b.coefficient)),
                     _ => "?".into(),
                 }
             }

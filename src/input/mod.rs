@@ -57,7 +57,7 @@ pub enum InputValue {
 impl fmt::Display for InputValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InputValue::Number(r) => match crate::number::exact_decimal(*r) {
+            InputValue::Number(r) => match crate::number::exact_decimal(r) {
                 Some(d) => write!(f, "{d}"),
                 None => write!(f, "{r}"),
             },

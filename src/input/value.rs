@@ -44,11 +44,11 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
             }
         }
     };
-    if let Some((low, high)) = input.range
-        && (number < low || number > high)
+    if let Some((low, high)) = &input.range
+        && (number < *low || number > *high)
     {
         let percent = input.input_type == InputType::Percent;
-        let show = |r: Rational| if percent { shown_percent(r) } else { shown(r) };
+        let show = |r: &Rational| if percent { shown_percent(r) } else { shown(r) };
         let mut message = format!(
             "the value is outside the declared range {}..{}",
             show(low),
@@ -68,7 +68,8 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
 enum Unread {
     /// It is not written as a plain decimal.
     NotANumber,
-    /// It is, but has more digits than exact arithmetic holds.
+    /// It is, but has more digits than a decimal reads exactly (rust_decimal's 28 or
+    /// so; values computed from it may grow far longer).
     TooLong,
 }
 
@@ -77,15 +78,15 @@ impl Unread {
     fn said(self, expected: &str) -> String {
         match self {
             Unread::NotANumber => expected.to_string(),
-            Unread::TooLong => "the value has more digits than can be computed with exactly; \
-                 use at most 18 digits in all, such as 123456789012.345678"
+            Unread::TooLong => "the value has more digits than can be read exactly; \
+                 use at most 28 digits in all, such as 1234567890.123456"
                 .to_string(),
         }
     }
 }
 
 /// A plain decimal: optional minus, digits, optional fraction; no exponent, no
-/// thousands separators, and few enough digits to compute with exactly.
+/// thousands separators, and few enough digits to read exactly.
 fn decimal(text: &str) -> Result<Rational, Unread> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = match digits.split_once('.') {
@@ -97,7 +98,7 @@ fn decimal(text: &str) -> Result<Rational, Unread> {
         return Err(Unread::NotANumber);
     }
     let d = Decimal::from_str_exact(text).map_err(|_| Unread::TooLong)?;
-    rational_from_decimal(d).map_err(|_| Unread::TooLong)
+    Ok(rational_from_decimal(d))
 }
 
 #[cfg(test)]
@@ -133,17 +134,23 @@ mod tests {
     #[test]
     fn a_number_too_long_to_compute_with_says_so() {
         let n = input(InputType::Number, None);
-        let too_long = Err(
-            "the value has more digits than can be computed with exactly; \
-             use at most 18 digits in all, such as 123456789012.345678"
-                .to_string(),
-        );
-        assert_eq!(parse_value(&n, "100000000000000000000"), too_long);
-        assert_eq!(parse_value(&n, "0.00000000000000000001"), too_long);
+        let too_long = Err("the value has more digits than can be read exactly; \
+             use at most 28 digits in all, such as 1234567890.123456"
+            .to_string());
+        assert_eq!(parse_value(&n, "1000000000000000000000000000000"), too_long);
+        assert_eq!(parse_value(&n, "0.00000000000000000000000000001"), too_long);
         assert_eq!(
             parse_value(&n, "123456789012.345678"),
             Ok(InputValue::Number(
                 Rational::new(123_456_789_012_345_678, 1_000_000).unwrap()
+            ))
+        );
+        // Past 18 digits a value no longer fits in 64-bit parts; it is still exact.
+        let long = 1_234_567_890_123_456_789_012_345_678i128;
+        assert_eq!(
+            parse_value(&n, "1234567890123456789.012345678"),
+            Ok(InputValue::Number(
+                Rational::new(long, 1_000_000_000).unwrap()
             ))
         );
     }

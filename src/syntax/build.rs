@@ -748,8 +748,8 @@ impl Builder {
                     format!("the number {} has too many digits", pair.as_str()),
                     self.span(pair),
                 )
-                .with_label("more digits than can be computed with exactly")
-                .with_hint("write at most 18 digits in all; kpi keeps every number exact"),
+                .with_label("more digits than can be read exactly")
+                .with_hint("write at most 28 digits in all; kpi keeps every number exact"),
             )
         })
     }
