@@ -323,11 +323,7 @@ impl Layout<'_> {
                 Clause::WhenExcluded(value, _) => {
                     format!(", when excluded {}", self.literal(value))
                 }
-                Clause::Remainder(keys, span) => {
-                    let written = self.text(*span);
-                    let _ = keys;
-                    format!(", {written}")
-                }
+                Clause::Remainder(_, span) => format!(", {}", self.text(*span)),
             })
             .collect();
         let label = self.label(item.label.as_ref());
