@@ -7,8 +7,9 @@ pub enum Fault {
     ZeroDenominator,
     /// A division by zero inside a formula.
     DivisionByZero,
-    /// An exact value would need more than [`crate::number::MAX_DIGITS`] digits in its
-    /// numerator or denominator, even in lowest terms.
+    /// An exact value would need more than 4000 digits in its numerator or
+    /// denominator, even in lowest terms: only a runaway formula or a misplaced digit
+    /// gets there.
     Overflow,
     /// An output's exact decimal value has more digits than an output holds
     /// (rust_decimal's 28 or so).

@@ -266,7 +266,7 @@ fn compute<T: Tracer>(
         } => {
             let x = eval(subject, texts, slots, tracer)?.num()?;
             tracer.subject(index, &x);
-            let (detail, y) = interpolate(&x, points, slopes)?;
+            let (detail, y) = interpolate(x, points, slopes)?;
             tracer.detail(index, detail);
             Value::Num(y)
         }
@@ -302,7 +302,7 @@ fn compute<T: Tracer>(
 
 /// Linear interpolation through `points`, clamped to the first and last `y`.
 fn interpolate(
-    x: &Rational,
+    x: Rational,
     points: &[(Rational, Rational)],
     slopes: &[Option<Rational>],
 ) -> Result<(Detail, Rational), Fault> {
@@ -310,15 +310,15 @@ fn interpolate(
         (Some(f), Some(l)) => (f, l),
         _ => return Err(Fault::Internal),
     };
-    if *x <= first.0 {
+    if x <= first.0 {
         return Ok((Detail::ClampedLow, first.1.clone()));
     }
-    if *x >= last.0 {
+    if x >= last.0 {
         return Ok((Detail::ClampedHigh, last.1.clone()));
     }
     for (segment, (pair, slope)) in points.windows(2).zip(slopes).enumerate() {
         let ((x0, y0), (x1, _)) = (&pair[0], &pair[1]);
-        if x < x1 {
+        if x < *x1 {
             let slope = slope.as_ref().ok_or(Fault::Overflow)?;
             let y = y0.checked_add(&x.checked_sub(x0)?.checked_mul(slope)?)?;
             return Ok((Detail::Segment(segment), y));

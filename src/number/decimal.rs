@@ -81,7 +81,16 @@ fn rounds_away(mode: RoundingMode, remainder_zero: bool, half: Ordering, odd: bo
 }
 
 /// Rounds `value` to `places` decimal places in `mode`, exactly.
+#[inline]
 pub fn round(value: &Rational, places: u32, mode: RoundingMode) -> Result<Rational, Overflow> {
+    match value.held_parts() {
+        // By value, so that a small value stays in registers.
+        Some((num, den)) => round_value(Rational::make(num.into(), den.into()), places, mode),
+        None => round_value(value.clone(), places, mode),
+    }
+}
+
+fn round_value(value: Rational, places: u32, mode: RoundingMode) -> Result<Rational, Overflow> {
     let scale = 10i128.checked_pow(places).ok_or(Overflow)?;
     let scaled = value.checked_mul(&Rational::from_i128(scale))?;
     let Some((num, den)) = scaled.held_parts() else {

@@ -370,26 +370,21 @@ impl Rational {
     }
 
     /// `self + rhs`.
+    #[inline]
     pub fn checked_add(&self, rhs: &Rational) -> Result<Rational, Overflow> {
-        if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
-            if b == d {
-                return Ok(Rational::make(a + c, b));
-            }
-            // Each cross product is below 2^126 in magnitude, so their sum fits.
-            return Ok(Rational::make(a * d + c * b, b * d));
+        match (self.held_parts(), rhs.held_parts()) {
+            (Some((a, b)), Some((c, d))) => Ok(add_small(a, b, c, d)),
+            _ => self.big_op(rhs, |x, y| x + y),
         }
-        self.big_op(rhs, |x, y| x + y)
     }
 
     /// `self - rhs`.
+    #[inline]
     pub fn checked_sub(&self, rhs: &Rational) -> Result<Rational, Overflow> {
-        if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
-            if b == d {
-                return Ok(Rational::make(a - c, b));
-            }
-            return Ok(Rational::make(a * d - c * b, b * d));
+        match (self.held_parts(), rhs.held_parts()) {
+            (Some((a, b)), Some((c, d))) => Ok(sub_small(a, b, c, d)),
+            _ => self.big_op(rhs, |x, y| x - y),
         }
-        self.big_op(rhs, |x, y| x - y)
     }
 
     /// `-self`, which cannot overflow.
@@ -404,27 +399,24 @@ impl Rational {
     }
 
     /// `self * rhs`.
+    #[inline]
     pub fn checked_mul(&self, rhs: &Rational) -> Result<Rational, Overflow> {
-        if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
-            return Ok(Rational::make(a * c, b * d));
+        match (self.held_parts(), rhs.held_parts()) {
+            (Some((a, b)), Some((c, d))) => Ok(mul_small(a, b, c, d)),
+            _ => self.big_op(rhs, |x, y| x * y),
         }
-        self.big_op(rhs, |x, y| x * y)
     }
 
     /// `self / rhs`; `None` when `rhs` is zero.
+    #[inline]
     pub fn checked_div(&self, rhs: &Rational) -> Option<Result<Rational, Overflow>> {
         if rhs.is_zero() {
             return None;
         }
-        if let (Some((a, b)), Some((c, d))) = (self.wide_parts(), rhs.wide_parts()) {
-            let (num, den) = (a * d, b * c);
-            return Some(Ok(if den < 0 {
-                Rational::make(-num, -den)
-            } else {
-                Rational::make(num, den)
-            }));
-        }
-        Some(self.big_op(rhs, |x, y| x / y))
+        Some(match (self.held_parts(), rhs.held_parts()) {
+            (Some((a, b)), Some((c, d))) => Ok(div_small(a, b, c, d)),
+            _ => self.big_op(rhs, |x, y| x / y),
+        })
     }
 
     /// The figure before the `%` of a fraction: 0.95 gives 95.
@@ -445,15 +437,56 @@ impl Rational {
             self.clone()
         }
     }
+}
 
-    /// The 64-bit parts as held, widened, or `None` for a big value.
-    #[inline]
-    fn wide_parts(&self) -> Option<(i128, i128)> {
-        match self.repr() {
-            Repr::Small { num, den } => Some((i128::from(num), i128::from(den))),
-            Repr::Big(_) => None,
-        }
+// The operations on values in 64-bit parts take the parts by value, so that a value
+// stays in registers: the methods above, inlined where they are used, pass its two
+// words, where passing the value's address would first store it in memory.
+
+/// `a/b + c/d`, `b, d > 0`.
+fn add_small(a: i64, b: i64, c: i64, d: i64) -> Rational {
+    let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
+    if b == d {
+        return Rational::make(a + c, b);
     }
+    // Each cross product is below 2^126 in magnitude, so their sum fits.
+    Rational::make(a * d + c * b, b * d)
+}
+
+/// `a/b - c/d`, `b, d > 0`.
+fn sub_small(a: i64, b: i64, c: i64, d: i64) -> Rational {
+    let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
+    if b == d {
+        return Rational::make(a - c, b);
+    }
+    Rational::make(a * d - c * b, b * d)
+}
+
+/// `a/b × c/d`, `b, d > 0`.
+fn mul_small(a: i64, b: i64, c: i64, d: i64) -> Rational {
+    let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
+    Rational::make(a * c, b * d)
+}
+
+/// `(a/b) / (c/d)`, `b, d > 0`, `c != 0`.
+fn div_small(a: i64, b: i64, c: i64, d: i64) -> Rational {
+    let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
+    let (num, den) = (a * d, b * c);
+    if den < 0 {
+        Rational::make(-num, -den)
+    } else {
+        Rational::make(num, den)
+    }
+}
+
+/// `a/b` against `c/d`, `b, d > 0`.
+fn cmp_small(a: i64, b: i64, c: i64, d: i64) -> Ordering {
+    if b == d {
+        return a.cmp(&c);
+    }
+    // Products of 64-bit parts cannot overflow 128 bits.
+    let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
+    (a * d).cmp(&(c * b))
 }
 
 /// `num / den` (`den > 0`) in lowest terms.
@@ -491,18 +524,12 @@ impl std::hash::Hash for Rational {
 }
 
 impl Ord for Rational {
+    #[inline]
     fn cmp(&self, other: &Rational) -> Ordering {
-        if let (Repr::Small { num: a, den: b }, Repr::Small { num: c, den: d }) =
-            (self.repr(), other.repr())
-        {
-            if b == d {
-                return a.cmp(&c);
-            }
-            // Products of 64-bit parts cannot overflow 128 bits.
-            let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
-            return (a * d).cmp(&(c * b));
+        match (self.held_parts(), other.held_parts()) {
+            (Some((a, b)), Some((c, d))) => cmp_small(a, b, c, d),
+            _ => self.big_cmp(other),
         }
-        self.big_cmp(other)
     }
 }
 
