@@ -150,6 +150,7 @@ impl<'a> Population<'a> {
 
     /// The error for record `r`, naming the record it depends on.
     fn error(&self, error: EvalError, r: usize) -> ScoreError {
-        self.ruleset.population_error(error, self.records, r)
+        self.ruleset
+            .population_error(error, self.records, r, self.run.blamed[r])
     }
 }

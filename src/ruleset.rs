@@ -321,9 +321,10 @@ impl Ruleset {
         error: EvalError,
         records: &[Record],
         r: usize,
+        blamed: Option<u32>,
     ) -> ScoreError {
         let mut score_error = self.score_error(error, &records[r]);
-        if let Fault::MemberFailed(m) = error.fault {
+        if let (Fault::MemberFailed, Some(m)) = (error.fault, blamed) {
             let other = records.get(m as usize).map_or("", |o| o.key());
             score_error.message = format!(
                 "not scored, because {} `{}` depends on record {other}, which could not be scored; correct that record first",
@@ -470,7 +471,7 @@ impl Ruleset {
             Fault::Tie => format!(
                 "{kind} `{name}` ties this record with another on every key, and the rule says `ties strict`; add a tie-break with `then`, such as `then agent_id lowest first`"
             ),
-            Fault::MemberFailed(_) => format!(
+            Fault::MemberFailed => format!(
                 "not scored, because {kind} `{name}` depends on a record that could not be scored"
             ),
             Fault::ShareNotWholeFen => format!(

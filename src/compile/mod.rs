@@ -16,6 +16,9 @@ pub struct Program {
     pub model: Model,
     /// One step per item, in evaluation order; step `i` writes slot `inputs + i`.
     pub steps: Box<[Step]>,
+    /// Whether any step reads other records than the one being scored, worked out
+    /// once: the per-record fast path asks for every record.
+    pub reads_population: bool,
     /// One node per output, in declaration order.
     pub outputs: Box<[Node]>,
     /// The type of each output.
@@ -142,14 +145,15 @@ pub enum Op {
         /// Comparison and threshold of each band but the last.
         tests: Box<[(CmpOp, Rational)]>,
     },
-    /// A reduction over the members of the record's group.
-    Aggregate(Aggregate),
+    /// A reduction over the members of the record's group. The population steps are
+    /// boxed so that they do not make every step larger.
+    Aggregate(Box<Aggregate>),
     /// A rank or percentile among the members of a group or of every record.
-    Rank(Rank),
+    Rank(Box<Rank>),
     /// Grades by share of a group.
-    Distribute(Distribute),
+    Distribute(Box<Distribute>),
     /// An amount shared among a group's members to the fen.
-    Share(Share),
+    Share(Box<Share>),
 }
 
 /// An amount shared among a group's members to the fen.
@@ -245,7 +249,7 @@ impl Program {
     /// Whether any item reads other records than the one being scored, so records
     /// must be scored together.
     pub fn reads_population(&self) -> bool {
-        self.steps.iter().any(|s| s.op.reads_population())
+        self.reads_population
     }
 }
 
@@ -303,6 +307,7 @@ pub fn compile(model: Model) -> Program {
         })
         .collect();
     Program {
+        reads_population: steps.iter().any(|s| s.op.reads_population()),
         steps: steps.into(),
         outputs: outputs.into(),
         output_types,
@@ -377,29 +382,29 @@ impl Lower<'_> {
                 subject: self.node(&scale.subject),
                 tests: scale.bands.iter().filter_map(|b| b.test.clone()).collect(),
             },
-            Body::Aggregate(a) => Op::Aggregate(Aggregate {
+            Body::Aggregate(a) => Op::Aggregate(Box::new(Aggregate {
                 func: a.func,
                 value: a.value.as_ref().map(|v| self.node(v)),
                 filter: a.filter.as_ref().map(|f| self.node(f)),
                 group: self.slot(Ref::Input(a.group)),
                 when_empty: a.when_empty.clone(),
-            }),
-            Body::Rank(r) => Op::Rank(Rank {
+            })),
+            Body::Rank(r) => Op::Rank(Box::new(Rank {
                 percentile: r.percentile,
                 keys: self.keys(&r.keys),
                 within: r.within.map(|w| self.slot(Ref::Input(w))),
                 filter: r.filter.as_ref().map(|f| self.node(f)),
                 ties: r.ties,
                 when_excluded: r.when_excluded.clone(),
-            }),
-            Body::Share(s) => Op::Share(Share {
+            })),
+            Body::Share(s) => Op::Share(Box::new(Share {
                 amount: self.node(&s.amount),
                 within: self.slot(Ref::Input(s.within)),
                 weight: s.weight.as_ref().map(|w| self.node(w)),
                 filter: s.filter.as_ref().map(|f| self.node(f)),
                 remainder: self.keys(&s.remainder),
-            }),
-            Body::Distribution(d) => Op::Distribute(Distribute {
+            })),
+            Body::Distribution(d) => Op::Distribute(Box::new(Distribute {
                 keys: self.keys(&d.keys),
                 within: self.slot(Ref::Input(d.within)),
                 shares: d.shares.clone().into(),
@@ -415,7 +420,7 @@ impl Lower<'_> {
                         .collect(),
                     otherwise: s.otherwise as u16,
                 }),
-            }),
+            })),
         }
     }
 

@@ -22,8 +22,9 @@ pub enum Fault {
     /// Under `ties strict`, the record ties with another on every sort key.
     Tie,
     /// A record this one's value depends on (a member of its group, or any record for
-    /// a rank of every record) could not be scored; its position in the batch.
-    MemberFailed(u32),
+    /// a rank of every record) could not be scored. Faults carry no data, so that a
+    /// result of the evaluator stays small.
+    MemberFailed,
     /// A share's amount is not a whole number of fen.
     ShareNotWholeFen,
     /// A share's weight is below zero.

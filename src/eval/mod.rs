@@ -164,6 +164,7 @@ pub fn output<T: Tracer>(
 }
 
 /// Computes item `index` of one record from its own slots, and reports the value.
+#[inline]
 fn compute_step<T: Tracer>(
     index: usize,
     step: &Step,
@@ -178,6 +179,7 @@ fn compute_step<T: Tracer>(
 
 /// Applies item `index`'s cap, floor and vetoes to its computed value, and stores the
 /// result in the next slot.
+#[inline]
 fn finish_step<T: Tracer>(
     index: usize,
     step: &Step,

@@ -26,6 +26,8 @@ pub(crate) struct PopulationRun {
     pub slots: Vec<Vec<Value>>,
     /// Why each record failed, if it did.
     pub errors: Vec<Option<EvalError>>,
+    /// For a record that failed because another did, that record's position.
+    pub blamed: Vec<Option<u32>>,
     /// The groups of each grouping column (`None`: every record in one group).
     pub partitions: HashMap<Option<u32>, Partition>,
 }
@@ -260,6 +262,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
         })
         .collect();
     let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
+    let mut blamed: Vec<Option<u32>> = vec![None; records.len()];
     let mut partitions: HashMap<Option<u32>, Partition> = HashMap::new();
     let steps = &program.steps;
     let mut index = 0;
@@ -292,8 +295,11 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
         // then each member's, with its limits and vetoes.
         let values = group_values(program, records, &slots, &errors, &step.op, groups);
         let mut given: Vec<Option<Result<Value, Fault>>> = vec![None; records.len()];
-        for (members, values) in groups.iter().zip(values) {
+        for (members, (values, spoiled_by)) in groups.iter().zip(values) {
             for (&m, value) in members.iter().zip(values) {
+                if errors[m].is_none() && spoiled_by.is_some() {
+                    blamed[m] = spoiled_by;
+                }
                 given[m] = Some(value);
             }
         }
@@ -320,6 +326,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
     PopulationRun {
         slots,
         errors,
+        blamed,
         partitions,
     }
 }
@@ -328,8 +335,8 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
 const CHUNK: usize = 1024;
 
 /// The value of population item `op` for every member of every group, in the order
-/// of `groups` and their members. A member that failed before leaves its whole group
-/// unknown, and each member of it is told which record it depended on.
+/// of `groups` and their members, and the member that spoiled a group: one that failed
+/// before leaves its whole group unknown.
 fn group_values(
     program: &Program,
     records: &[Record],
@@ -337,19 +344,20 @@ fn group_values(
     errors: &[Option<EvalError>],
     op: &Op,
     groups: &[Vec<usize>],
-) -> Vec<Vec<Result<Value, Fault>>> {
+) -> Vec<(Vec<Result<Value, Fault>>, Option<u32>)> {
     groups
         .par_iter()
         .map(|members| {
             if let Some(&failed) = members.iter().find(|&&m| errors[m].is_some()) {
-                return members
+                let values = members
                     .iter()
                     .map(|&m| match errors[m] {
                         // Its own error stands; `finish` skips it.
                         Some(e) => Err(e.fault),
-                        None => Err(Fault::MemberFailed(failed as u32)),
+                        None => Err(Fault::MemberFailed),
                     })
                     .collect();
+                return (values, Some(failed as u32));
             }
             let group = Group {
                 program,
@@ -357,7 +365,7 @@ fn group_values(
                 slots,
                 members,
             };
-            group.values(op)
+            (group.values(op), None)
         })
         .collect()
 }
