@@ -334,6 +334,9 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
 /// Records handed to a thread at a time: enough that splitting the work costs little.
 const CHUNK: usize = 1024;
 
+/// One group's values, by member, and the member that spoiled them, if one did.
+type GroupValues = (Vec<Result<Value, Fault>>, Option<u32>);
+
 /// The value of population item `op` for every member of every group, in the order
 /// of `groups` and their members, and the member that spoiled a group: one that failed
 /// before leaves its whole group unknown.
@@ -344,7 +347,7 @@ fn group_values(
     errors: &[Option<EvalError>],
     op: &Op,
     groups: &[Vec<usize>],
-) -> Vec<(Vec<Result<Value, Fault>>, Option<u32>)> {
+) -> Vec<GroupValues> {
     groups
         .par_iter()
         .map(|members| {
