@@ -100,6 +100,20 @@ impl<'a> Population<'a> {
     /// many members counted, a rank the place and the neighbours, a distributed grade
     /// the slots and any tie at a boundary.
     pub fn explain(&self, index: usize) -> Result<(Outcome, Explanation), ScoreError> {
+        self.explain_with(index, false)
+    }
+
+    /// As [`Population::explain`], with each member's part in every aggregate: its
+    /// value and whether it counted.
+    pub fn explain_with_members(&self, index: usize) -> Result<(Outcome, Explanation), ScoreError> {
+        self.explain_with(index, true)
+    }
+
+    fn explain_with(
+        &self,
+        index: usize,
+        with_members: bool,
+    ) -> Result<(Outcome, Explanation), ScoreError> {
         let record = self.record(index)?;
         if let Some(error) = self.run.errors[index] {
             return Err(self.error(error, index));
@@ -109,9 +123,14 @@ impl<'a> Population<'a> {
             self.run.given(program, self.records, index, step)
         })?;
         for (step, item) in explanation.items.iter_mut().enumerate() {
-            if let Some(decision) =
-                crate::explain::group_decision(self.ruleset, self.records, &self.run, index, step)
-            {
+            if let Some(decision) = crate::explain::group_decision(
+                self.ruleset,
+                self.records,
+                &self.run,
+                index,
+                step,
+                with_members,
+            ) {
                 item.decision = Some(decision);
             }
         }

@@ -164,3 +164,40 @@ fn the_number_of_threads_does_not_change_a_population() {
     assert_eq!(one, run("2"));
     assert_eq!(one, run("3"));
 }
+
+#[test]
+fn members_lists_each_members_part_in_an_aggregate() {
+    let out = kpi(&[
+        "explain",
+        TEAM[0],
+        TEAM[1],
+        "--key",
+        "L06",
+        "--lang",
+        "en",
+        "--members",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let part = stdout
+        .split("\n\n")
+        .find(|s| s.starts_with("sum(calls_answered where is_agent)"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(
+        part,
+        "sum(calls_answered where is_agent)  (aggregate, line 26)\n  Formula  sum(calls_answered where is_agent)\n    - 班组06: 4 of 5 members counted\n  > A0602   1972   yes\n    L06     0      no\n  > A0600   2179   yes\n  > A0601   2508   yes\n  > A0603   2620   yes\n  Value    9279"
+    );
+    let alone = kpi(&[
+        "explain",
+        "rulesets/agent_monthly.kpi",
+        "tests/scenarios/agent_monthly/metrics.csv",
+        "--key",
+        "E04",
+        "--members",
+    ]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert_eq!(
+        text(&alone.stderr),
+        "error: --members: ruleset `agent_monthly` scores each record alone, so it has no group members to list\n"
+    );
+}

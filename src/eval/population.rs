@@ -33,7 +33,7 @@ pub(crate) struct PopulationRun {
 }
 
 /// What a population item decided for one member, for the explanation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Decided {
     /// A reduction: how many members the group has and how many counted.
     Aggregate {
@@ -41,6 +41,9 @@ pub(crate) enum Decided {
         members: usize,
         /// Members that passed the filter.
         counted: usize,
+        /// Each member by position, whether it counted, and the value it gave (none
+        /// for `count`), in position order.
+        contributions: Vec<(usize, bool, Option<Value>)>,
     },
     /// A rank: the member's place in the order.
     Ranked {
@@ -147,14 +150,20 @@ impl PopulationRun {
         match op {
             Op::Aggregate(a) => {
                 let mut counted = 0;
+                let mut contributions = Vec::with_capacity(members.len());
                 for &m in members {
-                    if group.passes(m, a.filter.as_ref()).ok()? {
-                        counted += 1;
-                    }
+                    let counts = group.passes(m, a.filter.as_ref()).ok()?;
+                    counted += usize::from(counts);
+                    let value = match &a.value {
+                        Some(v) => Some(group.value(m, v).ok()?),
+                        None => None,
+                    };
+                    contributions.push((m, counts, value));
                 }
                 Some(Decided::Aggregate {
                     members: members.len(),
                     counted,
+                    contributions,
                 })
             }
             Op::Rank(r) => {

@@ -255,7 +255,31 @@ fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
             group,
             members,
             counted,
-        } => vec![Block::List(vec![lang.aggregate(group, *members, *counted)])],
+            contributions,
+        } => {
+            let mut blocks = vec![Block::List(vec![lang.aggregate(group, *members, *counted)])];
+            if !contributions.is_empty() {
+                blocks.push(Block::Table {
+                    header: vec![
+                        lang.word(Word::Record).into(),
+                        lang.word(Word::Value).into(),
+                        lang.word(Word::Counted).into(),
+                    ],
+                    rows: contributions
+                        .iter()
+                        .map(|c| {
+                            vec![
+                                c.key.clone(),
+                                c.value.clone().unwrap_or_default(),
+                                lang.counted(c.counted).into(),
+                            ]
+                        })
+                        .collect(),
+                    marked: contributions.iter().map(|c| c.counted).collect(),
+                });
+            }
+            blocks
+        }
         Decision::Ranked {
             group,
             place,

@@ -2,7 +2,7 @@
 //! the explanation: the group and how many members counted, the place in an order
 //! and its neighbours, the slots of a forced distribution.
 
-use super::model::{Decision, Neighbour, Slot};
+use super::model::{Contribution, Decision, Neighbour, Slot};
 use super::show::value;
 use crate::check::model::{Body, SortKey};
 use crate::eval::population::{Decided, PopulationRun};
@@ -19,6 +19,7 @@ pub(crate) fn group_decision(
     run: &PopulationRun,
     record: usize,
     index: usize,
+    with_members: bool,
 ) -> Option<Decision> {
     let program = ruleset.program();
     let model = &program.model;
@@ -35,10 +36,31 @@ pub(crate) fn group_decision(
             .join(", ")
     };
     Some(match (decided, &item.body) {
-        (Decided::Aggregate { members, counted }, Body::Aggregate(a)) => Decision::Aggregate {
+        (
+            Decided::Aggregate {
+                members,
+                counted,
+                contributions,
+            },
+            Body::Aggregate(a),
+        ) => Decision::Aggregate {
             group: group(a.group)?,
             members,
             counted,
+            contributions: if with_members {
+                contributions
+                    .into_iter()
+                    .map(|(m, counts, v)| Contribution {
+                        key: records[m].key().to_string(),
+                        counted: counts,
+                        value: v
+                            .zip(a.value.as_ref())
+                            .map(|(v, e)| value(model, Texts::new(program, &records[m]), &v, e.ty)),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         },
         (Decided::Excluded, _) => Decision::Excluded,
         (

@@ -186,6 +186,9 @@ pub enum Decision {
         members: usize,
         /// Members that passed the filter and were reduced.
         counted: usize,
+        /// Each member's part, when asked for (`kpi explain --members`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        contributions: Vec<Contribution>,
     },
     /// A place in an order of members.
     Ranked {
@@ -242,6 +245,18 @@ pub enum Decision {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         slot_grade: Option<String>,
     },
+}
+
+/// One member's part in a reduction over its group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The member's key.
+    pub key: String,
+    /// Whether it passed the `where` and was reduced.
+    pub counted: bool,
+    /// The value it gave; omitted for `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// A neighbour in an order: its key and its sort key values.

@@ -59,6 +59,7 @@ impl Lang {
             Word::Working => self.pick("代入", "With numbers"),
             Word::LookedUp => self.pick("对照", "Looked up"),
             Word::Value => self.pick("结果", "Value"),
+            Word::Counted => self.pick("计入", "Counted"),
             Word::Given => self.pick("取值", "Value"),
             Word::Comma => self.pick("，", ", "),
             Word::Next => self.pick("下一档", "Next row"),
@@ -159,6 +160,16 @@ impl Lang {
                 format!("tied with {others} on every key: shared place (1, 2, 2, 4)")
             }
             (Lang::En, None) => format!("tied with {others} on every key: the same percentile"),
+        }
+    }
+
+    /// Whether a member counted in a reduction.
+    pub fn counted(self, counted: bool) -> &'static str {
+        match (self, counted) {
+            (Lang::Zh, true) => "计入",
+            (Lang::Zh, false) => "未计入",
+            (Lang::En, true) => "yes",
+            (Lang::En, false) => "no",
         }
     }
 
@@ -415,6 +426,8 @@ impl Lang {
 pub enum Word {
     /// "Record".
     Record,
+    /// "Counted".
+    Counted,
     /// "Records scored with".
     PopulationPrint,
     /// "Others whose outputs changed".

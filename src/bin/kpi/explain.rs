@@ -36,6 +36,10 @@ pub struct Args {
     /// Re-score with a corrected input and compare, as in --set calls_answered=912.
     #[arg(long = "set", value_name = "INPUT=VALUE", conflicts_with = "all")]
     set: Vec<String>,
+    /// For a ruleset that scores records together: list each member's part in every
+    /// aggregate of the record's groups.
+    #[arg(long)]
+    members: bool,
 }
 
 /// Languages of `--lang`.
@@ -95,6 +99,12 @@ pub fn explain(args: &Args) -> Result<u8, Failure> {
         return Ok(FAILED);
     };
     let lang = args.lang.into();
+    if args.members && !ruleset.reads_population() {
+        return Err(Failure::usage(format!(
+            "--members: ruleset `{}` scores each record alone, so it has no group members to list",
+            ruleset.name()
+        )));
+    }
     match (&args.key, &args.output) {
         (Some(key), _) => one(args, &ruleset, key, lang),
         (None, Some(dir)) => all(args, &ruleset, dir, lang),
@@ -162,7 +172,12 @@ fn one_of_population(
         return Ok(FAILED);
     };
     let before = ruleset.score_together(&records);
-    let explained = match before.explain(index) {
+    let explained = if args.members {
+        before.explain_with_members(index)
+    } else {
+        before.explain(index)
+    };
+    let explained = match explained {
         Ok((_, e)) => e,
         Err(e) => {
             eprintln!("{}: {e}", args.data.display());
@@ -327,7 +342,12 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         };
         let population = ruleset.score_together(&records);
         for (i, record) in records.iter().enumerate() {
-            failed |= !write(record.key(), population.explain(i).map(|(_, e)| e));
+            let explained = if args.members {
+                population.explain_with_members(i)
+            } else {
+                population.explain(i)
+            };
+            failed |= !write(record.key(), explained.map(|(_, e)| e));
         }
     } else {
         data::for_each_record(ruleset, &args.data, |loaded| {
