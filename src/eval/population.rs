@@ -107,6 +107,29 @@ impl PopulationRun {
         all
     }
 
+    /// The first sort key of population item `index` on which records `a` and `b`
+    /// differ, exactly; `None` when they tie on every key.
+    pub(crate) fn first_difference(
+        &self,
+        program: &Program,
+        records: &[Record],
+        (a, b): (usize, usize),
+        index: usize,
+    ) -> Option<usize> {
+        let (va, vb) = (
+            self.sort_values(program, records, a, index),
+            self.sort_values(program, records, b, index),
+        );
+        let (ta, tb) = (
+            Texts::new(program, &records[a]),
+            Texts::new(program, &records[b]),
+        );
+        va.iter().zip(&vb).position(|pair| match pair {
+            (Value::Text(x), Value::Text(y)) => ta.get(*x) != tb.get(*y),
+            (x, y) => x != y,
+        })
+    }
+
     /// The sort key values of population item `index` for `member`.
     pub(crate) fn sort_values(
         &self,

@@ -291,8 +291,14 @@ fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
             ties,
         } => {
             let mut lines = vec![lang.ranked(group.as_deref(), *place, *ranked, keys)];
-            lines.extend(above.iter().map(|n| lang.neighbour(true, &n.key, &n.keys)));
-            lines.extend(below.iter().map(|n| lang.neighbour(false, &n.key, &n.keys)));
+            for (is_above, n) in [(true, above), (false, below)] {
+                if let Some(n) = n {
+                    lines.push(lang.neighbour(is_above, &n.key, &n.keys));
+                    if let Some(by) = &n.decided_by {
+                        lines.push(lang.decided_by(&n.key, by));
+                    }
+                }
+            }
             if !tied.is_empty() {
                 lines.push(lang.tied(tied, ties.as_deref()));
             }

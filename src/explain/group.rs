@@ -87,9 +87,28 @@ pub(crate) fn group_decision(
             },
             Body::Rank(r),
         ) => {
-            let neighbour = |m: usize| Neighbour {
-                key: records[m].key().to_string(),
-                keys: keys_of(m, &r.keys),
+            // The key that set a neighbour apart, when an earlier key tied them.
+            let written = |k: &crate::check::model::SortKey| {
+                let direction = if k.highest_first {
+                    "highest first"
+                } else {
+                    "lowest first"
+                };
+                format!(
+                    "{} {direction}",
+                    super::show::written(ruleset.source(), k.value.span)
+                )
+            };
+            let neighbour = |m: usize| {
+                let first_difference = run.first_difference(program, records, (record, m), index);
+                Neighbour {
+                    key: records[m].key().to_string(),
+                    keys: keys_of(m, &r.keys),
+                    decided_by: first_difference
+                        .filter(|&k| k > 0)
+                        .and_then(|k| r.keys.get(k))
+                        .map(written),
+                }
             };
             Decision::Ranked {
                 group: r.within.and_then(group),

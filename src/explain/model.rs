@@ -266,6 +266,10 @@ pub struct Neighbour {
     pub key: String,
     /// Its sort key values.
     pub keys: String,
+    /// When it ties the record on the first key: the tie-break that set them apart, as
+    /// written (`answer_rate highest first`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
 }
 
 /// One grade's slots in a forced distribution.

@@ -142,6 +142,14 @@ impl Lang {
         }
     }
 
+    /// The tie-break that set a neighbour tied on the first key apart.
+    pub fn decided_by(self, key: &str, by: &str) -> String {
+        match self {
+            Lang::Zh => format!("与 {key} 首要排序值相同，由 {by} 分先后"),
+            Lang::En => format!("tied with {key} on the first key; {by} decided between them"),
+        }
+    }
+
     /// Members tied on every key, and the tie policy that ranked them.
     pub fn tied(self, others: &[String], policy: Option<&str>) -> String {
         let others = others.join(", ");
