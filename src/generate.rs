@@ -108,7 +108,7 @@ impl Generator {
         let count_range = |i: usize| {
             inputs[i].range.as_ref().map(|(l, h)| {
                 let whole = |v: i128| u64::try_from(v.max(0)).unwrap_or(u64::MAX);
-                (whole(ceiling(l)), whole(floor(h)))
+                (whole(l.ceil_i128()), whole(h.floor_i128()))
             })
         };
         for (i, draw) in draws.iter_mut().enumerate() {
@@ -138,7 +138,7 @@ impl Generator {
             let scale = Rational::from_int(scale);
             range.as_ref().map_or((low, high), |(l, h)| {
                 let scaled = |r: &Rational| r.checked_mul(&scale).unwrap_or_else(|_| r.clone());
-                (ceiling(&scaled(l)), floor(&scaled(h)))
+                (scaled(l).ceil_i128(), scaled(h).floor_i128())
             })
         };
         let draws = draws
@@ -263,25 +263,6 @@ impl Generator {
         let span = u64::try_from((high - low).max(0)).unwrap_or(u64::MAX - 1);
         low + i128::from(self.rng.below(span.saturating_add(1)))
     }
-}
-
-/// The least integer not below `r`, or the nearest 128-bit one. A range is written
-/// as literals, which always fit.
-fn ceiling(r: &Rational) -> i128 {
-    r.ceil().to_i128().unwrap_or(if r.is_negative() {
-        i128::MIN
-    } else {
-        i128::MAX
-    })
-}
-
-/// The greatest integer not above `r`, or the nearest 128-bit one.
-fn floor(r: &Rational) -> i128 {
-    r.floor().to_i128().unwrap_or(if r.is_negative() {
-        i128::MIN
-    } else {
-        i128::MAX
-    })
 }
 
 fn hundredths_text(n: i128) -> String {

@@ -303,7 +303,7 @@ impl Search<'_> {
             _ => return None,
         };
         let (low, high) = match &declared.range {
-            Some((lo, hi)) => (ceil(lo).max(0), floor(hi)),
+            Some((lo, hi)) => (lo.ceil_i128().max(0), hi.floor_i128()),
             None => (0, now.saturating_add(SEARCH_SPAN)),
         };
         let to = self
@@ -380,25 +380,6 @@ enum Tried {
     Short,
     /// It made the record unreal (a ratio past 100%) or unscorable.
     Unreal,
-}
-
-/// The least integer not below `r`, or the nearest 128-bit one. A range is written
-/// as literals, which always fit.
-fn ceil(r: &Rational) -> i128 {
-    r.ceil().to_i128().unwrap_or(if r.is_negative() {
-        i128::MIN
-    } else {
-        i128::MAX
-    })
-}
-
-/// The greatest integer not above `r`, or the nearest 128-bit one.
-fn floor(r: &Rational) -> i128 {
-    r.floor().to_i128().unwrap_or(if r.is_negative() {
-        i128::MIN
-    } else {
-        i128::MAX
-    })
 }
 
 #[cfg(test)]

@@ -326,6 +326,25 @@ impl Rational {
         }
     }
 
+    /// The least integer not below the value, or the nearest 128-bit one: for bounds
+    /// written as literals, which always fit.
+    pub(crate) fn ceil_i128(&self) -> i128 {
+        self.ceil().to_i128().unwrap_or(if self.is_negative() {
+            i128::MIN
+        } else {
+            i128::MAX
+        })
+    }
+
+    /// The greatest integer not above the value, or the nearest 128-bit one.
+    pub(crate) fn floor_i128(&self) -> i128 {
+        self.floor().to_i128().unwrap_or(if self.is_negative() {
+            i128::MIN
+        } else {
+            i128::MAX
+        })
+    }
+
     /// The greatest whole number not above the value.
     pub fn floor(&self) -> Rational {
         match self.repr() {
