@@ -277,7 +277,7 @@ impl PopulationRun {
             slots: &self.slots,
             members,
         };
-        group.values(op).into_iter().nth(position)?.ok()
+        group.values(op).get(position).ok()
     }
 }
 
@@ -319,33 +319,35 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                 continue;
             }
         };
-        let groups = &partitions
+        let partition = &*partitions
             .entry(column)
-            .or_insert_with(|| partition(program, records, &slots, column))
-            .groups;
+            .or_insert_with(|| partition(program, records, &slots, column));
         // Each group's values, worked out from its members' finished slots (read only),
         // then each member's, with its limits and vetoes.
-        let values = group_values(program, records, &slots, &errors, &step.op, groups);
-        let mut given: Vec<Option<Result<Value, Fault>>> = vec![None; records.len()];
-        for (members, (values, spoiled_by)) in groups.iter().zip(values) {
-            for (&m, value) in members.iter().zip(values) {
-                if errors[m].is_none() && spoiled_by.is_some() {
-                    blamed[m] = spoiled_by;
-                }
-                given[m] = Some(value);
-            }
-        }
-        (records, &mut slots, &mut errors, given)
+        let values = group_values(
+            program,
+            records,
+            &slots,
+            &errors,
+            &step.op,
+            &partition.groups,
+        );
+        (records, &mut slots, &mut errors, &mut blamed)
             .into_par_iter()
             .with_min_len(CHUNK)
-            .for_each(|(record, slots, error, given)| {
-                let Some(value) = given else { return };
+            .enumerate()
+            .for_each(|(r, (record, slots, error, blamed))| {
                 if error.is_some() {
                     return;
                 }
+                let (value, spoiled_by) = &values[partition.group_of[r] as usize];
+                if spoiled_by.is_some() {
+                    *blamed = *spoiled_by;
+                }
                 let texts = Texts::new(program, record);
-                let done =
-                    value.and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace));
+                let done = value
+                    .get(partition.position[r] as usize)
+                    .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace));
                 if let Err(fault) = done {
                     *error = Some(EvalError {
                         at: Where::Item(index),
@@ -366,8 +368,30 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
 /// Records handed to a thread at a time: enough that splitting the work costs little.
 const CHUNK: usize = 1024;
 
-/// One group's values, by member, and the member that spoiled them, if one did.
-type GroupValues = (Vec<Result<Value, Fault>>, Option<u32>);
+/// One group's values, and the member that spoiled them, if one did.
+type GroupValues = (GroupResult, Option<u32>);
+
+/// What a population item gave a group's members.
+#[derive(Debug, Clone)]
+enum GroupResult {
+    /// The same for every member: an aggregate, or a fault.
+    Same(Result<Value, Fault>),
+    /// Each member's own, by position in the group.
+    Each(Vec<Result<Value, Fault>>),
+}
+
+impl GroupResult {
+    /// The value of the member at `position` in the group.
+    fn get(&self, position: usize) -> Result<Value, Fault> {
+        match self {
+            GroupResult::Same(value) => value.clone(),
+            GroupResult::Each(values) => values
+                .get(position)
+                .cloned()
+                .unwrap_or(Err(Fault::Internal)),
+        }
+    }
+}
 
 /// The value of population item `op` for every member of every group, in the order
 /// of `groups` and their members, and the member that spoiled a group: one that failed
@@ -384,15 +408,11 @@ fn group_values(
         .par_iter()
         .map(|members| {
             if let Some(&failed) = members.iter().find(|&&m| errors[m].is_some()) {
-                let values = members
-                    .iter()
-                    .map(|&m| match errors[m] {
-                        // Its own error stands; `finish` skips it.
-                        Some(e) => Err(e.fault),
-                        None => Err(Fault::MemberFailed),
-                    })
-                    .collect();
-                return (values, Some(failed as u32));
+                // A member's own error stands: the members that failed are skipped.
+                return (
+                    GroupResult::Same(Err(Fault::MemberFailed)),
+                    Some(failed as u32),
+                );
             }
             let group = Group {
                 program,
@@ -444,6 +464,8 @@ pub(crate) struct Partition {
     pub groups: Vec<Vec<usize>>,
     /// Each record's group.
     pub group_of: Vec<u32>,
+    /// Each record's position in its group.
+    pub position: Vec<u32>,
 }
 
 /// The records grouped by the value of the input in slot `column`; every record in
@@ -459,12 +481,18 @@ fn partition(
         None => vec![(0..records.len()).collect()],
     };
     let mut group_of = vec![0; records.len()];
+    let mut position = vec![0; records.len()];
     for (g, members) in groups.iter().enumerate() {
-        for &m in members {
+        for (p, &m) in members.iter().enumerate() {
             group_of[m] = g as u32;
+            position[m] = p as u32;
         }
     }
-    Partition { groups, group_of }
+    Partition {
+        groups,
+        group_of,
+        position,
+    }
 }
 
 fn groups_by(
@@ -519,9 +547,9 @@ impl Group<'_> {
     }
 
     /// The value of population item `op` for each member.
-    fn values(&self, op: &Op) -> Vec<Result<Value, Fault>> {
-        let values = match op {
-            Op::Aggregate(a) => self.aggregate(a).map(|v| vec![Ok(v); self.members.len()]),
+    fn values(&self, op: &Op) -> GroupResult {
+        let each = match op {
+            Op::Aggregate(a) => return GroupResult::Same(self.aggregate(a)),
             Op::Rank(r) => self.rank(r),
             Op::Distribute(d) => self.distribute(d),
             Op::Share(s) => self
@@ -529,7 +557,10 @@ impl Group<'_> {
                 .map(|shares| shares.into_iter().map(Ok).collect()),
             _ => Err(Fault::Internal),
         };
-        values.unwrap_or_else(|fault| vec![Err(fault); self.members.len()])
+        match each {
+            Ok(values) => GroupResult::Each(values),
+            Err(fault) => GroupResult::Same(Err(fault)),
+        }
     }
 
     /// Each member's part of the amount, to the fen: each sharing member gets the
