@@ -1,0 +1,388 @@
+//! One group's members and what an item that reads them gives each: reductions,
+//! orders, ranks, forced distributions and shares.
+
+use std::cmp::Ordering;
+
+use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank, Share};
+use crate::eval::{Fault, NoTrace, Texts, Value, compare, eval};
+use crate::input::Record;
+use crate::number::{Rational, round};
+use crate::syntax::ast::{AggregateFn, TiePolicy};
+
+/// What a population item gave a group's members.
+#[derive(Debug, Clone)]
+pub(super) enum GroupResult {
+    /// The same for every member: an aggregate, or a fault.
+    Same(Result<Value, Fault>),
+    /// Each member's own, by position in the group.
+    Each(Vec<Result<Value, Fault>>),
+}
+
+impl GroupResult {
+    /// The value of the member at `position` in the group.
+    pub(super) fn get(&self, position: usize) -> Result<Value, Fault> {
+        match self {
+            GroupResult::Same(value) => value.clone(),
+            GroupResult::Each(values) => values
+                .get(position)
+                .cloned()
+                .unwrap_or(Err(Fault::Internal)),
+        }
+    }
+}
+
+/// How a share was divided, in fens.
+pub(super) struct Shared {
+    /// Each member's part.
+    pub(super) parts: Vec<i128>,
+    /// The amount.
+    pub(super) fens: i128,
+    /// The fens left after the whole fens by weight, handed out one each.
+    pub(super) left_over: i128,
+    /// The positions of the members that got one of them.
+    pub(super) extra: Vec<usize>,
+}
+
+/// One group's members, with their finished slots.
+pub(super) struct Group<'a> {
+    pub(super) program: &'a Program,
+    pub(super) records: &'a [Record],
+    pub(super) slots: &'a [Vec<Value>],
+    pub(super) members: &'a [usize],
+}
+
+impl Group<'_> {
+    fn texts(&self, member: usize) -> Texts<'_> {
+        Texts::new(self.program, &self.records[member])
+    }
+
+    /// The value of population item `op` for each member.
+    pub(super) fn values(&self, op: &Op) -> GroupResult {
+        let each = match op {
+            Op::Aggregate(a) => return GroupResult::Same(self.aggregate(a)),
+            Op::Rank(r) => self.rank(r),
+            Op::Distribute(d) => self.distribute(d),
+            Op::Share(s) => self
+                .share(s)
+                .map(|shares| shares.into_iter().map(Ok).collect()),
+            _ => Err(Fault::Internal),
+        };
+        match each {
+            Ok(values) => GroupResult::Each(values),
+            Err(fault) => GroupResult::Same(Err(fault)),
+        }
+    }
+
+    /// Each member's part of the amount, to the fen: each sharing member gets the
+    /// whole fens of its share by weight, and the fens left over go one each to the
+    /// sharing members in the remainder order, so the parts add up to the amount.
+    /// Members that do not share get nothing.
+    fn share(&self, s: &Share) -> Result<Vec<Value>, Fault> {
+        Ok(self
+            .share_parts(s)?
+            .parts
+            .into_iter()
+            .map(|fens| Value::Num(Rational::new(fens, 100).unwrap_or(Rational::ZERO)))
+            .collect())
+    }
+
+    /// The parts of a share in fens, by member, and how they arose.
+    pub(super) fn share_parts(&self, s: &Share) -> Result<Shared, Fault> {
+        let mut sharing = Vec::new();
+        let mut weights = Vec::new();
+        for (position, &m) in self.members.iter().enumerate() {
+            if self.passes(m, s.filter.as_ref())? {
+                let weight = match &s.weight {
+                    Some(w) => self.value(m, w)?.num()?,
+                    None => Rational::ONE,
+                };
+                if weight.is_negative() {
+                    return Err(Fault::ShareNegativeWeight);
+                }
+                sharing.push(position);
+                weights.push(weight);
+            }
+        }
+        let first = *self.members.first().ok_or(Fault::Internal)?;
+        let amount = self.value(first, &s.amount)?.num()?;
+        let fens = amount
+            .checked_mul(&Rational::from_int(100))?
+            .to_i128()
+            .ok_or(Fault::ShareNotWholeFen)?;
+        let mut parts = vec![0i128; self.members.len()];
+        let mut total = Rational::ZERO;
+        for w in &weights {
+            total = total.checked_add(w)?;
+        }
+        if fens == 0 {
+            return Ok(Shared {
+                parts,
+                fens,
+                left_over: 0,
+                extra: Vec::new(),
+            });
+        }
+        if total.is_zero() {
+            return Err(Fault::ShareNoWeight);
+        }
+        // Whole fens by weight, towards zero, so a negative amount shares alike.
+        let whole = Rational::from_i128(fens);
+        let mut given = 0i128;
+        for (&position, w) in sharing.iter().zip(&weights) {
+            let exact = whole
+                .checked_mul(w)?
+                .checked_div(&total)
+                .ok_or(Fault::Internal)??;
+            let part = round(&exact, 0, crate::number::RoundingMode::Down)?
+                .to_i128()
+                .ok_or(Fault::Internal)?;
+            parts[position] = part;
+            given += part;
+        }
+        let left_over = fens - given;
+        let members: Vec<usize> = sharing.iter().map(|&p| self.members[p]).collect();
+        let (order, blocks) = self.sorted(&members, &s.remainder)?;
+        let count = usize::try_from(left_over.unsigned_abs()).map_err(|_| Fault::Internal)?;
+        // The last fen must not fall between members the order cannot tell apart.
+        if count > 0 && blocks.iter().any(|b| b.start < count && count < b.end) {
+            return Err(Fault::Tie);
+        }
+        let step = left_over.signum();
+        let mut extra = Vec::new();
+        for &p in order.iter().take(count) {
+            parts[sharing[p]] += step;
+            extra.push(sharing[p]);
+        }
+        Ok(Shared {
+            parts,
+            fens,
+            left_over,
+            extra,
+        })
+    }
+
+    /// `node` evaluated over `member`'s slots.
+    pub(super) fn value(&self, member: usize, node: &Node) -> Result<Value, Fault> {
+        eval(node, self.texts(member), &self.slots[member], &mut NoTrace)
+    }
+
+    /// Whether `member` passes `filter` (every member does when there is none).
+    pub(super) fn passes(&self, member: usize, filter: Option<&Node>) -> Result<bool, Fault> {
+        match filter {
+            Some(f) => self.value(member, f)?.bool(),
+            None => Ok(true),
+        }
+    }
+
+    fn aggregate(&self, a: &Aggregate) -> Result<Value, Fault> {
+        let mut count: i64 = 0;
+        let mut sum = Rational::ZERO;
+        let mut least: Option<Rational> = None;
+        let mut greatest: Option<Rational> = None;
+        for &m in self.members {
+            if !self.passes(m, a.filter.as_ref())? {
+                continue;
+            }
+            count += 1;
+            if let Some(value) = &a.value {
+                let x = self.value(m, value)?.num()?;
+                sum = sum.checked_add(&x)?;
+                least = Some(match least {
+                    Some(l) if l <= x => l,
+                    _ => x.clone(),
+                });
+                greatest = Some(match greatest {
+                    Some(g) if g >= x => g,
+                    _ => x,
+                });
+            }
+        }
+        let empty = || a.when_empty.clone().ok_or(Fault::EmptyGroup);
+        let result = match a.func {
+            AggregateFn::Count => Rational::from_int(count),
+            AggregateFn::Sum if count == 0 => a.when_empty.clone().unwrap_or(Rational::ZERO),
+            AggregateFn::Sum => sum,
+            AggregateFn::Mean if count == 0 => empty()?,
+            AggregateFn::Mean => sum
+                .checked_div(&Rational::from_int(count))
+                .ok_or(Fault::Internal)??,
+            AggregateFn::Min => least.map_or_else(empty, Ok)?,
+            AggregateFn::Max => greatest.map_or_else(empty, Ok)?,
+        };
+        Ok(Value::Num(result))
+    }
+
+    /// The sort keys of each member, in member order.
+    fn keys(&self, members: &[usize], keys: &[(Node, bool)]) -> Result<Vec<Vec<Value>>, Fault> {
+        members
+            .iter()
+            .map(|&m| keys.iter().map(|(node, _)| self.value(m, node)).collect())
+            .collect()
+    }
+
+    /// How member `a` (with keys `ka`) compares with member `b`: `Less` when `a` comes
+    /// first (is better).
+    fn order(
+        &self,
+        keys: &[(Node, bool)],
+        (a, ka): (usize, &[Value]),
+        (b, kb): (usize, &[Value]),
+    ) -> Ordering {
+        for ((_, highest_first), (x, y)) in keys.iter().zip(ka.iter().zip(kb)) {
+            let ordering = match (x, y) {
+                (Value::Num(x), Value::Num(y)) => x.cmp(y),
+                (Value::Text(x), Value::Text(y)) => {
+                    self.texts(a).get(*x).cmp(self.texts(b).get(*y))
+                }
+                (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+                (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
+                _ => Ordering::Equal,
+            };
+            let ordering = if *highest_first {
+                ordering.reverse()
+            } else {
+                ordering
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        Ordering::Equal
+    }
+
+    /// `members` sorted best first by `keys`, as positions into `members`, and the
+    /// blocks of positions tied on every key.
+    pub(super) fn sorted(
+        &self,
+        members: &[usize],
+        keys: &[(Node, bool)],
+    ) -> Result<(Vec<usize>, Vec<std::ops::Range<usize>>), Fault> {
+        let values = self.keys(members, keys)?;
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        let cmp = |&i: &usize, &j: &usize| {
+            self.order(keys, (members[i], &values[i]), (members[j], &values[j]))
+        };
+        order.sort_by(cmp);
+        let mut blocks = Vec::new();
+        let mut start = 0;
+        for p in 1..=order.len() {
+            if p == order.len() || cmp(&order[p - 1], &order[p]) != Ordering::Equal {
+                blocks.push(start..p);
+                start = p;
+            }
+        }
+        Ok((order, blocks))
+    }
+
+    fn rank(&self, r: &Rank) -> Result<Vec<Result<Value, Fault>>, Fault> {
+        // The members ranked, and the position of each among all members.
+        let mut eligible = Vec::new();
+        let mut positions = Vec::new();
+        for (position, &m) in self.members.iter().enumerate() {
+            if self.passes(m, r.filter.as_ref())? {
+                eligible.push(m);
+                positions.push(position);
+            }
+        }
+        let (order, blocks) = self.sorted(&eligible, &r.keys)?;
+        let excluded = r
+            .when_excluded
+            .clone()
+            .map(Value::Num)
+            .ok_or(Fault::Internal);
+        let mut values = vec![excluded; self.members.len()];
+        let n = eligible.len() as i64;
+        for (dense, block) in blocks.iter().enumerate() {
+            let value = if r.percentile {
+                // The share of the others placed below.
+                let below = n - block.end as i64;
+                if n == 1 {
+                    Ok(Rational::ONE)
+                } else {
+                    Rational::new(i128::from(below), i128::from(n - 1)).ok_or(Fault::Overflow)
+                }
+            } else {
+                match r.ties {
+                    TiePolicy::Shared => Ok(Rational::from_int(block.start as i64 + 1)),
+                    TiePolicy::Dense => Ok(Rational::from_int(dense as i64 + 1)),
+                    TiePolicy::Strict if block.len() > 1 => Err(Fault::Tie),
+                    TiePolicy::Strict => Ok(Rational::from_int(block.start as i64 + 1)),
+                }
+            };
+            for p in block.clone() {
+                values[positions[order[p]]] = value.clone().map(Value::Num);
+            }
+        }
+        Ok(values)
+    }
+
+    fn distribute(&self, d: &Distribute) -> Result<Vec<Result<Value, Fault>>, Fault> {
+        let n = self.members.len();
+        if let Some(small) = d.small_group.as_ref().filter(|s| n < s.under) {
+            return Ok(self
+                .members
+                .iter()
+                .map(|&m| {
+                    let score = self.value(m, &small.subject)?.num()?;
+                    let band = small
+                        .tests
+                        .iter()
+                        .find(|(op, t, _)| compare(*op, score.cmp(t)))
+                        .map_or(small.otherwise, |(_, _, band)| *band);
+                    Ok(Value::Grade(band))
+                })
+                .collect());
+        }
+        let slots = slot_counts(d, n)?;
+        let (order, blocks) = self.sorted(self.members, &d.keys)?;
+        let mut grades = vec![Ok(Value::Grade(0)); n];
+        // Members tied on every key share the grade of the slot the first of them is in.
+        for block in blocks {
+            let band = band_at(&slots, block.start) as u16;
+            for p in block {
+                grades[order[p]] = Ok(Value::Grade(band));
+            }
+        }
+        Ok(grades)
+    }
+}
+
+/// Each band's slots in a group of `n`: its share of the group rounded as the rule
+/// says, with the remainder band taking what the others leave. Bands are filled best
+/// first, so rounding that overfills the group cuts the worst bands.
+pub(super) fn slot_counts(d: &Distribute, n: usize) -> Result<Vec<usize>, Fault> {
+    let size = Rational::from_int(n as i64);
+    let mut slots = Vec::with_capacity(d.shares.len());
+    for share in d.shares.iter() {
+        let exact = size.checked_mul(share)?;
+        let rounded = round(&exact, 0, d.slots)?
+            .to_i128()
+            .ok_or(Fault::Internal)?;
+        slots.push(usize::try_from(rounded).unwrap_or(0));
+    }
+    let others: usize = slots
+        .iter()
+        .enumerate()
+        .filter(|(b, _)| *b != d.remainder_band)
+        .map(|(_, s)| *s)
+        .sum();
+    slots[d.remainder_band] = n.saturating_sub(others);
+    let mut filled = 0;
+    for s in slots.iter_mut() {
+        *s = (*s).min(n - filled);
+        filled += *s;
+    }
+    Ok(slots)
+}
+
+/// The band whose slots hold place `position` (from 0), the last if none does.
+pub(super) fn band_at(slots: &[usize], position: usize) -> usize {
+    let mut end = 0;
+    for (band, s) in slots.iter().enumerate() {
+        end += s;
+        if position < end {
+            return band;
+        }
+    }
+    slots.len().saturating_sub(1)
+}

@@ -1,0 +1,254 @@
+//! Evaluation over a population: records scored together, because some items read
+//! other records (group aggregates, ranks, forced distributions, shares).
+//!
+//! The program runs item by item over every record (not record by record): an item
+//! that reads only its own record is computed for each record with the same code as
+//! the one-record path, and an item that reads the population is worked out once per
+//! group from the members' finished slots. Each group's values depend only on its
+//! members, and every reduction and order is exact and total, so results do not
+//! depend on the order of the records.
+
+mod decided;
+mod group;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::{EvalError, Fault, NoTrace, Texts, Value, Where, finish_step};
+use crate::compile::{Op, Program};
+use crate::input::Record;
+use crate::number::Rational;
+pub(crate) use decided::Decided;
+use group::{Group, GroupResult};
+
+/// A population after evaluation.
+#[derive(Debug, Clone)]
+pub(crate) struct PopulationRun {
+    /// Each record's slots, complete unless it failed.
+    pub slots: Vec<Vec<Value>>,
+    /// Why each record failed, if it did.
+    pub errors: Vec<Option<EvalError>>,
+    /// For a record that failed because another did, that record's position.
+    pub blamed: Vec<Option<u32>>,
+    /// The groups of each grouping column (`None`: every record in one group).
+    pub partitions: HashMap<Option<u32>, Partition>,
+}
+
+/// Scores `records` together.
+pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
+    let total = program.model.inputs.len() + program.steps.len();
+    let mut slots: Vec<Vec<Value>> = records
+        .par_iter()
+        .with_min_len(CHUNK)
+        .map(|record| {
+            let mut s = Vec::with_capacity(total);
+            super::load_inputs(record, &mut s);
+            s
+        })
+        .collect();
+    let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
+    let mut blamed: Vec<Option<u32>> = vec![None; records.len()];
+    let mut partitions: HashMap<Option<u32>, Partition> = HashMap::new();
+    let steps = &program.steps;
+    let mut index = 0;
+    while let Some(step) = steps.get(index) {
+        let Some(column) = population_column(&step.op) else {
+            {
+                // A phase of items that read only the record's own values runs record
+                // by record, so each record's slots stay in cache.
+                let end = steps[index..]
+                    .iter()
+                    .position(|s| s.op.reads_population())
+                    .map_or(steps.len(), |p| index + p);
+                (records, &mut slots, &mut errors)
+                    .into_par_iter()
+                    .with_min_len(CHUNK)
+                    .for_each(|(record, slots, error)| {
+                        if error.is_none() {
+                            *error = run_phase(program, record, index..end, slots).err();
+                        }
+                    });
+                index = end;
+                continue;
+            }
+        };
+        let partition = &*partitions
+            .entry(column)
+            .or_insert_with(|| partition(program, records, &slots, column));
+        // Each group's values, worked out from its members' finished slots (read only),
+        // then each member's, with its limits and vetoes.
+        let values = group_values(
+            program,
+            records,
+            &slots,
+            &errors,
+            &step.op,
+            &partition.groups,
+        );
+        (records, &mut slots, &mut errors, &mut blamed)
+            .into_par_iter()
+            .with_min_len(CHUNK)
+            .enumerate()
+            .for_each(|(r, (record, slots, error, blamed))| {
+                if error.is_some() {
+                    return;
+                }
+                let (value, spoiled_by) = &values[partition.group_of[r] as usize];
+                if spoiled_by.is_some() {
+                    *blamed = *spoiled_by;
+                }
+                let texts = Texts::new(program, record);
+                let done = value
+                    .get(partition.position[r] as usize)
+                    .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace));
+                if let Err(fault) = done {
+                    *error = Some(EvalError {
+                        at: Where::Item(index),
+                        fault,
+                    });
+                }
+            });
+        index += 1;
+    }
+    PopulationRun {
+        slots,
+        errors,
+        blamed,
+        partitions,
+    }
+}
+
+/// Records handed to a thread at a time: enough that splitting the work costs little.
+const CHUNK: usize = 1024;
+
+/// One group's values, and the member that spoiled them, if one did.
+type GroupValues = (GroupResult, Option<u32>);
+
+/// The value of population item `op` for every member of every group, in the order
+/// of `groups` and their members, and the member that spoiled a group: one that failed
+/// before leaves its whole group unknown.
+fn group_values(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    errors: &[Option<EvalError>],
+    op: &Op,
+    groups: &[Vec<usize>],
+) -> Vec<GroupValues> {
+    groups
+        .par_iter()
+        .map(|members| {
+            if let Some(&failed) = members.iter().find(|&&m| errors[m].is_some()) {
+                // A member's own error stands: the members that failed are skipped.
+                return (
+                    GroupResult::Same(Err(Fault::MemberFailed)),
+                    Some(failed as u32),
+                );
+            }
+            let group = Group {
+                program,
+                records,
+                slots,
+                members,
+            };
+            (group.values(op), None)
+        })
+        .collect()
+}
+
+/// The input whose groups a population item reads (`None`: every record together);
+/// `None` outside for an item that reads only its own record.
+fn population_column(op: &Op) -> Option<Option<u32>> {
+    match op {
+        Op::Aggregate(a) => Some(Some(a.group)),
+        Op::Rank(r) => Some(r.within),
+        Op::Distribute(d) => Some(Some(d.within)),
+        Op::Share(s) => Some(Some(s.within)),
+        _ => None,
+    }
+}
+
+/// Runs items `steps` of one record, which read only its own values.
+fn run_phase(
+    program: &Program,
+    record: &Record,
+    steps: std::ops::Range<usize>,
+    slots: &mut Vec<Value>,
+) -> Result<(), EvalError> {
+    let texts = Texts::new(program, record);
+    for index in steps {
+        let step = &program.steps[index];
+        super::compute_step(index, step, texts, slots, &mut NoTrace)
+            .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace))
+            .map_err(|fault| EvalError {
+                at: Where::Item(index),
+                fault,
+            })?;
+    }
+    Ok(())
+}
+
+/// Records grouped by the value of one input.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Partition {
+    /// Each group's records, by position.
+    pub groups: Vec<Vec<usize>>,
+    /// Each record's group.
+    pub group_of: Vec<u32>,
+    /// Each record's position in its group.
+    pub position: Vec<u32>,
+}
+
+/// The records grouped by the value of the input in slot `column`; every record in
+/// one group when there is no column.
+fn partition(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    column: Option<u32>,
+) -> Partition {
+    let groups = match column {
+        Some(column) => groups_by(program, records, slots, column),
+        None => vec![(0..records.len()).collect()],
+    };
+    let mut group_of = vec![0; records.len()];
+    let mut position = vec![0; records.len()];
+    for (g, members) in groups.iter().enumerate() {
+        for (p, &m) in members.iter().enumerate() {
+            group_of[m] = g as u32;
+            position[m] = p as u32;
+        }
+    }
+    Partition {
+        groups,
+        group_of,
+        position,
+    }
+}
+
+fn groups_by(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    column: u32,
+) -> Vec<Vec<usize>> {
+    #[derive(PartialEq, Eq, Hash)]
+    enum Key<'a> {
+        Text(&'a str),
+        Num(Rational),
+        Other,
+    }
+    // Keys are hashed once per record: a fast hash, as nothing here is adversarial
+    // beyond making one run slower.
+    let mut groups: foldhash::HashMap<Key<'_>, Vec<usize>> = foldhash::HashMap::default();
+    for (r, record) in records.iter().enumerate() {
+        let key = match slots[r].get(column as usize) {
+            Some(Value::Text(t)) => Key::Text(Texts::new(program, record).get(*t)),
+            Some(Value::Num(n)) => Key::Num(n.clone()),
+            _ => Key::Other,
+        };
+        groups.entry(key).or_default().push(r);
+    }
+    groups.into_values().collect()
+}
