@@ -4,7 +4,7 @@
 use super::group::{Group, band_at, slot_counts};
 use super::{PopulationRun, population_column};
 use crate::compile::{Op, Program};
-use crate::eval::{Texts, Value};
+use crate::eval::Value;
 use crate::input::Record;
 
 /// What a population item decided for one member, for the explanation.
@@ -82,6 +82,39 @@ impl PopulationRun {
         all
     }
 
+    /// The group of `record` that population item `index` reads, and the record's
+    /// position in it.
+    fn group_for<'a>(
+        &'a self,
+        program: &'a Program,
+        records: &'a [Record],
+        record: usize,
+        index: usize,
+    ) -> Option<(&'a Op, Group<'a>, usize)> {
+        let op = &program.steps.get(index)?.op;
+        let column = population_column(op)?;
+        let partition = self.partitions.get(&column)?;
+        let members = partition
+            .groups
+            .get(*partition.group_of.get(record)? as usize)?;
+        let group = Group {
+            program,
+            records,
+            slots: &self.slots,
+            members,
+        };
+        Some((op, group, *partition.position.get(record)? as usize))
+    }
+
+    /// The sort keys of rank or distribution `op`.
+    fn sort_keys(op: &Op) -> &[(crate::compile::Node, bool)] {
+        match op {
+            Op::Rank(r) => &r.keys,
+            Op::Distribute(d) => &d.keys,
+            _ => &[],
+        }
+    }
+
     /// The first sort key of population item `index` on which records `a` and `b`
     /// differ, exactly; `None` when they tie on every key.
     pub(crate) fn first_difference(
@@ -91,18 +124,15 @@ impl PopulationRun {
         (a, b): (usize, usize),
         index: usize,
     ) -> Option<usize> {
+        let (op, group, _) = self.group_for(program, records, a, index)?;
+        let keys = Self::sort_keys(op);
         let (va, vb) = (
             self.sort_values(program, records, a, index),
             self.sort_values(program, records, b, index),
         );
-        let (ta, tb) = (
-            Texts::new(program, &records[a]),
-            Texts::new(program, &records[b]),
-        );
-        va.iter().zip(&vb).position(|pair| match pair {
-            (Value::Text(x), Value::Text(y)) => ta.get(*x) != tb.get(*y),
-            (x, y) => x != y,
-        })
+        group
+            .key_orderings(keys, (a, &va), (b, &vb))
+            .position(|o| o.is_ne())
     }
 
     /// The sort key values of population item `index` for `member`.
@@ -113,18 +143,11 @@ impl PopulationRun {
         member: usize,
         index: usize,
     ) -> Vec<Value> {
-        let keys = match program.steps.get(index).map(|s| &s.op) {
-            Some(Op::Rank(r)) => &r.keys,
-            Some(Op::Distribute(d)) => &d.keys,
-            _ => return Vec::new(),
+        let Some((op, group, _)) = self.group_for(program, records, member, index) else {
+            return Vec::new();
         };
-        let group = Group {
-            program,
-            records,
-            slots: &self.slots,
-            members: &[],
-        };
-        keys.iter()
+        Self::sort_keys(op)
+            .iter()
             .filter_map(|(node, _)| group.value(member, node).ok())
             .collect()
     }
@@ -137,14 +160,8 @@ impl PopulationRun {
         record: usize,
         index: usize,
     ) -> Option<Decided> {
-        let op = &program.steps.get(index)?.op;
-        let members = self.group_of(population_column(op)?, record)?;
-        let group = Group {
-            program,
-            records,
-            slots: &self.slots,
-            members,
-        };
+        let (op, group, position) = self.group_for(program, records, record, index)?;
+        let members = group.members;
         match op {
             Op::Aggregate(a) => {
                 let mut counted = 0;
@@ -192,17 +209,10 @@ impl PopulationRun {
                 })
             }
             Op::Share(s) => {
-                let position = members.iter().position(|&m| m == record)?;
                 let shared = group.share_parts(s).ok()?;
-                let mut sharing = 0;
-                for &m in members {
-                    if group.passes(m, s.filter.as_ref()).ok()? {
-                        sharing += 1;
-                    }
-                }
                 Some(Decided::Shared {
                     fens: shared.fens,
-                    sharing,
+                    sharing: shared.sharing,
                     left_over: shared.left_over,
                     extra: shared.extra.contains(&position),
                 })
@@ -243,15 +253,7 @@ impl PopulationRun {
         record: usize,
         index: usize,
     ) -> Option<Value> {
-        let op = &program.steps.get(index)?.op;
-        let members = self.group_of(population_column(op)?, record)?;
-        let position = members.iter().position(|&m| m == record)?;
-        let group = Group {
-            program,
-            records,
-            slots: &self.slots,
-            members,
-        };
+        let (op, group, position) = self.group_for(program, records, record, index)?;
         group.values(op).get(position).ok()
     }
 }

@@ -41,6 +41,8 @@ pub(super) struct Shared {
     pub(super) left_over: i128,
     /// The positions of the members that got one of them.
     pub(super) extra: Vec<usize>,
+    /// How many members shared.
+    pub(super) sharing: usize,
 }
 
 /// One group's members, with their finished slots.
@@ -120,6 +122,7 @@ impl Group<'_> {
                 fens,
                 left_over: 0,
                 extra: Vec::new(),
+                sharing: sharing.len(),
             });
         }
         if total.is_zero() {
@@ -158,6 +161,7 @@ impl Group<'_> {
             fens,
             left_over,
             extra,
+            sharing: sharing.len(),
         })
     }
 
@@ -220,34 +224,39 @@ impl Group<'_> {
             .collect()
     }
 
-    /// How member `a` (with keys `ka`) compares with member `b`: `Less` when `a` comes
-    /// first (is better).
-    fn order(
-        &self,
-        keys: &[(Node, bool)],
-        (a, ka): (usize, &[Value]),
-        (b, kb): (usize, &[Value]),
-    ) -> Ordering {
-        for ((_, highest_first), (x, y)) in keys.iter().zip(ka.iter().zip(kb)) {
-            let ordering = match (x, y) {
-                (Value::Num(x), Value::Num(y)) => x.cmp(y),
-                (Value::Text(x), Value::Text(y)) => {
-                    self.texts(a).get(*x).cmp(self.texts(b).get(*y))
+    /// How member `a` (with keys `ka`) compares with member `b` on each key in turn:
+    /// `Less` when `a` comes first (is better).
+    pub(super) fn key_orderings<'k>(
+        &'k self,
+        keys: &'k [(Node, bool)],
+        (a, ka): (usize, &'k [Value]),
+        (b, kb): (usize, &'k [Value]),
+    ) -> impl Iterator<Item = Ordering> + 'k {
+        keys.iter()
+            .zip(ka.iter().zip(kb))
+            .map(move |((_, highest_first), (x, y))| {
+                let ordering = match (x, y) {
+                    (Value::Num(x), Value::Num(y)) => x.cmp(y),
+                    (Value::Text(x), Value::Text(y)) => {
+                        self.texts(a).get(*x).cmp(self.texts(b).get(*y))
+                    }
+                    (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+                    (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
+                    _ => Ordering::Equal,
+                };
+                if *highest_first {
+                    ordering.reverse()
+                } else {
+                    ordering
                 }
-                (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-                (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
-                _ => Ordering::Equal,
-            };
-            let ordering = if *highest_first {
-                ordering.reverse()
-            } else {
-                ordering
-            };
-            if ordering != Ordering::Equal {
-                return ordering;
-            }
-        }
-        Ordering::Equal
+            })
+    }
+
+    /// How member `a` compares with member `b` on all keys: the first that is not equal.
+    fn order(&self, keys: &[(Node, bool)], a: (usize, &[Value]), b: (usize, &[Value])) -> Ordering {
+        self.key_orderings(keys, a, b)
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
     }
 
     /// `members` sorted best first by `keys`, as positions into `members`, and the
