@@ -72,42 +72,40 @@ impl Ruleset {
     /// scores records together (groups, ranks), the cases are one roster, scored
     /// together: each case gives its record's team, and a rank is among the cases.
     pub fn run_tests(&self, lang: Lang) -> Vec<CaseReport> {
-        let read: Vec<Result<Record, String>> = self
+        // Each case's record, by its position among the records read, or why it
+        // could not be read.
+        let mut records: Vec<Record> = Vec::new();
+        let read: Vec<Result<usize, String>> = self
             .tests()
             .iter()
             .map(|case| {
                 let values: Vec<&str> = case.inputs.iter().map(|(t, _)| t.as_str()).collect();
-                self.record_in_order(&values).map_err(|errors| {
+                let record = self.record_in_order(&values).map_err(|errors| {
                     let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
                     messages.join("; ")
-                })
+                })?;
+                records.push(record);
+                Ok(records.len() - 1)
             })
-            .collect();
-        let records: Vec<Record> = read
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .cloned()
             .collect();
         let population = self
             .reads_population()
             .then(|| self.score_together(&records));
-        let mut scored = 0;
         self.tests()
             .iter()
-            .zip(&read)
-            .map(|(case, record)| {
+            .zip(read)
+            .map(|(case, read)| {
                 let report = |result| CaseReport {
                     name: case.name.clone(),
                     label: case.label.clone(),
                     line: self.source().line_col(case.span.start).0,
                     result,
                 };
-                let Ok(record) = record else {
-                    let message = record.as_ref().err().cloned().unwrap_or_default();
-                    return report(CaseResult::NotScored(message));
+                let index = match read {
+                    Ok(index) => index,
+                    Err(message) => return report(CaseResult::NotScored(message)),
                 };
-                let index = scored;
-                scored += 1;
+                let record = &records[index];
                 report(match &population {
                     Some(population) => self.check_case(
                         case,
