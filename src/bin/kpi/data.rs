@@ -7,6 +7,7 @@ use std::path::Path;
 
 use kpi::CsvRow;
 use kpi::{DataError, Record, Ruleset};
+use rayon::prelude::*;
 
 use crate::Failure;
 use crate::progress::Progress;
@@ -103,23 +104,56 @@ pub fn for_each_loaded(
 
 /// Every record of `path`, for a ruleset that scores records together; `None` after
 /// reporting the records that could not be read, since without them their groups'
-/// values would be wrong.
-pub fn read_population(ruleset: &Ruleset, path: &Path) -> Result<Option<Vec<Record>>, Failure> {
+/// values would be wrong. Rows are read into records a batch at a time, in parallel
+/// (on `pool`, else rayon's own), so the rows as split do not all stay in memory beside
+/// the records. With `progress`, the bytes read are counted on it and messages printed
+/// around it.
+pub fn read_population(
+    ruleset: &Ruleset,
+    path: &Path,
+    progress: Option<&Progress>,
+    pool: Option<&rayon::ThreadPool>,
+) -> Result<Option<Vec<Record>>, Failure> {
+    const BATCH: usize = 4096;
     let mut records = Vec::new();
     let mut unread = 0usize;
-    for_each_record(ruleset, path, |loaded| {
-        match loaded {
-            Ok(record) => records.push(record),
-            Err(errors) => {
-                unread += 1;
-                for e in errors {
-                    eprintln!("{}: {e}", path.display());
+    let say = |text: String| match progress {
+        Some(progress) => progress.suspend(|| eprintln!("{text}")),
+        None => eprintln!("{text}"),
+    };
+    let mut convert = |batch: &mut Vec<Loaded>| {
+        let mut read_batch = || -> Vec<Result<Record, Vec<DataError>>> {
+            batch.par_drain(..).map(|l| l.read(ruleset)).collect()
+        };
+        let read = match pool {
+            Some(pool) => pool.install(read_batch),
+            None => read_batch(),
+        };
+        for result in read {
+            match result {
+                Ok(record) => records.push(record),
+                Err(errors) => {
+                    unread += 1;
+                    for e in errors {
+                        say(format!("{}: {e}", path.display()));
+                    }
                 }
             }
         }
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    for_each_loaded(ruleset, path, progress, |loaded| {
+        batch.push(loaded);
+        if batch.len() == BATCH {
+            convert(&mut batch);
+        }
         Ok(())
     })?;
+    convert(&mut batch);
     if unread > 0 {
+        if let Some(progress) = progress {
+            progress.finish();
+        }
         refuse_partial(ruleset, path, unread);
         return Ok(None);
     }

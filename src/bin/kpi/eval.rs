@@ -101,46 +101,15 @@ impl Run<'_> {
         progress: &Progress,
     ) -> Result<u8, Failure> {
         let ruleset = self.ruleset;
-        // Rows are read into records a batch at a time, so the rows as split do not
-        // all stay in memory beside the records.
-        let mut records = Vec::new();
-        let mut unread = 0usize;
-        let data = self.data;
-        let mut convert = |batch: &mut Vec<Loaded>| {
-            let read: Vec<Result<kpi::Record, Vec<DataError>>> =
-                pool.install(|| batch.par_drain(..).map(|l| l.read(ruleset)).collect());
-            for result in read {
-                match result {
-                    Ok(record) => records.push(record),
-                    Err(errors) => {
-                        unread += 1;
-                        progress.suspend(|| {
-                            for e in errors {
-                                eprintln!("{}: {e}", data.display());
-                            }
-                        });
-                    }
-                }
+        let read = data::read_population(ruleset, self.data, Some(progress), Some(pool));
+        let records = match read {
+            Ok(Some(records)) => records,
+            Ok(None) => return Ok(FAILED),
+            Err(failure) => {
+                progress.finish();
+                return Err(failure);
             }
         };
-        let mut batch = std::mem::take(&mut self.batch);
-        let read = data::for_each_loaded(ruleset, data, Some(progress), |loaded| {
-            batch.push(loaded);
-            if batch.len() == BATCH {
-                convert(&mut batch);
-            }
-            Ok(())
-        });
-        if let Err(failure) = read {
-            progress.finish();
-            return Err(failure);
-        }
-        convert(&mut batch);
-        if unread > 0 {
-            progress.finish();
-            data::refuse_partial(ruleset, self.data, unread);
-            return Ok(FAILED);
-        }
         let population = pool.install(|| ruleset.score_together(&records));
         let mut outcome = kpi::Outcome::default();
         for (i, record) in records.iter().enumerate() {

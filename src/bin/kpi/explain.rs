@@ -164,7 +164,7 @@ fn one_of_population(
     lang: Lang,
     corrections: &[(String, String)],
 ) -> Result<u8, Failure> {
-    let Some(mut records) = data::read_population(ruleset, &args.data)? else {
+    let Some(mut records) = data::read_population(ruleset, &args.data, None, None)? else {
         return Ok(FAILED);
     };
     let Some(index) = records.iter().position(|r| r.key() == key) else {
@@ -337,7 +337,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         }
     };
     if ruleset.reads_population() {
-        let Some(records) = data::read_population(ruleset, &args.data)? else {
+        let Some(records) = data::read_population(ruleset, &args.data, None, None)? else {
             return Ok(FAILED);
         };
         let population = ruleset.score_together(&records);
@@ -423,7 +423,7 @@ pub fn verify(ruleset_path: &Path, saved: &Path, data: Option<&Path>) -> Result<
     })?;
     let verification = match data {
         Some(data) => {
-            let Some(records) = data::read_population(&ruleset, data)? else {
+            let Some(records) = data::read_population(&ruleset, data, None, None)? else {
                 return Ok(FAILED);
             };
             recompute_in(&ruleset, &explanation, &records)
