@@ -1,17 +1,8 @@
 //! The command line as scripts use it: exit codes, stdout, stderr.
 
-use std::process::{Command, Output};
+mod common;
 
-fn kpi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .args(args)
-        .output()
-        .expect("kpi runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+use common::{kpi, text};
 
 #[test]
 fn eval_prints_the_scenario_exactly() {

@@ -2,18 +2,9 @@
 //! ranks and distributed grades, appeals that move others, and verification against
 //! the data file.
 
-use std::process::{Command, Output};
+mod common;
 
-fn kpi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .args(args)
-        .output()
-        .expect("kpi runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+use common::{kpi, text};
 
 const TEAM: [&str; 2] = [
     "rulesets/team_monthly.kpi",
