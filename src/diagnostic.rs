@@ -314,6 +314,10 @@ pub mod codes {
     /// A share whose amount is not money, differs between the members of a group, or
     /// whose remainder order is not given.
     pub const SHARE: &str = "E0706";
+    /// A period, a version by date or a value of the record's month written wrongly.
+    pub const PERIOD: &str = "E0801";
+    /// A later version that does not only change what the earlier one has.
+    pub const VERSION: &str = "E0802";
     /// Warning: an input that no item, veto or output reads.
     pub const UNUSED_INPUT: &str = "W0201";
     /// Warning: a tier or grade row that no value can reach.

@@ -63,6 +63,10 @@ enum Draw {
     Text,
     /// true or false.
     Bool,
+    /// A day of November 2026.
+    Date,
+    /// November 2026.
+    Month,
 }
 
 /// Makes records for one ruleset.
@@ -79,9 +83,13 @@ impl Generator {
         let model = &ruleset.program().model;
         let inputs = &model.inputs;
         let mut draws: Vec<Option<Draw>> = vec![None; inputs.len()];
-        draws[model.key] = Some(Draw::Key {
-            text: inputs[model.key].ty == Type::Text,
-        });
+        for &key in &model.keys {
+            if inputs[key].ty != Type::Month {
+                draws[key] = Some(Draw::Key {
+                    text: inputs[key].ty == Type::Text,
+                });
+            }
+        }
         // Every count a ratio divides by is a whole, zero only where every ratio over it
         // has a value for zero; a count input over a whole (not itself one) is a part.
         let mut zero_ok = vec![true; inputs.len()];
@@ -96,7 +104,7 @@ impl Generator {
             };
             if let TExprKind::Ref(Ref::Input(d)) = denominator.kind
                 && inputs[d].ty == Type::Count
-                && d != model.key
+                && !model.keys.contains(&d)
             {
                 zero_ok[d] &= when_zero.is_some();
                 draws[d] = Some(Draw::Whole {
@@ -162,6 +170,8 @@ impl Generator {
                     }
                     InputType::Text => Draw::Text,
                     InputType::Bool => Draw::Bool,
+                    InputType::Date => Draw::Date,
+                    InputType::Month => Draw::Month,
                 })
             })
             .collect();
@@ -201,6 +211,8 @@ impl Generator {
                 Draw::Money(low, high) => hundredths_text(self.between(low, high)),
                 Draw::Text => format!("T{}", self.rng.below(10)),
                 Draw::Bool => self.rng.chance(50).to_string(),
+                Draw::Date => format!("2026-11-{:02}", 1 + self.rng.below(30)),
+                Draw::Month => "2026-11".to_string(),
             };
             values.push(value);
         }

@@ -41,6 +41,7 @@ mod ruleset;
 mod scorer;
 pub(crate) mod syntax;
 mod testing;
+pub(crate) mod time;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use eval::Fault;

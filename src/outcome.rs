@@ -26,6 +26,12 @@ pub enum OutputValue {
     Bool(bool),
     /// A grade's label.
     Grade(String),
+    /// A date, `YYYY-MM-DD`.
+    Date(String),
+    /// A month, `YYYY-MM`.
+    Month(String),
+    /// No value (an empty cell).
+    Missing,
 }
 
 impl fmt::Display for OutputValue {
@@ -33,8 +39,12 @@ impl fmt::Display for OutputValue {
         match self {
             OutputValue::Number(d) | OutputValue::Money(d) => write!(f, "{d}"),
             OutputValue::Percent(d) => write!(f, "{d}%"),
-            OutputValue::Text(t) | OutputValue::Grade(t) => f.write_str(t),
+            OutputValue::Text(t)
+            | OutputValue::Grade(t)
+            | OutputValue::Date(t)
+            | OutputValue::Month(t) => f.write_str(t),
             OutputValue::Bool(b) => write!(f, "{b}"),
+            OutputValue::Missing => Ok(()),
         }
     }
 }
@@ -92,6 +102,17 @@ pub(crate) fn store_output(
             *into = OutputValue::Percent(exact(&figure)?);
         }
         (Value::Num(r), Type::Money) => *into = OutputValue::Money(exact(&r)?),
+        (Value::Num(r), Type::Date | Type::Month) => {
+            let n = r
+                .to_i128()
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or(fail(Fault::Internal))?;
+            *into = match ty {
+                Type::Date => OutputValue::Date(crate::time::show_date(n)),
+                _ => OutputValue::Month(crate::time::show_month(n)),
+            };
+        }
+        (Value::Missing, _) => *into = OutputValue::Missing,
         (Value::Num(r), _) => *into = OutputValue::Number(exact(&r)?),
         (Value::Text(t), _) => set_text(into, texts.get(t), false),
         (Value::Bool(b), _) => *into = OutputValue::Bool(b),

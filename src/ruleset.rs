@@ -46,6 +46,8 @@ pub struct Ruleset {
     source: SourceFile,
     warnings: Vec<Diagnostic>,
     output_names: Arc<[String]>,
+    /// The later versions by date, each a whole ruleset, in order of their dates.
+    later: Vec<Ruleset>,
 }
 
 impl Ruleset {
@@ -77,26 +79,72 @@ impl Ruleset {
 
     fn compile_here(source: SourceFile) -> Result<Ruleset, Diagnostics> {
         let (file, mut diagnostics) = crate::syntax::parse(&source);
-        let (model, checked) = crate::check::check(&file);
-        diagnostics.extend(checked);
+        let (files, composed) = crate::check::versions::compose(&file);
+        diagnostics.extend(composed);
+        let mut models = Vec::new();
+        for file in &files {
+            let (model, checked) = crate::check::check(file);
+            // A problem of the first version is found again in every later one.
+            for d in checked {
+                if !diagnostics.contains(&d) {
+                    diagnostics.push(d);
+                }
+            }
+            models.push(model);
+        }
+        diagnostics.extend(crate::check::versions::check_dates(&models, &files));
         diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
-        let fail = |list| Diagnostics {
-            source: source.clone(),
-            list,
-        };
         // Syntax errors mean part of the file was not read: its model is incomplete.
         let has_errors = diagnostics
             .iter()
             .any(|d| d.severity == crate::diagnostic::Severity::Error);
-        match model {
-            Some(model) if !has_errors => Ok(Ruleset {
-                output_names: model.outputs.iter().map(|o| o.name.clone()).collect(),
-                program: compile(model),
-                warnings: diagnostics,
+        let models: Option<Vec<_>> = models.into_iter().collect();
+        let Some(models) = models.filter(|_| !has_errors) else {
+            return Err(Diagnostics {
                 source,
-            }),
-            _ => Err(fail(diagnostics)),
+                list: diagnostics,
+            });
+        };
+        let mut rulesets = models.into_iter().map(|model| Ruleset {
+            output_names: model.outputs.iter().map(|o| o.name.clone()).collect(),
+            program: compile(model),
+            warnings: Vec::new(),
+            source: source.clone(),
+            later: Vec::new(),
+        });
+        let mut first = rulesets.next().ok_or_else(|| Diagnostics {
+            source: source.clone(),
+            list: Vec::new(),
+        })?;
+        first.later = rulesets.collect();
+        first.warnings = diagnostics;
+        Ok(first)
+    }
+
+    /// The version in force for `record`: the last whose date is on or before the
+    /// first day of the record's month.
+    pub(crate) fn in_force(&self, record: &Record) -> Result<&Ruleset, ScoreError> {
+        let Some(first_day) = record
+            .period()
+            .and_then(|p| crate::time::first_day(p.month))
+        else {
+            return Ok(self);
+        };
+        let from = |r: &Ruleset| r.program.model.effective_from;
+        if from(self).is_some_and(|f| f > first_day) {
+            return Err(self.score_error(Fault::NoVersion.at_start(), record));
         }
+        Ok(self
+            .later
+            .iter()
+            .rev()
+            .find(|v| from(v).is_some_and(|f| f <= first_day))
+            .unwrap_or(self))
+    }
+
+    /// Every version, the first one first.
+    pub(crate) fn versions(&self) -> impl Iterator<Item = &Ruleset> {
+        std::iter::once(self).chain(&self.later)
     }
 
     /// Warnings found while compiling (valid, but probably not what was meant).
@@ -155,9 +203,23 @@ impl Ruleset {
         erased
     }
 
-    /// The name of the input that identifies a record.
-    pub fn key_name(&self) -> &str {
-        &self.program.model.inputs[self.program.model.key].name
+    /// The names of the inputs that identify a record (one, or more for a key such
+    /// as `key agent_id, month`); a record's key is their values joined by commas.
+    pub fn key_names(&self) -> Vec<&str> {
+        let model = &self.program.model;
+        model
+            .keys
+            .iter()
+            .map(|&k| model.inputs[k].name.as_str())
+            .collect()
+    }
+
+    /// The key's inputs and the period's, for the loaders.
+    pub(crate) fn keys(&self) -> input::Keys<'_> {
+        input::Keys {
+            columns: &self.program.model.keys,
+            period: self.program.model.period,
+        }
     }
 
     /// The output names, in declaration order.
@@ -196,12 +258,17 @@ impl Ruleset {
                 ),
             }
         }
-        let key = fields
-            .iter()
-            .find(|(name, _)| *name == self.key_name())
-            .map(|(_, text)| text.trim().to_string())
+        let inputs = self.input_decls();
+        let key = self
+            .keys()
+            .value(|k| {
+                fields
+                    .iter()
+                    .find(|(name, _)| *name == inputs[k].name)
+                    .map(|(_, text)| *text)
+            })
             .unwrap_or_default();
-        Record::read(key, values, errors)
+        Record::read(key, values, errors, self.keys())
     }
 
     /// Builds a record from one value per declared input, in declaration order, as
@@ -221,7 +288,7 @@ impl Ruleset {
         &'a self,
         reader: R,
     ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
-        input::csv::read(self.input_decls(), self.program.model.key, reader)
+        input::csv::read(self.input_decls(), self.keys(), reader)
     }
 
     /// Reads the header of a CSV file, then yields its rows split into fields but not
@@ -237,12 +304,12 @@ impl Ruleset {
     /// Reads a row from [`Ruleset::read_csv_rows`] of this ruleset: the record, or
     /// every problem found in the row.
     pub fn csv_record(&self, row: &CsvRow) -> Result<Record, Vec<DataError>> {
-        input::csv::record(self.input_decls(), self.program.model.key, row)
+        input::csv::record(self.input_decls(), self.keys(), row)
     }
 
     /// Reads a JSON array of record objects held in memory.
     pub fn read_json(&self, text: &str) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
-        input::json::read_array(self.input_decls(), self.program.model.key, text)
+        input::json::read_array(self.input_decls(), self.keys(), text)
     }
 
     /// Reads a JSON array of record objects from `reader` one at a time, calling
@@ -254,7 +321,7 @@ impl Ruleset {
         reader: R,
         each: impl FnMut(Result<Record, Vec<DataError>>) -> ControlFlow<()>,
     ) -> Result<(), DataError> {
-        input::json::read_array_each(self.input_decls(), self.program.model.key, reader, each)
+        input::json::read_array_each(self.input_decls(), self.keys(), reader, each)
     }
 
     /// Reads JSON Lines, one record object per line, a line at a time: give it a
@@ -263,7 +330,7 @@ impl Ruleset {
         &'a self,
         reader: R,
     ) -> impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a {
-        input::json::read_lines(self.input_decls(), self.program.model.key, reader)
+        input::json::read_lines(self.input_decls(), self.keys(), reader)
     }
 
     /// Whether records are scored together: some item reads other records (a group
@@ -278,6 +345,10 @@ impl Ruleset {
     /// [reads the population](Ruleset::reads_population) scores the record as a
     /// population of one: a group of one member, ranked first.
     pub fn evaluate(&self, record: &Record) -> Result<Outcome, ScoreError> {
+        let this = self.in_force(record)?;
+        if !std::ptr::eq(this, self) {
+            return this.evaluate(record);
+        }
         if self.reads_population() {
             let mut all = self.evaluate_all(std::slice::from_ref(record));
             return all
@@ -343,6 +414,10 @@ impl Ruleset {
     /// Scores a record on the traced path: the outputs and how each value arose. A
     /// ruleset that reads the population explains the record as a population of one.
     pub fn explain(&self, record: &Record) -> Result<(Outcome, Explanation), ScoreError> {
+        let this = self.in_force(record)?;
+        if !std::ptr::eq(this, self) {
+            return this.explain(record);
+        }
         if self.reads_population() {
             return self.score_together(std::slice::from_ref(record)).explain(0);
         }
@@ -483,7 +558,11 @@ impl Ruleset {
             Fault::ShareNoWeight => format!(
                 "{kind} `{name}` has an amount to share in this record's group, but no member with a weight above zero"
             ),
-            Fault::Internal => {
+            Fault::MissingKey => format!(
+                "{kind} `{name}` orders the records by a value this record does not have; leave such records out with `where known(...)`"
+            ),
+            Fault::NoVersion => "no version of the rules was in force on the first day of the record's month; check the month, or add a version in force from an earlier date".to_string(),
+            Fault::Missing | Fault::Internal => {
                 format!("internal error computing {kind} `{name}`; please report it")
             }
         };

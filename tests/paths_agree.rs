@@ -92,6 +92,8 @@ fn any_record(ruleset: &Ruleset) -> impl Strategy<Value = Vec<(String, String)>>
                 InputType::Number => (0u32..=10000)
                     .prop_map(|n| format!("{}.{:02}", n / 100, n % 100))
                     .boxed(),
+                InputType::Date => (1u32..=31).prop_map(|d| format!("2026-10-{d:02}")).boxed(),
+                InputType::Month => (10u32..=12).prop_map(|m| format!("2026-{m}")).boxed(),
             };
             value.prop_map(move |v| (name.clone(), v)).boxed()
         })

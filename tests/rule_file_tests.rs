@@ -106,7 +106,7 @@ test wrong from base
 #[test]
 fn a_record_the_rules_cannot_score_is_reported_not_passed() {
     let ruleset = Ruleset::compile(&format!(
-        "{RULES}\ntest none\n  team = \"T1\"\n  sold = 0\n  ok = true\n  expect rate = 1\n"
+        "{RULES}\ntest nothing_sold\n  team = \"T1\"\n  sold = 0\n  ok = true\n  expect rate = 1\n"
     ))
     .unwrap_or_else(|d| panic!("{d}"));
     let reports = ruleset.run_tests(Lang::En);

@@ -87,19 +87,57 @@ fn every_eval_fixture_matches_its_expected_results() {
     assert!(checked > 0, "no eval fixtures found");
 }
 
+/// How a scenario is run through the command line.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    ruleset: &'a str,
+    /// Options after the data file, such as `--period 2026-11`.
+    options: &'a [&'a str],
+    /// How many leading columns make a row's key.
+    key_columns: usize,
+    /// The file listing the keys of the records that cannot be scored, one a line;
+    /// with it the run must exit 1 and name each of them on stderr, and only them.
+    errors: Option<&'a str>,
+    /// Whether the expected results hold every row written (not only some).
+    every_row: bool,
+}
+
+impl Run<'_> {
+    fn of(ruleset: &str) -> Run<'_> {
+        Run {
+            ruleset,
+            options: &[],
+            key_columns: 1,
+            errors: None,
+            every_row: false,
+        }
+    }
+}
+
 /// `kpi eval RULESET DATA` as a user runs it: the CSV it prints, by key, as maps from
 /// column to value.
-fn eval_cli(ruleset: &str, data: &Path) -> HashMap<String, HashMap<String, String>> {
+fn eval_cli(run: Run<'_>, data: &Path) -> HashMap<String, HashMap<String, String>> {
     let out = Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .args(["eval", ruleset])
+        .args(["eval", run.ruleset])
         .arg(data)
+        .args(run.options)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match run.errors {
+        None => assert!(out.status.success(), "{stderr}"),
+        Some(errors) => {
+            assert_eq!(out.status.code(), Some(1), "{stderr}");
+            let errors = fs::read_to_string(errors).unwrap();
+            let expected: Vec<&str> = errors.lines().filter(|l| !l.is_empty()).collect();
+            let mut named: Vec<&str> = stderr
+                .lines()
+                .filter_map(|line| line.split("record ").nth(1)?.split(':').next())
+                .collect();
+            named.sort_unstable();
+            assert_eq!(named, expected, "{stderr}");
+        }
+    }
     let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
     let header = rows.headers().unwrap().clone();
     rows.records()
@@ -110,32 +148,38 @@ fn eval_cli(ruleset: &str, data: &Path) -> HashMap<String, HashMap<String, Strin
                 .zip(row.iter())
                 .map(|(h, v)| (h.to_string(), v.to_string()))
                 .collect();
-            (row[0].to_string(), fields)
+            let key: Vec<&str> = row.iter().take(run.key_columns).collect();
+            (key.join(","), fields)
         })
         .collect()
 }
 
 /// Runs a scenario through the command line and asserts every column of every row of
-/// its expected results; returns the number of rows checked. The same data with its
-/// rows in reverse order must give the same output for every record.
-fn assert_cli_matches(ruleset: &str, data: &str, expected: &str) -> usize {
-    let got = eval_cli(ruleset, Path::new(data));
+/// its expected results (and, if they hold every row, that no other is written); returns the number of rows
+/// checked. The same data with its rows in reverse order must give the same output for
+/// every record.
+fn assert_cli_matches(run: Run<'_>, data: &str, expected: &str) -> usize {
+    let got = eval_cli(run, Path::new(data));
     let mut expected_rows = csv::Reader::from_path(expected).unwrap();
     let header = expected_rows.headers().unwrap().clone();
     let mut checked = 0;
     for row in expected_rows.records() {
         let row = row.unwrap();
-        let key = &row[0];
+        let key: Vec<&str> = row.iter().take(run.key_columns).collect();
+        let key = key.join(",");
         let fields = got
-            .get(key)
+            .get(&key)
             .unwrap_or_else(|| panic!("no output row for {key}"));
-        for (column, want) in header.iter().zip(row.iter()).skip(1) {
+        for (column, want) in header.iter().zip(row.iter()).skip(run.key_columns) {
             let value = fields
                 .get(column)
                 .unwrap_or_else(|| panic!("no output column {column}"));
             assert_eq!(value, want, "{key}: {column}");
         }
         checked += 1;
+    }
+    if run.every_row {
+        assert_eq!(got.len(), checked, "rows written that are not expected");
     }
     let text = fs::read_to_string(data).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
@@ -146,11 +190,7 @@ fn assert_cli_matches(ruleset: &str, data: &str, expected: &str) -> usize {
         Path::new(data).file_name().unwrap().to_str().unwrap()
     ));
     fs::write(&reversed, lines.join("\n") + "\n").unwrap();
-    assert_eq!(
-        eval_cli(ruleset, &reversed),
-        got,
-        "row order changed an output"
-    );
+    assert_eq!(eval_cli(run, &reversed), got, "row order changed an output");
     fs::remove_file(&reversed).unwrap();
     checked
 }
@@ -158,7 +198,7 @@ fn assert_cli_matches(ruleset: &str, data: &str, expected: &str) -> usize {
 #[test]
 fn team_monthly_scores_every_leader_on_the_pooled_team_through_the_cli() {
     let n = assert_cli_matches(
-        "rulesets/team_monthly.kpi",
+        Run::of("rulesets/team_monthly.kpi"),
         "tests/scenarios/team_monthly/members.csv",
         "tests/scenarios/team_monthly/expected.csv",
     );
@@ -168,9 +208,25 @@ fn team_monthly_scores_every_leader_on_the_pooled_team_through_the_cli() {
 #[test]
 fn forced_distribution_grades_every_agent_by_share_through_the_cli() {
     let n = assert_cli_matches(
-        "rulesets/forced_distribution.kpi",
+        Run::of("rulesets/forced_distribution.kpi"),
         "tests/scenarios/forced_distribution/scores.csv",
         "tests/scenarios/forced_distribution/expected.csv",
     );
     assert_eq!(n, 86);
+}
+
+#[test]
+fn dated_proration_scores_each_month_by_its_version_and_names_the_records_before_the_first() {
+    let run = Run {
+        key_columns: 2,
+        errors: Some("tests/scenarios/dated_proration/errors.txt"),
+        every_row: true,
+        ..Run::of("rulesets/dated_proration.kpi")
+    };
+    let n = assert_cli_matches(
+        run,
+        "tests/scenarios/dated_proration/monthly.csv",
+        "tests/scenarios/dated_proration/expected.csv",
+    );
+    assert_eq!(n, 89);
 }

@@ -10,6 +10,7 @@ use super::types::Type;
 use super::{Checker, duplicate};
 use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::input::parse_value;
+use crate::number::Rational;
 use crate::syntax::ast::{
     CaseRow, CaseValue, FixtureDecl, Ident, InputType, LiteralKind, RuleFile, Statement, TestDecl,
 };
@@ -22,7 +23,7 @@ impl<'a> Checker<'a> {
     pub(super) fn check_cases(
         &mut self,
         file: &'a RuleFile,
-        key: Option<usize>,
+        keys: &[usize],
         outputs: &[Output],
     ) -> Vec<TestCase> {
         let mut fixtures: HashMap<&str, (&FixtureDecl, Option<Given>)> = HashMap::new();
@@ -62,7 +63,7 @@ impl<'a> Checker<'a> {
                     }
                 },
             };
-            if let Some(case) = self.case(test, base, key, outputs) {
+            if let Some(case) = self.case(test, base, keys, outputs) {
                 cases.push(case);
             }
         }
@@ -89,7 +90,7 @@ impl<'a> Checker<'a> {
         &mut self,
         test: &TestDecl,
         base: Option<Given>,
-        key: Option<usize>,
+        keys: &[usize],
         outputs: &[Output],
     ) -> Option<TestCase> {
         let own = self.given(&test.rows);
@@ -120,7 +121,7 @@ impl<'a> Checker<'a> {
             }
         }
         // A text key defaults to the case's name, so cases need not invent IDs.
-        if let Some(key) = key
+        if let [key] = *keys
             && given[key].is_none()
             && self.inputs[key].input_type == InputType::Text
         {
@@ -255,6 +256,10 @@ impl<'a> Checker<'a> {
         let text = match (&literal.kind, input.input_type) {
             (LiteralKind::Text(t), InputType::Text) => t.clone(),
             (LiteralKind::Bool(b), InputType::Bool) => b.to_string(),
+            (LiteralKind::Date(t), InputType::Date) | (LiteralKind::Text(t), InputType::Month) => {
+                t.clone()
+            }
+            (LiteralKind::None, _) if input.optional => String::new(),
             // A percentage needs its `%` here, as everywhere in a rule file.
             (LiteralKind::Number(d), ty)
                 if !matches!(ty, InputType::Text | InputType::Bool | InputType::Percent) =>
@@ -275,6 +280,8 @@ impl<'a> Checker<'a> {
                     InputType::Number => "a number such as 87.5",
                     InputType::Percent => "a percentage such as 95%",
                     InputType::Money => "an amount such as 1000.00",
+                    InputType::Date => "a date such as 2026-11-15",
+                    InputType::Month => "a month in quotes, such as \"2026-11\"",
                 };
                 let d = Diagnostic::error(
                     codes::TEST_VALUE,
@@ -363,6 +370,13 @@ impl<'a> Checker<'a> {
             (CaseValue::Literal(l), _) => match (&l.kind, ty) {
                 (LiteralKind::Text(t), Type::Text) => Ok(Expected::Text(t.clone())),
                 (LiteralKind::Bool(b), Type::Bool) => Ok(Expected::Bool(*b)),
+                (LiteralKind::None, _) => Ok(Expected::Missing),
+                (LiteralKind::Date(t), Type::Date) => crate::time::parse_date(t)
+                    .map(|d| Expected::Number(Rational::from_int(d.into())))
+                    .map_err(|_| String::new()),
+                (LiteralKind::Text(t), Type::Month) => crate::time::parse_month(t)
+                    .map(|m| Expected::Number(Rational::from_int(m.into())))
+                    .map_err(|_| String::new()),
                 (LiteralKind::Text(_) | LiteralKind::Bool(_), _) => Err(String::new()),
                 (_, ty) if ty.is_numeric() => {
                     let (number, written) = self.literal_value(l)?;
@@ -388,6 +402,8 @@ impl<'a> Checker<'a> {
                     Type::Count | Type::Number | Type::Unknown => "a number such as 80".into(),
                     Type::Text => "text in quotes".into(),
                     Type::Bool => "true or false".into(),
+                    Type::Date => "a date such as 2026-11-15".into(),
+                    Type::Month => "a month in quotes, such as \"2026-11\"".into(),
                 };
                 self.error(
                     Diagnostic::error(

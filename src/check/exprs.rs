@@ -1,14 +1,28 @@
 //! Typing expressions: names resolved, literals made exact, units checked.
 
 use super::Checker;
-use super::model::{Func, Level, Ref, TExpr, TExprKind};
+use super::model::{Builtin, Func, Level, Ref, TExpr, TExprKind};
 use super::names::{Symbol, closest};
 use super::types::{Type, mismatch_hint};
 use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::number::{MAX_ROUND_PLACES, Rational, RoundingMode, rational_from_decimal};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, LiteralKind};
 
-const FUNCTIONS: [&str; 5] = ["round", "min", "max", "clamp", "abs"];
+const FUNCTIONS: [&str; 13] = [
+    "round",
+    "min",
+    "max",
+    "clamp",
+    "abs",
+    "days_between",
+    "month_of",
+    "week_of",
+    "first_day",
+    "last_day",
+    "days_in_month",
+    "period_days",
+    "known",
+];
 
 /// The exact value and type of a numeric literal; reports text or true/false where a
 /// number is needed, and money in another currency.
@@ -38,7 +52,7 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
             }
             (Ok(rational_from_decimal(*d)), Type::Money)
         }
-        LiteralKind::Text(_) | LiteralKind::Bool(_) => {
+        LiteralKind::Text(_) | LiteralKind::Bool(_) | LiteralKind::Date(_) | LiteralKind::None => {
             checker.error(
                 Diagnostic::error(codes::TYPE_MISMATCH, "expected a number here", literal.span)
                     .with_label("not a number"),
@@ -78,6 +92,27 @@ impl Checker<'_> {
             ExprKind::Literal(literal) => match &literal.kind {
                 LiteralKind::Text(t) => typed(TExprKind::Text(t.clone()), Type::Text),
                 LiteralKind::Bool(b) => typed(TExprKind::Bool(*b), Type::Bool),
+                LiteralKind::Date(text) => match crate::time::parse_date(text) {
+                    Ok(day) => typed(
+                        TExprKind::Number(Rational::from_int(day.into())),
+                        Type::Date,
+                    ),
+                    Err(message) => {
+                        self.error(
+                            Diagnostic::error(codes::TYPE_MISMATCH, message, span)
+                                .with_label("not a date"),
+                        );
+                        unknown(span)
+                    }
+                },
+                LiteralKind::None => {
+                    self.error(
+                        Diagnostic::error(codes::TYPE_MISMATCH, "`none` is not a value a formula can compute with", span)
+                            .with_label("no value")
+                            .with_hint("write `none` in `when zero none`, `when empty none` or `when excluded none`, or in a test case"),
+                    );
+                    unknown(span)
+                }
                 _ => match literal_number(self, literal) {
                     Some((value, ty)) => typed(TExprKind::Number(value), ty),
                     None => unknown(span),
@@ -96,6 +131,9 @@ impl Checker<'_> {
                     // Caught in a cycle, already reported.
                     None => unknown(span),
                 },
+                None if Builtin::ALL.iter().any(|(_, n, _)| *n == ident.name) => {
+                    self.builtin(&ident.name, span)
+                }
                 None => {
                     // A name declared by a statement with a syntax error is not
                     // reported again as unknown.
@@ -200,7 +238,7 @@ impl Checker<'_> {
                     crate::syntax::ast::CmpOp::Eq | crate::syntax::ast::CmpOp::Ne
                 );
                 let fits =
-                    l.ty.compatible(r.ty) && (!ordered || l.ty.is_numeric() && r.ty.is_numeric());
+                    l.ty.compatible(r.ty) && (!ordered || l.ty.is_ordered() && r.ty.is_ordered());
                 if !fits {
                     self.mismatch(
                         &format!(
@@ -395,6 +433,8 @@ impl Checker<'_> {
                     span,
                 }
             }
+            "days_between" | "month_of" | "week_of" | "first_day" | "last_day"
+            | "days_in_month" | "period_days" | "known" => self.calendar_call(name, args, span),
             other => {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_FUNCTION,
@@ -404,11 +444,119 @@ impl Checker<'_> {
                 .with_label("no such function");
                 d = match closest(other, FUNCTIONS.into_iter()) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint("the functions are round, min, max, clamp and abs"),
+                    None => d.with_hint(format!("the functions are {}", FUNCTIONS.join(", "))),
                 };
                 self.error(d);
                 unknown(span)
             }
+        }
+    }
+
+    /// A value of the run or the record's period, read by name.
+    fn builtin(&mut self, name: &str, span: Span) -> TExpr {
+        let Some(&(builtin, _, ty)) = Builtin::ALL.iter().find(|(_, n, _)| *n == name) else {
+            return unknown(span);
+        };
+        if self.period.is_none() && builtin != Builtin::RulesVersion {
+            self.error(
+                Diagnostic::error(
+                    codes::PERIOD,
+                    format!("`{name}` is a value of the record's month, and this ruleset scores no period"),
+                    span,
+                )
+                .with_label("no period")
+                .with_hint("say which column places each record in a month, as in `period month from date`"),
+            );
+            return unknown(span);
+        }
+        TExpr {
+            kind: TExprKind::Builtin(builtin),
+            ty,
+            span,
+        }
+    }
+
+    /// The calendar functions: each argument a date or a month, as the function needs.
+    fn calendar_call(
+        &mut self,
+        name: &crate::syntax::ast::Ident,
+        args: &[Expr],
+        span: Span,
+    ) -> TExpr {
+        use Type::{Bool, Count, Date, Month, Number};
+        let (func, wanted, result): (Func, &[Type], Type) = match name.name.as_str() {
+            "days_between" => (Func::DaysBetween, &[Date, Date], Number),
+            "month_of" => (Func::MonthOf, &[Date], Month),
+            "week_of" => (Func::WeekOf, &[Date], Count),
+            "first_day" => (Func::FirstDay, &[Month], Date),
+            "last_day" => (Func::LastDay, &[Month], Date),
+            "days_in_month" => (Func::DaysInMonth, &[Month], Count),
+            "period_days" => (Func::PeriodDays, &[Date, Date], Count),
+            _ => (Func::Known, &[Type::Unknown], Bool),
+        };
+        let usage = match func {
+            Func::DaysBetween => "days_between(first_date, last_date)",
+            Func::PeriodDays => "period_days(hire_date, leave_date)",
+            Func::Known => "known(value)",
+            Func::FirstDay | Func::LastDay | Func::DaysInMonth => {
+                "first_day(month), last_day(month), days_in_month(month)"
+            }
+            _ => "month_of(date), week_of(date)",
+        };
+        if args.len() != wanted.len() {
+            self.error(
+                Diagnostic::error(
+                    codes::BAD_ARGUMENTS,
+                    format!(
+                        "`{}` takes {} argument{}, not {}",
+                        name.name,
+                        wanted.len(),
+                        if wanted.len() == 1 { "" } else { "s" },
+                        args.len()
+                    ),
+                    span,
+                )
+                .with_label("here")
+                .with_hint(format!("write it as {usage}")),
+            );
+            return unknown(span);
+        }
+        if func == Func::PeriodDays && self.period.is_none() {
+            self.error(
+                Diagnostic::error(
+                    codes::PERIOD,
+                    "`period_days` counts days of the record's month, and this ruleset scores no period",
+                    span,
+                )
+                .with_label("no period")
+                .with_hint("say which column places each record in a month, as in `period month from month`"),
+            );
+            return unknown(span);
+        }
+        let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
+        for (arg, want) in typed.iter().zip(wanted) {
+            if *want != Type::Unknown && !arg.ty.compatible(*want) {
+                self.error(
+                    Diagnostic::error(
+                        codes::BAD_ARGUMENTS,
+                        format!(
+                            "`{}` needs {}, not {}",
+                            name.name,
+                            want.described(),
+                            arg.ty.described()
+                        ),
+                        arg.span,
+                    )
+                    .with_label(format!("this is {}", arg.ty.described()))
+                    .with_hint(format!("write it as {usage}")),
+                );
+                return unknown(span);
+            }
+        }
+        TExpr {
+            kind: TExprKind::Call(func, typed),
+            ty: result,
+            span,
         }
     }
 

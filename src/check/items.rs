@@ -218,8 +218,16 @@ impl Checker<'_> {
         }
     }
 
-    fn zero_value(&mut self, value: Option<&Literal>, span: Span, ty: Type) -> Option<Rational> {
+    fn zero_value(
+        &mut self,
+        value: Option<&Literal>,
+        span: Span,
+        ty: Type,
+    ) -> Option<Option<Rational>> {
         let literal = value?;
+        if literal.kind == crate::syntax::ast::LiteralKind::None {
+            return Some(None);
+        }
         let (v, lit_ty) = self.literal_value(literal)?;
         if !lit_ty.compatible(ty) {
             let mut d = Diagnostic::error(
@@ -237,7 +245,7 @@ impl Checker<'_> {
             }
             self.error(d);
         }
-        Some(v)
+        Some(Some(v))
     }
 
     fn limit(&mut self, expr: &crate::syntax::ast::Expr, ty: Type, what: &str) -> TExpr {

@@ -146,8 +146,8 @@ impl Known<'_> {
                     high: None,
                 };
                 match when_zero {
-                    Some(v) => ratio.union(Bounds::exactly(v)),
-                    None => ratio,
+                    Some(Some(v)) => ratio.union(Bounds::exactly(v)),
+                    _ => ratio,
                 }
             }
             Body::Tiers(t) => t
@@ -178,8 +178,8 @@ impl Known<'_> {
             {
                 let values = a.value.as_ref().map_or(Bounds::UNKNOWN, |v| self.expr(v));
                 match &a.when_empty {
-                    Some(v) => values.union(Bounds::exactly(v)),
-                    None => values,
+                    Some(Some(v)) => values.union(Bounds::exactly(v)),
+                    _ => values,
                 }
             }
             Body::Grade(_)
@@ -290,10 +290,11 @@ impl Known<'_> {
                         },
                         _ => Bounds::UNKNOWN,
                     },
-                    Func::Abs => Bounds {
+                    Func::Abs | Func::PeriodDays | Func::DaysInMonth | Func::WeekOf => Bounds {
                         low: Some(Rational::ZERO),
                         high: None,
                     },
+                    _ => Bounds::UNKNOWN,
                 }
             }
             TExprKind::Coefficient(pos) => match self.model.items.get(*pos).and_then(|i| i.bands())
@@ -471,7 +472,12 @@ fn unused_inputs(model: &Model, spans: &[Span], warnings: &mut Vec<Diagnostic>) 
         output.value.refs(false, &mut refs);
     }
     let mut used = vec![false; model.inputs.len()];
-    used[model.key] = true;
+    for &key in &model.keys {
+        used[key] = true;
+    }
+    if let Some(period) = model.period {
+        used[period] = true;
+    }
     for (r, _) in refs {
         if let Ref::Input(i) = r {
             used[i] = true;

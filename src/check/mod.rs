@@ -11,6 +11,7 @@ mod order;
 mod population;
 mod tables;
 pub mod types;
+pub(crate) mod versions;
 
 use std::collections::HashMap;
 
@@ -34,6 +35,8 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
     let header = checker.header(file);
     checker.declare(file);
     checker.check_inputs();
+    let keys = checker.check_keys(&header);
+    checker.period = checker.check_period(&header);
     checker.check_veto_targets();
     let order = checker.order_items();
     for decl in order {
@@ -53,8 +56,7 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         .into_iter()
         .map(|o| checker.check_output(o))
         .collect();
-    let key = checker.check_key(&header);
-    let tests = checker.check_cases(file, key, &outputs);
+    let tests = checker.check_cases(file, &keys, &outputs);
     let diagnostics = std::mem::take(&mut checker.diagnostics);
     if diagnostics
         .iter()
@@ -67,7 +69,9 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         title: header.title,
         version: header.version,
         currency: header.currency.map(|(c, _)| c),
-        key: key.unwrap_or(0),
+        keys,
+        period: checker.period,
+        effective_from: header.effective_from,
         inputs: checker.inputs,
         items: checker.items,
         outputs,
@@ -104,7 +108,10 @@ struct Header {
     title: Option<String>,
     version: Option<String>,
     currency: Option<(String, Span)>,
-    key: Option<(String, Span)>,
+    keys: Vec<(String, Span)>,
+    key_span: Option<Span>,
+    period: Option<(String, Span)>,
+    effective_from: Option<crate::time::Day>,
     ruleset_span: Option<Span>,
 }
 
@@ -131,6 +138,8 @@ pub(crate) struct Checker<'a> {
     pub scope: population::Scope,
     /// Whether a veto's condition or value is being checked.
     pub checking_veto: bool,
+    /// The input that places records in months, if the ruleset scores by period.
+    pub period: Option<usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -157,16 +166,24 @@ impl<'a> Checker<'a> {
                     header.title = title.as_ref().map(|t| t.text.clone());
                     ("ruleset", *span)
                 }
-                Statement::Version(v, span) => {
+                Statement::Version(v, from, span) => {
                     header.version = Some(v.text.clone());
+                    if let Some(from) = from {
+                        header.effective_from = self.date_literal(from);
+                    }
                     ("version", *span)
+                }
+                Statement::Period(column, span) => {
+                    header.period = Some((column.name.clone(), column.span));
+                    ("period", *span)
                 }
                 Statement::Currency(c, span) => {
                     header.currency = Some((c.name.clone(), c.span));
                     ("currency", *span)
                 }
-                Statement::Key(k, span) => {
-                    header.key = Some((k.name.clone(), k.span));
+                Statement::Key(keys, span) => {
+                    header.keys = keys.iter().map(|k| (k.name.clone(), k.span)).collect();
+                    header.key_span = Some(*span);
                     ("key", *span)
                 }
                 _ => continue,
@@ -260,9 +277,11 @@ impl<'a> Checker<'a> {
                 }
                 InputType::Text => Type::Text,
                 InputType::Bool => Type::Bool,
+                InputType::Date => Type::Date,
+                InputType::Month => Type::Month,
             };
             let range = decl.range.as_ref().and_then(|(low, high)| {
-                if matches!(ty, Type::Text | Type::Bool) {
+                if matches!(ty, Type::Text | Type::Bool | Type::Date | Type::Month) {
                     self.error(
                         Diagnostic::error(
                             codes::INPUT_DECL,
@@ -311,6 +330,7 @@ impl<'a> Checker<'a> {
                 input_type: decl.ty,
                 ty,
                 range,
+                optional: decl.optional,
             });
         }
     }
@@ -411,8 +431,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_key(&mut self, header: &Header) -> Option<usize> {
-        let Some((key, span)) = &header.key else {
+    /// The inputs the `key` line names, each a text, count or month input.
+    fn check_keys(&mut self, header: &Header) -> Vec<usize> {
+        if header.keys.is_empty() {
             if !self.unread("key", None) {
                 let at = header.ruleset_span.unwrap_or_default();
                 self.error(
@@ -425,41 +446,108 @@ impl<'a> Checker<'a> {
                     .with_hint("add a line such as `key agent_id` naming a text or count input"),
                 );
             }
-            return None;
-        };
-        if let Some(&output) = self.output_names.get(key.as_str()) {
-            self.error(
-                Diagnostic::error(
-                    codes::DUPLICATE_NAME,
-                    format!("the output `{key}` has the name of the key column"),
-                    output,
-                )
-                .with_label("same name as the key")
-                .with_secondary(*span, "the key")
-                .with_hint("every output row starts with the key, so give the output another name"),
-            );
+            return Vec::new();
         }
-        match self.symbols.get(key.as_str()) {
-            Some(Symbol::Input(i)) if matches!(self.inputs[*i].ty, Type::Text | Type::Count) => {
+        let mut keys = Vec::new();
+        for (key, span) in &header.keys {
+            if let Some(&output) = self.output_names.get(key.as_str()) {
+                self.error(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("the output `{key}` has the name of a key column"),
+                        output,
+                    )
+                    .with_label("same name as the key")
+                    .with_secondary(*span, "the key")
+                    .with_hint(
+                        "every output row starts with the key, so give the output another name",
+                    ),
+                );
+            }
+            match self.symbols.get(key.as_str()).copied() {
+                Some(Symbol::Input(i))
+                    if matches!(self.inputs[i].ty, Type::Text | Type::Count | Type::Month)
+                        && !self.inputs[i].optional =>
+                {
+                    if keys.contains(&i) {
+                        self.error(
+                            Diagnostic::error(
+                                codes::HEADER,
+                                format!("`{key}` is named twice in the key"),
+                                *span,
+                            )
+                            .with_label("again")
+                            .with_hint("name each column of the key once"),
+                        );
+                    }
+                    keys.push(i);
+                }
+                Some(Symbol::Input(_)) | Some(Symbol::Item(_)) => {
+                    self.error(
+                        Diagnostic::error(
+                            codes::INPUT_DECL,
+                            format!("the key `{key}` must be a text, count or month input that is always given"),
+                            *span,
+                        )
+                        .with_label("not a text, count or month input")
+                        .with_hint("name the input that holds the record's ID, such as `key agent_id`"),
+                    );
+                }
+                None => {
+                    if !self.unread("", Some(key)) {
+                        let d = self.unknown_name(key, *span);
+                        self.error(d);
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    /// The input the `period` line names: a date or month input, always given.
+    fn check_period(&mut self, header: &Header) -> Option<usize> {
+        let (column, span) = header.period.as_ref()?;
+        match self.symbols.get(column.as_str()) {
+            Some(Symbol::Input(i))
+                if matches!(self.inputs[*i].ty, Type::Date | Type::Month)
+                    && !self.inputs[*i].optional =>
+            {
                 Some(*i)
             }
-            Some(Symbol::Input(_)) | Some(Symbol::Item(_)) => {
+            Some(_) => {
                 self.error(
                     Diagnostic::error(
                         codes::INPUT_DECL,
-                        format!("the key `{key}` must be a text or count input"),
+                        format!("the period is read from `{column}`, which must be a date or month input that is always given"),
                         *span,
                     )
-                    .with_label("not a text or count input")
-                    .with_hint("name the input that holds the record's ID, such as `key agent_id`"),
+                    .with_label("not a date or month input")
+                    .with_hint("declare it as `input date date` or `input month month`"),
                 );
                 None
             }
             None => {
-                if !self.unread("", Some(key)) {
-                    let d = self.unknown_name(key, *span);
+                if !self.unread("", Some(column)) {
+                    let d = self.unknown_name(column, *span);
                     self.error(d);
                 }
+                None
+            }
+        }
+    }
+
+    /// The day a date literal names, or a diagnostic saying why it names none.
+    fn date_literal(&mut self, literal: &crate::syntax::ast::Literal) -> Option<crate::time::Day> {
+        let crate::syntax::ast::LiteralKind::Date(text) = &literal.kind else {
+            return None;
+        };
+        match crate::time::parse_date(text) {
+            Ok(day) => Some(day),
+            Err(message) => {
+                self.error(
+                    Diagnostic::error(codes::PERIOD, message, literal.span)
+                        .with_label("not a date"),
+                );
                 None
             }
         }
@@ -502,6 +590,8 @@ impl InputDecl {
         match self.ty {
             InputType::Text => "text",
             InputType::Bool => "bool",
+            InputType::Date => "date",
+            InputType::Month => "month",
             _ => "numeric",
         }
     }
@@ -511,9 +601,10 @@ impl InputDecl {
 fn statement_span(statement: &Statement) -> Span {
     match statement {
         Statement::Ruleset { span, .. }
-        | Statement::Version(_, span)
+        | Statement::Version(_, _, span)
         | Statement::Currency(_, span)
-        | Statement::Key(_, span) => *span,
+        | Statement::Key(_, span)
+        | Statement::Period(_, span) => *span,
         Statement::Input(i) => i.span,
         Statement::Item(i) => i.span,
         Statement::Veto(v) => v.span,

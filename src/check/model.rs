@@ -17,8 +17,14 @@ pub struct Model {
     pub version: Option<String>,
     /// Its currency code.
     pub currency: Option<String>,
-    /// The input that identifies a record.
-    pub key: usize,
+    /// The inputs that identify a record, in the order written (`key agent_id,
+    /// month`); the record's key is their values joined with commas.
+    pub keys: Vec<usize>,
+    /// The date or month input that places each record in a month, if the ruleset
+    /// scores by period.
+    pub period: Option<usize>,
+    /// The day this version takes effect, for a ruleset with versions by date.
+    pub effective_from: Option<crate::time::Day>,
     /// Inputs in declaration order.
     pub inputs: Vec<Input>,
     /// Items in evaluation order: each after everything it depends on.
@@ -79,6 +85,8 @@ pub enum Expected {
     Bool(bool),
     /// A grade, by band index.
     Grade(u16),
+    /// No value (`none`).
+    Missing,
 }
 
 /// A declared input column.
@@ -94,6 +102,8 @@ pub struct Input {
     pub ty: Type,
     /// Inclusive bounds.
     pub range: Option<(Rational, Rational)>,
+    /// Whether an empty value is allowed (a missing value) rather than an error.
+    pub optional: bool,
 }
 
 /// What kind of item, for the explanation's wording.
@@ -155,8 +165,9 @@ pub enum Body {
         numerator: TExpr,
         /// Denominator.
         denominator: TExpr,
-        /// The value when the denominator is zero; `None` makes it an error.
-        when_zero: Option<Rational>,
+        /// The value when the denominator is zero (`Some(None)`: no value); `None`
+        /// makes it an error.
+        when_zero: Option<Option<Rational>>,
         /// Whether the rule says `when zero error` (rather than saying nothing).
         zero_error_written: bool,
     },
@@ -216,9 +227,9 @@ pub struct AggregateSpec {
     pub filter: Option<TExpr>,
     /// The input whose value makes the group.
     pub group: usize,
-    /// The value when no member counts; `None` makes an empty group an error (sums
-    /// and counts of nothing are 0).
-    pub when_empty: Option<Rational>,
+    /// The value when no member counts (`Some(None)`: no value); `None` makes an
+    /// empty group an error (sums and counts of nothing are 0).
+    pub when_empty: Option<Option<Rational>>,
 }
 
 /// One key of an order: a member value, highest or lowest first.
@@ -243,8 +254,8 @@ pub struct RankSpec {
     pub filter: Option<TExpr>,
     /// How ties on every key are ranked.
     pub ties: TiePolicy,
-    /// The value of a record the filter leaves out.
-    pub when_excluded: Option<Rational>,
+    /// The value of a record the filter leaves out (`Some(None)`: no value).
+    pub when_excluded: Option<Option<Rational>>,
 }
 
 /// Grades by share of a group (forced distribution).
@@ -408,6 +419,55 @@ pub enum Func {
     Clamp,
     /// The absolute value.
     Abs,
+    /// `days_between(first, last)`: the days from one date to the other.
+    DaysBetween,
+    /// The month of a date.
+    MonthOf,
+    /// The ISO week number of a date.
+    WeekOf,
+    /// The first day of a month.
+    FirstDay,
+    /// The last day of a month.
+    LastDay,
+    /// The days of a month.
+    DaysInMonth,
+    /// `period_days(from, to)`: the days of the record's month from one date to the
+    /// other, both included; a missing date leaves that end open.
+    PeriodDays,
+    /// Whether a value is there (not missing).
+    Known,
+}
+
+/// Values of the run and the record's period, read by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// The day the figures run to: the run's as-of date, else the period's last day.
+    AsOf,
+    /// The first day of the record's month.
+    PeriodStart,
+    /// The last day of the record's month.
+    PeriodEnd,
+    /// The days of the record's month.
+    DaysInPeriod,
+    /// The days from the first of the month to the as-of date, both included.
+    DaysElapsed,
+    /// The days of the month after the as-of date.
+    DaysRemaining,
+    /// The name of the version of the rules scoring the record.
+    RulesVersion,
+}
+
+impl Builtin {
+    /// Every built-in value with its name and type.
+    pub const ALL: [(Builtin, &'static str, Type); 7] = [
+        (Builtin::AsOf, "as_of", Type::Date),
+        (Builtin::PeriodStart, "period_start", Type::Date),
+        (Builtin::PeriodEnd, "period_end", Type::Date),
+        (Builtin::DaysInPeriod, "days_in_period", Type::Count),
+        (Builtin::DaysElapsed, "days_elapsed", Type::Count),
+        (Builtin::DaysRemaining, "days_remaining", Type::Count),
+        (Builtin::RulesVersion, "rules_version", Type::Text),
+    ];
 }
 
 impl Func {
@@ -418,6 +478,14 @@ impl Func {
             Func::Max => "max",
             Func::Clamp => "clamp",
             Func::Abs => "abs",
+            Func::DaysBetween => "days_between",
+            Func::MonthOf => "month_of",
+            Func::WeekOf => "week_of",
+            Func::FirstDay => "first_day",
+            Func::LastDay => "last_day",
+            Func::DaysInMonth => "days_in_month",
+            Func::PeriodDays => "period_days",
+            Func::Known => "known",
         }
     }
 }
@@ -435,6 +503,8 @@ pub enum TExprKind {
     GradeBand(usize),
     /// An input's or item's value.
     Ref(Ref),
+    /// A value of the run or the record's period.
+    Builtin(Builtin),
     /// The coefficient of a grade item's band.
     Coefficient(usize),
     /// `-x`
@@ -539,6 +609,7 @@ impl TExpr {
                 }
             }
             TExprKind::Number(_) | TExprKind::Text(_) | TExprKind::Bool(_) => {}
+            TExprKind::Builtin(_) => {}
             TExprKind::GradeBand(_) => {}
         }
     }

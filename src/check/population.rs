@@ -212,7 +212,10 @@ impl Checker<'_> {
         }
     }
 
-    fn empty_value(&mut self, literal: &Literal, ty: Type) -> Option<Rational> {
+    fn empty_value(&mut self, literal: &Literal, ty: Type) -> Option<Option<Rational>> {
+        if literal.kind == crate::syntax::ast::LiteralKind::None {
+            return Some(None);
+        }
         let (value, literal_ty) = self.literal_value(literal)?;
         if !literal_ty.compatible(ty) {
             self.error(
@@ -228,7 +231,7 @@ impl Checker<'_> {
                 .with_label(format!("this is {}", literal_ty.described())),
             );
         }
-        Some(value)
+        Some(Some(value))
     }
 
     /// Checks the keys of an order: each a member value that can be ordered.
@@ -293,7 +296,9 @@ impl Checker<'_> {
                                 .with_hint("remove the clause, or add `where` and a condition"),
                         );
                     }
-                    if let Some((value, literal_ty)) = self.literal_value(literal) {
+                    if literal.kind == crate::syntax::ast::LiteralKind::None {
+                        when_excluded = Some(None);
+                    } else if let Some((value, literal_ty)) = self.literal_value(literal) {
                         if !literal_ty.compatible(ty) {
                             self.error(
                                 Diagnostic::error(
@@ -308,7 +313,7 @@ impl Checker<'_> {
                                 .with_label(format!("this is {}", literal_ty.described())),
                             );
                         }
-                        when_excluded = Some(value);
+                        when_excluded = Some(Some(value));
                     }
                 }
                 _ => {}

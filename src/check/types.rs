@@ -21,6 +21,10 @@ pub enum Type {
     Bool,
     /// A grade from the grade band at this item position.
     Grade(usize),
+    /// A day of the calendar.
+    Date,
+    /// A calendar month.
+    Month,
     /// The type of something already reported as wrong; fits everywhere, so one
     /// mistake is reported once.
     Unknown,
@@ -33,6 +37,11 @@ impl Type {
             self,
             Type::Count | Type::Number | Type::Percent | Type::Money | Type::Unknown
         )
+    }
+
+    /// Whether values can be ordered: numbers, dates and months.
+    pub fn is_ordered(self) -> bool {
+        self.is_numeric() || matches!(self, Type::Date | Type::Month)
     }
 
     /// Plain numbers and counts, which mix freely.
@@ -50,6 +59,8 @@ impl Type {
             Type::Bool => 4,
             Type::Grade(_) => 5,
             Type::Unknown => 6,
+            Type::Date => 7,
+            Type::Month => 8,
         }
     }
 
@@ -132,6 +143,8 @@ impl Type {
             Type::Bool => "a true/false condition",
             Type::Grade(_) => "a grade",
             Type::Unknown => "a value",
+            Type::Date => "a date",
+            Type::Month => "a month",
         }
     }
 }
@@ -147,6 +160,8 @@ impl fmt::Display for Type {
             Type::Bool => "bool",
             Type::Grade(_) => "grade",
             Type::Unknown => "unknown",
+            Type::Date => "date",
+            Type::Month => "month",
         };
         f.write_str(name)
     }
@@ -163,6 +178,9 @@ pub fn mismatch_hint(left: Type, right: Type) -> Option<&'static str> {
             "money goes with money: write the number as an amount (50 CNY), or multiply an amount by a count, number or percentage",
         ),
         (Money, Money) => Some("multiply money by a count, number or percentage, not by money"),
+        (Date, _) | (_, Date) => {
+            Some("for the days from one date to another write days_between(first, last)")
+        }
         _ => None,
     }
 }

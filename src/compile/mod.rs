@@ -2,7 +2,7 @@
 //! the first slots, items the next ones in evaluation order; evaluation reads and
 //! writes slots by index and never looks a name up.
 
-use crate::check::model::{Body, Func, Model, Ref, SortKey, TExpr, TExprKind};
+use crate::check::model::{Body, Builtin, Func, Model, Ref, SortKey, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::Span;
 use crate::number::{Rational, RoundingMode};
@@ -60,6 +60,8 @@ pub enum Node {
     Grade(u16),
     /// A slot's value.
     Slot(u32),
+    /// A value of the run or the record's period.
+    Builtin(Builtin),
     /// The coefficient of the band a grade slot holds.
     Coefficient {
         /// The grade's slot.
@@ -107,8 +109,9 @@ pub enum Op {
         numerator: Node,
         /// Denominator.
         denominator: Node,
-        /// The value for a zero denominator; `None` makes it an error.
-        when_zero: Option<Rational>,
+        /// The value for a zero denominator (`Some(None)`: no value); `None` makes it
+        /// an error.
+        when_zero: Option<Option<Rational>>,
     },
     /// A tier table.
     Tiers {
@@ -183,8 +186,8 @@ pub struct Aggregate {
     pub filter: Option<Node>,
     /// The slot of the input whose value makes the group.
     pub group: u32,
-    /// The value when no member counts.
-    pub when_empty: Option<Rational>,
+    /// The value when no member counts (`Some(None)`: no value).
+    pub when_empty: Option<Option<Rational>>,
 }
 
 /// A rank or percentile.
@@ -200,8 +203,8 @@ pub struct Rank {
     pub filter: Option<Node>,
     /// How ties on every key are ranked.
     pub ties: TiePolicy,
-    /// The value of a record the filter leaves out.
-    pub when_excluded: Option<Rational>,
+    /// The value of a record the filter leaves out (`Some(None)`: no value).
+    pub when_excluded: Option<Option<Rational>>,
 }
 
 /// Grades by share of a group.
@@ -439,6 +442,12 @@ impl Lower<'_> {
                 Node::Text(self.texts.len() as u32 - 1)
             }
             TExprKind::Bool(b) => Node::Bool(*b),
+            TExprKind::Builtin(Builtin::RulesVersion) => {
+                let name = self.model.version.clone().unwrap_or_default();
+                self.texts.push(name.into());
+                Node::Text(self.texts.len() as u32 - 1)
+            }
+            TExprKind::Builtin(b) => Node::Builtin(*b),
             TExprKind::GradeBand(b) => Node::Grade(*b as u16),
             TExprKind::Ref(r) => Node::Slot(self.slot(*r)),
             TExprKind::Coefficient(pos) => {

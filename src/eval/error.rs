@@ -31,6 +31,13 @@ pub enum Fault {
     ShareNegativeWeight,
     /// A share has an amount to share but no member with a weight above zero.
     ShareNoWeight,
+    /// A value needed has none (an empty optional input, a `when zero none`): the
+    /// item computed from it has none either. Never reported as an error.
+    Missing,
+    /// A rank, order or distribution key of this record has no value.
+    MissingKey,
+    /// No version of the rules was in force on the first day of the record's month.
+    NoVersion,
     /// The program and the record do not fit together; a bug, reported not panicked.
     Internal,
 }

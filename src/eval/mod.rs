@@ -11,7 +11,7 @@ pub mod trace;
 
 use std::cmp::Ordering;
 
-use crate::check::model::Func;
+use crate::check::model::{Builtin, Func};
 use crate::compile::{Node, Op, Program, Step};
 use crate::input::{InputValue, Record};
 use crate::number::{Overflow, Rational, round};
@@ -31,6 +31,8 @@ pub enum Value {
     Bool(bool),
     /// A grade, by band index.
     Grade(u16),
+    /// No value: an empty optional input, or computed from one.
+    Missing,
 }
 
 /// Where a text value is held: a text input of the record, or a literal of the program.
@@ -50,6 +52,30 @@ pub struct Texts<'a> {
 }
 
 impl<'a> Texts<'a> {
+    /// A value of the record's period.
+    fn builtin(self, builtin: Builtin) -> Result<Value, Fault> {
+        let period = self.record.period.ok_or(Fault::Internal)?;
+        let (start, end) = self.period_days()?;
+        let days = match builtin {
+            Builtin::AsOf => period.as_of,
+            Builtin::PeriodStart => start,
+            Builtin::PeriodEnd => end,
+            Builtin::DaysInPeriod => end - start + 1,
+            Builtin::DaysElapsed => (period.as_of.min(end) - start + 1).max(0),
+            Builtin::DaysRemaining => (end - period.as_of.max(start - 1)).clamp(0, end - start + 1),
+            Builtin::RulesVersion => return Err(Fault::Internal),
+        };
+        Ok(Value::Num(Rational::from_int(days.into())))
+    }
+
+    /// The first and last day of the record's month.
+    fn period_days(self) -> Result<(i32, i32), Fault> {
+        let month = self.record.period.ok_or(Fault::Internal)?.month;
+        crate::time::first_day(month)
+            .zip(crate::time::last_day(month))
+            .ok_or(Fault::Internal)
+    }
+
     /// The texts of `record` scored by `program`.
     pub fn new(program: &'a Program, record: &'a Record) -> Texts<'a> {
         Texts { program, record }
@@ -68,9 +94,12 @@ impl<'a> Texts<'a> {
 }
 
 impl Value {
+    /// The number; a missing value stops the computation of the item, which then
+    /// has no value either.
     pub(crate) fn num(self) -> Result<Rational, Fault> {
         match self {
             Value::Num(r) => Ok(r),
+            Value::Missing => Err(Fault::Missing),
             _ => Err(Fault::Internal),
         }
     }
@@ -78,15 +107,36 @@ impl Value {
     pub(crate) fn as_num(&self) -> Result<&Rational, Fault> {
         match self {
             Value::Num(r) => Ok(r),
+            Value::Missing => Err(Fault::Missing),
             _ => Err(Fault::Internal),
         }
     }
 
+    /// The condition; a missing one is not met.
     pub(crate) fn bool(&self) -> Result<bool, Fault> {
         match self {
             Value::Bool(b) => Ok(*b),
+            Value::Missing => Ok(false),
             _ => Err(Fault::Internal),
         }
+    }
+}
+
+/// A computation that met a missing value gives a missing value.
+pub(crate) fn or_missing(result: Result<Value, Fault>) -> Result<Value, Fault> {
+    match result {
+        Err(Fault::Missing) => Ok(Value::Missing),
+        other => other,
+    }
+}
+
+impl Value {
+    /// The whole number, for a date or month.
+    fn whole(self) -> Result<i32, Fault> {
+        self.num()?
+            .to_i128()
+            .and_then(|n| i32::try_from(n).ok())
+            .ok_or(Fault::Internal)
     }
 }
 
@@ -145,6 +195,8 @@ fn load_inputs(record: &Record, slots: &mut Vec<Value>) {
         InputValue::Number(r) => Value::Num(r.clone()),
         InputValue::Text(_) => Value::Text(TextRef::Input(slot as u32)),
         InputValue::Bool(b) => Value::Bool(*b),
+        InputValue::Date(d) | InputValue::Month(d) => Value::Num(Rational::from_int((*d).into())),
+        InputValue::Missing => Value::Missing,
     }));
 }
 
@@ -157,7 +209,7 @@ pub fn output<T: Tracer>(
     tracer: &mut T,
 ) -> Result<Value, EvalError> {
     let texts = Texts::new(program, record);
-    eval(&program.outputs[index], texts, slots, tracer).map_err(|fault| EvalError {
+    or_missing(eval(&program.outputs[index], texts, slots, tracer)).map_err(|fault| EvalError {
         at: Where::Output(index),
         fault,
     })
@@ -172,7 +224,7 @@ fn compute_step<T: Tracer>(
     slots: &[Value],
     tracer: &mut T,
 ) -> Result<Value, Fault> {
-    let computed = compute(index, &step.op, texts, slots, tracer)?;
+    let computed = or_missing(compute(index, &step.op, texts, slots, tracer))?;
     tracer.computed(index, &computed);
     Ok(computed)
 }
@@ -189,6 +241,11 @@ fn finish_step<T: Tracer>(
     tracer: &mut T,
 ) -> Result<(), Fault> {
     let mut value = computed;
+    if value == Value::Missing {
+        // Nothing to limit, and a veto on a value that is not there says nothing.
+        slots.push(value);
+        return Ok(());
+    }
     if let Some(cap) = &step.cap {
         let limit = eval(cap, texts, slots, tracer)?.num()?;
         if *value.as_num()? > limit {
@@ -240,7 +297,7 @@ fn compute<T: Tracer>(
                 None => match when_zero {
                     Some(v) => {
                         tracer.detail(index, Detail::ZeroDenominator);
-                        Value::Num(v.clone())
+                        v.clone().map_or(Value::Missing, Value::Num)
                     }
                     None => return Err(Fault::ZeroDenominator),
                 },
@@ -356,6 +413,7 @@ pub(crate) fn eval<T: Tracer>(
         Node::Bool(b) => Value::Bool(*b),
         Node::Grade(g) => Value::Grade(*g),
         Node::Slot(s) => slots.get(*s as usize).cloned().ok_or(Fault::Internal)?,
+        Node::Builtin(b) => texts.builtin(*b)?,
         Node::Coefficient { slot, table } => match slots.get(*slot as usize) {
             Some(Value::Grade(band)) => {
                 Value::Num(table.get(*band as usize).ok_or(Fault::Internal)?.clone())
@@ -375,9 +433,11 @@ pub(crate) fn eval<T: Tracer>(
             })
         }
         Node::Cmp(op, l, r) => {
-            let a = eval(l, texts, slots, tracer)?;
-            let b = eval(r, texts, slots, tracer)?;
+            // A comparison with a missing value is not met, whichever way it asks.
+            let a = or_missing(eval(l, texts, slots, tracer))?;
+            let b = or_missing(eval(r, texts, slots, tracer))?;
             let ordering = match (&a, &b) {
+                (Value::Missing, _) | (_, Value::Missing) => return Ok(Value::Bool(false)),
                 (Value::Num(x), Value::Num(y)) => x.cmp(y),
                 (Value::Text(x), Value::Text(y)) => texts.get(*x).cmp(texts.get(*y)),
                 (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
@@ -397,6 +457,59 @@ pub(crate) fn eval<T: Tracer>(
                 eval(t, texts, slots, tracer)?
             } else {
                 eval(e, texts, slots, tracer)?
+            }
+        }
+        Node::Call(Func::Known, args) => {
+            let value = or_missing(eval(
+                args.first().ok_or(Fault::Internal)?,
+                texts,
+                slots,
+                tracer,
+            ))?;
+            Value::Bool(value != Value::Missing)
+        }
+        Node::Call(Func::PeriodDays, args) => {
+            let [from, to] = &args[..] else {
+                return Err(Fault::Internal);
+            };
+            let from = or_missing(eval(from, texts, slots, tracer))?;
+            let to = or_missing(eval(to, texts, slots, tracer))?;
+            let (start, end) = texts.period_days()?;
+            let start = match from {
+                Value::Missing => start,
+                v => v.whole()?.max(start),
+            };
+            let end = match to {
+                Value::Missing => end,
+                v => v.whole()?.min(end),
+            };
+            Value::Num(Rational::from_int((end - start + 1).max(0).into()))
+        }
+        Node::Call(
+            func @ (Func::DaysBetween
+            | Func::MonthOf
+            | Func::WeekOf
+            | Func::FirstDay
+            | Func::LastDay
+            | Func::DaysInMonth),
+            args,
+        ) => {
+            let first =
+                eval(args.first().ok_or(Fault::Internal)?, texts, slots, tracer)?.whole()?;
+            let day = |d: Option<i32>| d.map(|d| Value::Num(Rational::from_int(d.into())));
+            match func {
+                Func::DaysBetween => {
+                    let last =
+                        eval(args.get(1).ok_or(Fault::Internal)?, texts, slots, tracer)?.whole()?;
+                    Value::Num(Rational::from_int(i64::from(last) - i64::from(first)))
+                }
+                Func::MonthOf => day(crate::time::month_of(first)).ok_or(Fault::Internal)?,
+                Func::WeekOf => {
+                    day(crate::time::iso_week(first).map(|w| w as i32)).ok_or(Fault::Internal)?
+                }
+                Func::FirstDay => day(crate::time::first_day(first)).ok_or(Fault::Internal)?,
+                Func::LastDay => day(crate::time::last_day(first)).ok_or(Fault::Internal)?,
+                _ => Value::Num(Rational::from_int(crate::time::days_in_month(first).into())),
             }
         }
         Node::Call(func, args) => {

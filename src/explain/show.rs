@@ -13,7 +13,15 @@ pub fn value(model: &Model, texts: Texts<'_>, v: &Value, ty: Type) -> String {
     match (v, ty) {
         (Value::Num(r), Type::Percent) => shown_percent_with_places(r),
         (Value::Num(r), Type::Money) => shown_with_places(r, 2),
+        (Value::Num(r), Type::Date | Type::Month) => {
+            match r.to_i128().and_then(|n| i32::try_from(n).ok()) {
+                Some(n) if ty == Type::Date => crate::time::show_date(n),
+                Some(n) => crate::time::show_month(n),
+                None => shown(r),
+            }
+        }
         (Value::Num(r), _) => shown(r),
+        (Value::Missing, _) => "—".to_string(),
         (Value::Text(t), _) => texts.get(*t).to_string(),
         (Value::Bool(b), _) => b.to_string(),
         (Value::Grade(band), Type::Grade(pos)) => grade_label(model, pos, *band as usize),
@@ -85,6 +93,7 @@ impl Substitute<'_> {
             TExprKind::Number(_) => written(self.source, e.span),
             TExprKind::Text(t) => format!("\"{t}\""),
             TExprKind::Bool(b) => b.to_string(),
+            TExprKind::Builtin(_) => written(self.source, e.span),
             TExprKind::GradeBand(band) => match e.ty {
                 Type::Grade(pos) => grade_label(self.model, pos, *band),
                 _ => band.to_string(),

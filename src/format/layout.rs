@@ -94,17 +94,30 @@ impl Layout<'_> {
                 *span,
                 &["ruleset", &name.name, &self.label(title.as_ref())],
             ),
-            Statement::Version(text, span) => one_line(
+            Statement::Version(text, from, span) => {
+                let mut words = vec!["version", self.source.slice(text.span)];
+                if let Some(from) = from {
+                    words.extend(["from", self.source.slice(from.span)]);
+                }
+                one_line(Group::Header, *span, &words)
+            }
+            Statement::Period(column, span) => one_line(
                 Group::Header,
                 *span,
-                &["version", self.source.slice(text.span)],
+                &["period", "month", "from", &column.name],
             ),
             Statement::Currency(code, span) => {
                 one_line(Group::Header, *span, &["currency", &code.name])
             }
-            Statement::Key(name, span) => one_line(Group::Header, *span, &["key", &name.name]),
+            Statement::Key(names, span) => {
+                let names: Vec<&str> = names.iter().map(|n| n.name.as_str()).collect();
+                one_line(Group::Header, *span, &["key", &names.join(", ")])
+            }
             Statement::Input(input) => {
                 let mut ty = self.source.slice(input.ty_span).to_string();
+                if input.optional {
+                    ty.push_str(" optional");
+                }
                 if let Some((low, high)) = &input.range {
                     ty = format!("{ty} {}..{}", self.literal(low), self.literal(high));
                 }
@@ -330,7 +343,12 @@ impl Layout<'_> {
         let over = item
             .over
             .as_ref()
-            .map_or(String::new(), |g| format!("over {}", g.name));
+            .map(|g| format!("over {}", g.name))
+            .or(item.slicing.map(|(by, _)| match by {
+                crate::syntax::ast::Slicing::Week => "by week".to_string(),
+                crate::syntax::ast::Slicing::Day => "by day".to_string(),
+            }))
+            .unwrap_or_default();
         let single = |body: String| {
             Block::single(
                 Group::Item(item.kind),

@@ -176,6 +176,21 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
 /// (which the grammar lets follow after spaces).
 fn number(text: &str, start: usize) -> (String, usize) {
     let bytes = text.as_bytes();
+    // A date, `2026-11-15`, is one token, as the grammar reads it.
+    let digits = |from: usize, n: usize| {
+        bytes
+            .get(from..from + n)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    if digits(start, 4)
+        && bytes.get(start + 4) == Some(&b'-')
+        && digits(start + 5, 2)
+        && bytes.get(start + 7) == Some(&b'-')
+        && digits(start + 8, 2)
+        && !bytes.get(start + 10).is_some_and(u8::is_ascii_digit)
+    {
+        return (text[start..start + 10].to_string(), start + 10);
+    }
     let mut end = start;
     while end < bytes.len() && bytes[end].is_ascii_digit() {
         end += 1;

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use super::{DataError, Location, Record, parse_value};
+use super::{DataError, Keys, Location, Record, parse_value};
 use crate::check::model::Input;
 use crate::check::names::closest;
 
@@ -13,7 +13,7 @@ use crate::check::names::closest;
 /// input; otherwise yields each record, or every problem found in its row.
 pub fn read<'a, R: Read + 'a>(
     inputs: &'a [Input],
-    key: usize,
+    key: Keys<'a>,
     reader: R,
 ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
     let rows = rows(inputs, reader)?;
@@ -102,7 +102,7 @@ pub fn rows<R: Read>(
 
 /// Reads a row against `inputs`, the inputs its file's header was read against: the
 /// record, or every problem found in the row.
-pub fn record(inputs: &[Input], key: usize, row: &CsvRow) -> Result<Record, Vec<DataError>> {
+pub fn record(inputs: &[Input], key: Keys<'_>, row: &CsvRow) -> Result<Record, Vec<DataError>> {
     let CsvRow { fields, columns } = row;
     let line = fields.position().map_or(0, |p| p.line());
     if columns.len() != inputs.len() {
@@ -111,10 +111,7 @@ pub fn record(inputs: &[Input], key: usize, row: &CsvRow) -> Result<Record, Vec<
             "the row was read with the header of another ruleset; read it with the ruleset that read its file",
         )]);
     }
-    let key_value = columns
-        .get(key)
-        .and_then(|&k| fields.get(k))
-        .map(|k| k.trim().to_string());
+    let key_value = key.value(|k| columns.get(k).and_then(|&c| fields.get(c)));
     let mut values = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
     for (input, &column) in inputs.iter().zip(columns.iter()) {
@@ -138,5 +135,5 @@ pub fn record(inputs: &[Input], key: usize, row: &CsvRow) -> Result<Record, Vec<
             ),
         }
     }
-    Record::read(key_value.unwrap_or_default(), values, errors)
+    Record::read(key_value.unwrap_or_default(), values, errors, key)
 }

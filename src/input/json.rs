@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::{DataError, Location, Record, parse_value};
+use super::{DataError, Keys, Location, Record, parse_value};
 use crate::check::model::Input;
 
 /// Reads a JSON array of record objects from `reader`, one record at a time, calling
@@ -17,7 +17,7 @@ use crate::check::model::Input;
 /// error; records before the point where it breaks have been passed to `each`.
 pub fn read_array_each<R: Read>(
     inputs: &[Input],
-    key: usize,
+    key: Keys<'_>,
     reader: R,
     mut each: impl FnMut(Result<Record, Vec<DataError>>) -> ControlFlow<()>,
 ) -> Result<(), DataError> {
@@ -85,7 +85,7 @@ fn without_position(e: &serde_json::Error) -> String {
 /// The elements of a JSON array, each read as a record and handed on at once.
 struct Records<'e, F> {
     inputs: &'e [Input],
-    key: usize,
+    key: Keys<'e>,
     each: &'e mut F,
     stopped: &'e mut bool,
 }
@@ -129,7 +129,7 @@ where
 /// Reads a JSON array of record objects held in memory.
 pub fn read_array(
     inputs: &[Input],
-    key: usize,
+    key: Keys<'_>,
     text: &str,
 ) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
     let mut records = Vec::new();
@@ -144,7 +144,7 @@ pub fn read_array(
 /// time.
 pub fn read_lines<'a, R: BufRead + 'a>(
     inputs: &'a [Input],
-    key: usize,
+    key: Keys<'a>,
     reader: R,
 ) -> impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a {
     reader
@@ -178,7 +178,7 @@ pub fn read_lines<'a, R: BufRead + 'a>(
 
 fn record(
     inputs: &[Input],
-    key: usize,
+    key: Keys<'_>,
     value: &Value,
     location: Location,
 ) -> Result<Record, Vec<DataError>> {
@@ -188,10 +188,20 @@ fn record(
             "expected a record object such as {\"agent_id\": \"E01\", ...}",
         )]);
     };
-    let key_value = inputs
-        .get(key)
-        .and_then(|k| fields.get(&k.name))
-        .and_then(scalar_text);
+    let texts: Vec<Option<String>> = key
+        .columns
+        .iter()
+        .map(|&k| {
+            inputs
+                .get(k)
+                .and_then(|k| fields.get(&k.name))
+                .and_then(scalar_text)
+        })
+        .collect();
+    let key_value = key.value(|k| {
+        let n = key.columns.iter().position(|&c| c == k)?;
+        texts[n].as_deref()
+    });
     let mut values = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
     for input in inputs {
@@ -220,7 +230,7 @@ fn record(
             Err(message) => errors.push(error(message, Some(&text))),
         }
     }
-    Record::read(key_value.unwrap_or_default(), values, errors)
+    Record::read(key_value.unwrap_or_default(), values, errors, key)
 }
 
 /// A scalar's text: numbers exactly as written, strings as they are.

@@ -18,6 +18,28 @@ pub struct Record {
     pub(crate) key: Box<str>,
     /// Values in input declaration order.
     pub(crate) values: Box<[InputValue]>,
+    /// The month the record is scored for and the day its figures run to, for a
+    /// ruleset that scores by period.
+    pub(crate) period: Option<Period>,
+}
+
+/// The month a record is scored for, and the day its figures run to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Period {
+    /// The month.
+    pub month: crate::time::Month,
+    /// The as-of day: the run's, or the month's last day.
+    pub as_of: crate::time::Day,
+}
+
+impl Period {
+    /// The whole of `month`, as of its last day.
+    pub(crate) fn whole(month: crate::time::Month) -> Option<Period> {
+        Some(Period {
+            month,
+            as_of: crate::time::last_day(month)?,
+        })
+    }
 }
 
 impl Record {
@@ -31,15 +53,50 @@ impl Record {
         key: String,
         values: Vec<InputValue>,
         errors: Vec<DataError>,
+        keys: Keys<'_>,
     ) -> Result<Record, Vec<DataError>> {
-        if errors.is_empty() {
-            Ok(Record {
-                key: key.into(),
-                values: values.into(),
-            })
-        } else {
-            Err(errors)
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        let period = match keys.period.and_then(|p| values.get(p)) {
+            Some(InputValue::Month(m)) => Period::whole(*m),
+            Some(InputValue::Date(d)) => crate::time::month_of(*d).and_then(Period::whole),
+            _ => None,
+        };
+        Ok(Record {
+            key: key.into(),
+            values: values.into(),
+            period,
+        })
+    }
+
+    /// The month the record is scored for, for a ruleset that scores by period.
+    pub(crate) fn period(&self) -> Option<Period> {
+        self.period
+    }
+}
+
+/// The inputs that make a record's key, and the one that places it in a month.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Keys<'a> {
+    /// The key's inputs, by declaration index.
+    pub columns: &'a [usize],
+    /// The period's input, if any.
+    pub period: Option<usize>,
+}
+
+impl Keys<'_> {
+    /// The key: the values of the key's inputs, each found by `field`, joined with
+    /// commas; `None` when one is missing.
+    pub(crate) fn value<'v>(&self, field: impl Fn(usize) -> Option<&'v str>) -> Option<String> {
+        let mut key = String::new();
+        for (n, &column) in self.columns.iter().enumerate() {
+            if n > 0 {
+                key.push(',');
+            }
+            key.push_str(field(column)?.trim());
+        }
+        Some(key)
     }
 }
 
@@ -52,6 +109,12 @@ pub enum InputValue {
     Text(Box<str>),
     /// true or false.
     Bool(bool),
+    /// A day.
+    Date(crate::time::Day),
+    /// A month.
+    Month(crate::time::Month),
+    /// An empty optional value.
+    Missing,
 }
 
 impl fmt::Display for InputValue {
@@ -63,6 +126,9 @@ impl fmt::Display for InputValue {
             },
             InputValue::Text(t) => f.write_str(t),
             InputValue::Bool(b) => write!(f, "{b}"),
+            InputValue::Date(d) => f.write_str(&crate::time::show_date(*d)),
+            InputValue::Month(m) => f.write_str(&crate::time::show_month(*m)),
+            InputValue::Missing => Ok(()),
         }
     }
 }

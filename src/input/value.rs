@@ -10,6 +10,9 @@ use crate::syntax::ast::InputType;
 /// Reads `text` as a value of `input`; on failure says what is wrong and how to fix it.
 pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
     let text = text.trim();
+    if text.is_empty() && input.optional {
+        return Ok(InputValue::Missing);
+    }
     if text.is_empty() && input.input_type != InputType::Text {
         return Err(
             "the value is empty; every input needs a value (write 0 if there were none)".into(),
@@ -17,6 +20,8 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
     }
     let number = match input.input_type {
         InputType::Text => return Ok(InputValue::Text(text.into())),
+        InputType::Date => return crate::time::parse_date(text).map(InputValue::Date),
+        InputType::Month => return crate::time::parse_month(text).map(InputValue::Month),
         InputType::Bool => {
             return match text.to_ascii_lowercase().as_str() {
                 "true" | "yes" | "1" | "是" => Ok(InputValue::Bool(true)),
@@ -113,6 +118,7 @@ mod tests {
             input_type,
             ty: Type::Number,
             range: range.map(|(l, h)| (Rational::from_int(l), Rational::from_int(h))),
+            optional: false,
         }
     }
 

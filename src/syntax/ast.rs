@@ -68,12 +68,15 @@ pub enum Statement {
         /// The whole statement.
         span: Span,
     },
-    /// `version "2026.11"`
-    Version(Text, Span),
+    /// `version "2026.11"`, or `version "2026.12" from 2026-12-01`: the statements
+    /// after a dated version change the earlier one from that date.
+    Version(Text, Option<Literal>, Span),
     /// `currency CNY`
     Currency(Ident, Span),
-    /// `key agent_id`
-    Key(Ident, Span),
+    /// `key agent_id`, or `key agent_id, month`.
+    Key(Vec<Ident>, Span),
+    /// `period month from date`: the column that places each row in a month.
+    Period(Ident, Span),
     /// `input name type range "label"`
     Input(InputDecl),
     /// `let`, `score`, `bonus` or `deduction`.
@@ -168,6 +171,10 @@ pub enum InputType {
     Text,
     /// true or false.
     Bool,
+    /// A day, `YYYY-MM-DD`.
+    Date,
+    /// A calendar month, `YYYY-MM`.
+    Month,
 }
 
 /// `input name type range "label"`
@@ -179,12 +186,23 @@ pub struct InputDecl {
     pub ty: InputType,
     /// Where the type is written.
     pub ty_span: Span,
+    /// `optional`: an empty cell is a missing value rather than an error.
+    pub optional: bool,
     /// Inclusive lower and upper bounds.
     pub range: Option<(Literal, Literal)>,
     /// Bilingual label.
     pub label: Option<Text>,
     /// The whole statement.
     pub span: Span,
+}
+
+/// `by week` or `by day`: an item computed for each slice of the record's month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slicing {
+    /// Each ISO week, clipped to the month.
+    Week,
+    /// Each day.
+    Day,
 }
 
 /// What kind of item a definition introduces; it changes only how it is explained.
@@ -211,6 +229,8 @@ pub struct ItemDecl {
     pub label: Option<Text>,
     /// `over team`: the column whose groups the item is computed for.
     pub over: Option<Ident>,
+    /// `by week`: computed for each week (or day) of the month, with its span.
+    pub slicing: Option<(Slicing, Span)>,
     /// How it is computed.
     pub body: ItemBody,
     /// `when zero`, `cap`, `floor`.
@@ -577,6 +597,10 @@ pub enum LiteralKind {
     Text(String),
     /// `true`, `false`
     Bool(bool),
+    /// `2026-11-15`, as written (read against the calendar by the checker).
+    Date(String),
+    /// `none`: no value.
+    None,
 }
 
 /// An expression with its span.

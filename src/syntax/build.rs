@@ -54,9 +54,19 @@ impl Builder {
                 let title = next().ok().map(|p| self.text(p));
                 Statement::Ruleset { name, title, span }
             }
-            Rule::version_decl => Statement::Version(self.text(next()?), span),
+            Rule::version_decl => {
+                let name = self.text(next()?);
+                let from = next().ok().map(|p| self.literal(p)).transpose()?;
+                Statement::Version(name, from, span)
+            }
             Rule::currency_decl => Statement::Currency(self.ident(next()?), span),
-            Rule::key_decl => Statement::Key(self.ident(next()?), span),
+            Rule::key_decl => Statement::Key(inner.map(|p| self.ident(p)).collect(), span),
+            Rule::period_decl => {
+                let column = inner
+                    .find(|p| p.as_rule() == Rule::ident)
+                    .ok_or_else(|| internal(span))?;
+                Statement::Period(self.ident(column), span)
+            }
             Rule::input_decl => {
                 let name = self.ident(next()?);
                 let ty_pair = next()?;
@@ -64,8 +74,10 @@ impl Builder {
                 let ty = input_type(ty_pair.as_str());
                 let mut range = None;
                 let mut label = None;
+                let mut optional = false;
                 for part in inner {
                     match part.as_rule() {
+                        Rule::optional => optional = true,
                         Rule::range => {
                             let mut bounds = part.into_inner();
                             let low =
@@ -81,6 +93,7 @@ impl Builder {
                     name,
                     ty,
                     ty_span,
+                    optional,
                     range,
                     label,
                     span,
@@ -199,7 +212,9 @@ impl Builder {
                     let value = last_inner(value, span)?;
                     let value = match value.as_rule() {
                         Rule::ident => CaseValue::Name(self.ident(value)),
-                        Rule::signed_literal => CaseValue::Literal(self.signed_literal(value)?),
+                        Rule::signed_literal | Rule::none_value => {
+                            CaseValue::Literal(self.given_value(value)?)
+                        }
                         Rule::boolean => CaseValue::Literal(Literal {
                             span: self.span(&value),
                             kind: LiteralKind::Bool(value.as_str() == "true"),
@@ -233,6 +248,7 @@ impl Builder {
         let mut name = None;
         let mut label = None;
         let mut over = None;
+        let mut slicing = None;
         let mut body = None;
         let mut clauses = Vec::new();
         for part in rest {
@@ -240,6 +256,14 @@ impl Builder {
                 Rule::ident if name.is_none() => name = Some(self.ident(part)),
                 Rule::string if body.is_none() => label = Some(self.text(part)),
                 Rule::over_group => over = Some(self.ident(last_inner(part, span)?)),
+                Rule::slice_by => {
+                    let by = if part.as_str().ends_with("day") {
+                        Slicing::Day
+                    } else {
+                        Slicing::Week
+                    };
+                    slicing = Some((by, self.span(&part)));
+                }
                 Rule::ties_clause => {
                     let clause_span = self.span(&part);
                     let policy = match last_inner(part, span)?.as_str() {
@@ -256,15 +280,15 @@ impl Builder {
                 }
                 Rule::when_excluded => {
                     let clause_span = self.span(&part);
-                    let value = self.signed_literal(last_inner(part, span)?)?;
+                    let value = self.given_value(last_inner(part, span)?)?;
                     clauses.push(Clause::WhenExcluded(value, clause_span));
                 }
                 Rule::when_zero => {
                     let clause_span = self.span(&part);
                     let value = part
                         .into_inner()
-                        .find(|p| p.as_rule() == Rule::signed_literal)
-                        .map(|p| self.signed_literal(p))
+                        .find(|p| matches!(p.as_rule(), Rule::signed_literal | Rule::none_value))
+                        .map(|p| self.given_value(p))
                         .transpose()?;
                     clauses.push(Clause::WhenZero(value, clause_span));
                 }
@@ -280,6 +304,7 @@ impl Builder {
             name: name.ok_or_else(|| internal(span))?,
             label,
             over,
+            slicing,
             body: body.ok_or_else(|| internal(span))?,
             clauses,
             span,
@@ -648,7 +673,7 @@ impl Builder {
                             filter = Some(Box::new(self.expr(last_inner(part, span)?)?))
                         }
                         Rule::when_empty => {
-                            when_empty = Some(self.signed_literal(last_inner(part, span)?)?)
+                            when_empty = Some(self.given_value(last_inner(part, span)?)?)
                         }
                         _ => value = Some(Box::new(self.expr(part)?)),
                     }
@@ -699,6 +724,14 @@ impl Builder {
 
     // ------------------------------------------------------------ literals
 
+    /// A signed literal, or `none`.
+    fn given_value(&self, pair: Pair<'_, Rule>) -> Result<Literal> {
+        match pair.as_rule() {
+            Rule::signed_literal => self.signed_literal(pair),
+            _ => self.literal(pair),
+        }
+    }
+
     fn signed_literal(&self, pair: Pair<'_, Rule>) -> Result<Literal> {
         let span = self.span(&pair);
         let mut parts = pair.into_inner();
@@ -735,6 +768,8 @@ impl Builder {
                 LiteralKind::Money(amount.ok_or_else(|| internal(span))?, currency)
             }
             Rule::string => LiteralKind::Text(self.text(pair).text),
+            Rule::date => LiteralKind::Date(pair.as_str().to_string()),
+            Rule::none_value => LiteralKind::None,
             _ => return Err(internal(span)),
         };
         Ok(Literal { kind, span })
@@ -794,6 +829,8 @@ fn input_type(word: &str) -> InputType {
         "percent" => InputType::Percent,
         "money" => InputType::Money,
         "text" => InputType::Text,
+        "date" => InputType::Date,
+        "month" => InputType::Month,
         _ => InputType::Bool,
     }
 }

@@ -51,9 +51,10 @@ macro_rules! keywords {
 // Statement keywords are reserved, except those that make natural output names.
 keywords! {
     kw_ruleset     "ruleset"     Statement true,
-    kw_version     "version"     Statement true,
+    kw_version     "version"     Statement false,
     kw_currency    "currency"    Statement true,
     kw_key         "key"         Statement true,
+    kw_period      "period"      Statement true,
     kw_input       "input"       Statement true,
     kw_let         "let"         Statement true,
     kw_score       "score"       Statement false,
@@ -106,12 +107,18 @@ keywords! {
     kw_not         "not"         Operator  true,
     kw_true        "true"        Literal   true,
     kw_false       "false"       Literal   true,
+    kw_none        "none"        Literal   true,
+    kw_optional    "optional"    Clause    false,
+    kw_week        "week"        Clause    false,
+    kw_day         "day"         Clause    false,
     kw_count       "count"       Type      false,
     kw_number      "number"      Type      false,
     kw_percent     "percent"     Type      false,
     kw_money       "money"       Type      false,
     kw_text        "text"        Type      false,
     kw_bool        "bool"        Type      false,
+    kw_date        "date"        Type      false,
+    kw_month       "month"       Type      false,
 }
 
 /// The keyword a grammar rule spells, if it is one.

@@ -242,7 +242,7 @@ fn corrections(ruleset: &Ruleset, set: &[String]) -> Result<Vec<(String, String)
                     names.join(", ")
                 )));
             }
-            if name == ruleset.key_name() {
+            if ruleset.key_names().contains(&name) {
                 return Err(Failure::usage(format!(
                     "--set {pair}: `{name}` is the record's key and cannot be corrected"
                 )));

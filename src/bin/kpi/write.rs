@@ -31,7 +31,7 @@ pub struct Writer {
 #[derive(Clone)]
 pub struct Rows {
     format: Format,
-    key_name: String,
+    key_names: Vec<String>,
 }
 
 impl Rows {
@@ -39,7 +39,7 @@ impl Rows {
     pub fn new(format: Format, ruleset: &Ruleset) -> Rows {
         Rows {
             format,
-            key_name: ruleset.key_name().to_string(),
+            key_names: ruleset.key_names().into_iter().map(String::from).collect(),
         }
     }
 
@@ -47,19 +47,34 @@ impl Rows {
     pub fn encode(&self, key: &str, outcome: &Outcome) -> Result<Vec<u8>, String> {
         match self.format {
             Format::Csv => {
-                let mut fields = vec![key.to_string()];
+                let mut fields: Vec<String> = self.key_parts(key).map(String::from).collect();
                 fields.extend(outcome.values.iter().map(ToString::to_string));
                 csv_line(&fields)
             }
             Format::Json | Format::Jsonl => {
                 let mut object = Map::new();
-                object.insert(self.key_name.clone(), Value::String(key.to_string()));
+                for (name, part) in self.key_names.iter().zip(self.key_parts(key)) {
+                    object.insert(name.clone(), Value::String(part.to_string()));
+                }
                 for (name, value) in outcome.names.iter().zip(&outcome.values) {
-                    object.insert(name.clone(), Value::String(value.to_string()));
+                    let value = match value {
+                        kpi::OutputValue::Missing => Value::Null,
+                        v => Value::String(v.to_string()),
+                    };
+                    object.insert(name.clone(), value);
                 }
                 Ok(Value::Object(object).to_string().into_bytes())
             }
         }
+    }
+}
+
+impl Rows {
+    /// The values of the key's columns in a record's key: the whole key for a key of
+    /// one column, split at its commas for a key of several.
+    fn key_parts<'k>(&self, key: &'k str) -> impl Iterator<Item = &'k str> {
+        let n = self.key_names.len().max(1);
+        key.splitn(n, ',')
     }
 }
 
@@ -81,7 +96,7 @@ impl Writer {
         };
         let sink = match format {
             Format::Csv => {
-                let mut names = vec![ruleset.key_name()];
+                let mut names = ruleset.key_names();
                 names.extend(ruleset.output_names());
                 Sink::Csv {
                     out,

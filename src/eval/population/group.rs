@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank, Share};
-use crate::eval::{Fault, NoTrace, Texts, Value, compare, eval};
+use crate::eval::{Fault, NoTrace, Texts, Value, compare, eval, or_missing};
 use crate::input::Record;
 use crate::number::{Rational, round};
 use crate::syntax::ast::{AggregateFn, TiePolicy};
@@ -167,7 +167,12 @@ impl Group<'_> {
 
     /// `node` evaluated over `member`'s slots.
     pub(super) fn value(&self, member: usize, node: &Node) -> Result<Value, Fault> {
-        eval(node, self.texts(member), &self.slots[member], &mut NoTrace)
+        or_missing(eval(
+            node,
+            self.texts(member),
+            &self.slots[member],
+            &mut NoTrace,
+        ))
     }
 
     /// Whether `member` passes `filter` (every member does when there is none).
@@ -178,8 +183,11 @@ impl Group<'_> {
         }
     }
 
+    /// A reduction over the members that pass the filter; members whose value is
+    /// missing are left out of it (but counted by `count`).
     fn aggregate(&self, a: &Aggregate) -> Result<Value, Fault> {
         let mut count: i64 = 0;
+        let mut valued: i64 = 0;
         let mut sum = Rational::ZERO;
         let mut least: Option<Rational> = None;
         let mut greatest: Option<Rational> = None;
@@ -189,7 +197,11 @@ impl Group<'_> {
             }
             count += 1;
             if let Some(value) = &a.value {
-                let x = self.value(m, value)?.num()?;
+                let x = match self.value(m, value)? {
+                    Value::Missing => continue,
+                    x => x.num()?,
+                };
+                valued += 1;
                 sum = sum.checked_add(&x)?;
                 least = Some(match least {
                     Some(l) if l <= x => l,
@@ -201,26 +213,38 @@ impl Group<'_> {
                 });
             }
         }
-        let empty = || a.when_empty.clone().ok_or(Fault::EmptyGroup);
-        let result = match a.func {
-            AggregateFn::Count => Rational::from_int(count),
-            AggregateFn::Sum if count == 0 => a.when_empty.clone().unwrap_or(Rational::ZERO),
-            AggregateFn::Sum => sum,
-            AggregateFn::Mean if count == 0 => empty()?,
-            AggregateFn::Mean => sum
-                .checked_div(&Rational::from_int(count))
-                .ok_or(Fault::Internal)??,
-            AggregateFn::Min => least.map_or_else(empty, Ok)?,
-            AggregateFn::Max => greatest.map_or_else(empty, Ok)?,
+        let empty = || {
+            a.when_empty
+                .clone()
+                .map(|v| v.map_or(Value::Missing, Value::Num))
+                .ok_or(Fault::EmptyGroup)
         };
-        Ok(Value::Num(result))
+        Ok(match a.func {
+            AggregateFn::Count => Value::Num(Rational::from_int(count)),
+            AggregateFn::Sum if valued == 0 => empty().unwrap_or(Value::Num(Rational::ZERO)),
+            AggregateFn::Sum => Value::Num(sum),
+            AggregateFn::Mean if valued == 0 => empty()?,
+            AggregateFn::Mean => Value::Num(
+                sum.checked_div(&Rational::from_int(valued))
+                    .ok_or(Fault::Internal)??,
+            ),
+            AggregateFn::Min => least.map_or_else(empty, |v| Ok(Value::Num(v)))?,
+            AggregateFn::Max => greatest.map_or_else(empty, |v| Ok(Value::Num(v)))?,
+        })
     }
 
     /// The sort keys of each member, in member order.
     fn keys(&self, members: &[usize], keys: &[(Node, bool)]) -> Result<Vec<Vec<Value>>, Fault> {
         members
             .iter()
-            .map(|&m| keys.iter().map(|(node, _)| self.value(m, node)).collect())
+            .map(|&m| {
+                keys.iter()
+                    .map(|(node, _)| match self.value(m, node)? {
+                        Value::Missing => Err(Fault::MissingKey),
+                        v => Ok(v),
+                    })
+                    .collect()
+            })
             .collect()
     }
 
@@ -297,7 +321,7 @@ impl Group<'_> {
         let excluded = r
             .when_excluded
             .clone()
-            .map(Value::Num)
+            .map(|v| v.map_or(Value::Missing, Value::Num))
             .ok_or(Fault::Internal);
         let mut values = vec![excluded; self.members.len()];
         let n = eligible.len() as i64;
