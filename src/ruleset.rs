@@ -142,6 +142,16 @@ impl Ruleset {
             .unwrap_or(self))
     }
 
+    /// The program of the version in force for the month of `period` (the first
+    /// version for a month before it: the record is refused when it is scored).
+    pub(crate) fn in_force_for(&self, period: crate::period::Period) -> &Program {
+        let first_day = crate::time::first_day(period.month);
+        let version = self.later.iter().rev().find(
+            |v| matches!((v.program.model.effective_from, first_day), (Some(f), Some(d)) if f <= d),
+        );
+        &version.unwrap_or(self).program
+    }
+
     /// Every version, the first one first.
     pub(crate) fn versions(&self) -> impl Iterator<Item = &Ruleset> {
         std::iter::once(self).chain(&self.later)

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::number::{MAX_ROUND_PLACES, Rational, RoundingMode, rational_from_decimal};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, LiteralKind};
 
-const FUNCTIONS: [&str; 13] = [
+const FUNCTIONS: [&str; 14] = [
     "round",
     "min",
     "max",
@@ -22,6 +22,7 @@ const FUNCTIONS: [&str; 13] = [
     "days_in_month",
     "period_days",
     "known",
+    "previous",
 ];
 
 /// The exact value and type of a numeric literal; reports text or true/false where a
@@ -105,14 +106,8 @@ impl Checker<'_> {
                         unknown(span)
                     }
                 },
-                LiteralKind::None => {
-                    self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, "`none` is not a value a formula can compute with", span)
-                            .with_label("no value")
-                            .with_hint("write `none` in `when zero none`, `when empty none` or `when excluded none`, or in a test case"),
-                    );
-                    unknown(span)
-                }
+                // No value, of whatever kind the other branch of its `if` is.
+                LiteralKind::None => typed(TExprKind::Missing, Type::Unknown),
                 _ => match literal_number(self, literal) {
                     Some((value, ty)) => typed(TExprKind::Number(value), ty),
                     None => unknown(span),
@@ -125,6 +120,21 @@ impl Checker<'_> {
                 }
                 Some(Symbol::Item(d)) => match self.positions[d] {
                     Some(pos) => {
+                        if self.scope == super::population::Scope::Rows {
+                            self.error(
+                                Diagnostic::error(
+                                    codes::LEVEL,
+                                    format!("`{}` is a value of the whole record, and this aggregate reads each row's own columns", ident.name),
+                                    span,
+                                )
+                                .with_label("not a column of the row")
+                                .with_hint("reduce the rows' columns here, and combine the result with it outside the aggregate"),
+                            );
+                            return unknown(span);
+                        }
+                        let Some(pos) = self.slice_of(&ident.name, pos, span) else {
+                            return unknown(span);
+                        };
                         self.check_level(&ident.name, self.items[pos].level, span);
                         typed(TExprKind::Ref(Ref::Item(pos)), self.items[pos].ty)
                     }
@@ -435,6 +445,7 @@ impl Checker<'_> {
             }
             "days_between" | "month_of" | "week_of" | "first_day" | "last_day"
             | "days_in_month" | "period_days" | "known" => self.calendar_call(name, args, span),
+            "previous" => self.previous(args, span),
             other => {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_FUNCTION,
@@ -448,6 +459,34 @@ impl Checker<'_> {
                 };
                 self.error(d);
                 unknown(span)
+            }
+        }
+    }
+
+    /// The position of the value an item name refers to here: for an item computed
+    /// for each week or day, its value for the week or day being checked; `None` after
+    /// reporting that such an item is read where no week or day is.
+    fn slice_of(&mut self, name: &str, pos: usize, span: Span) -> Option<usize> {
+        let Some(slice) = self.items[pos].slice else {
+            return Some(pos);
+        };
+        match self.slice {
+            Some(current) if current.by == slice.by => self
+                .slices
+                .get(&pos)
+                .and_then(|all| all.get(current.index))
+                .copied(),
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        codes::LEVEL,
+                        format!("`{name}` has a value for each week (or day) of the month, and this is one value for the month"),
+                        span,
+                    )
+                    .with_label("one value per week or day")
+                    .with_hint(format!("reduce it over the weeks, as in `min({name})` or `max({name})`")),
+                );
+                None
             }
         }
     }
@@ -490,8 +529,8 @@ impl Checker<'_> {
             "week_of" => (Func::WeekOf, &[Date], Count),
             "first_day" => (Func::FirstDay, &[Month], Date),
             "last_day" => (Func::LastDay, &[Month], Date),
-            "days_in_month" => (Func::DaysInMonth, &[Month], Count),
-            "period_days" => (Func::PeriodDays, &[Date, Date], Count),
+            "days_in_month" => (Func::DaysInMonth, &[Month], Number),
+            "period_days" => (Func::PeriodDays, &[Date, Date], Number),
             _ => (Func::Known, &[Type::Unknown], Bool),
         };
         let usage = match func {

@@ -16,19 +16,52 @@ use super::tables::RowTest;
 impl Checker<'_> {
     /// Checks the declaration `decl` and appends it to the evaluation order.
     pub(super) fn check_item(&mut self, decl: usize) {
+        let sliced = match self.decls[decl] {
+            Decl::Item(item) => item
+                .slicing
+                .filter(|(by, span)| self.check_slicing(*by, *span, item.over.is_some()))
+                .map(|(by, _)| by),
+            Decl::Grade(_) => None,
+        };
+        let Some(by) = sliced else {
+            self.checked_item(decl, None);
+            return;
+        };
+        // One item for each week (or day) of the month, each reading its own rows;
+        // the name refers to the first.
+        let mut first = None;
+        let mut all = Vec::new();
+        for slice in super::periods::each_slice(by) {
+            self.slice = Some(slice);
+            let pos = self.checked_item(decl, first);
+            self.items[pos].slice = Some(slice);
+            first.get_or_insert(pos);
+            all.push(pos);
+        }
+        self.slice = None;
+        self.slices.insert(all[0], all);
+    }
+
+    /// Checks declaration `decl` with its vetoes and appends it to the evaluation
+    /// order; returns its position. Its name refers to `first`, if given (the first
+    /// week's item of one computed for each week), else to this item.
+    fn checked_item(&mut self, decl: usize, first: Option<usize>) -> usize {
         let item = match self.decls[decl] {
             Decl::Item(item) => self.plain_item(item),
             Decl::Grade(grade) => self.grade(grade),
         };
         let pos = self.items.len();
         self.items.push(item);
-        self.positions[decl] = Some(pos);
+        // A veto's condition sees the item it overrides.
+        self.positions[decl] = Some(first.unwrap_or(pos));
+        self.items[pos].slice = self.slice;
         for veto in self.vetoes.clone() {
             if self.symbols.get(veto.target.name.as_str()) == Some(&Symbol::Item(decl)) {
                 let veto = self.veto(veto, pos);
                 self.items[pos].vetoes.push(veto);
             }
         }
+        pos
     }
 
     /// Reports vetoes aimed at something that is not an item.
@@ -212,6 +245,7 @@ impl Checker<'_> {
             body,
             cap,
             floor,
+            slice: None,
             vetoes: Vec::new(),
             formula,
             span: decl.span,
@@ -296,6 +330,7 @@ impl Checker<'_> {
             }),
             cap: None,
             floor: None,
+            slice: None,
             vetoes: Vec::new(),
             formula: subject.span.to(end),
             span: decl.span,
@@ -314,6 +349,7 @@ impl Checker<'_> {
             body: Body::Expr(super::unknown_expr(decl.span)),
             cap: None,
             floor: None,
+            slice: None,
             vetoes: Vec::new(),
             formula: decl.span,
             span: decl.span,

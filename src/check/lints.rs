@@ -182,8 +182,29 @@ impl Known<'_> {
                     _ => values,
                 }
             }
+            Body::Rows(r)
+                if matches!(
+                    r.func,
+                    AggregateFn::Mean | AggregateFn::Min | AggregateFn::Max
+                ) =>
+            {
+                let values = r.value.as_ref().map_or(Bounds::UNKNOWN, |v| self.expr(v));
+                match &r.when_empty {
+                    Some(Some(v)) => values.union(Bounds::exactly(v)),
+                    _ => values,
+                }
+            }
+            Body::Slices(s) if s.func != AggregateFn::Sum => s
+                .parts
+                .iter()
+                .map(|&p| self.items.get(p).cloned().unwrap_or(Bounds::UNKNOWN))
+                .reduce(Bounds::union)
+                .unwrap_or(Bounds::UNKNOWN),
+            Body::Previous(p) => self.items.get(p.item).cloned().unwrap_or(Bounds::UNKNOWN),
             Body::Grade(_)
             | Body::Aggregate(_)
+            | Body::Rows(_)
+            | Body::Slices(_)
             | Body::Rank(_)
             | Body::Distribution(_)
             | Body::Share(_) => Bounds::UNKNOWN,

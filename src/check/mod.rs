@@ -8,6 +8,7 @@ mod lints;
 pub mod model;
 pub(crate) mod names;
 mod order;
+mod periods;
 mod population;
 mod tables;
 pub mod types;
@@ -37,6 +38,9 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
     checker.check_inputs();
     let keys = checker.check_keys(&header);
     checker.period = checker.check_period(&header);
+    checker.rows = checker
+        .period
+        .is_some_and(|p| checker.inputs[p].ty == Type::Date);
     checker.check_veto_targets();
     let order = checker.order_items();
     for decl in order {
@@ -140,6 +144,13 @@ pub(crate) struct Checker<'a> {
     pub checking_veto: bool,
     /// The input that places records in months, if the ruleset scores by period.
     pub period: Option<usize>,
+    /// Whether records are rolled up from rows (the period column is a date).
+    pub rows: bool,
+    /// The week or day of the item being checked, for an item computed for each.
+    pub slice: Option<model::Slice>,
+    /// For an item computed for each week or day, by the position of its first, the
+    /// positions of all (not next to each other: each has its own aggregates).
+    pub slices: HashMap<usize, Vec<usize>>,
 }
 
 impl<'a> Checker<'a> {

@@ -142,6 +142,8 @@ pub struct Item {
     pub ty: Type,
     /// How it is computed.
     pub body: Body,
+    /// For an item computed for each week or day, which one this is.
+    pub slice: Option<Slice>,
     /// The most it may be.
     pub cap: Option<TExpr>,
     /// The least it may be.
@@ -199,6 +201,60 @@ pub enum Body {
     Distribution(DistributionSpec),
     /// An amount shared among a group's members to the fen.
     Share(ShareSpec),
+    /// A reduction over the record's rows (its days) in its month, or in one week or
+    /// day of it.
+    Rows(RowsSpec),
+    /// A reduction over the weeks (or days) of an item computed for each of them.
+    Slices(SlicesSpec),
+    /// An item's value for the month before the record's: the same record's, or the
+    /// same group's.
+    Previous(PreviousSpec),
+}
+
+/// `sum(calls_answered where c)` over the rows of a record, in a ruleset whose
+/// records are rolled up from daily rows.
+#[derive(Debug, Clone)]
+pub struct RowsSpec {
+    /// The reduction.
+    pub func: AggregateFn,
+    /// The row value reduced; `None` for `count`.
+    pub value: Option<TExpr>,
+    /// Which rows count.
+    pub filter: Option<TExpr>,
+    /// The value when no row counts (`Some(None)`: no value).
+    pub when_empty: Option<Option<Rational>>,
+    /// The week or day of the month whose rows it reduces; the whole month without one.
+    pub slice: Option<Slice>,
+}
+
+/// One week (or day) of a month, counting from 0: week 0 holds the first of the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slice {
+    /// Weeks or days.
+    pub by: crate::syntax::ast::Slicing,
+    /// Which one.
+    pub index: usize,
+}
+
+/// `min(feel_week)`: a reduction over the values an item has for each week or day.
+#[derive(Debug, Clone)]
+pub struct SlicesSpec {
+    /// The reduction (`count` is not one).
+    pub func: AggregateFn,
+    /// The positions of the item's values, one per week or day.
+    pub parts: Vec<usize>,
+    /// The value when none has a value (`Some(None)`: no value).
+    pub when_empty: Option<Option<Rational>>,
+}
+
+/// `previous(team_feel)`.
+#[derive(Debug, Clone)]
+pub struct PreviousSpec {
+    /// The item whose value is read.
+    pub item: usize,
+    /// The input whose group's value is read; `None` reads the same record's (the
+    /// record with the same key).
+    pub column: Option<usize>,
 }
 
 /// `share amount within team by weight, remainder keys`.
@@ -463,9 +519,11 @@ impl Builtin {
         (Builtin::AsOf, "as_of", Type::Date),
         (Builtin::PeriodStart, "period_start", Type::Date),
         (Builtin::PeriodEnd, "period_end", Type::Date),
-        (Builtin::DaysInPeriod, "days_in_period", Type::Count),
-        (Builtin::DaysElapsed, "days_elapsed", Type::Count),
-        (Builtin::DaysRemaining, "days_remaining", Type::Count),
+        // Numbers of days are plain numbers, so that a count over them is a count a
+        // day, not a percentage.
+        (Builtin::DaysInPeriod, "days_in_period", Type::Number),
+        (Builtin::DaysElapsed, "days_elapsed", Type::Number),
+        (Builtin::DaysRemaining, "days_remaining", Type::Number),
         (Builtin::RulesVersion, "rules_version", Type::Text),
     ];
 }
@@ -505,6 +563,8 @@ pub enum TExprKind {
     Ref(Ref),
     /// A value of the run or the record's period.
     Builtin(Builtin),
+    /// `none`: no value.
+    Missing,
     /// The coefficient of a grade item's band.
     Coefficient(usize),
     /// `-x`
@@ -573,6 +633,16 @@ impl Body {
                     e.refs(false, out);
                 }
             }
+            Body::Rows(r) => {
+                for e in r.value.iter().chain(&r.filter) {
+                    e.refs(false, out);
+                }
+            }
+            Body::Slices(s) => out.extend(s.parts.iter().map(|&p| (Ref::Item(p), false))),
+            Body::Previous(p) => {
+                out.push((Ref::Item(p.item), false));
+                out.extend(p.column.map(|c| (Ref::Input(c), false)));
+            }
             Body::Distribution(d) => {
                 out.push((Ref::Input(d.within), false));
                 let small = d.small_group.as_ref().map(|s| &s.subject);
@@ -609,7 +679,7 @@ impl TExpr {
                 }
             }
             TExprKind::Number(_) | TExprKind::Text(_) | TExprKind::Bool(_) => {}
-            TExprKind::Builtin(_) => {}
+            TExprKind::Builtin(_) | TExprKind::Missing => {}
             TExprKind::GradeBand(_) => {}
         }
     }

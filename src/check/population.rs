@@ -15,6 +15,15 @@ use crate::syntax::ast::{
     ShareBody, TiePolicy,
 };
 
+/// What an aggregate reduces, checked.
+pub(super) struct AggregateParts {
+    pub func: AggregateFn,
+    pub value: Option<TExpr>,
+    pub filter: Option<TExpr>,
+    pub ty: Type,
+    pub when_empty: Option<Option<Rational>>,
+}
+
 /// Where an expression is being checked, for its level.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Scope {
@@ -28,13 +37,15 @@ pub(crate) enum Scope {
     Aggregate(usize),
     /// A group item whose column is not usable, already reported: nothing more is.
     Unknown,
+    /// Inside an aggregate over a record's rows: the row's own columns.
+    Rows,
 }
 
 impl Checker<'_> {
     /// Reports a reference to a value of `level` where the scope does not allow it.
     pub(super) fn check_level(&mut self, name: &str, level: Level, span: Span) {
         let group = match (self.scope, level) {
-            (Scope::Member | Scope::Unknown, _) => return,
+            (Scope::Member | Scope::Unknown | Scope::Rows, _) => return,
             (Scope::Group(g) | Scope::Aggregate(g), Level::Group(h)) if g == h => return,
             (Scope::Aggregate(_), Level::Member) => return,
             (Scope::Group(g) | Scope::Aggregate(g), _) => g,
@@ -104,6 +115,9 @@ impl Checker<'_> {
     /// Checks an aggregate and adds it as an item of its own, computed before the
     /// item it is written in; the expression refers to that item.
     pub(super) fn aggregate(&mut self, aggregate: &Aggregate, span: Span) -> TExpr {
+        if self.scope == Scope::Member && self.rows && !self.checking_veto {
+            return self.rows_aggregate(aggregate, span);
+        }
         let group = match self.scope {
             Scope::Group(g) if !self.checking_veto => g,
             Scope::Unknown => return unknown_expr(span),
@@ -129,14 +143,56 @@ impl Checker<'_> {
                 return unknown_expr(span);
             }
         };
+        let Some(parts) = self.aggregate_parts(aggregate, Scope::Aggregate(group), span) else {
+            return unknown_expr(span);
+        };
+        let position = self.items.len();
+        let ty = parts.ty;
+        self.items.push(Item {
+            name: parts.func.name().to_string(),
+            label: None,
+            kind: Kind::Aggregate,
+            level: Level::Group(group),
+            ty,
+            body: Body::Aggregate(AggregateSpec {
+                func: parts.func,
+                value: parts.value,
+                filter: parts.filter,
+                group,
+                when_empty: parts.when_empty,
+            }),
+            slice: None,
+            cap: None,
+            floor: None,
+            vetoes: Vec::new(),
+            formula: span,
+            span,
+        });
+        TExpr {
+            kind: TExprKind::Ref(super::model::Ref::Item(position)),
+            ty,
+            span,
+        }
+    }
+
+    /// The reduction, value, filter, type and `when empty` value of an aggregate, its
+    /// value and filter checked in scope `inner`; `None` after reporting why there is
+    /// none.
+    pub(super) fn aggregate_parts(
+        &mut self,
+        aggregate: &Aggregate,
+        inner: Scope,
+        span: Span,
+    ) -> Option<AggregateParts> {
         let func = aggregate.func;
-        self.scope = Scope::Aggregate(group);
+        let outer = self.scope;
+        self.scope = inner;
         let value = aggregate.value.as_ref().map(|v| self.expr(v));
         let filter = aggregate
             .filter
             .as_ref()
             .map(|f| self.condition(f, "`where`"));
-        self.scope = Scope::Group(group);
+        self.scope = outer;
         let ty = match (func, &value) {
             (AggregateFn::Count, None) => Type::Count,
             (AggregateFn::Count, Some(v)) => {
@@ -161,7 +217,7 @@ impl Checker<'_> {
                     .with_label("no value")
                     .with_hint(format!("write it as `{}(calls_answered)`", func.name())),
                 );
-                return unknown_expr(span);
+                return None;
             }
             (_, Some(v)) if !v.ty.is_numeric() => {
                 if v.ty != Type::Unknown {
@@ -175,7 +231,7 @@ impl Checker<'_> {
                         .with_hint("reduce a count, number, percentage or amount"),
                     );
                 }
-                return unknown_expr(span);
+                return None;
             }
             // The mean of whole numbers need not be whole.
             (AggregateFn::Mean, Some(v)) if v.ty == Type::Count => Type::Number,
@@ -185,34 +241,16 @@ impl Checker<'_> {
             .when_empty
             .as_ref()
             .and_then(|literal| self.empty_value(literal, ty));
-        let position = self.items.len();
-        self.items.push(Item {
-            name: func.name().to_string(),
-            label: None,
-            kind: Kind::Aggregate,
-            level: Level::Group(group),
+        Some(AggregateParts {
+            func,
+            value,
+            filter,
             ty,
-            body: Body::Aggregate(AggregateSpec {
-                func,
-                value,
-                filter,
-                group,
-                when_empty,
-            }),
-            cap: None,
-            floor: None,
-            vetoes: Vec::new(),
-            formula: span,
-            span,
-        });
-        TExpr {
-            kind: TExprKind::Ref(super::model::Ref::Item(position)),
-            ty,
-            span,
-        }
+            when_empty,
+        })
     }
 
-    fn empty_value(&mut self, literal: &Literal, ty: Type) -> Option<Option<Rational>> {
+    pub(super) fn empty_value(&mut self, literal: &Literal, ty: Type) -> Option<Option<Rational>> {
         if literal.kind == crate::syntax::ast::LiteralKind::None {
             return Some(None);
         }
@@ -522,6 +560,7 @@ impl Checker<'_> {
             body,
             cap: None,
             floor: None,
+            slice: None,
             vetoes: Vec::new(),
             formula: d.span.to(formula_end),
             span: decl.span,

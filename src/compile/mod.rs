@@ -2,7 +2,7 @@
 //! the first slots, items the next ones in evaluation order; evaluation reads and
 //! writes slots by index and never looks a name up.
 
-use crate::check::model::{Body, Builtin, Func, Model, Ref, SortKey, TExpr, TExprKind};
+use crate::check::model::{Body, Builtin, Func, Model, Ref, Slice, SortKey, TExpr, TExprKind};
 use crate::check::types::Type;
 use crate::diagnostic::Span;
 use crate::number::{Rational, RoundingMode};
@@ -32,6 +32,28 @@ pub struct Program {
     pub round_sites: Box<[RoundSite]>,
     /// Text literals by number.
     pub texts: Box<[Box<str>]>,
+    /// The reductions over a record's rows, worked out as its rows are rolled up into
+    /// it; [`Op::Rolled`] reads them by number.
+    pub row_aggregates: Box<[RowAggregate]>,
+    /// For each input, whether it is read as the record's value (rather than only
+    /// row by row): a record's rows must agree on it.
+    pub record_inputs: Box<[bool]>,
+}
+
+/// A reduction over a record's rows, each row's value and filter evaluated over that
+/// row's inputs.
+#[derive(Debug, Clone)]
+pub struct RowAggregate {
+    /// The reduction.
+    pub func: AggregateFn,
+    /// The row value; `None` for `count`.
+    pub value: Option<Node>,
+    /// Which rows count.
+    pub filter: Option<Node>,
+    /// The value when no row counts (`Some(None)`: no value).
+    pub when_empty: Option<Option<Rational>>,
+    /// The week or day whose rows count; every row of the month without one.
+    pub slice: Option<Slice>,
 }
 
 /// A `round(...)` written in the rule file, for the explanation.
@@ -62,6 +84,8 @@ pub enum Node {
     Slot(u32),
     /// A value of the run or the record's period.
     Builtin(Builtin),
+    /// No value.
+    Missing,
     /// The coefficient of the band a grade slot holds.
     Coefficient {
         /// The grade's slot.
@@ -157,6 +181,35 @@ pub enum Op {
     Distribute(Box<Distribute>),
     /// An amount shared among a group's members to the fen.
     Share(Box<Share>),
+    /// A reduction over the record's rows, worked out when they were rolled up: the
+    /// number of the record's rolled value.
+    Rolled(u32),
+    /// A reduction over the values of an item for each week or day, those without
+    /// one left out.
+    Slices(Box<Slices>),
+    /// An item's value in the month before the record's.
+    Previous(Box<Previous>),
+}
+
+/// A reduction over the slots of an item's weeks or days.
+#[derive(Debug, Clone)]
+pub struct Slices {
+    /// The reduction.
+    pub func: AggregateFn,
+    /// The slots reduced.
+    pub slots: Box<[u32]>,
+    /// The value when none has a value (`Some(None)`: no value).
+    pub when_empty: Option<Option<Rational>>,
+}
+
+/// An item's value in the month before the record's.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    /// The item's slot.
+    pub slot: u32,
+    /// The slot of the input whose group's value is read; `None` for the record with
+    /// the same key.
+    pub column: Option<u32>,
 }
 
 /// An amount shared among a group's members to the fen.
@@ -243,7 +296,7 @@ impl Op {
     pub fn reads_population(&self) -> bool {
         matches!(
             self,
-            Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_)
+            Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_) | Op::Previous(_)
         )
     }
 }
@@ -267,6 +320,9 @@ pub struct Step {
     pub floor: Option<Node>,
     /// Condition and value of each veto.
     pub vetoes: Box<[(Node, Node)]>,
+    /// For an item computed for each week or day, which one: in a month without it
+    /// the item has no value.
+    pub slice: Option<Slice>,
 }
 
 /// Lowers a checked model.
@@ -276,6 +332,7 @@ pub fn compile(model: Model) -> Program {
         model: &model,
         round_sites: Vec::new(),
         texts: Vec::new(),
+        row_aggregates: Vec::new(),
     };
     let steps: Vec<Step> = model
         .items
@@ -289,6 +346,7 @@ pub fn compile(model: Model) -> Program {
                 .iter()
                 .map(|v| (lower.node(&v.condition), lower.node(&v.value)))
                 .collect(),
+            slice: item.slice,
         })
         .collect();
     let outputs: Vec<Node> = model.outputs.iter().map(|o| lower.node(&o.value)).collect();
@@ -318,8 +376,41 @@ pub fn compile(model: Model) -> Program {
         grade_labels,
         round_sites: lower.round_sites.into(),
         texts: lower.texts.into(),
+        row_aggregates: lower.row_aggregates.into(),
+        record_inputs: record_inputs(&model),
         model,
     }
+}
+
+/// Which inputs are read as a record's value: by an item outside a reduction over
+/// its rows, a veto, an output or the key.
+fn record_inputs(model: &Model) -> Box<[bool]> {
+    let mut refs = Vec::new();
+    for item in &model.items {
+        if !matches!(item.body, Body::Rows(_)) {
+            item.body.refs(&mut refs);
+        }
+        for e in item.cap.iter().chain(&item.floor) {
+            e.refs(false, &mut refs);
+        }
+        for veto in &item.vetoes {
+            veto.condition.refs(false, &mut refs);
+            veto.value.refs(false, &mut refs);
+        }
+    }
+    for output in &model.outputs {
+        output.value.refs(false, &mut refs);
+    }
+    let mut read = vec![false; model.inputs.len()];
+    for &key in &model.keys {
+        read[key] = true;
+    }
+    for (r, _) in refs {
+        if let Ref::Input(i) = r {
+            read[i] = true;
+        }
+    }
+    read.into()
 }
 
 /// The slope of the line from `(x0, y0)` to `(x1, y1)`.
@@ -334,6 +425,7 @@ struct Lower<'m> {
     model: &'m Model,
     round_sites: Vec<RoundSite>,
     texts: Vec<Box<str>>,
+    row_aggregates: Vec<RowAggregate>,
 }
 
 impl Lower<'_> {
@@ -392,6 +484,26 @@ impl Lower<'_> {
                 group: self.slot(Ref::Input(a.group)),
                 when_empty: a.when_empty.clone(),
             })),
+            Body::Rows(r) => {
+                let aggregate = RowAggregate {
+                    func: r.func,
+                    value: r.value.as_ref().map(|v| self.node(v)),
+                    filter: r.filter.as_ref().map(|f| self.node(f)),
+                    when_empty: r.when_empty.clone(),
+                    slice: r.slice,
+                };
+                self.row_aggregates.push(aggregate);
+                Op::Rolled(self.row_aggregates.len() as u32 - 1)
+            }
+            Body::Slices(s) => Op::Slices(Box::new(Slices {
+                func: s.func,
+                slots: s.parts.iter().map(|&p| self.slot(Ref::Item(p))).collect(),
+                when_empty: s.when_empty.clone(),
+            })),
+            Body::Previous(p) => Op::Previous(Box::new(Previous {
+                slot: self.slot(Ref::Item(p.item)),
+                column: p.column.map(|c| self.slot(Ref::Input(c))),
+            })),
             Body::Rank(r) => Op::Rank(Box::new(Rank {
                 percentile: r.percentile,
                 keys: self.keys(&r.keys),
@@ -448,6 +560,7 @@ impl Lower<'_> {
                 Node::Text(self.texts.len() as u32 - 1)
             }
             TExprKind::Builtin(b) => Node::Builtin(*b),
+            TExprKind::Missing => Node::Missing,
             TExprKind::GradeBand(b) => Node::Grade(*b as u16),
             TExprKind::Ref(r) => Node::Slot(self.slot(*r)),
             TExprKind::Coefficient(pos) => {

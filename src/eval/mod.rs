@@ -7,6 +7,8 @@
 
 mod error;
 pub(crate) mod population;
+pub(crate) mod reduce;
+pub(crate) mod rollup;
 pub mod trace;
 
 use std::cmp::Ordering;
@@ -66,6 +68,30 @@ impl<'a> Texts<'a> {
             Builtin::RulesVersion => return Err(Fault::Internal),
         };
         Ok(Value::Num(Rational::from_int(days.into())))
+    }
+
+    /// The record's rolled value number `n`: a reduction over its rows.
+    fn rolled(self, n: u32) -> Result<Value, Fault> {
+        match self.record.rolled.get(n as usize) {
+            Some(Some(r)) => Ok(Value::Num(r.clone())),
+            Some(None) => Ok(Value::Missing),
+            None => Err(Fault::Internal),
+        }
+    }
+
+    /// Whether the record's month has the week or day `slice`.
+    pub(crate) fn has(self, slice: crate::check::model::Slice) -> bool {
+        let Some(period) = self.record.period else {
+            return false;
+        };
+        match slice.by {
+            crate::syntax::ast::Slicing::Week => {
+                crate::time::week_days(period.month, slice.index).is_some()
+            }
+            crate::syntax::ast::Slicing::Day => {
+                slice.index < crate::time::days_in_month(period.month) as usize
+            }
+        }
     }
 
     /// The first and last day of the record's month.
@@ -224,7 +250,11 @@ fn compute_step<T: Tracer>(
     slots: &[Value],
     tracer: &mut T,
 ) -> Result<Value, Fault> {
-    let computed = or_missing(compute(index, &step.op, texts, slots, tracer))?;
+    // The week or day of an item computed for each is not in every month.
+    let computed = match step.slice {
+        Some(slice) if !texts.has(slice) => Value::Missing,
+        _ => or_missing(compute(index, &step.op, texts, slots, tracer))?,
+    };
     tracer.computed(index, &computed);
     Ok(computed)
 }
@@ -355,8 +385,17 @@ fn compute<T: Tracer>(
             tracer.detail(index, Detail::Row(Some(band)));
             Value::Grade(band as u16)
         }
+        Op::Rolled(n) => texts.rolled(*n)?,
+        Op::Slices(s) => {
+            let mut reduction = reduce::Reduction::new(s.func);
+            for slot in s.slots.iter() {
+                let value = slots.get(*slot as usize).ok_or(Fault::Internal)?;
+                reduction.add(Some(value.clone()))?;
+            }
+            reduction.finish(&s.when_empty)?
+        }
         // Worked out over the population, never from one record alone.
-        Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_) => {
+        Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_) | Op::Previous(_) => {
             return Err(Fault::Internal);
         }
     })
@@ -414,6 +453,7 @@ pub(crate) fn eval<T: Tracer>(
         Node::Grade(g) => Value::Grade(*g),
         Node::Slot(s) => slots.get(*s as usize).cloned().ok_or(Fault::Internal)?,
         Node::Builtin(b) => texts.builtin(*b)?,
+        Node::Missing => Value::Missing,
         Node::Coefficient { slot, table } => match slots.get(*slot as usize) {
             Some(Value::Grade(band)) => {
                 Value::Num(table.get(*band as usize).ok_or(Fault::Internal)?.clone())

@@ -188,6 +188,9 @@ fn working(sub: &Substitute<'_>, item: &Item) -> Option<String> {
         | Body::Linear { .. }
         | Body::Grade(_)
         | Body::Aggregate(_)
+        | Body::Rows(_)
+        | Body::Slices(_)
+        | Body::Previous(_)
         | Body::Rank(_)
         | Body::Distribution(_)
         | Body::Share(_) => None,

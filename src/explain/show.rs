@@ -93,7 +93,7 @@ impl Substitute<'_> {
             TExprKind::Number(_) => written(self.source, e.span),
             TExprKind::Text(t) => format!("\"{t}\""),
             TExprKind::Bool(b) => b.to_string(),
-            TExprKind::Builtin(_) => written(self.source, e.span),
+            TExprKind::Builtin(_) | TExprKind::Missing => written(self.source, e.span),
             TExprKind::GradeBand(band) => match e.ty {
                 Type::Grade(pos) => grade_label(self.model, pos, *band),
                 _ => band.to_string(),

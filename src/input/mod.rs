@@ -21,26 +21,12 @@ pub struct Record {
     /// The month the record is scored for and the day its figures run to, for a
     /// ruleset that scores by period.
     pub(crate) period: Option<Period>,
+    /// The reductions over the rows the record was rolled up from, by number (`None`:
+    /// no value); empty for a record read as it is.
+    pub(crate) rolled: Box<[Option<Rational>]>,
 }
 
-/// The month a record is scored for, and the day its figures run to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Period {
-    /// The month.
-    pub month: crate::time::Month,
-    /// The as-of day: the run's, or the month's last day.
-    pub as_of: crate::time::Day,
-}
-
-impl Period {
-    /// The whole of `month`, as of its last day.
-    pub(crate) fn whole(month: crate::time::Month) -> Option<Period> {
-        Some(Period {
-            month,
-            as_of: crate::time::last_day(month)?,
-        })
-    }
-}
+use crate::period::Period;
 
 impl Record {
     /// The key (the record's ID) as written in the data.
@@ -67,6 +53,7 @@ impl Record {
             key: key.into(),
             values: values.into(),
             period,
+            rolled: Box::default(),
         })
     }
 

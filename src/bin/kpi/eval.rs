@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use kpi::{DataError, Ruleset, ScoreError};
+use kpi::{DataError, Period, Record, Ruleset, ScoreError};
 use rayon::prelude::*;
 
 use crate::data::Loaded;
+use crate::period::PeriodArgs;
 use crate::progress::Progress;
 use crate::{FAILED, Failure, Format, data, load, write};
 
@@ -22,10 +23,12 @@ pub fn eval(
     format: Format,
     output: Option<&Path>,
     jobs: usize,
+    period: &PeriodArgs,
 ) -> Result<u8, Failure> {
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
+    let period = period.resolve(&ruleset)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
@@ -39,8 +42,9 @@ pub fn eval(
         rows: write::Rows::new(format, &ruleset),
         failed: false,
         batch: Vec::with_capacity(BATCH),
+        period,
     };
-    if ruleset.reads_population() {
+    if ruleset.reads_population() || ruleset.rolls_up_rows() {
         return run.whole_population(&pool, &progress);
     }
     let mut records = 0usize;
@@ -77,6 +81,8 @@ struct Run<'a> {
     rows: write::Rows,
     failed: bool,
     batch: Vec<Loaded>,
+    /// The month scored, if the run names one.
+    period: Option<Period>,
 }
 
 /// What became of one record.
@@ -89,6 +95,8 @@ enum Scored {
     Unwritten(String),
     /// Its values could not be read.
     Unread(Vec<DataError>),
+    /// It is of another month than the one scored.
+    Elsewhen,
 }
 
 impl Run<'_> {
@@ -110,10 +118,29 @@ impl Run<'_> {
                 return Err(failure);
             }
         };
-        let population = pool.install(|| ruleset.score_together(&records));
+        let selected = match ruleset.select(records, self.period) {
+            Ok(selected) => selected,
+            Err(errors) => {
+                progress.finish();
+                for e in &errors {
+                    eprintln!("{}: {e}", self.data.display());
+                }
+                data::refuse_partial(ruleset, self.data, errors.len());
+                return Ok(FAILED);
+            }
+        };
+        let records = &selected.records;
+        let population = ruleset
+            .reads_population()
+            .then(|| pool.install(|| ruleset.score_together(records)));
+        let mut scorer = ruleset.scorer();
         let mut outcome = kpi::Outcome::default();
-        for (i, record) in records.iter().enumerate() {
-            match population.outcome_into(i, &mut outcome) {
+        for (i, record) in records.iter().enumerate().take(selected.scored) {
+            let scored = match &population {
+                Some(population) => population.outcome_into(i, &mut outcome),
+                None => scorer.score(record).map(|o| outcome.clone_from(o)),
+            };
+            match scored {
                 Ok(()) => {
                     let row = self.rows.encode(record.key(), &outcome)?;
                     self.out.row(&row)?;
@@ -131,15 +158,16 @@ impl Run<'_> {
 
     /// Scores the batch in parallel, then writes it in order.
     fn flush(&mut self, pool: &rayon::ThreadPool, progress: &Progress) -> Result<(), Failure> {
-        let (ruleset, rows) = (self.ruleset, &self.rows);
+        let (ruleset, rows, period) = (self.ruleset, &self.rows, self.period);
         let batch = &mut self.batch;
         let scored: Vec<Scored> = pool.install(|| {
             batch
                 .par_drain(..)
                 .map_init(
                     || ruleset.scorer(),
-                    |scorer, loaded| match loaded.read(ruleset) {
-                        Ok(record) => match scorer.score(&record) {
+                    |scorer, loaded| match in_period(ruleset, loaded.read(ruleset), period) {
+                        Ok(None) => Scored::Elsewhen,
+                        Ok(Some(record)) => match scorer.score(&record) {
                             Ok(outcome) => match rows.encode(record.key(), outcome) {
                                 Ok(row) => Scored::Row(row),
                                 Err(e) => Scored::Unwritten(e),
@@ -159,6 +187,7 @@ impl Run<'_> {
                     self.failed = true;
                     progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
                 }
+                Scored::Elsewhen => {}
                 Scored::Unread(errors) => {
                     self.failed = true;
                     progress.suspend(|| {
@@ -171,4 +200,22 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// The record as the month named scores it (as of its as-of date), or `None` for a
+/// record of another month; every record when no month is named.
+fn in_period(
+    ruleset: &Ruleset,
+    read: Result<Record, Vec<DataError>>,
+    period: Option<Period>,
+) -> Result<Option<Record>, Vec<DataError>> {
+    let record = read?;
+    if period.is_none() {
+        return Ok(Some(record));
+    }
+    let mut selected = ruleset.select(vec![record], period)?;
+    Ok(match selected.scored {
+        0 => None,
+        _ => selected.records.pop(),
+    })
 }

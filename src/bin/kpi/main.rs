@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod generate;
+mod period;
 mod progress;
 mod write;
 
@@ -46,6 +47,8 @@ enum Command {
         /// the order of the data file either way.
         #[arg(short, long, default_value_t = 0)]
         jobs: usize,
+        #[command(flatten)]
+        period: period::PeriodArgs,
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
@@ -149,7 +152,8 @@ fn main() -> ExitCode {
             format,
             output,
             jobs,
-        } => eval::eval(&ruleset, &data, format, output.as_deref(), jobs),
+            period,
+        } => eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period),
         Command::Explain(args) => explain::explain(&args),
         Command::Verify {
             ruleset,

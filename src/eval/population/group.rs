@@ -4,10 +4,11 @@
 use std::cmp::Ordering;
 
 use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank, Share};
+use crate::eval::reduce::Reduction;
 use crate::eval::{Fault, NoTrace, Texts, Value, compare, eval, or_missing};
 use crate::input::Record;
 use crate::number::{Rational, round};
-use crate::syntax::ast::{AggregateFn, TiePolicy};
+use crate::syntax::ast::TiePolicy;
 
 /// What a population item gave a group's members.
 #[derive(Debug, Clone)]
@@ -186,51 +187,14 @@ impl Group<'_> {
     /// A reduction over the members that pass the filter; members whose value is
     /// missing are left out of it (but counted by `count`).
     fn aggregate(&self, a: &Aggregate) -> Result<Value, Fault> {
-        let mut count: i64 = 0;
-        let mut valued: i64 = 0;
-        let mut sum = Rational::ZERO;
-        let mut least: Option<Rational> = None;
-        let mut greatest: Option<Rational> = None;
+        let mut reduction = Reduction::new(a.func);
         for &m in self.members {
-            if !self.passes(m, a.filter.as_ref())? {
-                continue;
-            }
-            count += 1;
-            if let Some(value) = &a.value {
-                let x = match self.value(m, value)? {
-                    Value::Missing => continue,
-                    x => x.num()?,
-                };
-                valued += 1;
-                sum = sum.checked_add(&x)?;
-                least = Some(match least {
-                    Some(l) if l <= x => l,
-                    _ => x.clone(),
-                });
-                greatest = Some(match greatest {
-                    Some(g) if g >= x => g,
-                    _ => x,
-                });
+            if self.passes(m, a.filter.as_ref())? {
+                let value = a.value.as_ref().map(|v| self.value(m, v)).transpose()?;
+                reduction.add(value)?;
             }
         }
-        let empty = || {
-            a.when_empty
-                .clone()
-                .map(|v| v.map_or(Value::Missing, Value::Num))
-                .ok_or(Fault::EmptyGroup)
-        };
-        Ok(match a.func {
-            AggregateFn::Count => Value::Num(Rational::from_int(count)),
-            AggregateFn::Sum if valued == 0 => empty().unwrap_or(Value::Num(Rational::ZERO)),
-            AggregateFn::Sum => Value::Num(sum),
-            AggregateFn::Mean if valued == 0 => empty()?,
-            AggregateFn::Mean => Value::Num(
-                sum.checked_div(&Rational::from_int(valued))
-                    .ok_or(Fault::Internal)??,
-            ),
-            AggregateFn::Min => least.map_or_else(empty, |v| Ok(Value::Num(v)))?,
-            AggregateFn::Max => greatest.map_or_else(empty, |v| Ok(Value::Num(v)))?,
-        })
+        reduction.finish(&a.when_empty)
     }
 
     /// The sort keys of each member, in member order.

@@ -53,6 +53,30 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
     let steps = &program.steps;
     let mut index = 0;
     while let Some(step) = steps.get(index) {
+        if let Op::Previous(previous) = &step.op {
+            let values = previous_values(program, records, &slots, &errors, previous);
+            (records, &mut slots, &mut errors, &mut blamed)
+                .into_par_iter()
+                .with_min_len(CHUNK)
+                .zip(values)
+                .for_each(|((record, slots, error, blamed), (value, spoiled_by))| {
+                    if error.is_some() {
+                        return;
+                    }
+                    *blamed = spoiled_by;
+                    let texts = Texts::new(program, record);
+                    if let Err(fault) =
+                        value.and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace))
+                    {
+                        *error = Some(EvalError {
+                            at: Where::Item(index),
+                            fault,
+                        });
+                    }
+                });
+            index += 1;
+            continue;
+        }
         let Some(column) = population_column(&step.op) else {
             {
                 // A phase of items that read only the record's own values runs record
@@ -117,6 +141,46 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
         blamed,
         partitions,
     }
+}
+
+/// For each record, the value of item `previous.slot` in the month before its own,
+/// for the same group (or the same key): missing when there is no such record; a
+/// failure, with the record to blame, when that record failed.
+fn previous_values(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    errors: &[Option<EvalError>],
+    previous: &crate::compile::Previous,
+) -> Vec<(Result<Value, Fault>, Option<u32>)> {
+    let month = |r: usize| records[r].period.map(|p| p.month);
+    let key = |r: usize| match previous.column {
+        Some(column) => group_key(program, &records[r], &slots[r], column),
+        None => GroupKey::Text(records[r].key()),
+    };
+    let mut first: foldhash::HashMap<(GroupKey<'_>, Option<i32>), usize> =
+        foldhash::HashMap::default();
+    for r in 0..records.len() {
+        first.entry((key(r), month(r))).or_insert(r);
+    }
+    (0..records.len())
+        .map(|r| {
+            let before = month(r).map(|m| m - 1);
+            match first.get(&(key(r), before)) {
+                None => (Ok(Value::Missing), None),
+                Some(&other) if errors[other].is_some() => {
+                    (Err(Fault::MemberFailed), Some(other as u32))
+                }
+                Some(&other) => (
+                    slots[other]
+                        .get(previous.slot as usize)
+                        .cloned()
+                        .ok_or(Fault::Internal),
+                    None,
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Records handed to a thread at a time: enough that splitting the work costs little.
@@ -209,8 +273,8 @@ fn partition(
     column: Option<u32>,
 ) -> Partition {
     let groups = match column {
-        Some(column) => groups_by(program, records, slots, column),
-        None => vec![(0..records.len()).collect()],
+        None if program.model.period.is_none() => vec![(0..records.len()).collect()],
+        _ => groups_by(program, records, slots, column),
     };
     let mut group_of = vec![0; records.len()];
     let mut position = vec![0; records.len()];
@@ -227,28 +291,47 @@ fn partition(
     }
 }
 
+/// The value of a grouping column, as a key.
+#[derive(PartialEq, Eq, Hash)]
+enum GroupKey<'a> {
+    Text(&'a str),
+    Num(Rational),
+    Other,
+}
+
+fn group_key<'a>(
+    program: &'a Program,
+    record: &'a Record,
+    slots: &[Value],
+    column: u32,
+) -> GroupKey<'a> {
+    match slots.get(column as usize) {
+        Some(Value::Text(t)) => GroupKey::Text(Texts::new(program, record).get(*t)),
+        Some(Value::Num(n)) => GroupKey::Num(n.clone()),
+        _ => GroupKey::Other,
+    }
+}
+
+/// The records grouped by the value of the input in slot `column` (by month too, in
+/// a ruleset that scores by month: a group is of one month); by month alone without a
+/// column.
 fn groups_by(
     program: &Program,
     records: &[Record],
     slots: &[Vec<Value>],
-    column: u32,
+    column: Option<u32>,
 ) -> Vec<Vec<usize>> {
-    #[derive(PartialEq, Eq, Hash)]
-    enum Key<'a> {
-        Text(&'a str),
-        Num(Rational),
-        Other,
-    }
     // Keys are hashed once per record: a fast hash, as nothing here is adversarial
     // beyond making one run slower.
-    let mut groups: foldhash::HashMap<Key<'_>, Vec<usize>> = foldhash::HashMap::default();
+    let mut groups: foldhash::HashMap<(GroupKey<'_>, Option<i32>), Vec<usize>> =
+        foldhash::HashMap::default();
     for (r, record) in records.iter().enumerate() {
-        let key = match slots[r].get(column as usize) {
-            Some(Value::Text(t)) => Key::Text(Texts::new(program, record).get(*t)),
-            Some(Value::Num(n)) => Key::Num(n.clone()),
-            _ => Key::Other,
+        let key = match column {
+            Some(column) => group_key(program, record, &slots[r], column),
+            None => GroupKey::Other,
         };
-        groups.entry(key).or_default().push(r);
+        let month = record.period.map(|p| p.month);
+        groups.entry((key, month)).or_default().push(r);
     }
     groups.into_values().collect()
 }

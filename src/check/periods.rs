@@ -1,0 +1,246 @@
+//! Checking what reads a record's days or other months: aggregates over the rows a
+//! record is rolled up from, items computed for each week or day, reductions over
+//! those, and the value of the month before.
+
+use super::model::{
+    Body, Item, Kind, Level, PreviousSpec, Ref, RowsSpec, Slice, SlicesSpec, TExpr, TExprKind,
+};
+use super::names::Symbol;
+use super::population::Scope;
+use super::types::Type;
+use super::{Checker, unknown_expr};
+use crate::diagnostic::{Diagnostic, Span, codes};
+use crate::syntax::ast::{Aggregate, AggregateFn, Expr, ExprKind, Slicing};
+
+impl Checker<'_> {
+    /// An aggregate in a record's item, where records are rolled up from rows: a
+    /// reduction over the record's rows (in the week or day being checked, for an item
+    /// computed for each), or over the weeks of an item computed for each week.
+    pub(super) fn rows_aggregate(&mut self, aggregate: &Aggregate, span: Span) -> TExpr {
+        if let Some(first) = self.sliced_name(aggregate.value.as_deref()) {
+            return self.slices_reduction(aggregate, first, span);
+        }
+        let Some(parts) = self.aggregate_parts(aggregate, Scope::Rows, span) else {
+            return unknown_expr(span);
+        };
+        let ty = parts.ty;
+        self.hidden_item(
+            parts.func.name(),
+            ty,
+            Body::Rows(RowsSpec {
+                func: parts.func,
+                value: parts.value,
+                filter: parts.filter,
+                when_empty: parts.when_empty,
+                slice: self.slice,
+            }),
+            span,
+        )
+    }
+
+    /// The first position of the item computed for each week or day that `value`
+    /// names, when it names one with other slices than the item being checked.
+    fn sliced_name(&self, value: Option<&Expr>) -> Option<usize> {
+        let ExprKind::Name(ident) = &value?.kind else {
+            return None;
+        };
+        let Some(Symbol::Item(d)) = self.symbols.get(ident.name.as_str()) else {
+            return None;
+        };
+        let pos = self.positions[*d]?;
+        let slice = self.items[pos].slice?;
+        match self.slice {
+            Some(current) if current.by == slice.by => None,
+            _ => Some(pos),
+        }
+    }
+
+    /// `min(feel_week)`: the reduction over an item's value for each week or day, left
+    /// out where it has none.
+    fn slices_reduction(&mut self, aggregate: &Aggregate, first: usize, span: Span) -> TExpr {
+        let ty = self.items[first].ty;
+        let func = aggregate.func;
+        let refused = match (func, &aggregate.filter) {
+            (AggregateFn::Count, _) => {
+                Some("`count` counts rows; reduce the weeks with sum, mean, min or max")
+            }
+            (_, Some(_)) => Some("a reduction over the weeks takes no `where`"),
+            _ if !ty.is_numeric() => Some("only numbers can be reduced"),
+            _ => None,
+        };
+        if let Some(message) = refused {
+            self.error(
+                Diagnostic::error(codes::AGGREGATE, message, span)
+                    .with_label("over the weeks")
+                    .with_hint(
+                        "write it as `min(feel_week)`, `max(...)`, `sum(...)` or `mean(...)`",
+                    ),
+            );
+            return unknown_expr(span);
+        }
+        let when_empty = aggregate
+            .when_empty
+            .as_ref()
+            .and_then(|literal| self.empty_value(literal, ty));
+        let ty = if func == AggregateFn::Mean && ty == Type::Count {
+            Type::Number
+        } else {
+            ty
+        };
+        let parts = self.slices.get(&first).cloned().unwrap_or_default();
+        self.hidden_item(
+            func.name(),
+            ty,
+            Body::Slices(SlicesSpec {
+                func,
+                parts,
+                when_empty,
+            }),
+            span,
+        )
+    }
+
+    /// `previous(x)`: the value of item `x` in the month before the record's, for the
+    /// same record (by key) or, for a group item, the same group.
+    pub(super) fn previous(&mut self, args: &[Expr], span: Span) -> TExpr {
+        let named = match args {
+            [
+                Expr {
+                    kind: ExprKind::Name(ident),
+                    ..
+                },
+            ] => self.symbols.get(ident.name.as_str()).copied(),
+            _ => None,
+        };
+        let hint = "write the name of an item, as in `previous(team_feel)`";
+        let Some(Symbol::Item(d)) = named else {
+            self.error(
+                Diagnostic::error(
+                    codes::BAD_ARGUMENTS,
+                    "`previous` reads an item's value in the month before",
+                    span,
+                )
+                .with_label("not the name of an item")
+                .with_hint(hint),
+            );
+            return unknown_expr(span);
+        };
+        if self.period.is_none() {
+            self.error(
+                Diagnostic::error(
+                    codes::PERIOD,
+                    "`previous` reads the month before the record's, and this ruleset scores no period",
+                    span,
+                )
+                .with_label("no period")
+                .with_hint("say which column places each record in a month, as in `period month from date`"),
+            );
+            return unknown_expr(span);
+        }
+        let Some(pos) = self.positions[d] else {
+            return unknown_expr(span);
+        };
+        let item = &self.items[pos];
+        if item.slice.is_some() {
+            self.error(
+                Diagnostic::error(codes::LEVEL, "`previous` reads a value of the whole month, and this item has one for each week or day", span)
+                    .with_label("computed for each week or day")
+                    .with_hint("reduce it in an item of its own, as in `let lowest = min(feel_week)`, and read that"),
+            );
+            return unknown_expr(span);
+        }
+        let (ty, level) = (item.ty, item.level);
+        if let Level::Group(g) = level {
+            self.check_level("previous", level, span);
+            let _ = g;
+        }
+        let column = match level {
+            Level::Group(g) => Some(g),
+            Level::Member => None,
+        };
+        let position = self.items.len();
+        self.items.push(Item {
+            name: "previous".to_string(),
+            label: None,
+            kind: Kind::Aggregate,
+            level,
+            ty,
+            body: Body::Previous(PreviousSpec { item: pos, column }),
+            slice: None,
+            cap: None,
+            floor: None,
+            vetoes: Vec::new(),
+            formula: span,
+            span,
+        });
+        TExpr {
+            kind: TExprKind::Ref(Ref::Item(position)),
+            ty,
+            span,
+        }
+    }
+
+    /// Adds a computed part of a record's item as an item of its own, computed before
+    /// it; the expression refers to that item.
+    fn hidden_item(&mut self, name: &str, ty: Type, body: Body, span: Span) -> TExpr {
+        let position = self.items.len();
+        self.items.push(Item {
+            name: name.to_string(),
+            label: None,
+            kind: Kind::Aggregate,
+            level: Level::Member,
+            ty,
+            body,
+            slice: None,
+            cap: None,
+            floor: None,
+            vetoes: Vec::new(),
+            formula: span,
+            span,
+        });
+        TExpr {
+            kind: TExprKind::Ref(Ref::Item(position)),
+            ty,
+            span,
+        }
+    }
+
+    /// Whether the item `by week` or `by day` may be written here, reporting why not.
+    pub(super) fn check_slicing(&mut self, by: Slicing, span: Span, over: bool) -> bool {
+        let problem = if !self.rows {
+            Some((
+                "an item is computed for each week or day from daily rows, and this ruleset's records are not rolled up from them",
+                "say which date column places each row in a month, as in `period month from date`",
+            ))
+        } else if over {
+            Some((
+                "an item is computed either for each week or day, or over a group, not both",
+                "compute the weekly values in an item of their own",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, hint)) = problem {
+            let what = match by {
+                Slicing::Week => "by week",
+                Slicing::Day => "by day",
+            };
+            self.error(
+                Diagnostic::error(codes::PERIOD, message, span)
+                    .with_label(what)
+                    .with_hint(hint),
+            );
+            return false;
+        }
+        true
+    }
+}
+
+/// The slices of an item computed for each week or day: as many as a month can hold.
+pub(super) fn each_slice(by: Slicing) -> impl Iterator<Item = Slice> {
+    let count = match by {
+        Slicing::Week => crate::time::MAX_WEEKS,
+        Slicing::Day => 31,
+    };
+    (0..count).map(move |index| Slice { by, index })
+}
