@@ -134,7 +134,7 @@ impl<'a> Population<'a> {
                 item.decision = Some(decision);
             }
         }
-        let depended_on = self.run.depended_on(program, index);
+        let depended_on = self.run.depended_on(program, self.records, index);
         let fingerprints = depended_on
             .iter()
             .map(|&r| crate::explain::fingerprint_of(&program.model, &self.records[r]))

@@ -152,6 +152,37 @@ impl Ruleset {
         &version.unwrap_or(self).program
     }
 
+    /// The record as the rules read it: a record of daily rows not yet rolled up
+    /// (built one row at a time, as a test case is) is rolled up from itself alone,
+    /// for the whole of its month.
+    pub(crate) fn rolled<'r>(
+        &self,
+        record: &'r Record,
+    ) -> Result<std::borrow::Cow<'r, Record>, ScoreError> {
+        let program = self.in_force_program(record);
+        if program.row_aggregates.is_empty() || !record.rolled.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(record));
+        }
+        let period = record
+            .period
+            .ok_or_else(|| self.score_error(Fault::Internal.at_start(), record))?;
+        crate::eval::rollup::roll_up(program, record.key(), period, &[record])
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| ScoreError {
+                key: record.key().to_string(),
+                name: self.name().to_string(),
+                fault: Fault::Internal,
+                message: e.message,
+            })
+    }
+
+    fn in_force_program(&self, record: &Record) -> &Program {
+        match record.period {
+            Some(period) => self.in_force_for(period),
+            None => &self.program,
+        }
+    }
+
     /// Every version, the first one first.
     pub(crate) fn versions(&self) -> impl Iterator<Item = &Ruleset> {
         std::iter::once(self).chain(&self.later)
@@ -355,6 +386,7 @@ impl Ruleset {
     /// [reads the population](Ruleset::reads_population) scores the record as a
     /// population of one: a group of one member, ranked first.
     pub fn evaluate(&self, record: &Record) -> Result<Outcome, ScoreError> {
+        let record = &*self.rolled(record)?;
         let this = self.in_force(record)?;
         if !std::ptr::eq(this, self) {
             return this.evaluate(record);
@@ -424,6 +456,7 @@ impl Ruleset {
     /// Scores a record on the traced path: the outputs and how each value arose. A
     /// ruleset that reads the population explains the record as a population of one.
     pub fn explain(&self, record: &Record) -> Result<(Outcome, Explanation), ScoreError> {
+        let record = &*self.rolled(record)?;
         let this = self.in_force(record)?;
         if !std::ptr::eq(this, self) {
             return this.explain(record);

@@ -44,6 +44,7 @@ impl<'r> Scorer<'r> {
     /// [reads the population](Ruleset::reads_population) cannot score records one
     /// at a time: each is an error saying so; use [`Ruleset::evaluate_all`].
     pub fn score(&mut self, record: &Record) -> Result<&Outcome, ScoreError> {
+        let record = &*self.ruleset.rolled(record)?;
         let ruleset = self.ruleset.in_force(record)?;
         let program = ruleset.program();
         if program.reads_population() {

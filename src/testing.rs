@@ -95,6 +95,10 @@ impl Ruleset {
                     let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
                     messages.join("; ")
                 })?;
+                let record = self
+                    .rolled(&record)
+                    .map_err(|e| e.to_string())?
+                    .into_owned();
                 records.push(record);
                 Ok(records.len() - 1)
             })

@@ -230,3 +230,33 @@ fn dated_proration_scores_each_month_by_its_version_and_names_the_records_before
     );
     assert_eq!(n, 89);
 }
+
+#[test]
+fn feel_daily_rolls_daily_rows_up_to_the_month_and_rewards_the_most_improved_teams() {
+    let run = Run {
+        options: &["--period", "2026-11"],
+        every_row: true,
+        ..Run::of("rulesets/feel_daily.kpi")
+    };
+    let n = assert_cli_matches(
+        run,
+        "tests/scenarios/feel_daily/daily.csv",
+        "tests/scenarios/feel_daily/expected.csv",
+    );
+    assert_eq!(n, 14);
+}
+
+#[test]
+fn mtd_warning_warns_from_the_month_to_date() {
+    let run = Run {
+        options: &["--as-of", "2026-11-15"],
+        every_row: true,
+        ..Run::of("rulesets/mtd_warning.kpi")
+    };
+    let n = assert_cli_matches(
+        run,
+        "tests/scenarios/mtd_warning/mtd.csv",
+        "tests/scenarios/mtd_warning/expected.csv",
+    );
+    assert_eq!(n, 10);
+}

@@ -300,6 +300,29 @@ impl Checker<'_> {
 
     fn field(&mut self, base: &Expr, field: &crate::syntax::ast::Ident, span: Span) -> TExpr {
         let base = self.expr(base);
+        // A warning's `.needed`: what it would take each day left.
+        if let TExprKind::Ref(Ref::Item(pos)) = base.kind
+            && let super::model::Body::Pace(pace) = &self.items[pos].body
+            && let super::model::PacePart::Status(needed) = pace.part
+        {
+            if field.name == "needed" {
+                return TExpr {
+                    kind: TExprKind::Ref(Ref::Item(needed)),
+                    ty: Type::Number,
+                    span,
+                };
+            }
+            self.error(
+                Diagnostic::error(
+                    codes::UNKNOWN_FIELD,
+                    format!("unknown field `.{}`", field.name),
+                    field.span,
+                )
+                .with_label("not a field")
+                .with_hint("a warning has one field, `.needed`: what it would take each day left"),
+            );
+            return unknown(span);
+        }
         let grade_pos = match (base.ty, &base.kind) {
             (Type::Grade(pos), TExprKind::Ref(Ref::Item(_))) => Some(pos),
             (Type::Unknown, _) => return unknown(span),

@@ -138,6 +138,7 @@ impl Checker<'_> {
     }
 
     fn plain_item_body(&mut self, decl: &ItemDecl, level: Level) -> Item {
+        self.check_warning_kind(decl);
         let mut when_zero = None;
         let mut cap = None;
         let mut floor = None;
@@ -219,6 +220,12 @@ impl Checker<'_> {
                 (body, ty, rank.span)
             }
             ItemBody::Share(share) => (self.share(share, &decl.clauses), Type::Money, share.span),
+            ItemBody::Pace(pace) => {
+                let when_zero = when_zero
+                    .and_then(|(value, span)| self.zero_value(value.as_ref(), span, Type::Percent))
+                    .flatten();
+                (self.pace(pace, when_zero), Type::Text, pace.span)
+            }
             other => {
                 if let Some((_, span)) = when_zero {
                     self.error(

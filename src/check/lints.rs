@@ -203,6 +203,7 @@ impl Known<'_> {
             Body::Previous(p) => self.items.get(p.item).cloned().unwrap_or(Bounds::UNKNOWN),
             Body::Grade(_)
             | Body::Aggregate(_)
+            | Body::Pace(_)
             | Body::Rows(_)
             | Body::Slices(_)
             | Body::Rank(_)

@@ -209,6 +209,38 @@ pub enum Body {
     /// An item's value for the month before the record's: the same record's, or the
     /// same group's.
     Previous(PreviousSpec),
+    /// A month-to-date warning: its status, or what it would take a day.
+    Pace(PaceSpec),
+}
+
+/// `answered / offered >= 90% by month end`: the ratio of two month-to-date sums, and
+/// the target it should reach by the month's end. The rest of the month is taken to
+/// bring the denominator at its daily average so far.
+#[derive(Debug, Clone)]
+pub struct PaceSpec {
+    /// The sum so far of what counts towards the target (calls answered).
+    pub numerator: TExpr,
+    /// The sum so far of what it is a share of (calls offered).
+    pub denominator: TExpr,
+    /// `>=` or `>`.
+    pub op: CmpOp,
+    /// The target, as a fraction.
+    pub target: Rational,
+    /// The ratio when the denominator is 0; `None` makes that an error.
+    pub when_zero: Option<Rational>,
+    /// Which part of the warning the item is.
+    pub part: PacePart,
+}
+
+/// The parts of a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PacePart {
+    /// `ok`, `at_risk` or `cannot_reach`; the item at this position holds what it
+    /// would take a day.
+    Status(usize),
+    /// What it would take each remaining day: 0 when on course, none when it cannot
+    /// be reached.
+    Needed,
 }
 
 /// `sum(calls_answered where c)` over the rows of a record, in a ruleset whose
@@ -642,6 +674,13 @@ impl Body {
             Body::Previous(p) => {
                 out.push((Ref::Item(p.item), false));
                 out.extend(p.column.map(|c| (Ref::Input(c), false)));
+            }
+            Body::Pace(p) => {
+                p.numerator.refs(false, out);
+                p.denominator.refs(true, out);
+                if let PacePart::Status(needed) = p.part {
+                    out.push((Ref::Item(needed), false));
+                }
             }
             Body::Distribution(d) => {
                 out.push((Ref::Input(d.within), false));

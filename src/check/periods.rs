@@ -3,14 +3,17 @@
 //! those, and the value of the month before.
 
 use super::model::{
-    Body, Item, Kind, Level, PreviousSpec, Ref, RowsSpec, Slice, SlicesSpec, TExpr, TExprKind,
+    Body, Item, Kind, Level, PacePart, PaceSpec, PreviousSpec, Ref, RowsSpec, Slice, SlicesSpec,
+    TExpr, TExprKind,
 };
 use super::names::Symbol;
 use super::population::Scope;
 use super::types::Type;
 use super::{Checker, unknown_expr};
 use crate::diagnostic::{Diagnostic, Span, codes};
+use crate::number::Rational;
 use crate::syntax::ast::{Aggregate, AggregateFn, Expr, ExprKind, Slicing};
+use crate::syntax::ast::{CmpOp, PaceBody};
 
 impl Checker<'_> {
     /// An aggregate in a record's item, where records are rolled up from rows: a
@@ -180,6 +183,104 @@ impl Checker<'_> {
         }
     }
 
+    /// A warning's body: the ratio split into its parts, the target checked, and the
+    /// item for what it would take a day added before it.
+    pub(super) fn pace(&mut self, pace: &PaceBody, when_zero: Option<Rational>) -> Body {
+        let ratio = self.expr(&pace.ratio);
+        let target = self.literal_value(&pace.target).map(|(value, ty)| {
+            if !ty.compatible(ratio.ty) {
+                self.error(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!(
+                            "the ratio is {} but its target is {}",
+                            ratio.ty.described(),
+                            ty.described()
+                        ),
+                        pace.target.span,
+                    )
+                    .with_label(format!("this is {}", ty.described()))
+                    .with_hint("write the target as the ratio is, such as 90% for a rate"),
+                );
+            }
+            value
+        });
+        let problem = if self.period.is_none() {
+            Some((
+                "a warning projects the month from the days so far, and this ruleset scores no period",
+                "say which column places each record in a month, as in `period month from date`",
+            ))
+        } else if !matches!(pace.op, CmpOp::Ge | CmpOp::Gt) {
+            Some((
+                "a warning's target is one to reach: write `>=` or `>`",
+                "for a rate that must stay low, warn on its complement, as in `resolved / complaints >= 98%`",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, hint)) = problem {
+            self.error(
+                Diagnostic::error(codes::PERIOD, message, pace.span)
+                    .with_label("a warning")
+                    .with_hint(hint),
+            );
+        }
+        let (numerator, denominator) = match ratio.kind {
+            TExprKind::Binary(crate::syntax::ast::BinOp::Div, n, d) => (*n, *d),
+            _ => {
+                if ratio.ty != Type::Unknown {
+                    self.error(
+                        Diagnostic::error(codes::PERIOD, "a warning watches a ratio of two sums, and this is not a division", ratio.span)
+                            .with_label("not a division")
+                            .with_hint("write it as `answered / offered >= 90% by month end`, each a sum of the month so far"),
+                    );
+                }
+                let none = unknown_expr(ratio.span);
+                (none.clone(), none)
+            }
+        };
+        let spec = |part| PaceSpec {
+            numerator: numerator.clone(),
+            denominator: denominator.clone(),
+            op: pace.op,
+            target: target.clone().unwrap_or(Rational::ZERO),
+            when_zero: when_zero.clone(),
+            part,
+        };
+        let needed = self.hidden_item(
+            "needed",
+            Type::Number,
+            Body::Pace(spec(PacePart::Needed)),
+            pace.span,
+        );
+        let TExprKind::Ref(Ref::Item(needed)) = needed.kind else {
+            return Body::Pace(spec(PacePart::Needed));
+        };
+        Body::Pace(spec(PacePart::Status(needed)))
+    }
+
+    /// `warning` is the kind of an item with a warning's body, and of no other.
+    pub(super) fn check_warning_kind(&mut self, decl: &crate::syntax::ast::ItemDecl) {
+        use crate::syntax::ast::{ItemBody, ItemKind};
+        let (message, hint) = match (decl.kind, &decl.body) {
+            (ItemKind::Warning, ItemBody::Pace(_)) => return,
+            (_, ItemBody::Pace(_)) => (
+                "`... by month end` is a warning's body",
+                "declare it with `warning`, as in `warning answer_pace = answered / offered >= 90% by month end`",
+            ),
+            (ItemKind::Warning, _) => (
+                "a warning watches a ratio against a target by the month's end",
+                "write it as `warning answer_pace = answered / offered >= 90% by month end`",
+            ),
+            _ => return,
+        };
+        self.error(
+            Diagnostic::error(codes::PERIOD, message, decl.span)
+                .with_label("a warning")
+                .with_hint(hint),
+        );
+    }
+
     /// Adds a computed part of a record's item as an item of its own, computed before
     /// it; the expression refers to that item.
     fn hidden_item(&mut self, name: &str, ty: Type, body: Body, span: Span) -> TExpr {
@@ -191,7 +292,8 @@ impl Checker<'_> {
             level: Level::Member,
             ty,
             body,
-            slice: None,
+            // A part of an item computed for each week or day is of that week or day.
+            slice: self.slice,
             cap: None,
             floor: None,
             vetoes: Vec::new(),

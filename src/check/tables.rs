@@ -20,7 +20,7 @@ impl Checker<'_> {
     /// the span of the formula as written.
     pub(super) fn table_body(&mut self, body: &ItemBody, statement: Span) -> (Body, Type, Span) {
         match body {
-            ItemBody::Expr(_) | ItemBody::Rank(_) | ItemBody::Share(_) => {
+            ItemBody::Expr(_) | ItemBody::Rank(_) | ItemBody::Share(_) | ItemBody::Pace(_) => {
                 unreachable_body(statement)
             }
             ItemBody::Tiers(table) => {

@@ -2,7 +2,9 @@
 //! the first slots, items the next ones in evaluation order; evaluation reads and
 //! writes slots by index and never looks a name up.
 
-use crate::check::model::{Body, Builtin, Func, Model, Ref, Slice, SortKey, TExpr, TExprKind};
+use crate::check::model::{
+    Body, Builtin, Func, Model, PacePart, Ref, Slice, SortKey, TExpr, TExprKind,
+};
 use crate::check::types::Type;
 use crate::diagnostic::Span;
 use crate::number::{Rational, RoundingMode};
@@ -189,6 +191,26 @@ pub enum Op {
     Slices(Box<Slices>),
     /// An item's value in the month before the record's.
     Previous(Box<Previous>),
+    /// A month-to-date warning's status, or what it would take a day.
+    Pace(Box<Pace>),
+}
+
+/// A month-to-date warning.
+#[derive(Debug, Clone)]
+pub struct Pace {
+    /// The sum so far of what counts towards the target.
+    pub numerator: Node,
+    /// The sum so far of what it is a share of.
+    pub denominator: Node,
+    /// `>=` or `>`.
+    pub op: CmpOp,
+    /// The target.
+    pub target: Rational,
+    /// The ratio when the denominator is 0.
+    pub when_zero: Option<Rational>,
+    /// For the status, the text literals of `ok`, `at_risk` and `cannot_reach`;
+    /// `None` for what it would take a day.
+    pub words: Option<[u32; 3]>,
 }
 
 /// A reduction over the slots of an item's weeks or days.
@@ -504,6 +526,23 @@ impl Lower<'_> {
                 slot: self.slot(Ref::Item(p.item)),
                 column: p.column.map(|c| self.slot(Ref::Input(c))),
             })),
+            Body::Pace(p) => {
+                let words = match p.part {
+                    PacePart::Status(_) => Some(["ok", "at_risk", "cannot_reach"].map(|w| {
+                        self.texts.push(w.into());
+                        self.texts.len() as u32 - 1
+                    })),
+                    PacePart::Needed => None,
+                };
+                Op::Pace(Box::new(Pace {
+                    numerator: self.node(&p.numerator),
+                    denominator: self.node(&p.denominator),
+                    op: p.op,
+                    target: p.target.clone(),
+                    when_zero: p.when_zero.clone(),
+                    words,
+                }))
+            }
             Body::Rank(r) => Op::Rank(Box::new(Rank {
                 percentile: r.percentile,
                 keys: self.keys(&r.keys),

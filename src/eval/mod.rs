@@ -6,6 +6,7 @@
 //! the code that computes them is the same.
 
 mod error;
+pub(crate) mod pace;
 pub(crate) mod population;
 pub(crate) mod reduce;
 pub(crate) mod rollup;
@@ -55,7 +56,7 @@ pub struct Texts<'a> {
 
 impl<'a> Texts<'a> {
     /// A value of the record's period.
-    fn builtin(self, builtin: Builtin) -> Result<Value, Fault> {
+    pub(crate) fn builtin(self, builtin: Builtin) -> Result<Value, Fault> {
         let period = self.record.period.ok_or(Fault::Internal)?;
         let (start, end) = self.period_days()?;
         let days = match builtin {
@@ -386,6 +387,35 @@ fn compute<T: Tracer>(
             Value::Grade(band as u16)
         }
         Op::Rolled(n) => texts.rolled(*n)?,
+        Op::Pace(p) => {
+            let numerator = eval(&p.numerator, texts, slots, tracer)?.num()?;
+            let denominator = eval(&p.denominator, texts, slots, tracer)?.num()?;
+            let day = |b| texts.builtin(b).and_then(Value::num);
+            let (elapsed, remaining, days) = (
+                day(Builtin::DaysElapsed)?,
+                day(Builtin::DaysRemaining)?,
+                day(Builtin::DaysInPeriod)?,
+            );
+            let figures = pace::Pace {
+                numerator: &numerator,
+                denominator: &denominator,
+                op: p.op,
+                target: &p.target,
+                when_zero: p.when_zero.as_ref(),
+                elapsed: &elapsed,
+                remaining: &remaining,
+                days: &days,
+            }
+            .figures()?;
+            match p.words {
+                Some(words) => Value::Text(TextRef::Literal(match figures.status {
+                    pace::Status::Ok => words[0],
+                    pace::Status::AtRisk => words[1],
+                    pace::Status::CannotReach => words[2],
+                })),
+                None => figures.needed.map_or(Value::Missing, Value::Num),
+            }
+        }
         Op::Slices(s) => {
             let mut reduction = reduce::Reduction::new(s.func);
             for slot in s.slots.iter() {

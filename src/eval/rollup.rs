@@ -77,11 +77,32 @@ pub(crate) fn roll_up(
             },
         )
         .collect::<Result<Vec<_>, _>>()?;
+    let days: Vec<i32> = rows
+        .iter()
+        .filter_map(
+            |r| match program.model.period.and_then(|p| r.values.get(p)) {
+                Some(InputValue::Date(d)) => Some(*d),
+                _ => None,
+            },
+        )
+        .collect();
+    let fingerprints = rows
+        .iter()
+        .map(|r| crate::explain::fingerprint_of(&program.model, r))
+        .collect();
     Ok(Record {
         key: key.into(),
         values: first.values.clone(),
         period: Some(period),
         rolled: rolled.into(),
+        rows: Some(Box::new(crate::input::Rows {
+            count: rows.len(),
+            days: (
+                days.iter().copied().min().unwrap_or_default(),
+                days.iter().copied().max().unwrap_or_default(),
+            ),
+            fingerprint: crate::explain::population_fingerprint(fingerprints),
+        })),
     })
 }
 

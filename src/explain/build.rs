@@ -41,12 +41,28 @@ pub fn explanation(
         slots,
         texts,
     };
-    let inputs = record_inputs(model, record);
+    let mut inputs = record_inputs(model, record);
+    let fingerprint = match &record.rows {
+        // A record rolled up from rows is its rows; the inputs shown are those they
+        // share.
+        Some(rows) => {
+            let shared = &ruleset.program().record_inputs;
+            let mut n = 0;
+            inputs.retain(|_| {
+                n += 1;
+                shared.get(n - 1).copied().unwrap_or(false)
+            });
+            rows.fingerprint.clone()
+        }
+        None => fingerprint::of_record(&inputs),
+    };
     let untraced = StepTrace::default();
     let items = model
         .items
         .iter()
         .enumerate()
+        // An item computed for each week or day of a month that has no such one.
+        .filter(|(_, item)| item.slice.is_none_or(|slice| texts.has(slice)))
         .map(|(i, item)| {
             let step_trace = trace.steps.get(i).unwrap_or(&untraced);
             let slot = model.inputs.len() + i;
@@ -58,7 +74,7 @@ pub fn explanation(
                 name: match item.kind {
                     Kind::Aggregate => written(source, item.formula),
                     _ => item.name.clone(),
-                },
+                } + &super::period::slice_days(item, record),
                 label: item.label.clone(),
                 kind: step_kind(item.kind),
                 line: source.line_col(item.span.start).0,
@@ -68,7 +84,8 @@ pub fn explanation(
                     .computed
                     .as_ref()
                     .map(|v| value(model, sub.texts, v, item.ty)),
-                decision: decision(&sub, item, slot, step_trace),
+                decision: super::period::warning(ruleset, i, texts, slots)
+                    .or_else(|| decision(&sub, item, slot, step_trace)),
                 limits: limits(&sub, item.ty, step_trace),
                 vetoes: vetoes(&sub, item, slot, step_trace),
                 roundings: roundings(ruleset, trace, &spans),
@@ -111,8 +128,10 @@ pub fn explanation(
         },
         record: RecordInfo {
             key: record.key().to_string(),
-            fingerprint: fingerprint::of_record(&inputs),
+            fingerprint,
             inputs,
+            period: super::period::shown(record),
+            rows: super::period::rows(record),
         },
         items,
         outputs,
@@ -150,6 +169,7 @@ fn step_kind(kind: Kind) -> StepKind {
         Kind::Item(ItemKind::Score) => StepKind::Score,
         Kind::Item(ItemKind::Bonus) => StepKind::Bonus,
         Kind::Item(ItemKind::Deduction) => StepKind::Deduction,
+        Kind::Item(ItemKind::Warning) => StepKind::Warning,
     }
 }
 
@@ -191,6 +211,7 @@ fn working(sub: &Substitute<'_>, item: &Item) -> Option<String> {
         | Body::Rows(_)
         | Body::Slices(_)
         | Body::Previous(_)
+        | Body::Pace(_)
         | Body::Rank(_)
         | Body::Distribution(_)
         | Body::Share(_) => None,

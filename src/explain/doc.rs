@@ -106,6 +106,18 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
             e.record.fingerprint.clone(),
         ),
     ];
+    if let Some(p) = &e.record.period {
+        facts.push((
+            lang.word(Word::Month).into(),
+            lang.month(&p.month, &p.as_of, p.elapsed, p.days, p.remaining),
+        ));
+    }
+    if let Some(rows) = &e.record.rows {
+        facts.push((
+            lang.word(Word::Rows).into(),
+            lang.rows(rows.count, &rows.from, &rows.to),
+        ));
+    }
     if let Some(population) = &e.population {
         facts.push((
             lang.word(Word::PopulationPrint).into(),
@@ -117,7 +129,8 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
 
 /// The document for one explanation.
 pub fn explanation(lang: Lang, e: &Explanation) -> Doc {
-    let mut sections = vec![inputs(lang, e), Section::group(lang.word(Word::Steps))];
+    let mut sections = warnings(lang, e);
+    sections.extend([inputs(lang, e), Section::group(lang.word(Word::Steps))]);
     sections.extend(e.items.iter().map(|s| step(lang, s)));
     sections.push(Section::group(lang.word(Word::Outputs)));
     sections.extend(e.outputs.iter().map(|s| step(lang, s)));
@@ -127,6 +140,58 @@ pub fn explanation(lang: Lang, e: &Explanation) -> Doc {
         facts: identity(lang, e),
         sections,
     }
+}
+
+/// The month-to-date warnings first, where an agent sees them before anything else.
+fn warnings(lang: Lang, e: &Explanation) -> Vec<Section> {
+    let lines: Vec<String> = e
+        .items
+        .iter()
+        .filter(|s| s.kind == super::model::StepKind::Warning)
+        .filter_map(|s| {
+            let sentence = warning_sentence(lang, s.decision.as_ref()?)?;
+            let colon = match lang {
+                Lang::Zh => "：",
+                Lang::En => ": ",
+            };
+            Some(format!(
+                "{}{colon}{sentence}",
+                named(lang, &s.name, s.label.as_deref())
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let mut section = Section::group(lang.word(Word::Warnings));
+    section.marked = true;
+    section.blocks.push(Block::List(lines));
+    vec![section]
+}
+
+/// A warning's decision in words.
+fn warning_sentence(lang: Lang, decision: &Decision) -> Option<String> {
+    let Decision::Warning {
+        status,
+        rate,
+        target,
+        daily,
+        projected,
+        remaining,
+        needed,
+    } = decision
+    else {
+        return None;
+    };
+    Some(lang.warning(
+        status,
+        rate,
+        target,
+        daily,
+        projected,
+        *remaining,
+        needed.as_deref(),
+    ))
 }
 
 fn inputs(lang: Lang, e: &Explanation) -> Section {
@@ -203,6 +268,9 @@ pub fn step(lang: Lang, s: &Step) -> Section {
 
 fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
     match decision {
+        Decision::Warning { .. } => warning_sentence(lang, decision)
+            .map(|w| vec![Block::List(vec![w])])
+            .unwrap_or_default(),
         Decision::ZeroDenominator { used } => vec![Block::List(vec![lang.zero_denominator(used)])],
         Decision::Rows {
             subject,

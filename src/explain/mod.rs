@@ -8,6 +8,7 @@ pub mod doc;
 mod fingerprint;
 mod group;
 mod model;
+mod period;
 mod reach;
 mod render;
 mod show;

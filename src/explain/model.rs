@@ -63,8 +63,42 @@ pub struct RecordInfo {
     pub key: String,
     /// `sha256:` and the SHA-256 of the record's inputs (see `docs/explanation.md`).
     pub fingerprint: String,
-    /// Every input, in declaration order.
+    /// Every input, in declaration order; for a record rolled up from daily rows,
+    /// those the rows share (the others are in the rows).
     pub inputs: Vec<InputShown>,
+    /// The month the record was scored for, for a ruleset that scores by month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodShown>,
+    /// The daily rows the record was rolled up from; their fingerprint is then the
+    /// record's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<RowsShown>,
+}
+
+/// The month a record was scored for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodShown {
+    /// `2026-11`.
+    pub month: String,
+    /// The day the figures run to, `2026-11-15`.
+    pub as_of: String,
+    /// The days of the month.
+    pub days: i64,
+    /// The days from its first to the as-of date, both included.
+    pub elapsed: i64,
+    /// The days after the as-of date.
+    pub remaining: i64,
+}
+
+/// The daily rows a record was rolled up from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowsShown {
+    /// How many.
+    pub count: usize,
+    /// The first day among them.
+    pub from: String,
+    /// The last day among them.
+    pub to: String,
 }
 
 /// One input value of the record.
@@ -94,6 +128,8 @@ pub enum StepKind {
     Grade,
     /// A reduction over the members of a group (`sum(...)`, `count(...)`).
     Aggregate,
+    /// A month-to-date warning (绩效预警).
+    Warning,
     /// An output column.
     Output,
 }
@@ -228,6 +264,24 @@ pub enum Decision {
         left_over: String,
         /// Whether this record got one of them.
         extra: bool,
+    },
+    /// A month-to-date warning: where the ratio stands and what it would take.
+    Warning {
+        /// `ok`, `at_risk` or `cannot_reach`.
+        status: String,
+        /// The ratio so far.
+        rate: String,
+        /// The target.
+        target: String,
+        /// The denominator of an average day so far.
+        daily: String,
+        /// The denominator the whole month is taken to bring.
+        projected: String,
+        /// The days left after the as-of date.
+        remaining: i64,
+        /// What it would take each day left; `None` when it cannot be reached.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        needed: Option<String>,
     },
     /// A grade handed out by share of the group.
     Distributed {

@@ -93,7 +93,14 @@ impl Substitute<'_> {
             TExprKind::Number(_) => written(self.source, e.span),
             TExprKind::Text(t) => format!("\"{t}\""),
             TExprKind::Bool(b) => b.to_string(),
-            TExprKind::Builtin(_) | TExprKind::Missing => written(self.source, e.span),
+            TExprKind::Builtin(crate::check::model::Builtin::RulesVersion) => {
+                self.model.version.clone().unwrap_or_default()
+            }
+            TExprKind::Builtin(b) => match self.texts.builtin(*b) {
+                Ok(v) => value(self.model, self.texts, &v, e.ty),
+                Err(_) => written(self.source, e.span),
+            },
+            TExprKind::Missing => written(self.source, e.span),
             TExprKind::GradeBand(band) => match e.ty {
                 Type::Grade(pos) => grade_label(self.model, pos, *band),
                 _ => band.to_string(),

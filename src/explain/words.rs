@@ -79,6 +79,9 @@ impl Lang {
             Word::Comparison => self.pick("逐项对比", "Item by item"),
             Word::OthersChanged => self.pick("因此变化的其他成员", "Others whose outputs changed"),
             Word::NoChange => self.pick("无变化", "no change"),
+            Word::Warnings => self.pick("预警", "Warnings"),
+            Word::Month => self.pick("月份", "Month"),
+            Word::Rows => self.pick("日明细", "Daily rows"),
         }
     }
 
@@ -91,7 +94,63 @@ impl Lang {
             StepKind::Deduction => self.pick("扣分", "deduction"),
             StepKind::Grade => self.pick("等级", "grade"),
             StepKind::Aggregate => self.pick("汇总", "aggregate"),
+            StepKind::Warning => self.pick("预警", "warning"),
             StepKind::Output => self.pick("输出", "output"),
+        }
+    }
+
+    /// The month scored and the days of it: `2026-11, to 2026-11-15 (15 of 30 days, 15 left)`.
+    pub fn month(
+        self,
+        month: &str,
+        as_of: &str,
+        elapsed: i64,
+        days: i64,
+        remaining: i64,
+    ) -> String {
+        match self {
+            Lang::Zh => format!(
+                "{month}，截至 {as_of}（已过 {elapsed} 天，共 {days} 天，剩余 {remaining} 天）"
+            ),
+            Lang::En => format!("{month}, to {as_of} ({elapsed} of {days} days, {remaining} left)"),
+        }
+    }
+
+    /// `12 rows, 2026-11-01 – 2026-11-15`.
+    pub fn rows(self, count: usize, from: &str, to: &str) -> String {
+        match self {
+            Lang::Zh => format!("{count} 行，{from} 至 {to}"),
+            Lang::En => format!("{count} rows, {from} – {to}"),
+        }
+    }
+
+    /// Where a month-to-date warning stands, in words.
+    #[allow(clippy::too_many_arguments)]
+    pub fn warning(
+        self,
+        status: &str,
+        rate: &str,
+        target: &str,
+        daily: &str,
+        projected: &str,
+        remaining: i64,
+        needed: Option<&str>,
+    ) -> String {
+        match (self, status, needed) {
+            (Lang::Zh, "ok", _) => format!("正常：本月至今 {rate}，已达到目标 {target}"),
+            (Lang::En, "ok", _) => format!("ok: {rate} so far, which meets the target of {target}"),
+            (Lang::Zh, "at_risk", Some(k)) => format!(
+                "有风险：本月至今 {rate}，低于目标 {target}。按日均 {daily} 估算，全月约 {projected}；剩余 {remaining} 天，每天需达到 {k} 才能达标（不超过日均 {daily}）"
+            ),
+            (Lang::En, "at_risk", Some(k)) => format!(
+                "at risk: {rate} so far, below the target of {target}. At {daily} a day the month brings about {projected}; {k} a day over the {remaining} days left reaches the target (no more than the {daily} of an average day)"
+            ),
+            (Lang::Zh, _, _) => format!(
+                "无法达标：本月至今 {rate}，低于目标 {target}。按日均 {daily} 估算，全月约 {projected}；剩余 {remaining} 天内即使每天达到日均 {daily} 也无法达标"
+            ),
+            (Lang::En, _, _) => format!(
+                "cannot reach: {rate} so far, below the target of {target}. At {daily} a day the month brings about {projected}; even {daily} a day over the {remaining} days left does not reach the target"
+            ),
         }
     }
 
@@ -494,6 +553,12 @@ pub enum Word {
     Comparison,
     /// "no change".
     NoChange,
+    /// "Warnings".
+    Warnings,
+    /// "Month".
+    Month,
+    /// "Rows".
+    Rows,
 }
 
 #[cfg(test)]

@@ -323,6 +323,7 @@ impl Layout<'_> {
             ItemKind::Score => "score",
             ItemKind::Bonus => "bonus",
             ItemKind::Deduction => "deduction",
+            ItemKind::Warning => "warning",
         };
         let clauses: String = item
             .clauses
@@ -372,6 +373,7 @@ impl Layout<'_> {
             ItemBody::Expr(e) => return single(self.text(e.span)),
             ItemBody::Rank(rank) => return single(self.text(rank.span)),
             ItemBody::Share(share) => return single(self.text(share.span)),
+            ItemBody::Pace(pace) => return single(self.text(pace.span)),
             ItemBody::Per { amount, count } => {
                 return single(format!(
                     "{} per {}",

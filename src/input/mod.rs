@@ -24,6 +24,20 @@ pub struct Record {
     /// The reductions over the rows the record was rolled up from, by number (`None`:
     /// no value); empty for a record read as it is.
     pub(crate) rolled: Box<[Option<Rational>]>,
+    /// For a record rolled up from rows: how many, from which day to which, and their
+    /// fingerprint.
+    pub(crate) rows: Option<Box<Rows>>,
+}
+
+/// The rows a record was rolled up from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rows {
+    /// How many.
+    pub count: usize,
+    /// The first and last day among them.
+    pub days: (crate::time::Day, crate::time::Day),
+    /// The digest of their record fingerprints, sorted: the same whatever their order.
+    pub fingerprint: String,
 }
 
 use crate::period::Period;
@@ -54,6 +68,7 @@ impl Record {
             values: values.into(),
             period,
             rolled: Box::default(),
+            rows: None,
         })
     }
 

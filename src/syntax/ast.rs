@@ -132,6 +132,7 @@ impl ItemDecl {
                 .chain(&share.weight)
                 .chain(&share.filter)
                 .collect(),
+            ItemBody::Pace(pace) => vec![&pace.ratio],
         };
         for clause in &self.clauses {
             match clause {
@@ -216,6 +217,8 @@ pub enum ItemKind {
     Bonus,
     /// An amount taken off (`deduction`, 扣分项).
     Deduction,
+    /// A month-to-date warning (`warning`, 绩效预警).
+    Warning,
 }
 
 /// `kind name "label" = body, clauses`
@@ -261,6 +264,22 @@ pub enum ItemBody {
     Rank(RankBody),
     /// `share amount within team by weight`.
     Share(ShareBody),
+    /// `answered / offered >= 90% by month end`.
+    Pace(PaceBody),
+}
+
+/// `answered / offered >= 90% by month end`: a ratio of month-to-date sums and the
+/// target it should reach by the end of the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaceBody {
+    /// The ratio.
+    pub ratio: Expr,
+    /// `>=` or `>`.
+    pub op: CmpOp,
+    /// The target.
+    pub target: Literal,
+    /// The body as written.
+    pub span: Span,
 }
 
 /// An amount shared among a group's members to the fen.

@@ -243,6 +243,7 @@ impl Builder {
             "let" => ItemKind::Let,
             "score" => ItemKind::Score,
             "bonus" => ItemKind::Bonus,
+            "warning" => ItemKind::Warning,
             _ => ItemKind::Deduction,
         };
         let mut name = None;
@@ -396,6 +397,19 @@ impl Builder {
                 let amount = self.expr(it.next().ok_or_else(|| internal(span))?)?;
                 let count = self.expr(it.next().ok_or_else(|| internal(span))?)?;
                 Ok(ItemBody::Per { amount, count })
+            }
+            Rule::pace_body => {
+                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let mut next = || parts.next().ok_or_else(|| internal(span));
+                let ratio = self.expr(next()?)?;
+                let op = cmp_op(next()?.as_str());
+                let target = self.signed_literal(next()?)?;
+                Ok(ItemBody::Pace(PaceBody {
+                    ratio,
+                    op,
+                    target,
+                    span,
+                }))
             }
             Rule::rank_body => {
                 let mut percentile = false;

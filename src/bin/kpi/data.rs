@@ -160,6 +160,35 @@ pub fn read_population(
     Ok(Some(records))
 }
 
+/// Every record of `path` as a run of `period` scores them: read as
+/// [`read_population`] does, then rolled up and chosen by month
+/// ([`Ruleset::select`]); `None` after reporting records that could not be read or
+/// rolled up.
+pub fn read_selected(
+    ruleset: &Ruleset,
+    path: &Path,
+    period: Option<kpi::Period>,
+    progress: Option<&Progress>,
+    pool: Option<&rayon::ThreadPool>,
+) -> Result<Option<kpi::Selected>, Failure> {
+    let Some(records) = read_population(ruleset, path, progress, pool)? else {
+        return Ok(None);
+    };
+    match ruleset.select(records, period) {
+        Ok(selected) => Ok(Some(selected)),
+        Err(errors) => {
+            if let Some(progress) = progress {
+                progress.finish();
+            }
+            for e in &errors {
+                eprintln!("{}: {e}", path.display());
+            }
+            refuse_partial(ruleset, path, errors.len());
+            Ok(None)
+        }
+    }
+}
+
 /// Reports that nothing was scored because `unread` records of a population could
 /// not be read.
 pub fn refuse_partial(ruleset: &Ruleset, path: &Path, unread: usize) {

@@ -109,24 +109,13 @@ impl Run<'_> {
         progress: &Progress,
     ) -> Result<u8, Failure> {
         let ruleset = self.ruleset;
-        let read = data::read_population(ruleset, self.data, Some(progress), Some(pool));
-        let records = match read {
-            Ok(Some(records)) => records,
+        let read = data::read_selected(ruleset, self.data, self.period, Some(progress), Some(pool));
+        let selected = match read {
+            Ok(Some(selected)) => selected,
             Ok(None) => return Ok(FAILED),
             Err(failure) => {
                 progress.finish();
                 return Err(failure);
-            }
-        };
-        let selected = match ruleset.select(records, self.period) {
-            Ok(selected) => selected,
-            Err(errors) => {
-                progress.finish();
-                for e in &errors {
-                    eprintln!("{}: {e}", self.data.display());
-                }
-                data::refuse_partial(ruleset, self.data, errors.len());
-                return Ok(FAILED);
             }
         };
         let records = &selected.records;

@@ -9,6 +9,7 @@ use kpi::explain::{
 };
 use kpi::{Explanation, Record, Ruleset};
 
+use crate::period::PeriodArgs;
 use crate::{FAILED, Failure, data, load, say};
 
 /// Arguments of `kpi explain`.
@@ -40,6 +41,8 @@ pub struct Args {
     /// aggregate of the record's groups.
     #[arg(long)]
     members: bool,
+    #[command(flatten)]
+    period: PeriodArgs,
 }
 
 /// Languages of `--lang`.
@@ -115,8 +118,37 @@ pub fn explain(args: &Args) -> Result<u8, Failure> {
 /// Explains (or appeals) the record with `key`.
 fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Failure> {
     let corrections = corrections(ruleset, &args.set)?;
+    let period = args.period.resolve(ruleset)?;
+    if ruleset.rolls_up_rows() && !corrections.is_empty() {
+        return Err(Failure::usage(format!(
+            "--set: ruleset `{}` adds up daily rows, so a correction belongs in the rows of the data file",
+            ruleset.name()
+        )));
+    }
     if ruleset.reads_population() {
-        return one_of_population(args, ruleset, key, lang, &corrections);
+        return one_of_population(args, ruleset, key, lang, &corrections, period);
+    }
+    if ruleset.rolls_up_rows() || period.is_some() {
+        let Some(selected) = data::read_selected(ruleset, &args.data, period, None, None)? else {
+            return Ok(FAILED);
+        };
+        let Some(record) = selected.records[..selected.scored]
+            .iter()
+            .find(|r| r.key() == key)
+        else {
+            eprintln!(
+                "{}: no record of the month has the key {key:?}",
+                args.data.display()
+            );
+            return Ok(FAILED);
+        };
+        return match ruleset.explain(record) {
+            Ok((_, e)) => write_out(args, &e.render(args.format.format(), lang)),
+            Err(e) => {
+                eprintln!("{}: {e}", args.data.display());
+                Ok(FAILED)
+            }
+        };
     }
     let Some(record) = find(ruleset, &args.data, key)? else {
         return Ok(FAILED);
@@ -163,11 +195,14 @@ fn one_of_population(
     key: &str,
     lang: Lang,
     corrections: &[(String, String)],
+    period: Option<kpi::Period>,
 ) -> Result<u8, Failure> {
-    let Some(mut records) = data::read_population(ruleset, &args.data, None, None)? else {
+    let Some(selected) = data::read_selected(ruleset, &args.data, period, None, None)? else {
         return Ok(FAILED);
     };
-    let Some(index) = records.iter().position(|r| r.key() == key) else {
+    let scored = selected.scored;
+    let mut records = selected.records;
+    let Some(index) = records[..scored].iter().position(|r| r.key() == key) else {
         eprintln!("{}: no record has the key {key:?}", args.data.display());
         return Ok(FAILED);
     };
@@ -190,7 +225,7 @@ fn one_of_population(
     let Some(record) = corrected(ruleset, &explained, corrections) else {
         return Ok(FAILED);
     };
-    let outcomes: Vec<_> = (0..records.len()).map(|i| before.outcome(i)).collect();
+    let outcomes: Vec<_> = (0..scored).map(|i| before.outcome(i)).collect();
     records[index] = record;
     let after = ruleset.score_together(&records);
     let corrected = match after.explain(index) {
@@ -336,16 +371,20 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
             }
         }
     };
-    if ruleset.reads_population() {
-        let Some(records) = data::read_population(ruleset, &args.data, None, None)? else {
+    let period = args.period.resolve(ruleset)?;
+    if ruleset.reads_population() || ruleset.rolls_up_rows() || period.is_some() {
+        let Some(selected) = data::read_selected(ruleset, &args.data, period, None, None)? else {
             return Ok(FAILED);
         };
-        let population = ruleset.score_together(&records);
-        for (i, record) in records.iter().enumerate() {
-            let explained = if args.members {
-                population.explain_with_members(i)
-            } else {
-                population.explain(i)
+        let records = &selected.records;
+        let population = ruleset
+            .reads_population()
+            .then(|| ruleset.score_together(records));
+        for (i, record) in records.iter().enumerate().take(selected.scored) {
+            let explained = match &population {
+                Some(population) if args.members => population.explain_with_members(i),
+                Some(population) => population.explain(i),
+                None => ruleset.explain(record),
             };
             failed |= !write(record.key(), explained.map(|(_, e)| e));
         }

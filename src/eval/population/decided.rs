@@ -67,7 +67,12 @@ impl PopulationRun {
 
     /// Every record a value of `record` depended on: the members of each of its
     /// groups, itself included, in position order.
-    pub(crate) fn depended_on(&self, program: &Program, record: usize) -> Vec<usize> {
+    pub(crate) fn depended_on(
+        &self,
+        program: &Program,
+        records: &[Record],
+        record: usize,
+    ) -> Vec<usize> {
         let mut all: Vec<usize> = program
             .steps
             .iter()
@@ -76,6 +81,20 @@ impl PopulationRun {
             .flatten()
             .copied()
             .collect();
+        // The month before: the same record, or the whole of the same group.
+        for step in program.steps.iter() {
+            let Op::Previous(previous) = &step.op else {
+                continue;
+            };
+            if let Some(before) =
+                super::previous_record(program, records, &self.slots, previous, record)
+            {
+                match previous.column.and_then(|c| self.group_of(Some(c), before)) {
+                    Some(group) => all.extend(group),
+                    None => all.push(before),
+                }
+            }
+        }
         all.push(record);
         all.sort_unstable();
         all.dedup();
@@ -253,6 +272,15 @@ impl PopulationRun {
         record: usize,
         index: usize,
     ) -> Option<Value> {
+        // The month before was read when the population was scored; such an item has
+        // no limits or vetoes, so its value is as computed.
+        if let Op::Previous(_) = program.steps.get(index)?.op {
+            return self
+                .slots
+                .get(record)?
+                .get(program.model.inputs.len() + index)
+                .cloned();
+        }
         let (op, group, position) = self.group_for(program, records, record, index)?;
         group.values(op).get(position).ok()
     }

@@ -183,6 +183,25 @@ fn previous_values(
         .collect()
 }
 
+/// The record of the month before `record`'s with the same group (or key) that
+/// `previous` reads, if there is one.
+pub(super) fn previous_record(
+    program: &Program,
+    records: &[Record],
+    slots: &[Vec<Value>],
+    previous: &crate::compile::Previous,
+    record: usize,
+) -> Option<usize> {
+    let month = records[record].period?.month;
+    let key = |r: usize| match previous.column {
+        Some(column) => group_key(program, &records[r], &slots[r], column),
+        None => GroupKey::Text(records[r].key()),
+    };
+    let wanted = key(record);
+    (0..records.len())
+        .find(|&r| records[r].period.map(|p| p.month) == Some(month - 1) && key(r) == wanted)
+}
+
 /// Records handed to a thread at a time: enough that splitting the work costs little.
 const CHUNK: usize = 1024;
 

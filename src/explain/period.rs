@@ -1,0 +1,110 @@
+//! What an explanation says of time: the month a record was scored for, the rows it
+//! was rolled up from, the days of an item computed for each week or day, and where a
+//! month-to-date warning stands.
+
+use super::model::{Decision, PeriodShown, RowsShown};
+use super::show::value;
+use crate::Ruleset;
+use crate::check::model::{Builtin, Item};
+use crate::check::types::Type;
+use crate::compile::Op;
+use crate::eval::pace::Pace;
+use crate::eval::{NoTrace, Texts, Value, eval};
+use crate::input::Record;
+use crate::syntax::ast::Slicing;
+use crate::time::{first_day, last_day, show_date, show_month, week_days};
+
+/// The record's month, as of its as-of date.
+pub(super) fn shown(record: &Record) -> Option<PeriodShown> {
+    let period = record.period?;
+    let (first, last) = (first_day(period.month)?, last_day(period.month)?);
+    let as_of = period.as_of.clamp(first - 1, last);
+    Some(PeriodShown {
+        month: show_month(period.month),
+        as_of: show_date(period.as_of),
+        days: i64::from(last - first + 1),
+        elapsed: i64::from(as_of - first + 1),
+        remaining: i64::from(last - as_of),
+    })
+}
+
+/// The daily rows the record was rolled up from.
+pub(super) fn rows(record: &Record) -> Option<RowsShown> {
+    let rows = record.rows.as_ref()?;
+    Some(RowsShown {
+        count: rows.count,
+        from: show_date(rows.days.0),
+        to: show_date(rows.days.1),
+    })
+}
+
+/// ` (2026-11-02 – 2026-11-08)` after the name of an item computed for each week or
+/// day: the days of the record's month it covers; nothing for another item.
+pub(super) fn slice_days(item: &Item, record: &Record) -> String {
+    let (Some(slice), Some(period)) = (item.slice, record.period) else {
+        return String::new();
+    };
+    let days = match slice.by {
+        Slicing::Week => week_days(period.month, slice.index),
+        Slicing::Day => first_day(period.month).map(|d| {
+            let day = d + slice.index as i32;
+            (day, day)
+        }),
+    };
+    match days {
+        Some((from, to)) if from == to => format!(" ({})", show_date(from)),
+        Some((from, to)) => format!(" ({} – {})", show_date(from), show_date(to)),
+        None => String::new(),
+    }
+}
+
+/// Where the warning at item position `index` stands, worked out again over the
+/// record's finished values; `None` for any other item.
+pub(super) fn warning(
+    ruleset: &Ruleset,
+    index: usize,
+    texts: Texts<'_>,
+    slots: &[Value],
+) -> Option<Decision> {
+    let program = ruleset.program();
+    let Op::Pace(pace) = &program.steps.get(index)?.op else {
+        return None;
+    };
+    let num = |node| eval(node, texts, slots, &mut NoTrace).ok()?.num().ok();
+    let (numerator, denominator) = (num(&pace.numerator)?, num(&pace.denominator)?);
+    let day = |b| texts.builtin(b).ok()?.num().ok();
+    let (elapsed, remaining, days) = (
+        day(Builtin::DaysElapsed)?,
+        day(Builtin::DaysRemaining)?,
+        day(Builtin::DaysInPeriod)?,
+    );
+    let figures = Pace {
+        numerator: &numerator,
+        denominator: &denominator,
+        op: pace.op,
+        target: &pace.target,
+        when_zero: pace.when_zero.as_ref(),
+        elapsed: &elapsed,
+        remaining: &remaining,
+        days: &days,
+    }
+    .figures()
+    .ok()?;
+    let model = &program.model;
+    let number =
+        |r: &crate::number::Rational| value(model, texts, &Value::Num(r.clone()), Type::Number);
+    let percent =
+        |r: &crate::number::Rational| value(model, texts, &Value::Num(r.clone()), Type::Percent);
+    Some(Decision::Warning {
+        status: figures.status.word().to_string(),
+        rate: percent(&figures.rate),
+        target: percent(&pace.target),
+        daily: number(&figures.daily),
+        projected: number(&figures.projected),
+        remaining: remaining
+            .to_i128()
+            .and_then(|r| i64::try_from(r).ok())
+            .unwrap_or(0),
+        needed: figures.needed.as_ref().map(number),
+    })
+}
