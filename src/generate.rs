@@ -168,6 +168,7 @@ impl Generator {
                         let (l, h) = within(&input.range, 100, 80_000, 300_000);
                         Draw::Money(l, h)
                     }
+                    InputType::Points => Draw::Count(None),
                     InputType::Text => Draw::Text,
                     InputType::Bool => Draw::Bool,
                     InputType::Date => Draw::Date,

@@ -20,6 +20,8 @@ pub enum OutputValue {
     Percent(Decimal),
     /// An amount of money.
     Money(Decimal),
+    /// An amount of points (the ruleset's unit other than money).
+    Points(Decimal),
     /// Text.
     Text(String),
     /// true or false.
@@ -37,7 +39,9 @@ pub enum OutputValue {
 impl fmt::Display for OutputValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OutputValue::Number(d) | OutputValue::Money(d) => write!(f, "{d}"),
+            OutputValue::Number(d) | OutputValue::Money(d) | OutputValue::Points(d) => {
+                write!(f, "{d}")
+            }
             OutputValue::Percent(d) => write!(f, "{d}%"),
             OutputValue::Text(t)
             | OutputValue::Grade(t)
@@ -102,6 +106,7 @@ pub(crate) fn store_output(
             *into = OutputValue::Percent(exact(&figure)?);
         }
         (Value::Num(r), Type::Money) => *into = OutputValue::Money(exact(&r)?),
+        (Value::Num(r), Type::Points) => *into = OutputValue::Points(exact(&r)?),
         (Value::Num(r), Type::Date | Type::Month) => {
             let n = r
                 .to_i128()

@@ -86,7 +86,7 @@ fn any_record(ruleset: &Ruleset) -> impl Strategy<Value = Vec<(String, String)>>
                 InputType::Percent => (0u32..=1000)
                     .prop_map(|n| format!("{}.{}%", n / 10, n % 10))
                     .boxed(),
-                InputType::Money => (0u64..=500_000)
+                InputType::Money | InputType::Points => (0u64..=500_000)
                     .prop_map(|c| format!("{}.{:02}", c / 100, c % 100))
                     .boxed(),
                 InputType::Number => (0u32..=10000)

@@ -267,7 +267,7 @@ impl<'a> Checker<'a> {
                 d.to_string()
             }
             (LiteralKind::Percent(d), InputType::Percent) => format!("{d}%"),
-            (LiteralKind::Money(d, _), InputType::Money) => {
+            (LiteralKind::Money(d, _), InputType::Money | InputType::Points) => {
                 // Checks the currency.
                 self.literal_value(literal)?;
                 d.to_string()
@@ -280,6 +280,7 @@ impl<'a> Checker<'a> {
                     InputType::Number => "a number such as 87.5",
                     InputType::Percent => "a percentage such as 95%",
                     InputType::Money => "an amount such as 1000.00",
+                    InputType::Points => "points such as 120 PTS",
                     InputType::Date => "a date such as 2026-11-15",
                     InputType::Month => "a month in quotes, such as \"2026-11\"",
                 };
@@ -381,7 +382,8 @@ impl<'a> Checker<'a> {
                 (_, ty) if ty.is_numeric() => {
                     let (number, written) = self.literal_value(l)?;
                     let fits = written.compatible(ty)
-                        || (ty == Type::Money && matches!(written, Type::Number | Type::Count));
+                        || (matches!(ty, Type::Money | Type::Points)
+                            && matches!(written, Type::Number | Type::Count));
                     if fits {
                         Ok(Expected::Number(number))
                     } else {
@@ -399,6 +401,7 @@ impl<'a> Checker<'a> {
                     Type::Grade(_) => format!("one of its grades: {labels}"),
                     Type::Percent => "a percentage such as 90%".into(),
                     Type::Money => "an amount such as 620.03".into(),
+                    Type::Points => "points such as 120 PTS".into(),
                     Type::Count | Type::Number | Type::Unknown => "a number such as 80".into(),
                     Type::Text => "text in quotes".into(),
                     Type::Bool => "true or false".into(),

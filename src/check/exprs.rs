@@ -34,6 +34,9 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
             rational_from_decimal(*d).percent_figure_as_fraction(),
             Type::Percent,
         ),
+        LiteralKind::Money(d, unit) if checker.unit.as_ref() == Some(unit) => {
+            (Ok(rational_from_decimal(*d)), Type::Points)
+        }
         LiteralKind::Money(d, currency) => {
             checker.require_currency(literal.span);
             if let Some(declared) = checker.currency.clone()
@@ -100,7 +103,7 @@ impl Checker<'_> {
                     ),
                     Err(message) => {
                         self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, message, span)
+                            Diagnostic::error(codes::PERIOD, message, span)
                                 .with_label("not a date"),
                         );
                         unknown(span)

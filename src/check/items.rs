@@ -19,7 +19,7 @@ impl Checker<'_> {
         let sliced = match self.decls[decl] {
             Decl::Item(item) => item
                 .slicing
-                .filter(|(by, span)| self.check_slicing(*by, *span, item.over.is_some()))
+                .filter(|(by, span)| self.check_slicing(*by, *span))
                 .map(|(by, _)| by),
             Decl::Grade(_) => None,
         };

@@ -73,6 +73,7 @@ pub fn check(file: &RuleFile) -> (Option<Model>, Vec<Diagnostic>) {
         title: header.title,
         version: header.version,
         currency: header.currency.map(|(c, _)| c),
+        unit: header.unit.map(|(u, label, _)| (u, label)),
         keys,
         period: checker.period,
         effective_from: header.effective_from,
@@ -112,6 +113,7 @@ struct Header {
     title: Option<String>,
     version: Option<String>,
     currency: Option<(String, Span)>,
+    unit: Option<(String, Option<String>, Span)>,
     keys: Vec<(String, Span)>,
     key_span: Option<Span>,
     period: Option<(String, Span)>,
@@ -146,6 +148,10 @@ pub(crate) struct Checker<'a> {
     pub period: Option<usize>,
     /// Whether records are rolled up from rows (the period column is a date).
     pub rows: bool,
+    /// The code of the ruleset's unit other than money (`unit PTS`).
+    pub unit: Option<String>,
+    /// Whether a missing unit was already reported.
+    pub unit_reported: bool,
     /// The week or day of the item being checked, for an item computed for each.
     pub slice: Option<model::Slice>,
     /// For an item computed for each week or day, by the position of its first, the
@@ -192,6 +198,14 @@ impl<'a> Checker<'a> {
                     header.currency = Some((c.name.clone(), c.span));
                     ("currency", *span)
                 }
+                Statement::Unit(code, label, span) => {
+                    header.unit = Some((
+                        code.name.clone(),
+                        label.as_ref().map(|l| l.text.clone()),
+                        code.span,
+                    ));
+                    ("unit", *span)
+                }
                 Statement::Key(keys, span) => {
                     header.keys = keys.iter().map(|k| (k.name.clone(), k.span)).collect();
                     header.key_span = Some(*span);
@@ -224,6 +238,20 @@ impl<'a> Checker<'a> {
             _ => None,
         });
         self.currency = header.currency.as_ref().map(|(c, _)| c.clone());
+        self.unit = header.unit.as_ref().map(|(u, _, _)| u.clone());
+        if let (Some((unit, _, span)), Some(currency)) = (&header.unit, &self.currency)
+            && unit == currency
+        {
+            self.error(
+                Diagnostic::error(
+                    codes::CURRENCY,
+                    format!("the unit {unit} is the ruleset's currency"),
+                    *span,
+                )
+                .with_label("the currency")
+                .with_hint("give points a code of their own, such as `unit PTS \"积分 / Points\"`"),
+            );
+        }
         header
     }
 
@@ -286,6 +314,10 @@ impl<'a> Checker<'a> {
                     self.require_currency(decl.ty_span);
                     Type::Money
                 }
+                InputType::Points => {
+                    self.require_unit(decl.ty_span);
+                    Type::Points
+                }
                 InputType::Text => Type::Text,
                 InputType::Bool => Type::Bool,
                 InputType::Date => Type::Date,
@@ -343,6 +375,24 @@ impl<'a> Checker<'a> {
                 range,
                 optional: decl.optional,
             });
+        }
+    }
+
+    /// Reports, once, points used in a ruleset that declares no unit for them.
+    pub fn require_unit(&mut self, span: Span) {
+        if self.unit.is_none() && !self.unit_reported {
+            self.unit_reported = true;
+            self.error(
+                Diagnostic::error(
+                    codes::CURRENCY,
+                    "points are used but the ruleset declares no unit for them",
+                    span,
+                )
+                .with_label("points")
+                .with_hint(
+                    "add a line such as `unit PTS \"积分 / Points\"` after the currency line",
+                ),
+            );
         }
     }
 
@@ -614,6 +664,7 @@ fn statement_span(statement: &Statement) -> Span {
         Statement::Ruleset { span, .. }
         | Statement::Version(_, _, span)
         | Statement::Currency(_, span)
+        | Statement::Unit(_, _, span)
         | Statement::Key(_, span)
         | Statement::Period(_, span) => *span,
         Statement::Input(i) => i.span,

@@ -17,6 +17,8 @@ pub struct Model {
     pub version: Option<String>,
     /// Its currency code.
     pub currency: Option<String>,
+    /// Its unit other than money, with its label (`PTS`, `积分 / Points`).
+    pub unit: Option<(String, Option<String>)>,
     /// The inputs that identify a record, in the order written (`key agent_id,
     /// month`); the record's key is their values joined with commas.
     pub keys: Vec<usize>,

@@ -187,8 +187,12 @@ impl Checker<'_> {
     /// item for what it would take a day added before it.
     pub(super) fn pace(&mut self, pace: &PaceBody, when_zero: Option<Rational>) -> Body {
         let ratio = self.expr(&pace.ratio);
+        let division = matches!(
+            ratio.kind,
+            TExprKind::Binary(crate::syntax::ast::BinOp::Div, _, _)
+        );
         let target = self.literal_value(&pace.target).map(|(value, ty)| {
-            if !ty.compatible(ratio.ty) {
+            if division && !ty.compatible(ratio.ty) {
                 self.error(
                     Diagnostic::error(
                         codes::TYPE_MISMATCH,
@@ -307,34 +311,26 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether the item `by week` or `by day` may be written here, reporting why not.
-    pub(super) fn check_slicing(&mut self, by: Slicing, span: Span, over: bool) -> bool {
-        let problem = if !self.rows {
-            Some((
-                "an item is computed for each week or day from daily rows, and this ruleset's records are not rolled up from them",
-                "say which date column places each row in a month, as in `period month from date`",
-            ))
-        } else if over {
-            Some((
-                "an item is computed either for each week or day, or over a group, not both",
-                "compute the weekly values in an item of their own",
-            ))
-        } else {
-            None
-        };
-        if let Some((message, hint)) = problem {
-            let what = match by {
-                Slicing::Week => "by week",
-                Slicing::Day => "by day",
-            };
-            self.error(
-                Diagnostic::error(codes::PERIOD, message, span)
-                    .with_label(what)
-                    .with_hint(hint),
-            );
-            return false;
+    /// Whether an item may be computed `by week` or `by day` here, reporting why not:
+    /// only where records are rolled up from daily rows.
+    pub(super) fn check_slicing(&mut self, by: Slicing, span: Span) -> bool {
+        if self.rows {
+            return true;
         }
-        true
+        let what = match by {
+            Slicing::Week => "by week",
+            Slicing::Day => "by day",
+        };
+        self.error(
+            Diagnostic::error(
+                codes::PERIOD,
+                "an item is computed for each week or day from daily rows, and this ruleset's records are not rolled up from them",
+                span,
+            )
+            .with_label(what)
+            .with_hint("say which date column places each row in a month, as in `period month from date`"),
+        );
+        false
     }
 }
 

@@ -15,6 +15,8 @@ pub enum Type {
     Percent,
     /// An amount in the ruleset's currency.
     Money,
+    /// An amount in the ruleset's other unit (points).
+    Points,
     /// Text.
     Text,
     /// true or false.
@@ -35,7 +37,7 @@ impl Type {
     pub fn is_numeric(self) -> bool {
         matches!(
             self,
-            Type::Count | Type::Number | Type::Percent | Type::Money | Type::Unknown
+            Type::Count | Type::Number | Type::Percent | Type::Money | Type::Points | Type::Unknown
         )
     }
 
@@ -61,6 +63,7 @@ impl Type {
             Type::Unknown => 6,
             Type::Date => 7,
             Type::Month => 8,
+            Type::Points => 9,
         }
     }
 
@@ -99,8 +102,17 @@ impl Type {
                 odd.described()
             ));
         }
+        // Points are never money: neither is added to, multiplied or divided by the
+        // other.
+        if matches!((left, right), (Money, Points) | (Points, Money)) {
+            return Err(format!(
+                "points and money do not mix: `{}` of points and an amount of money",
+                op.symbol()
+            ));
+        }
         let result = match op {
             BinOp::Add | BinOp::Sub => match (left, right) {
+                (Points, Points) => Some(Points),
                 (Count, Count) => Some(Count),
                 (a, b) if a.is_plain() && b.is_plain() => Some(Number),
                 (Percent, Percent) => Some(Percent),
@@ -108,14 +120,19 @@ impl Type {
                 _ => None,
             },
             BinOp::Mul => match (left, right) {
-                (Money, Money) => None,
+                (Money, Money) | (Points, Points) => None,
+                (Points, _) | (_, Points) => Some(Points),
                 (Money, _) | (_, Money) => Some(Money),
                 (Count, Count) => Some(Count),
                 (Percent, Percent) => Some(Percent),
                 _ => Some(Number),
             },
             _ => match (left, right) {
-                (Count, Count) | (Money, Money) | (Percent, Percent) => Some(Percent),
+                (Count, Count) | (Money, Money) | (Percent, Percent) | (Points, Points) => {
+                    Some(Percent)
+                }
+                (Points, _) => Some(Points),
+                (_, Points) => None,
                 (Money, _) => Some(Money),
                 (_, Money) => None,
                 (Percent, _) => Some(Percent),
@@ -139,6 +156,7 @@ impl Type {
             Type::Number => "a number",
             Type::Percent => "a percentage",
             Type::Money => "an amount of money",
+            Type::Points => "an amount of points",
             Type::Text => "text",
             Type::Bool => "a true/false condition",
             Type::Grade(_) => "a grade",
@@ -156,6 +174,7 @@ impl fmt::Display for Type {
             Type::Number => "number",
             Type::Percent => "percent",
             Type::Money => "money",
+            Type::Points => "points",
             Type::Text => "text",
             Type::Bool => "bool",
             Type::Grade(_) => "grade",
@@ -178,6 +197,12 @@ pub fn mismatch_hint(left: Type, right: Type) -> Option<&'static str> {
             "money goes with money: write the number as an amount (50 CNY), or multiply an amount by a count, number or percentage",
         ),
         (Money, Money) => Some("multiply money by a count, number or percentage, not by money"),
+        (Money, Points) | (Points, Money) => Some(
+            "points are exchanged for gifts, not paid: keep them in items and outputs of their own, apart from money",
+        ),
+        (Points, Count | Number | Percent) | (Count | Number | Percent, Points) => Some(
+            "points go with points: write the number as points (50 PTS, in the declared unit), or multiply points by a count, number or percentage",
+        ),
         (Date, _) | (_, Date) => {
             Some("for the days from one date to another write days_between(first, last)")
         }

@@ -13,6 +13,11 @@ pub fn value(model: &Model, texts: Texts<'_>, v: &Value, ty: Type) -> String {
     match (v, ty) {
         (Value::Num(r), Type::Percent) => shown_percent_with_places(r),
         (Value::Num(r), Type::Money) => shown_with_places(r, 2),
+        // Points carry their unit, so they are never read as money.
+        (Value::Num(r), Type::Points) => match &model.unit {
+            Some((unit, _)) => format!("{} {unit}", shown(r)),
+            None => shown(r),
+        },
         (Value::Num(r), Type::Date | Type::Month) => {
             match r.to_i128().and_then(|n| i32::try_from(n).ok()) {
                 Some(n) if ty == Type::Date => crate::time::show_date(n),

@@ -109,6 +109,11 @@ impl Layout<'_> {
             Statement::Currency(code, span) => {
                 one_line(Group::Header, *span, &["currency", &code.name])
             }
+            Statement::Unit(code, label, span) => one_line(
+                Group::Header,
+                *span,
+                &["unit", &code.name, &self.label(label.as_ref())],
+            ),
             Statement::Key(names, span) => {
                 let names: Vec<&str> = names.iter().map(|n| n.name.as_str()).collect();
                 one_line(Group::Header, *span, &["key", &names.join(", ")])

@@ -37,6 +37,7 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
             n
         }
         InputType::Number => decimal(text).map_err(|e| e.said("expected a number such as 87.5"))?,
+        InputType::Points => decimal(text).map_err(|e| e.said("expected points such as 120"))?,
         InputType::Money => decimal(text)
             .map_err(|e| e.said("expected an amount such as 1000.00, without a currency sign"))?,
         InputType::Percent => {

@@ -73,6 +73,8 @@ pub enum Statement {
     Version(Text, Option<Literal>, Span),
     /// `currency CNY`
     Currency(Ident, Span),
+    /// `unit PTS "积分 / Points"`: a unit of amounts other than money.
+    Unit(Ident, Option<Text>, Span),
     /// `key agent_id`, or `key agent_id, month`.
     Key(Vec<Ident>, Span),
     /// `period month from date`: the column that places each row in a month.
@@ -168,6 +170,8 @@ pub enum InputType {
     Percent,
     /// An amount in the ruleset's currency.
     Money,
+    /// An amount in the ruleset's other unit (`unit PTS`), such as points.
+    Points,
     /// Free text.
     Text,
     /// true or false.

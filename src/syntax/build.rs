@@ -60,6 +60,11 @@ impl Builder {
                 Statement::Version(name, from, span)
             }
             Rule::currency_decl => Statement::Currency(self.ident(next()?), span),
+            Rule::unit_decl => {
+                let code = self.ident(next()?);
+                let label = next().ok().map(|p| self.text(p));
+                Statement::Unit(code, label, span)
+            }
             Rule::key_decl => Statement::Key(inner.map(|p| self.ident(p)).collect(), span),
             Rule::period_decl => {
                 let column = inner
@@ -842,6 +847,7 @@ fn input_type(word: &str) -> InputType {
         "number" => InputType::Number,
         "percent" => InputType::Percent,
         "money" => InputType::Money,
+        "points" => InputType::Points,
         "text" => InputType::Text,
         "date" => InputType::Date,
         "month" => InputType::Month,
