@@ -157,8 +157,16 @@ impl crate::Ruleset {
         let mut groups: Vec<(String, Period, bool, Vec<&crate::Record>)> = Vec::new();
         let mut index: std::collections::HashMap<(&str, i32), usize> =
             std::collections::HashMap::new();
+        let mut records = records;
+        for record in &mut records {
+            // Each row is evaluated in the month it is rolled up into, as of its date.
+            if let Some((p, _)) = place(record) {
+                record.period = Some(p);
+            }
+        }
         for record in &records {
-            let Some((p, is_scored)) = place(record) else {
+            let Some((p, is_scored)) = record.period.and_then(|p| Some((p, place(record)?.1)))
+            else {
                 continue;
             };
             let at = *index.entry((record.key(), p.month)).or_insert_with(|| {

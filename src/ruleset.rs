@@ -166,7 +166,11 @@ impl Ruleset {
         let period = record
             .period
             .ok_or_else(|| self.score_error(Fault::Internal.at_start(), record))?;
-        crate::eval::rollup::roll_up(program, record.key(), period, &[record])
+        let row = Record {
+            period: Some(period),
+            ..record.clone()
+        };
+        crate::eval::rollup::roll_up(program, record.key(), period, &[&row])
             .map(std::borrow::Cow::Owned)
             .map_err(|e| ScoreError {
                 key: record.key().to_string(),

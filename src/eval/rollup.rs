@@ -10,9 +10,10 @@ use crate::input::{DataError, InputValue, Location, Record};
 use crate::period::Period;
 use crate::syntax::ast::Slicing;
 
-/// The record of `key` for `period`, rolled up from `rows` (at least one): the values
-/// of the first row, which every row must share for the inputs read as the record's,
-/// and each reduction over the rows; or what is wrong with the rows.
+/// The record of `key` for `period`, rolled up from `rows` (at least one, each placed
+/// in `period` already): the values of the first row, which every row must share for
+/// the inputs read as the record's, and each reduction over the rows; or what is wrong
+/// with the rows.
 pub(crate) fn roll_up(
     program: &Program,
     key: &str,
@@ -47,12 +48,8 @@ pub(crate) fn roll_up(
         .map(|a| Reduction::new(a.func))
         .collect();
     for row in rows {
-        let row = Record {
-            period: Some(period),
-            ..(*row).clone()
-        };
-        load_inputs(&row, &mut slots);
-        let texts = Texts::new(program, &row);
+        load_inputs(row, &mut slots);
+        let texts = Texts::new(program, row);
         let day = program.model.period.and_then(|p| match row.values.get(p) {
             Some(InputValue::Date(d)) => Some(*d),
             _ => None,

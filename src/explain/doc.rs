@@ -419,6 +419,7 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
             gap,
             moves,
             shared,
+            rolled,
             ..
         } => {
             let mut list: Vec<String> = moves
@@ -430,6 +431,8 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
                 .collect();
             if *shared {
                 list.push(lang.shared_move().into());
+            } else if *rolled {
+                list.push(lang.rolled_move().into());
             } else if list.is_empty() {
                 list.push(lang.no_move().into());
             }

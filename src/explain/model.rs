@@ -468,6 +468,10 @@ pub enum Reach {
         /// that no change of this record's inputs alone is worked out.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         shared: bool,
+        /// Whether the record is rolled up from daily rows, so that its inputs are
+        /// the rows' and no change of one is worked out.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        rolled: bool,
     },
 }
 

@@ -67,9 +67,11 @@ pub(super) fn warning(
     slots: &[Value],
 ) -> Option<Decision> {
     let program = ruleset.program();
+    // The status's step says it; what it would take a day is its value.
     let Op::Pace(pace) = &program.steps.get(index)?.op else {
         return None;
     };
+    pace.words?;
     let num = |node| eval(node, texts, slots, &mut NoTrace).ok()?.num().ok();
     let (numerator, denominator) = (num(&pace.numerator)?, num(&pace.denominator)?);
     let day = |b| texts.builtin(b).ok()?.num().ok();
@@ -91,8 +93,13 @@ pub(super) fn warning(
     .figures()
     .ok()?;
     let model = &program.model;
-    let number =
-        |r: &crate::number::Rational| value(model, texts, &Value::Num(r.clone()), Type::Number);
+    // The projection is an estimate: two places say enough of it.
+    let number = |r: &crate::number::Rational| match crate::number::decimal_places(r) {
+        Some(places) if places <= 2 => value(model, texts, &Value::Num(r.clone()), Type::Number),
+        _ => crate::number::round(r, 2, crate::number::RoundingMode::HalfUp)
+            .map(|r| crate::number::shown_with_places(&r, 2))
+            .unwrap_or_else(|_| value(model, texts, &Value::Num(r.clone()), Type::Number)),
+    };
     let percent =
         |r: &crate::number::Rational| value(model, texts, &Value::Num(r.clone()), Type::Percent);
     Some(Decision::Warning {

@@ -107,8 +107,9 @@ pub fn next(
             Body::Aggregate(_) | Body::Rank(_) | Body::Distribution(_) | Body::Share(_)
         )
     });
+    let rolled = record.rows.is_some();
     let mut moves: Vec<Move> = Vec::new();
-    if !shared {
+    if !shared && !rolled {
         moves.extend(
             levers
                 .inputs
@@ -125,6 +126,7 @@ pub fn next(
         gap: at(&threshold.checked_sub(now).ok()?.abs()),
         moves,
         shared,
+        rolled,
     })
 }
 

@@ -479,6 +479,14 @@ impl Lang {
         )
     }
 
+    /// A record rolled up from daily rows: no single input to move.
+    pub fn rolled_move(self) -> &'static str {
+        self.pick(
+            "由本月逐日明细汇总而来，不单独推算某一天的变化",
+            "summed from the month's daily rows, so no change of one day alone is worked out",
+        )
+    }
+
     /// No single count input reaches the next row.
     pub fn no_move(self) -> &'static str {
         self.pick(
