@@ -103,9 +103,9 @@ impl Checker<'_> {
             Some(Some(g)) => Level::Group(g),
             _ => Level::Member,
         };
-        // Ranks and shares are each member's own values, worked out `within` a group.
+        // A share is each member's own value, worked out `within` a group. (A rank
+        // `over` a group ranks the groups.)
         let member_body = match &decl.body {
-            ItemBody::Rank(rank) => Some(("rank", "rank `within` the group instead", rank.span)),
             ItemBody::Share(share) => {
                 Some(("share", "share `within` the group instead", share.span))
             }

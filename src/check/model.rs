@@ -346,6 +346,9 @@ pub struct RankSpec {
     pub ties: TiePolicy,
     /// The value of a record the filter leaves out (`Some(None)`: no value).
     pub when_excluded: Option<Option<Rational>>,
+    /// For a rank `over` a group, the input whose groups are ranked (each group once,
+    /// its members sharing its place).
+    pub per_group: Option<usize>,
 }
 
 /// Grades by share of a group (forced distribution).

@@ -304,6 +304,11 @@ impl Checker<'_> {
     /// A rank or percentile item's body and type, with its `ties` and `when excluded`
     /// clauses.
     pub(super) fn rank(&mut self, rank: &RankBody, clauses: &[Clause]) -> (Body, Type) {
+        // A rank `over` a group ranks the groups, by their values.
+        let per_group = match self.scope {
+            Scope::Group(g) => Some(g),
+            _ => None,
+        };
         let keys = self.sort_keys(&rank.keys);
         let within = rank.within.as_ref().and_then(|w| self.group_column(w));
         let filter = rank.filter.as_ref().map(|f| self.condition(f, "`where`"));
@@ -382,6 +387,7 @@ impl Checker<'_> {
             filter,
             ties: ties.unwrap_or(TiePolicy::Strict),
             when_excluded,
+            per_group,
         });
         (body, ty)
     }

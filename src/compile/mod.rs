@@ -280,6 +280,8 @@ pub struct Rank {
     pub ties: TiePolicy,
     /// The value of a record the filter leaves out (`Some(None)`: no value).
     pub when_excluded: Option<Option<Rational>>,
+    /// For a rank of groups, the slot of the input whose groups are ranked.
+    pub per_group: Option<u32>,
 }
 
 /// Grades by share of a group.
@@ -550,6 +552,7 @@ impl Lower<'_> {
                 filter: r.filter.as_ref().map(|f| self.node(f)),
                 ties: r.ties,
                 when_excluded: r.when_excluded.clone(),
+                per_group: r.per_group.map(|g| self.slot(Ref::Input(g))),
             })),
             Body::Share(s) => Op::Share(Box::new(Share {
                 amount: self.node(&s.amount),

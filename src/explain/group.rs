@@ -99,10 +99,18 @@ pub(crate) fn group_decision(
                     super::show::written(ruleset.source(), k.value.span)
                 )
             };
+            // A rank of groups names each by its group.
+            let name = |m: usize| match r.per_group {
+                Some(column) => records[m]
+                    .values
+                    .get(column)
+                    .map_or_else(String::new, ToString::to_string),
+                None => records[m].key().to_string(),
+            };
             let neighbour = |m: usize| {
                 let first_difference = run.first_difference(program, records, (record, m), index);
                 Neighbour {
-                    key: records[m].key().to_string(),
+                    key: name(m),
                     keys: keys_of(m, &r.keys),
                     decided_by: first_difference
                         .filter(|&k| k > 0)
@@ -117,7 +125,7 @@ pub(crate) fn group_decision(
                 keys: keys_of(record, &r.keys),
                 above: above.map(neighbour),
                 below: below.map(neighbour),
-                tied: tied.iter().map(|&m| records[m].key().to_string()).collect(),
+                tied: tied.iter().map(|&m| name(m)).collect(),
                 ties: (!r.percentile).then(|| r.ties.word().to_string()),
             }
         }

@@ -27,6 +27,15 @@ impl Verification {
 /// other field. An explanation of a record scored together with others cannot be
 /// recomputed from its own inputs: that is reported, and [`verify_in`] checks it.
 pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
+    if let Some(rows) = &saved.record.rows {
+        return Verification {
+            problems: vec![format!(
+                "rows: its values are summed from {} daily rows; verify it against the data file they were read from (kpi verify RULESET EXPLANATION --data DATA)",
+                rows.count
+            )],
+            values: 0,
+        };
+    }
     if let Some(population) = &saved.population {
         return Verification {
             problems: vec![format!(
@@ -36,7 +45,7 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
             values: 0,
         };
     }
-    verify_with(ruleset, saved, |record| {
+    verify_with(ruleset, saved, None, |record| {
         ruleset
             .explain(record)
             .map(|(_, e)| e)
@@ -48,29 +57,65 @@ pub fn verify(ruleset: &Ruleset, saved: &Explanation) -> Verification {
 /// by scoring them together again, and compares as [`verify`] does; the fingerprint
 /// of the records its values depended on must match too.
 pub fn verify_in(ruleset: &Ruleset, saved: &Explanation, records: &[Record]) -> Verification {
-    verify_with(ruleset, saved, |record| {
+    // A record scored by month is scored again for the month, and to the day, saved.
+    let selected;
+    let records = match &saved.record.period {
+        Some(period) if ruleset.scores_by_period() => {
+            let period = crate::Period::as_of(&period.as_of).ok();
+            selected = match ruleset.select(records.to_vec(), period) {
+                Ok(selected) => selected,
+                Err(errors) => {
+                    return Verification {
+                        problems: errors.iter().map(|e| format!("data: {e}")).collect(),
+                        values: 0,
+                    };
+                }
+            };
+            &selected.records
+        }
+        _ => records,
+    };
+    // A record rolled up from daily rows is found by its key among those rolled up.
+    let rolled = saved.record.rows.as_ref().map(|_| {
+        records
+            .iter()
+            .find(|r| r.key() == saved.record.key)
+            .cloned()
+    });
+    if let Some(None) = rolled {
+        return Verification {
+            problems: vec![format!(
+                "record: the data has no rows with the key {:?} in the month",
+                saved.record.key
+            )],
+            values: 0,
+        };
+    }
+    verify_with(ruleset, saved, rolled.flatten(), |record| {
         let index = records
             .iter()
             .position(|r| r.key() == record.key())
             .ok_or_else(|| format!("the data has no record with the key {:?}", record.key()))?;
-        if &records[index] != record {
+        if records[index].key() != record.key() || records[index].values != record.values {
             return Err(format!(
                 "the data's record {} is not the one saved; its inputs differ",
                 record.key()
             ));
         }
-        ruleset
-            .score_together(records)
-            .explain(index)
-            .map(|(_, e)| e)
-            .map_err(|e| e.message)
+        let explained = match ruleset.reads_population() {
+            true => ruleset.score_together(records).explain(index),
+            false => ruleset.explain(&records[index]),
+        };
+        explained.map(|(_, e)| e).map_err(|e| e.message)
     })
 }
 
-/// Compares `saved` with the explanation `fresh` gives of the record its inputs make.
+/// Compares `saved` with the explanation `fresh` gives of the record its inputs make
+/// (or of `rolled`, the record rolled up from the rows it was explained from).
 fn verify_with(
     ruleset: &Ruleset,
     saved: &Explanation,
+    rolled: Option<Record>,
     fresh: impl FnOnce(&Record) -> Result<Explanation, String>,
 ) -> Verification {
     let mut problems = Vec::new();
@@ -88,6 +133,17 @@ fn verify_with(
         ));
     }
     let inputs = fingerprint::of_record(&saved.record.inputs);
+    if let Some(rolled) = rolled {
+        let rows = rolled.rows.as_ref().map(|r| r.fingerprint.as_str());
+        if rows != Some(saved.record.fingerprint.as_str()) {
+            problems.push(format!(
+                "record: the data's rows are not the ones explained (fingerprint saved {}, the rows give {})",
+                saved.record.fingerprint,
+                rows.unwrap_or("none")
+            ));
+        }
+        return compare(saved, &rolled, fresh, problems);
+    }
     if saved.record.fingerprint != inputs {
         problems.push(format!(
             "record: the saved inputs are not the ones explained (fingerprint saved {}, the inputs give {inputs})",
@@ -108,7 +164,7 @@ fn verify_with(
             ));
         }
     }
-    let record = match ruleset.record(&fields) {
+    let mut record = match ruleset.record(&fields) {
         Ok(record) => record,
         Err(errors) => {
             problems.extend(errors.iter().map(|e| format!("record: {e}")));
@@ -118,7 +174,25 @@ fn verify_with(
             };
         }
     };
-    let fresh = match fresh(&record) {
+    // A month scored to a day before its end is scored to that day again.
+    if let (Some(period), Some(saved)) = (record.period, &saved.record.period)
+        && let Ok(to) = crate::Period::as_of(&saved.as_of)
+        && to.month == period.month
+    {
+        record.period = Some(to);
+    }
+    compare(saved, &record, fresh, problems)
+}
+
+/// Compares `saved` with the explanation `fresh` gives of `record`, adding what
+/// differs to `problems`.
+fn compare(
+    saved: &Explanation,
+    record: &Record,
+    fresh: impl FnOnce(&Record) -> Result<Explanation, String>,
+    mut problems: Vec<String>,
+) -> Verification {
+    let fresh = match fresh(record) {
         Ok(fresh) => fresh,
         Err(message) => {
             problems.push(format!("record: it can no longer be scored: {message}"));

@@ -204,14 +204,24 @@ impl PopulationRun {
                 if !group.passes(record, r.filter.as_ref()).ok()? {
                     return Some(Decided::Excluded);
                 }
-                let mut eligible = Vec::new();
+                // For a rank of groups, each group once, by its first member.
+                let mut eligible: Vec<usize> = Vec::new();
+                let mut own = record;
                 for &m in members {
-                    if group.passes(m, r.filter.as_ref()).ok()? {
-                        eligible.push(m);
+                    if !group.passes(m, r.filter.as_ref()).ok()? {
+                        continue;
+                    }
+                    match r
+                        .per_group
+                        .and_then(|c| group.first_of_group(&eligible, m, c))
+                    {
+                        Some(first) if m == record => own = eligible[first],
+                        Some(_) => {}
+                        None => eligible.push(m),
                     }
                 }
                 let (order, blocks) = group.sorted(&eligible, &r.keys).ok()?;
-                let at = order.iter().position(|&p| eligible[p] == record)?;
+                let at = order.iter().position(|&p| eligible[p] == own)?;
                 let block = blocks.iter().find(|b| b.contains(&at))?;
                 Some(Decided::Ranked {
                     place: at + 1,
@@ -223,7 +233,7 @@ impl PopulationRun {
                     tied: block
                         .clone()
                         .map(|p| eligible[order[p]])
-                        .filter(|&m| m != record)
+                        .filter(|&m| m != own)
                         .collect(),
                 })
             }

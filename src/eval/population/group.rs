@@ -272,14 +272,27 @@ impl Group<'_> {
     }
 
     fn rank(&self, r: &Rank) -> Result<Vec<Result<Value, Fault>>, Fault> {
-        // The members ranked, and the position of each among all members.
+        // The members ranked, and the position of each among all members; for a rank
+        // of groups, the first member of each group stands for it.
         let mut eligible = Vec::new();
         let mut positions = Vec::new();
+        let mut stands_for: Vec<(usize, usize)> = Vec::new();
+        let mut firsts: foldhash::HashMap<super::GroupKey<'_>, usize> =
+            foldhash::HashMap::default();
         for (position, &m) in self.members.iter().enumerate() {
-            if self.passes(m, r.filter.as_ref())? {
-                eligible.push(m);
-                positions.push(position);
+            if !self.passes(m, r.filter.as_ref())? {
+                continue;
             }
+            if let Some(column) = r.per_group {
+                let key = super::group_key(self.program, &self.records[m], &self.slots[m], column);
+                if let Some(&first) = firsts.get(&key) {
+                    stands_for.push((position, first));
+                    continue;
+                }
+                firsts.insert(key, eligible.len());
+            }
+            eligible.push(m);
+            positions.push(position);
         }
         let (order, blocks) = self.sorted(&eligible, &r.keys)?;
         let excluded = r
@@ -310,7 +323,24 @@ impl Group<'_> {
                 values[positions[order[p]]] = value.clone().map(Value::Num);
             }
         }
+        for (position, first) in stands_for {
+            values[position] = values[positions[first]].clone();
+        }
         Ok(values)
+    }
+
+    /// The index in `ranked` of the member of `member`'s group (by the input in slot
+    /// `column`) that stands for it, if one is there already.
+    pub(super) fn first_of_group(
+        &self,
+        ranked: &[usize],
+        member: usize,
+        column: u32,
+    ) -> Option<usize> {
+        let of =
+            |m: usize| super::group_key(self.program, &self.records[m], &self.slots[m], column);
+        let group = of(member);
+        ranked.iter().position(|&m| of(m) == group)
     }
 
     fn distribute(&self, d: &Distribute) -> Result<Vec<Result<Value, Fault>>, Fault> {

@@ -312,13 +312,13 @@ fn partition(
 
 /// The value of a grouping column, as a key.
 #[derive(PartialEq, Eq, Hash)]
-enum GroupKey<'a> {
+pub(super) enum GroupKey<'a> {
     Text(&'a str),
     Num(Rational),
     Other,
 }
 
-fn group_key<'a>(
+pub(super) fn group_key<'a>(
     program: &'a Program,
     record: &'a Record,
     slots: &[Value],
