@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh TARGET SECONDS [LIBFUZZER_FLAG...]
 #
-# TARGET is compile, load_csv, load_json, eval or population; extra flags (such as -max_len=4096
+# TARGET is compile, load_csv, load_json, eval, population or periods; extra flags (such as -max_len=4096
 # or -runs=1000) are passed on to libFuzzer.
 #
 # Seeds in fuzz/seeds/TARGET are copied into fuzz/corpus/TARGET (gitignored, kept

@@ -477,33 +477,12 @@ fn over_100(rows: &[(CmpOp, Rational, Span)], share: bool, warnings: &mut Vec<Di
     }
 }
 
-/// Warns on inputs no item, veto or output reads; the key is exempt.
+/// Warns on inputs no item, veto or output reads; the key and the period's column are
+/// exempt.
 fn unused_inputs(model: &Model, spans: &[Span], warnings: &mut Vec<Diagnostic>) {
-    let mut refs = Vec::new();
-    for item in &model.items {
-        item.body.refs(&mut refs);
-        for e in item.cap.iter().chain(&item.floor) {
-            e.refs(false, &mut refs);
-        }
-        for veto in &item.vetoes {
-            veto.condition.refs(false, &mut refs);
-            veto.value.refs(false, &mut refs);
-        }
-    }
-    for output in &model.outputs {
-        output.value.refs(false, &mut refs);
-    }
-    let mut used = vec![false; model.inputs.len()];
-    for &key in &model.keys {
-        used[key] = true;
-    }
+    let mut used = model.inputs_read(|_| true);
     if let Some(period) = model.period {
         used[period] = true;
-    }
-    for (r, _) in refs {
-        if let Ref::Input(i) = r {
-            used[i] = true;
-        }
     }
     for (i, input) in model.inputs.iter().enumerate() {
         if !used[i]

@@ -385,6 +385,37 @@ pub struct SmallGroupSpec {
     pub otherwise: usize,
 }
 
+impl Model {
+    /// For each input, whether the rules read it: an item `counted` keeps (its
+    /// formula, limits and vetoes), an output, or the key.
+    pub fn inputs_read(&self, counted: impl Fn(&Item) -> bool) -> Vec<bool> {
+        let mut refs = Vec::new();
+        for item in self.items.iter().filter(|i| counted(i)) {
+            item.body.refs(&mut refs);
+            for e in item.cap.iter().chain(&item.floor) {
+                e.refs(false, &mut refs);
+            }
+            for veto in &item.vetoes {
+                veto.condition.refs(false, &mut refs);
+                veto.value.refs(false, &mut refs);
+            }
+        }
+        for output in &self.outputs {
+            output.value.refs(false, &mut refs);
+        }
+        let mut read = vec![false; self.inputs.len()];
+        for &key in &self.keys {
+            read[key] = true;
+        }
+        for (r, _) in refs {
+            if let Ref::Input(i) = r {
+                read[i] = true;
+            }
+        }
+        read
+    }
+}
+
 impl Item {
     /// The grade bands of a grade item, best first.
     pub fn bands(&self) -> Option<&[Band]> {

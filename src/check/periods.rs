@@ -29,6 +29,7 @@ impl Checker<'_> {
         let ty = parts.ty;
         self.hidden_item(
             parts.func.name(),
+            Level::Member,
             ty,
             Body::Rows(RowsSpec {
                 func: parts.func,
@@ -93,6 +94,7 @@ impl Checker<'_> {
         let parts = self.slices.get(&first).cloned().unwrap_or_default();
         self.hidden_item(
             func.name(),
+            Level::Member,
             ty,
             Body::Slices(SlicesSpec {
                 func,
@@ -161,26 +163,8 @@ impl Checker<'_> {
             Level::Group(g) => Some(g),
             Level::Member => None,
         };
-        let position = self.items.len();
-        self.items.push(Item {
-            name: "previous".to_string(),
-            label: None,
-            kind: Kind::Aggregate,
-            level,
-            ty,
-            body: Body::Previous(PreviousSpec { item: pos, column }),
-            slice: None,
-            cap: None,
-            floor: None,
-            vetoes: Vec::new(),
-            formula: span,
-            span,
-        });
-        TExpr {
-            kind: TExprKind::Ref(Ref::Item(position)),
-            ty,
-            span,
-        }
+        let body = Body::Previous(PreviousSpec { item: pos, column });
+        self.hidden_item("previous", level, ty, body, span)
     }
 
     /// A warning's body: the ratio split into its parts, the target checked, and the
@@ -253,6 +237,7 @@ impl Checker<'_> {
         };
         let needed = self.hidden_item(
             "needed",
+            Level::Member,
             Type::Number,
             Body::Pace(spec(PacePart::Needed)),
             pace.span,
@@ -285,15 +270,22 @@ impl Checker<'_> {
         );
     }
 
-    /// Adds a computed part of a record's item as an item of its own, computed before
-    /// it; the expression refers to that item.
-    fn hidden_item(&mut self, name: &str, ty: Type, body: Body, span: Span) -> TExpr {
+    /// Adds a computed part of an item as an item of its own, computed before it; the
+    /// expression refers to that item.
+    pub(super) fn hidden_item(
+        &mut self,
+        name: &str,
+        level: Level,
+        ty: Type,
+        body: Body,
+        span: Span,
+    ) -> TExpr {
         let position = self.items.len();
         self.items.push(Item {
             name: name.to_string(),
             label: None,
             kind: Kind::Aggregate,
-            level: Level::Member,
+            level,
             ty,
             body,
             // A part of an item computed for each week or day is of that week or day.

@@ -3,7 +3,7 @@
 
 use super::model::{
     AggregateSpec, Band, Body, DistributionSpec, Item, Kind, Level, RankSpec, ShareSpec,
-    SmallGroupSpec, SortKey, TExpr, TExprKind,
+    SmallGroupSpec, SortKey, TExpr,
 };
 use super::names::Symbol;
 use super::types::Type;
@@ -146,33 +146,14 @@ impl Checker<'_> {
         let Some(parts) = self.aggregate_parts(aggregate, Scope::Aggregate(group), span) else {
             return unknown_expr(span);
         };
-        let position = self.items.len();
-        let ty = parts.ty;
-        self.items.push(Item {
-            name: parts.func.name().to_string(),
-            label: None,
-            kind: Kind::Aggregate,
-            level: Level::Group(group),
-            ty,
-            body: Body::Aggregate(AggregateSpec {
-                func: parts.func,
-                value: parts.value,
-                filter: parts.filter,
-                group,
-                when_empty: parts.when_empty,
-            }),
-            slice: None,
-            cap: None,
-            floor: None,
-            vetoes: Vec::new(),
-            formula: span,
-            span,
+        let body = Body::Aggregate(AggregateSpec {
+            func: parts.func,
+            value: parts.value,
+            filter: parts.filter,
+            group,
+            when_empty: parts.when_empty,
         });
-        TExpr {
-            kind: TExprKind::Ref(super::model::Ref::Item(position)),
-            ty,
-            span,
-        }
+        self.hidden_item(parts.func.name(), Level::Group(group), parts.ty, body, span)
     }
 
     /// The reduction, value, filter, type and `when empty` value of an aggregate, its

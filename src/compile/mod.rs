@@ -406,35 +406,12 @@ pub fn compile(model: Model) -> Program {
     }
 }
 
-/// Which inputs are read as a record's value: by an item outside a reduction over
-/// its rows, a veto, an output or the key.
+/// Which inputs are read as a record's value: by an item other than a reduction over
+/// its rows, a limit, a veto, an output or the key.
 fn record_inputs(model: &Model) -> Box<[bool]> {
-    let mut refs = Vec::new();
-    for item in &model.items {
-        if !matches!(item.body, Body::Rows(_)) {
-            item.body.refs(&mut refs);
-        }
-        for e in item.cap.iter().chain(&item.floor) {
-            e.refs(false, &mut refs);
-        }
-        for veto in &item.vetoes {
-            veto.condition.refs(false, &mut refs);
-            veto.value.refs(false, &mut refs);
-        }
-    }
-    for output in &model.outputs {
-        output.value.refs(false, &mut refs);
-    }
-    let mut read = vec![false; model.inputs.len()];
-    for &key in &model.keys {
-        read[key] = true;
-    }
-    for (r, _) in refs {
-        if let Ref::Input(i) = r {
-            read[i] = true;
-        }
-    }
-    read.into()
+    model
+        .inputs_read(|item| !matches!(item.body, Body::Rows(_)))
+        .into()
 }
 
 /// The slope of the line from `(x0, y0)` to `(x1, y1)`.
