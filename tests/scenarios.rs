@@ -260,3 +260,46 @@ fn mtd_warning_warns_from_the_month_to_date() {
     );
     assert_eq!(n, 10);
 }
+
+/// More records made the same way as each scenario's, with edge cases the scenario's
+/// rules name (ties at the award line, half fens, rates exactly on a boundary, the
+/// month's last day), and results computed independently from the written rules.
+#[test]
+fn more_records_of_each_time_scenario_match_to_the_cent() {
+    let feel = Run {
+        options: &["--period", "2026-11"],
+        every_row: true,
+        ..Run::of("rulesets/feel_daily.kpi")
+    };
+    assert_cli_matches(
+        feel,
+        "tests/scenarios/feel_daily/more/daily.csv",
+        "tests/scenarios/feel_daily/more/expected.csv",
+    );
+    let dated = Run {
+        key_columns: 2,
+        errors: Some("tests/scenarios/dated_proration/more/errors.txt"),
+        every_row: true,
+        ..Run::of("rulesets/dated_proration.kpi")
+    };
+    assert_cli_matches(
+        dated,
+        "tests/scenarios/dated_proration/more/monthly.csv",
+        "tests/scenarios/dated_proration/more/expected.csv",
+    );
+    for (day, expected) in [
+        ("2026-11-14", "expected_14.csv"),
+        ("2026-11-30", "expected_30.csv"),
+    ] {
+        let mtd = Run {
+            options: &["--as-of", day],
+            every_row: true,
+            ..Run::of("rulesets/mtd_warning.kpi")
+        };
+        assert_cli_matches(
+            mtd,
+            "tests/scenarios/mtd_warning/more/mtd.csv",
+            &format!("tests/scenarios/mtd_warning/more/{expected}"),
+        );
+    }
+}
