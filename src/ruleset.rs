@@ -606,7 +606,7 @@ impl Ruleset {
                 "{kind} `{name}` has an amount to share in this record's group, but no member with a weight above zero"
             ),
             Fault::MissingKey => format!(
-                "{kind} `{name}` orders the records by a value this record does not have; leave such records out with `where known(...)`"
+                "{kind} `{name}` needs a value this record (or a member of its group) does not have, to order or weigh it; leave such records out with `where known(...)`"
             ),
             Fault::NoVersion => "no version of the rules was in force on the first day of the record's month; check the month, or add a version in force from an earlier date".to_string(),
             Fault::Missing | Fault::Internal => {

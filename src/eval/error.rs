@@ -34,7 +34,8 @@ pub enum Fault {
     /// A value needed has none (an empty optional input, a `when zero none`): the
     /// item computed from it has none either. Never reported as an error.
     Missing,
-    /// A rank, order or distribution key of this record has no value.
+    /// A rank, order or distribution key of this record, or its weight in a share,
+    /// has no value.
     MissingKey,
     /// No version of the rules was in force on the first day of the record's month.
     NoVersion,

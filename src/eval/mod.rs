@@ -488,6 +488,7 @@ pub(crate) fn eval<T: Tracer>(
             Some(Value::Grade(band)) => {
                 Value::Num(table.get(*band as usize).ok_or(Fault::Internal)?.clone())
             }
+            Some(Value::Missing) => return Err(Fault::Missing),
             _ => return Err(Fault::Internal),
         },
         Node::Neg(x) => Value::Num(eval(x, texts, slots, tracer)?.num()?.negated()),

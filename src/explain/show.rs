@@ -120,6 +120,7 @@ impl Substitute<'_> {
                     (Some(Value::Grade(band)), Some(bands)) => bands
                         .get(*band as usize)
                         .map_or("?".into(), |b| shown(&b.coefficient)),
+                    (Some(Value::Missing), _) => "—".into(),
                     _ => "?".into(),
                 }
             }

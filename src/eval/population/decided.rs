@@ -292,6 +292,6 @@ impl PopulationRun {
                 .cloned();
         }
         let (op, group, position) = self.group_for(program, records, record, index)?;
-        group.values(op).get(position).ok()
+        crate::eval::or_missing(group.values(op).get(position)).ok()
     }
 }

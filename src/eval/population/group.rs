@@ -96,7 +96,11 @@ impl Group<'_> {
         for (position, &m) in self.members.iter().enumerate() {
             if self.passes(m, s.filter.as_ref())? {
                 let weight = match &s.weight {
-                    Some(w) => self.value(m, w)?.num()?,
+                    // A member without a weight cannot be given its part.
+                    Some(w) => match self.value(m, w)? {
+                        Value::Missing => return Err(Fault::MissingKey),
+                        weight => weight.num()?,
+                    },
                     None => Rational::ONE,
                 };
                 if weight.is_negative() {

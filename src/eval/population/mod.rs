@@ -123,8 +123,8 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                     *blamed = *spoiled_by;
                 }
                 let texts = Texts::new(program, record);
-                let done = value
-                    .get(partition.position[r] as usize)
+                // A group value computed from a missing one has none.
+                let done = super::or_missing(value.get(partition.position[r] as usize))
                     .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace));
                 if let Err(fault) = done {
                     *error = Some(EvalError {
