@@ -44,8 +44,16 @@ impl<'r> Scorer<'r> {
     /// [reads the population](Ruleset::reads_population) cannot score records one
     /// at a time: each is an error saying so; use [`Ruleset::evaluate_all`].
     pub fn score(&mut self, record: &Record) -> Result<&Outcome, ScoreError> {
+        if !self.ruleset.scores_by_period() {
+            return self.score_with(self.ruleset, record);
+        }
+        // The version in force for the record's month, over its rolled-up rows.
         let record = &*self.ruleset.rolled(record)?;
         let ruleset = self.ruleset.in_force(record)?;
+        self.score_with(ruleset, record)
+    }
+
+    fn score_with(&mut self, ruleset: &Ruleset, record: &Record) -> Result<&Outcome, ScoreError> {
         let program = ruleset.program();
         if program.reads_population() {
             return Err(ruleset.needs_population(record));

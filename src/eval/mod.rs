@@ -56,6 +56,7 @@ pub struct Texts<'a> {
 
 impl<'a> Texts<'a> {
     /// A value of the record's period.
+    #[inline(never)]
     pub(crate) fn builtin(self, builtin: Builtin) -> Result<Value, Fault> {
         let period = self.record.period.ok_or(Fault::Internal)?;
         let (start, end) = self.period_days()?;
@@ -150,6 +151,7 @@ impl Value {
 }
 
 /// A computation that met a missing value gives a missing value.
+#[inline]
 pub(crate) fn or_missing(result: Result<Value, Fault>) -> Result<Value, Fault> {
     match result {
         Err(Fault::Missing) => Ok(Value::Missing),
@@ -272,7 +274,8 @@ fn finish_step<T: Tracer>(
     tracer: &mut T,
 ) -> Result<(), Fault> {
     let mut value = computed;
-    if value == Value::Missing {
+    let limited = step.cap.is_some() || step.floor.is_some() || !step.vetoes.is_empty();
+    if !limited || matches!(value, Value::Missing) {
         // Nothing to limit, and a veto on a value that is not there says nothing.
         slots.push(value);
         return Ok(());
@@ -387,48 +390,126 @@ fn compute<T: Tracer>(
             Value::Grade(band as u16)
         }
         Op::Rolled(n) => texts.rolled(*n)?,
-        Op::Pace(p) => {
-            let numerator = eval(&p.numerator, texts, slots, tracer)?.num()?;
-            let denominator = eval(&p.denominator, texts, slots, tracer)?.num()?;
-            let day = |b| texts.builtin(b).and_then(Value::num);
-            let (elapsed, remaining, days) = (
-                day(Builtin::DaysElapsed)?,
-                day(Builtin::DaysRemaining)?,
-                day(Builtin::DaysInPeriod)?,
-            );
-            let figures = pace::Pace {
-                numerator: &numerator,
-                denominator: &denominator,
-                op: p.op,
-                target: &p.target,
-                when_zero: p.when_zero.as_ref(),
-                elapsed: &elapsed,
-                remaining: &remaining,
-                days: &days,
-            }
-            .figures()?;
-            match p.words {
-                Some(words) => Value::Text(TextRef::Literal(match figures.status {
-                    pace::Status::Ok => words[0],
-                    pace::Status::AtRisk => words[1],
-                    pace::Status::CannotReach => words[2],
-                })),
-                None => figures.needed.map_or(Value::Missing, Value::Num),
-            }
-        }
-        Op::Slices(s) => {
-            let mut reduction = reduce::Reduction::new(s.func);
-            for slot in s.slots.iter() {
-                let value = slots.get(*slot as usize).ok_or(Fault::Internal)?;
-                reduction.add(Some(value.clone()))?;
-            }
-            reduction.finish(&s.when_empty)?
-        }
+        Op::Pace(p) => pace_value(p, texts, slots, tracer)?,
+        Op::Slices(s) => slices_value(s, slots)?,
         // Worked out over the population, never from one record alone.
         Op::Aggregate(_) | Op::Rank(_) | Op::Distribute(_) | Op::Share(_) | Op::Previous(_) => {
             return Err(Fault::Internal);
         }
     })
+}
+
+/// A warning's status, or what it would take a day. Kept out of `compute`, so that
+/// the steps every ruleset has stay small enough to inline.
+#[inline(never)]
+fn pace_value<T: Tracer>(
+    p: &crate::compile::Pace,
+    texts: Texts<'_>,
+    slots: &[Value],
+    tracer: &mut T,
+) -> Result<Value, Fault> {
+    let numerator = eval(&p.numerator, texts, slots, tracer)?.num()?;
+    let denominator = eval(&p.denominator, texts, slots, tracer)?.num()?;
+    let day = |b| texts.builtin(b).and_then(Value::num);
+    let (elapsed, remaining, days) = (
+        day(Builtin::DaysElapsed)?,
+        day(Builtin::DaysRemaining)?,
+        day(Builtin::DaysInPeriod)?,
+    );
+    let figures = pace::Pace {
+        numerator: &numerator,
+        denominator: &denominator,
+        op: p.op,
+        target: &p.target,
+        when_zero: p.when_zero.as_ref(),
+        elapsed: &elapsed,
+        remaining: &remaining,
+        days: &days,
+    }
+    .figures()?;
+    Ok(match p.words {
+        Some(words) => Value::Text(TextRef::Literal(match figures.status {
+            pace::Status::Ok => words[0],
+            pace::Status::AtRisk => words[1],
+            pace::Status::CannotReach => words[2],
+        })),
+        None => figures.needed.map_or(Value::Missing, Value::Num),
+    })
+}
+
+/// A comparison one of whose sides failed or is missing: one with a missing value is
+/// not met, whichever way it asks. Kept out of `eval`, whose every comparison would
+/// otherwise pay for it.
+#[cold]
+#[inline(never)]
+fn missing_comparison(a: Result<Value, Fault>, b: Result<Value, Fault>) -> Result<Value, Fault> {
+    match (or_missing(a)?, or_missing(b)?) {
+        (Value::Missing, _) | (_, Value::Missing) => Ok(Value::Bool(false)),
+        _ => Err(Fault::Internal),
+    }
+}
+
+/// `known(x)` and the calendar functions, kept out of `eval` as `pace_value` is.
+#[inline(never)]
+fn calendar_call<T: Tracer>(
+    func: Func,
+    args: &[Node],
+    texts: Texts<'_>,
+    slots: &[Value],
+    tracer: &mut T,
+) -> Result<Value, Fault> {
+    let arg = |n: usize, tracer: &mut T| -> Result<Value, Fault> {
+        or_missing(eval(
+            args.get(n).ok_or(Fault::Internal)?,
+            texts,
+            slots,
+            tracer,
+        ))
+    };
+    let day = |d: Option<i32>| d.map(|d| Value::Num(Rational::from_int(d.into())));
+    Ok(match func {
+        Func::Known => Value::Bool(arg(0, tracer)? != Value::Missing),
+        Func::PeriodDays => {
+            let (from, to) = (arg(0, tracer)?, arg(1, tracer)?);
+            let (start, end) = texts.period_days()?;
+            let start = match from {
+                Value::Missing => start,
+                v => v.whole()?.max(start),
+            };
+            let end = match to {
+                Value::Missing => end,
+                v => v.whole()?.min(end),
+            };
+            Value::Num(Rational::from_int((end - start + 1).max(0).into()))
+        }
+        Func::DaysBetween => {
+            let (first, last) = (arg(0, tracer)?.whole()?, arg(1, tracer)?.whole()?);
+            Value::Num(Rational::from_int(i64::from(last) - i64::from(first)))
+        }
+        _ => {
+            let first = arg(0, tracer)?.whole()?;
+            match func {
+                Func::MonthOf => day(crate::time::month_of(first)).ok_or(Fault::Internal)?,
+                Func::WeekOf => {
+                    day(crate::time::iso_week(first).map(|w| w as i32)).ok_or(Fault::Internal)?
+                }
+                Func::FirstDay => day(crate::time::first_day(first)).ok_or(Fault::Internal)?,
+                Func::LastDay => day(crate::time::last_day(first)).ok_or(Fault::Internal)?,
+                _ => Value::Num(Rational::from_int(crate::time::days_in_month(first).into())),
+            }
+        }
+    })
+}
+
+/// A reduction over an item's values for each week or day.
+#[inline(never)]
+fn slices_value(s: &crate::compile::Slices, slots: &[Value]) -> Result<Value, Fault> {
+    let mut reduction = reduce::Reduction::new(s.func);
+    for slot in s.slots.iter() {
+        let value = slots.get(*slot as usize).ok_or(Fault::Internal)?;
+        reduction.add(Some(value.clone()))?;
+    }
+    reduction.finish(&s.when_empty)
 }
 
 /// Linear interpolation through `points`, clamped to the first and last `y`.
@@ -504,16 +585,17 @@ pub(crate) fn eval<T: Tracer>(
             })
         }
         Node::Cmp(op, l, r) => {
-            // A comparison with a missing value is not met, whichever way it asks.
-            let a = or_missing(eval(l, texts, slots, tracer))?;
-            let b = or_missing(eval(r, texts, slots, tracer))?;
+            let (a, b) = (eval(l, texts, slots, tracer), eval(r, texts, slots, tracer));
+            let (a, b) = match (a, b) {
+                (Ok(a), Ok(b)) => (a, b),
+                (a, b) => return missing_comparison(a, b),
+            };
             let ordering = match (&a, &b) {
-                (Value::Missing, _) | (_, Value::Missing) => return Ok(Value::Bool(false)),
                 (Value::Num(x), Value::Num(y)) => x.cmp(y),
                 (Value::Text(x), Value::Text(y)) => texts.get(*x).cmp(texts.get(*y)),
                 (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
                 (Value::Grade(x), Value::Grade(y)) => x.cmp(y),
-                _ => return Err(Fault::Internal),
+                _ => return missing_comparison(Ok(a), Ok(b)),
             };
             Value::Bool(compare(*op, ordering))
         }
@@ -530,59 +612,17 @@ pub(crate) fn eval<T: Tracer>(
                 eval(e, texts, slots, tracer)?
             }
         }
-        Node::Call(Func::Known, args) => {
-            let value = or_missing(eval(
-                args.first().ok_or(Fault::Internal)?,
-                texts,
-                slots,
-                tracer,
-            ))?;
-            Value::Bool(value != Value::Missing)
-        }
-        Node::Call(Func::PeriodDays, args) => {
-            let [from, to] = &args[..] else {
-                return Err(Fault::Internal);
-            };
-            let from = or_missing(eval(from, texts, slots, tracer))?;
-            let to = or_missing(eval(to, texts, slots, tracer))?;
-            let (start, end) = texts.period_days()?;
-            let start = match from {
-                Value::Missing => start,
-                v => v.whole()?.max(start),
-            };
-            let end = match to {
-                Value::Missing => end,
-                v => v.whole()?.min(end),
-            };
-            Value::Num(Rational::from_int((end - start + 1).max(0).into()))
-        }
         Node::Call(
-            func @ (Func::DaysBetween
+            func @ (Func::Known
+            | Func::PeriodDays
+            | Func::DaysBetween
             | Func::MonthOf
             | Func::WeekOf
             | Func::FirstDay
             | Func::LastDay
             | Func::DaysInMonth),
             args,
-        ) => {
-            let first =
-                eval(args.first().ok_or(Fault::Internal)?, texts, slots, tracer)?.whole()?;
-            let day = |d: Option<i32>| d.map(|d| Value::Num(Rational::from_int(d.into())));
-            match func {
-                Func::DaysBetween => {
-                    let last =
-                        eval(args.get(1).ok_or(Fault::Internal)?, texts, slots, tracer)?.whole()?;
-                    Value::Num(Rational::from_int(i64::from(last) - i64::from(first)))
-                }
-                Func::MonthOf => day(crate::time::month_of(first)).ok_or(Fault::Internal)?,
-                Func::WeekOf => {
-                    day(crate::time::iso_week(first).map(|w| w as i32)).ok_or(Fault::Internal)?
-                }
-                Func::FirstDay => day(crate::time::first_day(first)).ok_or(Fault::Internal)?,
-                Func::LastDay => day(crate::time::last_day(first)).ok_or(Fault::Internal)?,
-                _ => Value::Num(Rational::from_int(crate::time::days_in_month(first).into())),
-            }
-        }
+        ) => calendar_call(*func, args, texts, slots, tracer)?,
         Node::Call(func, args) => {
             let mut values = [Rational::ZERO, Rational::ZERO, Rational::ZERO];
             let mut many = Vec::new();
