@@ -153,20 +153,20 @@ impl crate::Ruleset {
                 ),
             )]);
         }
+        // Each row is evaluated in the month it is rolled up into, as of the run's day.
+        let mut records = records;
+        let placed: Vec<Option<(Period, bool)>> = records.iter().map(place).collect();
+        for (record, placed) in records.iter_mut().zip(&placed) {
+            if let Some((p, _)) = placed {
+                record.period = Some(*p);
+            }
+        }
         // The rows of each key in each month, in the order the keys first appear.
         let mut groups: Vec<(String, Period, bool, Vec<&crate::Record>)> = Vec::new();
         let mut index: std::collections::HashMap<(&str, i32), usize> =
             std::collections::HashMap::new();
-        let mut records = records;
-        for record in &mut records {
-            // Each row is evaluated in the month it is rolled up into, as of its date.
-            if let Some((p, _)) = place(record) {
-                record.period = Some(p);
-            }
-        }
-        for record in &records {
-            let Some((p, is_scored)) = record.period.and_then(|p| Some((p, place(record)?.1)))
-            else {
+        for (record, placed) in records.iter().zip(&placed) {
+            let Some((p, is_scored)) = *placed else {
                 continue;
             };
             let at = *index.entry((record.key(), p.month)).or_insert_with(|| {
@@ -175,6 +175,7 @@ impl crate::Ruleset {
             });
             groups[at].3.push(record);
         }
+        // The month scored first, in the order its keys first appear (a stable sort).
         groups.sort_by_key(|g| !g.2);
         let scored = groups.iter().filter(|g| g.2).count();
         let mut rolled = Vec::with_capacity(groups.len());

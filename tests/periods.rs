@@ -198,3 +198,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_21_75_day_month_prorates_by_attendance_rounding_once() {
+    let ruleset = Ruleset::compile(
+        r#"ruleset wage
+currency CNY
+key agent_id
+input agent_id      text
+input base_salary   money
+input attended_days number 0..31
+# 月计薪天数: a month's pay is 21.75 paid days.
+let daily_pay = base_salary / 21.75
+output pay = round(daily_pay * attended_days, 2, half_up)
+"#,
+    )
+    .unwrap();
+    let record = ruleset
+        .record(&[("agent_id", "E1"), ("base_salary", "5000.00"), ("attended_days", "20")])
+        .unwrap();
+    // 5000 × 20 / 21.75 = 4597.7011…; rounding the day's pay first (229.89 × 20) would
+    // give 4597.80.
+    let outcome = ruleset.evaluate(&record).unwrap();
+    assert_eq!(outcome.get("pay").unwrap().to_string(), "4597.70");
+}
