@@ -215,7 +215,11 @@ output pay = round(daily_pay * attended_days, 2, half_up)
     )
     .unwrap();
     let record = ruleset
-        .record(&[("agent_id", "E1"), ("base_salary", "5000.00"), ("attended_days", "20")])
+        .record(&[
+            ("agent_id", "E1"),
+            ("base_salary", "5000.00"),
+            ("attended_days", "20"),
+        ])
         .unwrap();
     // 5000 × 20 / 21.75 = 4597.7011…; rounding the day's pay first (229.89 × 20) would
     // give 4597.80.
