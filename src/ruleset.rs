@@ -352,6 +352,18 @@ impl Ruleset {
         input::csv::record(self.input_decls(), self.keys(), row)
     }
 
+    /// Reads the rows of a spreadsheet's sheet, named `sheet` in every problem, with
+    /// each cell written as text (a number as the decimal the spreadsheet shows, a
+    /// date as `YYYY-MM-DD`): the first row names the columns, each row after it is a
+    /// record. The error is a problem with the whole sheet, such as a missing column.
+    pub fn read_sheet(
+        &self,
+        sheet: &str,
+        rows: &[Vec<String>],
+    ) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
+        input::sheet::read(self.input_decls(), self.keys(), sheet, rows)
+    }
+
     /// Reads a JSON array of record objects held in memory.
     pub fn read_json(&self, text: &str) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
         input::json::read_array(self.input_decls(), self.keys(), text)

@@ -150,7 +150,7 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: data.txt: unknown data format; name the file .csv, .json or .jsonl\n"
+        "error: data.txt: unknown data format; name the file .csv, .json, .jsonl, .xlsx, .xls or .ods\n"
     );
     assert_eq!(kpi(&["check", "no/such/file.kpi"]).status.code(), Some(2));
 }

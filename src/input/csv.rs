@@ -48,6 +48,30 @@ pub fn rows<R: Read>(
         })?
         .clone();
     let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let columns = columns(inputs, &names, Location::Line(1))?;
+    let columns: Arc<[usize]> = columns.into();
+    Ok(reader.into_records().map(move |row| {
+        let fields = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            vec![DataError::new(
+                Location::Line(line),
+                format!("the row cannot be read: {e}"),
+            )]
+        })?;
+        Ok(CsvRow {
+            fields,
+            columns: Arc::clone(&columns),
+        })
+    }))
+}
+
+/// The column of each declared input in a header of `names`: an error at `header`
+/// for a declared input with no column, or one named twice.
+pub(crate) fn columns(
+    inputs: &[Input],
+    names: &[&str],
+    header: Location,
+) -> Result<Vec<usize>, DataError> {
     let mut columns = Vec::with_capacity(inputs.len());
     let mut missing = Vec::new();
     for input in inputs {
@@ -68,7 +92,7 @@ pub fn rows<R: Read>(
             }
             _ => {
                 return Err(DataError::new(
-                    Location::Line(1),
+                    header,
                     "the header names this column more than once; keep one",
                 )
                 .at(&input.name, None));
@@ -77,27 +101,14 @@ pub fn rows<R: Read>(
     }
     if !missing.is_empty() {
         return Err(DataError::new(
-            Location::Line(1),
+            header,
             format!(
                 "the header has no column for {}; add the column, since the ruleset declares it as an input",
                 missing.join(", ")
             ),
         ));
     }
-    let columns: Arc<[usize]> = columns.into();
-    Ok(reader.into_records().map(move |row| {
-        let fields = row.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            vec![DataError::new(
-                Location::Line(line),
-                format!("the row cannot be read: {e}"),
-            )]
-        })?;
-        Ok(CsvRow {
-            fields,
-            columns: Arc::clone(&columns),
-        })
-    }))
+    Ok(columns)
 }
 
 /// Reads a row against `inputs`, the inputs its file's header was read against: the
@@ -111,25 +122,36 @@ pub fn record(inputs: &[Input], key: Keys<'_>, row: &CsvRow) -> Result<Record, V
             "the row was read with the header of another ruleset; read it with the ruleset that read its file",
         )]);
     }
-    let key_value = key.value(|k| columns.get(k).and_then(|&c| fields.get(c)));
+    read_fields(inputs, key, columns, Location::Line(line), |c| {
+        fields.get(c)
+    })
+}
+
+/// The record of one row whose field in column `c` is `field(c)`, the column of each
+/// input being `columns`; or every problem found in it, at `location`.
+pub(crate) fn read_fields<'f>(
+    inputs: &[Input],
+    key: Keys<'_>,
+    columns: &[usize],
+    location: Location,
+    field: impl Fn(usize) -> Option<&'f str>,
+) -> Result<Record, Vec<DataError>> {
+    let key_value = key.value(|k| columns.get(k).and_then(|&c| field(c)));
     let mut values = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
     for (input, &column) in inputs.iter().zip(columns.iter()) {
-        let Some(text) = fields.get(column) else {
+        let Some(text) = field(column) else {
             errors.push(
-                DataError::new(
-                    Location::Line(line),
-                    "the row has fewer fields than the header",
-                )
-                .at(&input.name, None)
-                .with_key(key_value.clone()),
+                DataError::new(location.clone(), "the row has fewer fields than the header")
+                    .at(&input.name, None)
+                    .with_key(key_value.clone()),
             );
             continue;
         };
         match parse_value(input, text) {
             Ok(v) => values.push(v),
             Err(message) => errors.push(
-                DataError::new(Location::Line(line), message)
+                DataError::new(location.clone(), message)
                     .at(&input.name, Some(text))
                     .with_key(key_value.clone()),
             ),

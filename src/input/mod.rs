@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod sheet;
 mod value;
 
 use std::fmt;
@@ -142,6 +143,13 @@ pub enum Location {
     Line(u64),
     /// A record of a JSON array, counting from 1.
     Record(usize),
+    /// A row of a spreadsheet (1-based, the header is row 1), with its sheet's name.
+    Cell {
+        /// The sheet.
+        sheet: Box<str>,
+        /// The row, as the spreadsheet numbers it.
+        row: u32,
+    },
     /// A record built in code.
     Given,
     /// The file as a whole.
@@ -191,9 +199,10 @@ impl DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.location {
+        match &self.location {
             Location::Line(l) => write!(f, "line {l}")?,
             Location::Record(i) => write!(f, "record {i}")?,
+            Location::Cell { sheet, row } => write!(f, "sheet {sheet}, row {row}")?,
             Location::Given => f.write_str("record")?,
             Location::File => return f.write_str(&self.message),
         }

@@ -77,6 +77,8 @@ enum Unread {
     /// It is, but has more digits than a decimal reads exactly (rust_decimal's 28 or
     /// so; values computed from it may grow far longer).
     TooLong,
+    /// Its thousands are grouped with commas, but not by three.
+    BadGrouping,
 }
 
 impl Unread {
@@ -87,13 +89,20 @@ impl Unread {
             Unread::TooLong => "the value has more digits than can be read exactly; \
                  use at most 28 digits in all, such as 1234567890.123456"
                 .to_string(),
+            Unread::BadGrouping => "the digits are grouped wrongly: group thousands by three, \
+                 as in 16,000.00 or 1,234,567, or write no commas"
+                .to_string(),
         }
     }
 }
 
-/// A plain decimal: optional minus, digits, optional fraction; no exponent, no
-/// thousands separators, and few enough digits to read exactly.
+/// A plain decimal: optional minus, digits, optional fraction; no exponent, and few
+/// enough digits to read exactly. Thousands may be grouped by three with commas
+/// (`16,000.00`), as a spreadsheet writes them.
 fn decimal(text: &str) -> Result<Rational, Unread> {
+    if text.contains(',') {
+        return decimal(&ungrouped(text)?);
+    }
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = match digits.split_once('.') {
         Some((w, f)) => (w, Some(f)),
@@ -105,6 +114,23 @@ fn decimal(text: &str) -> Result<Rational, Unread> {
     }
     let d = Decimal::from_str_exact(text).map_err(|_| Unread::TooLong)?;
     Ok(rational_from_decimal(d))
+}
+
+/// `text` without the commas that group its thousands, if they group them by three.
+fn ungrouped(text: &str) -> Result<String, Unread> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let whole = digits.split_once('.').map_or(digits, |(w, _)| w);
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let is_digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = (1..=3).contains(&first.len())
+        && is_digits(first)
+        && groups.all(|g| g.len() == 3 && is_digits(g))
+        && !digits[whole.len()..].contains(',');
+    if !well_formed {
+        return Err(Unread::BadGrouping);
+    }
+    Ok(text.replace(',', ""))
 }
 
 #[cfg(test)]
@@ -131,7 +157,6 @@ mod tests {
             Ok(InputValue::Number(Rational::new(5999, 100).unwrap()))
         );
         assert!(parse_value(&n, "1e2").is_err());
-        assert!(parse_value(&n, "1,000").is_err());
         assert_eq!(
             parse_value(&n, "100.5"),
             Err("the value is outside the declared range 0..100".to_string())
@@ -160,6 +185,37 @@ mod tests {
                 Rational::new(long, 1_000_000_000).unwrap()
             ))
         );
+    }
+
+    #[test]
+    fn thousands_grouped_by_three_are_read_and_others_refused() {
+        let n = input(InputType::Money, None);
+        let read = |text| parse_value(&n, text);
+        assert_eq!(
+            read("16,000.00"),
+            Ok(InputValue::Number(Rational::from_int(16_000)))
+        );
+        assert_eq!(
+            read("1,234,567"),
+            Ok(InputValue::Number(Rational::from_int(1_234_567)))
+        );
+        assert_eq!(
+            read("-1,000.5"),
+            Ok(InputValue::Number(Rational::new(-10_005, 10).unwrap()))
+        );
+        let wrong = Err("the digits are grouped wrongly: group thousands by three, \
+             as in 16,000.00 or 1,234,567, or write no commas"
+            .to_string());
+        for bad in [
+            "1,00",
+            "16,0000.00",
+            ",100",
+            "1,000.000,1",
+            "1,,000",
+            "12345,678",
+        ] {
+            assert_eq!(read(bad), wrong, "{bad}");
+        }
     }
 
     #[test]

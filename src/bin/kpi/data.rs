@@ -1,7 +1,7 @@
 //! Data files by extension: CSV, JSON or JSON Lines.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::Failure;
 use crate::progress::Progress;
+use crate::source::{self, Encoding};
 
 /// A record as the file gave it: read already, or a CSV row still to be read against
 /// the inputs (which may then happen on another thread).
@@ -68,8 +69,24 @@ pub fn for_each_loaded(
     };
     match extension.as_deref() {
         Some("csv") => {
-            for row in ruleset.read_csv_rows(open()?).map_err(whole_file)? {
-                each(Loaded::Row(row))?;
+            let mut reader = open()?;
+            match csv_text(path, &mut reader)? {
+                None => {
+                    for row in ruleset.read_csv_rows(reader).map_err(whole_file)? {
+                        each(Loaded::Row(row))?;
+                    }
+                }
+                Some(text) => {
+                    for row in ruleset.read_csv_rows(text.as_bytes()).map_err(whole_file)? {
+                        each(Loaded::Row(row))?;
+                    }
+                }
+            }
+        }
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => {
+            let (sheet, rows) = crate::workbook::rows(path, source::options().sheet.as_deref())?;
+            for record in ruleset.read_sheet(&sheet, &rows).map_err(whole_file)? {
+                each(Loaded::Read(record))?;
             }
         }
         Some("json") => {
@@ -94,12 +111,51 @@ pub fn for_each_loaded(
         }
         _ => {
             return Err(Failure::usage(format!(
-                "{}: unknown data format; name the file .csv, .json or .jsonl",
+                "{}: unknown data format; name the file .csv, .json, .jsonl, .xlsx, .xls or .ods",
                 path.display()
             )));
         }
     }
     Ok(())
+}
+
+/// The text of a CSV file that is not UTF-8, decoded; `None` for a UTF-8 file, to be
+/// read as it streams. Without `--encoding`, a file whose start is not UTF-8 is read as
+/// GB18030 (GBK) if all of it decodes cleanly so, and a line on stderr says so.
+fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Failure> {
+    let unreadable =
+        |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
+    match source::options().encoding {
+        Some(Encoding::Utf8) => return Ok(None),
+        Some(Encoding::Gb18030) => {}
+        None => {
+            let start = reader.fill_buf().map_err(unreadable)?;
+            // A character cut at the end of the buffer is not a fault.
+            let utf8 = match std::str::from_utf8(start) {
+                Ok(_) => true,
+                Err(e) => e.error_len().is_none(),
+            };
+            if utf8 {
+                return Ok(None);
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(unreadable)?;
+    let decoded = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes);
+    let Some(text) = decoded else {
+        return Err(Failure::data(format!(
+            "{}: the file is neither UTF-8 nor GB18030 (GBK) text; save it as \"CSV UTF-8\", or name its encoding with --encoding",
+            path.display()
+        )));
+    };
+    if source::options().encoding.is_none() {
+        eprintln!(
+            "{}: not UTF-8; read as GB18030 (GBK), as Chinese Excel saves CSV (--encoding utf-8 refuses it)",
+            path.display()
+        );
+    }
+    Ok(Some(text.into_owned()))
 }
 
 /// Every record of `path`, for a ruleset that scores records together; `None` after

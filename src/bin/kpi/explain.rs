@@ -43,6 +43,8 @@ pub struct Args {
     members: bool,
     #[command(flatten)]
     period: PeriodArgs,
+    #[command(flatten)]
+    pub source: crate::source::SourceArgs,
 }
 
 /// Languages of `--lang`.

@@ -8,6 +8,8 @@ mod fmt;
 mod generate;
 mod period;
 mod progress;
+mod source;
+mod workbook;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +51,8 @@ enum Command {
         jobs: usize,
         #[command(flatten)]
         period: period::PeriodArgs,
+        #[command(flatten)]
+        source: source::SourceArgs,
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
@@ -153,8 +157,15 @@ fn main() -> ExitCode {
             output,
             jobs,
             period,
-        } => eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period),
-        Command::Explain(args) => explain::explain(&args),
+            source,
+        } => {
+            source::set(source);
+            eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period)
+        }
+        Command::Explain(args) => {
+            source::set(args.source.clone());
+            explain::explain(&args)
+        }
         Command::Verify {
             ruleset,
             explanation,

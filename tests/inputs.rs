@@ -1,0 +1,182 @@
+//! Data as HR has it: a CSV saved by Chinese Excel (GBK), a workbook, amounts with
+//! grouped thousands. Each gives what the UTF-8 CSV gives.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{kpi, text};
+
+const RULES: &str = "rulesets/agent_monthly.kpi";
+const METRICS: &str = "tests/scenarios/agent_monthly/metrics.csv";
+
+/// A scratch folder of its own for each test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kpi-inputs-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn eval(data: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["eval", RULES, data.to_str().unwrap()];
+    args.extend(extra);
+    kpi(&args)
+}
+
+/// The scenario's metrics as a workbook, as Excel keeps them: numbers as binary
+/// floats, the rest as text.
+fn workbook(rows: &[Vec<String>], path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("绩效数据").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r, c, n).map(|_| ()),
+                _ => sheet.write_string(r, c, cell).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn a_gbk_csv_saved_by_excel_scores_as_the_utf8_one() {
+    let dir = scratch("gbk");
+    let utf8 = std::fs::read_to_string(METRICS).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&utf8);
+    assert!(!unmappable);
+    let path = dir.join("metrics.csv");
+    std::fs::write(&path, &gbk).unwrap();
+    let want = eval(Path::new(METRICS), &[]);
+    let got = eval(&path, &[]);
+    assert!(got.status.success(), "{}", text(&got.stderr));
+    assert_eq!(text(&got.stdout), text(&want.stdout));
+    assert_eq!(
+        text(&got.stderr),
+        format!(
+            "{}: not UTF-8; read as GB18030 (GBK), as Chinese Excel saves CSV (--encoding utf-8 refuses it)\n",
+            path.display()
+        )
+    );
+    // Named, it is read without a word; refused as UTF-8, it says so.
+    let named = eval(&path, &["--encoding", "gbk"]);
+    assert_eq!(text(&named.stdout), text(&want.stdout));
+    assert!(text(&named.stderr).is_empty());
+    let refused = eval(&path, &["--encoding", "utf-8"]);
+    assert_eq!(refused.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_workbook_scores_as_the_csv_it_was_made_from() {
+    let dir = scratch("xlsx");
+    let path = dir.join("metrics.xlsx");
+    workbook(&csv_rows(&std::fs::read_to_string(METRICS).unwrap()), &path);
+    let want = eval(Path::new(METRICS), &[]);
+    let got = eval(&path, &[]);
+    assert!(got.status.success(), "{}", text(&got.stderr));
+    assert_eq!(text(&got.stdout), text(&want.stdout));
+    let named = eval(&path, &["--sheet", "绩效数据"]);
+    assert_eq!(text(&named.stdout), text(&want.stdout));
+    let missing = eval(&path, &["--sheet", "Sheet9"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        text(&missing.stderr),
+        format!(
+            "error: {}: there is no sheet \"Sheet9\"; the sheets are 绩效数据\n",
+            path.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_bad_cell_of_a_workbook_names_its_sheet_row_column_and_value() {
+    let dir = scratch("bad-cell");
+    let path = dir.join("metrics.xlsx");
+    let mut rows = csv_rows(&std::fs::read_to_string(METRICS).unwrap());
+    let qa = rows[0].iter().position(|c| c == "qa_score").unwrap();
+    rows[3][qa] = "7O.5".into();
+    workbook(&rows, &path);
+    let got = eval(&path, &[]);
+    assert_eq!(got.status.code(), Some(1));
+    assert_eq!(
+        text(&got.stderr),
+        format!(
+            "{}: sheet 绩效数据, row 4 (E03), column qa_score, value \"7O.5\": expected a number such as 87.5\n",
+            path.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn amounts_with_grouped_thousands_are_read_and_badly_grouped_ones_refused() {
+    let dir = scratch("thousands");
+    let utf8 = std::fs::read_to_string(METRICS).unwrap();
+    let grouped = utf8.replace(",1000.00\n", ",\"1,000.00\"\n");
+    assert_ne!(grouped, utf8);
+    let path = dir.join("metrics.csv");
+    std::fs::write(&path, &grouped).unwrap();
+    let want = eval(Path::new(METRICS), &[]);
+    assert_eq!(text(&eval(&path, &[]).stdout), text(&want.stdout));
+    let wrong = utf8.replacen(",1000.00\n", ",\"10,00.00\"\n", 1);
+    std::fs::write(&path, &wrong).unwrap();
+    let got = eval(&path, &[]);
+    assert_eq!(got.status.code(), Some(1));
+    assert!(
+        text(&got.stderr).contains(
+            "column base_bonus, value \"10,00.00\": the digits are grouped wrongly: group thousands by three, as in 16,000.00 or 1,234,567, or write no commas"
+        ),
+        "{}",
+        text(&got.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn date_cells_of_a_workbook_are_read_as_dates() {
+    let dir = scratch("dates");
+    let path = dir.join("monthly.xlsx");
+    let data = "tests/scenarios/dated_proration/monthly.csv";
+    let rows = csv_rows(&std::fs::read_to_string(data).unwrap());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let day = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let is_date = r > 0 && cell.len() == 10 && cell.as_bytes()[4] == b'-';
+            if is_date {
+                let date = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).unwrap();
+                sheet.write_datetime_with_format(r, c, &date, &day).unwrap();
+            } else {
+                match cell.parse::<f64>() {
+                    Ok(n) if r > 0 && c > 1 => sheet.write_number(r, c, n).map(|_| ()),
+                    _ => sheet.write_string(r, c, cell).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let rules = "rulesets/dated_proration.kpi";
+    let want = kpi(&["eval", rules, data]);
+    let got = kpi(&["eval", rules, path.to_str().unwrap()]);
+    assert_eq!(
+        got.status.code(),
+        Some(1),
+        "the records of 2026-09 are refused"
+    );
+    assert_eq!(text(&got.stdout), text(&want.stdout));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
