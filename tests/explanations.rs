@@ -280,3 +280,25 @@ fn the_same_ruleset_and_record_give_the_same_bytes() {
         "reading and writing back changes nothing"
     );
 }
+
+#[test]
+fn a_row_missed_on_a_strict_bound_says_what_it_needs() {
+    let ruleset = Ruleset::compile(
+        "ruleset strict\nkey id\ninput id text\ninput rate percent\n\
+         score s = tiers rate\n  > 95% : 100\n  >= 90% : 80\n  else : 0\noutput s = s\n",
+    )
+    .unwrap();
+    let record = ruleset.record(&[("id", "A"), ("rate", "95%")]).unwrap();
+    let e = explain(&ruleset, &record);
+    let Some(Decision::Rows { rows, .. }) = &e.items[0].decision else {
+        panic!("{:?}", e.items[0].decision);
+    };
+    assert_eq!(rows[0].result, RowResult::Missed);
+    assert_eq!(rows[0].missed_by, None);
+    assert_eq!(rows[0].needs.as_deref(), Some("> 95.00%"));
+    assert!(
+        e.render(Format::Text, Lang::En)
+            .contains("> 95% : 100  needs > 95.00%")
+    );
+    assert!(e.render(Format::Text, Lang::Zh).contains("需 > 95.00%"));
+}

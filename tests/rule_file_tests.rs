@@ -116,3 +116,21 @@ fn a_record_the_rules_cannot_score_is_reported_not_passed() {
     assert!(message.contains("rate"), "{message}");
     assert!(!reports[0].passed());
 }
+
+#[test]
+fn a_yes_or_no_is_written_as_a_data_file_writes_it() {
+    let source = |expected: &str| {
+        format!(
+            "ruleset yn\nkey id\ninput id text\ninput on_leave bool\nlet flagged = not on_leave\noutput flagged = flagged\n\
+             test chinese\n  on_leave = 是\n  expect flagged = {expected}\n\
+             test english\n  on_leave = no\n  expect flagged = yes\n\
+             test digits\n  on_leave = 1\n  expect flagged = 0\n"
+        )
+    };
+    let passing = Ruleset::compile(&source("否")).unwrap_or_else(|d| panic!("{d}"));
+    let reports = passing.run_tests(Lang::En);
+    assert_eq!(reports.len(), 3);
+    assert!(reports.iter().all(|r| r.passed()), "{reports:?}");
+    let failing = Ruleset::compile(&source("是")).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!failing.run_tests(Lang::En)[0].passed());
+}

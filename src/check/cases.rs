@@ -12,7 +12,8 @@ use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::input::parse_value;
 use crate::number::Rational;
 use crate::syntax::ast::{
-    CaseRow, CaseValue, FixtureDecl, Ident, InputType, LiteralKind, RuleFile, Statement, TestDecl,
+    CaseRow, CaseValue, FixtureDecl, Ident, InputType, Literal, LiteralKind, RuleFile, Statement,
+    TestDecl,
 };
 
 /// Each input's value as text and where it was written, by declaration index.
@@ -228,6 +229,12 @@ impl<'a> Checker<'a> {
     /// The value as a data file would hold it, once it reads as the input's type.
     fn input_text(&mut self, index: usize, value: &CaseValue) -> Option<String> {
         let input = &self.inputs[index];
+        // A yes or no is written as a data file may hold it: 是, yes, 1.
+        if input.input_type == InputType::Bool
+            && let Some(word) = yes_no_word(value)
+        {
+            return Some(word);
+        }
         let literal = match value {
             CaseValue::Literal(l) => l,
             CaseValue::Name(name) => {
@@ -356,6 +363,12 @@ impl<'a> Checker<'a> {
 
     /// The expected value, if it is written as the kind of value `name` has.
     fn expected(&mut self, name: &str, ty: Type, value: &CaseValue) -> Option<Expected> {
+        if ty == Type::Bool
+            && let Some(word) = yes_no_word(value)
+        {
+            let yes = matches!(word.to_ascii_lowercase().as_str(), "yes" | "1" | "是");
+            return Some(Expected::Bool(yes));
+        }
         let found = match (value, ty) {
             (CaseValue::Name(label), Type::Grade(position)) => self.band(position, label),
             (CaseValue::Literal(l), Type::Grade(position)) => match &l.kind {
@@ -437,4 +450,22 @@ impl<'a> Checker<'a> {
             None => Err(String::new()),
         }
     }
+}
+
+/// A yes or no written as a name (`是`, `yes`, `否`, `no`) or as `1` or `0`, as a data
+/// file may hold it, in the form a data file gives it.
+fn yes_no_word(value: &CaseValue) -> Option<String> {
+    let word = match value {
+        CaseValue::Name(name) => name.name.clone(),
+        CaseValue::Literal(Literal {
+            kind: LiteralKind::Number(d),
+            ..
+        }) => d.to_string(),
+        _ => return None,
+    };
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "yes" | "no" | "1" | "0" | "是" | "否"
+    )
+    .then_some(word)
 }

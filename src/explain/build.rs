@@ -368,17 +368,26 @@ fn row_checks(
                 std::cmp::Ordering::Equal => RowResult::Matched,
                 std::cmp::Ordering::Greater => RowResult::NotTested,
             };
-            let missed_by = match (result, test, subject) {
+            let missed_by = match (result, &test, subject) {
                 (RowResult::Missed, Some((_, threshold)), Some(x)) => {
                     threshold.checked_sub(x).map(|d| d.abs()).ok()
                 }
                 _ => None,
             };
+            // On a strict bound, a subject right on the threshold misses by nothing:
+            // what it needs says more.
+            let (missed_by, needs) = match (missed_by, &test) {
+                (Some(gap), Some((op, threshold))) if gap.is_zero() => {
+                    (None, Some(format!("{} {}", op.symbol(), at(threshold))))
+                }
+                (gap, _) => (gap.as_ref().map(at), None),
+            };
             RowCheck {
                 row,
                 gives,
                 result,
-                missed_by: missed_by.as_ref().map(at),
+                missed_by,
+                needs,
             }
         })
         .collect()

@@ -91,7 +91,10 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
             lang.word(Word::Result).into(),
             e.outputs
                 .iter()
-                .map(|o| format!("{} {}", named(lang, &o.name, o.label.as_deref()), o.value))
+                .map(|o| {
+                    let value = lang.yes_no(&o.value);
+                    format!("{} {value}", named(lang, &o.name, o.label.as_deref()))
+                })
                 .collect::<Vec<_>>()
                 .join(lang.word(Word::Comma)),
         ),
@@ -199,7 +202,12 @@ fn inputs(lang: Lang, e: &Explanation) -> Section {
         .record
         .inputs
         .iter()
-        .map(|i| vec![named(lang, &i.name, i.label.as_deref()), i.value.clone()])
+        .map(|i| {
+            vec![
+                named(lang, &i.name, i.label.as_deref()),
+                lang.yes_no(&i.value).to_string(),
+            ]
+        })
         .collect();
     let mut section = Section::group(lang.word(Word::Inputs));
     section.blocks.push(Block::Table {
@@ -219,7 +227,9 @@ pub fn step(lang: Lang, s: &Step) -> Section {
     if let Some(working) = &s.working {
         let zero = matches!(s.decision, Some(Decision::ZeroDenominator { .. }));
         let shown = match &s.computed {
-            Some(computed) if computed != working && !zero => format!("{working} = {computed}"),
+            Some(computed) if computed != working && !zero => {
+                format!("{working} = {}", lang.yes_no(computed))
+            }
             _ => working.clone(),
         };
         blocks.push(Block::Field(lang.word(Word::Working).into(), shown));
@@ -248,7 +258,10 @@ pub fn step(lang: Lang, s: &Step) -> Section {
     if !notes.is_empty() {
         blocks.push(Block::List(notes));
     }
-    blocks.push(Block::Field(lang.word(Word::Value).into(), s.value.clone()));
+    blocks.push(Block::Field(
+        lang.word(Word::Value).into(),
+        lang.yes_no(&s.value).to_string(),
+    ));
     if let Some(next) = &s.next {
         blocks.extend(next_blocks(lang, next));
     }
@@ -286,6 +299,9 @@ fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
                 .map(|r| {
                     let outcome = match (r.result, &r.missed_by) {
                         (RowResult::Matched, _) => lang.matched().to_string(),
+                        (RowResult::Missed, _) if r.needs.is_some() => {
+                            lang.needs(r.needs.as_deref().unwrap_or_default())
+                        }
                         (RowResult::Missed, Some(by)) => lang.missed_by(by),
                         (RowResult::Missed, None) => lang.missed().to_string(),
                         (RowResult::NotTested, _) => lang.not_tested().to_string(),

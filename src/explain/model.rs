@@ -367,6 +367,10 @@ pub struct RowCheck {
     /// For a missed row, how far the subject was from its threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missed_by: Option<String>,
+    /// For a row missed on a strict bound with the subject right on its threshold,
+    /// what the row needs, such as `> 95.00%`; `missed_by` is then omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
 }
 
 /// What became of a row.

@@ -30,6 +30,16 @@ impl Lang {
         }
     }
 
+    /// A value as a statement in this language shows it: true and false are 是 and 否
+    /// in Chinese; every other value as it is.
+    pub fn yes_no(self, value: &str) -> &str {
+        match (self, value) {
+            (Lang::Zh, "true") => "是",
+            (Lang::Zh, "false") => "否",
+            _ => value,
+        }
+    }
+
     /// The HTML `lang` attribute.
     pub fn code(self) -> &'static str {
         match self {
@@ -333,6 +343,14 @@ impl Lang {
     /// A matched row.
     pub fn matched(self) -> &'static str {
         self.pick("命中", "matched")
+    }
+
+    /// A row missed on a strict bound: what it needs, such as `> 95.00%`.
+    pub fn needs(self, needs: &str) -> String {
+        match self {
+            Lang::Zh => format!("需 {needs}"),
+            Lang::En => format!("needs {needs}"),
+        }
     }
 
     /// A row missed by `by`.
