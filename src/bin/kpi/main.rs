@@ -1,6 +1,7 @@
 //! The `kpi` command line: a thin front end over the library.
 
 mod cases;
+mod coverage;
 mod data;
 mod eval;
 mod explain;
@@ -56,6 +57,18 @@ enum Command {
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
+    /// Count the records that reach each tier row, grade band and veto; the rows no
+    /// record reaches are listed first.
+    Coverage {
+        /// The rule file.
+        ruleset: PathBuf,
+        /// Records: .csv, .json, .jsonl or a workbook.
+        data: PathBuf,
+        #[command(flatten)]
+        period: period::PeriodArgs,
+        #[command(flatten)]
+        source: source::SourceArgs,
+    },
     /// Recompute a saved JSON explanation and confirm its fingerprints and values.
     Verify {
         /// The rule file.
@@ -161,6 +174,15 @@ fn main() -> ExitCode {
         } => {
             source::set(source);
             eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period)
+        }
+        Command::Coverage {
+            ruleset,
+            data,
+            period,
+            source,
+        } => {
+            source::set(source);
+            coverage::run(&ruleset, &data, &period)
         }
         Command::Explain(args) => {
             source::set(args.source.clone());
