@@ -112,7 +112,10 @@ fn table<'r>(rows: impl Iterator<Item = &'r Reached>, scored: usize) -> String {
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.width())));
     let mut out = String::new();
     for r in rows {
-        let tenths = ((r.records * 2000).checked_div(scored).unwrap_or(0) + 1) / 2;
+        let tenths = (r.records * 2000)
+            .checked_div(scored)
+            .unwrap_or(0)
+            .div_ceil(2);
         out.push_str(&format!(
             "  {}  {}  {:>6}  {:>3}.{}%\n",
             pad(&r.item, item_w),
