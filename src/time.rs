@@ -42,6 +42,9 @@ pub(crate) fn parse_date(text: &str) -> Result<Day, String> {
     let year: i32 = text[0..4].parse().map_err(|_| form.to_string())?;
     let month: u32 = text[5..7].parse().map_err(|_| form.to_string())?;
     let day: u32 = text[8..10].parse().map_err(|_| form.to_string())?;
+    if year == 0 {
+        return Err(format!("{text} is not a date: there is no year 0"));
+    }
     let Some(m) = month_number(year, month) else {
         return Err(format!("{text} is not a date: there is no month {month}"));
     };
@@ -64,6 +67,9 @@ pub(crate) fn parse_month(text: &str) -> Result<Month, String> {
     }
     let year: i32 = text[0..4].parse().map_err(|_| form.to_string())?;
     let month: u32 = text[5..7].parse().map_err(|_| form.to_string())?;
+    if year == 0 {
+        return Err(format!("{text} is not a month: there is no year 0"));
+    }
     month_number(year, month)
         .ok_or_else(|| format!("{text} is not a month: there is no month {month}"))
 }
@@ -183,6 +189,16 @@ mod tests {
             );
         }
         assert!(parse_month("2026-00").is_err());
+        assert_eq!(
+            parse_month("0000-01"),
+            Err("0000-01 is not a month: there is no year 0".into())
+        );
+        assert_eq!(
+            parse_date("0000-01-01"),
+            Err("0000-01-01 is not a date: there is no year 0".into())
+        );
+        let last = parse_month("9999-12").unwrap();
+        assert_eq!(show_date(last_day(last).unwrap()), "9999-12-31");
         assert!(parse_month("2026-1").is_err());
     }
 
