@@ -184,8 +184,11 @@ fn assert_cli_matches(run: Run<'_>, data: &str, expected: &str) -> usize {
     let text = fs::read_to_string(data).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines[1..].reverse();
+    // A name of its own: tests run at once, and several data files share a name.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run_number = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let reversed = std::env::temp_dir().join(format!(
-        "kpi-reversed-{}-{}",
+        "kpi-reversed-{}-{run_number}-{}",
         std::process::id(),
         Path::new(data).file_name().unwrap().to_str().unwrap()
     ));
