@@ -2,6 +2,8 @@
 
 mod cases;
 mod data;
+mod diff;
+mod diff_report;
 mod eval;
 mod explain;
 mod fmt;
@@ -56,6 +58,10 @@ enum Command {
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
+    /// Score one data file with a rule file as it is and as it would be, and show who
+    /// gains and who loses: each record's outputs before and after, the totals, by
+    /// grade and by a column, and the largest changes.
+    Diff(diff::Args),
     /// Recompute a saved JSON explanation and confirm its fingerprints and values.
     Verify {
         /// The rule file.
@@ -165,6 +171,10 @@ fn main() -> ExitCode {
         Command::Explain(args) => {
             source::set(args.source.clone());
             explain::explain(&args)
+        }
+        Command::Diff(args) => {
+            source::set(args.source.clone());
+            diff::diff(&args)
         }
         Command::Verify {
             ruleset,
