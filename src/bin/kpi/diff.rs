@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use kpi::{Outcome, OutputValue, Period, Record, Ruleset, ScoreError};
+use kpi::{DataError, Outcome, OutputValue, Period, Record, Ruleset, ScoreError};
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
 
@@ -170,49 +170,42 @@ impl Side<'_> {
                 .collect();
             return Ok(Some(entries));
         }
-        // Scored one at a time: a record that cannot be read fails alone, as in
-        // `kpi eval`, and the others are still compared.
-        let mut records = Vec::new();
-        let mut unread = Vec::new();
+        // Scored one at a time, in the order of the file: a record that cannot be
+        // read fails alone, as in `kpi eval`, and the others are still compared.
+        let mut entries = Vec::new();
         data::for_each_record(ruleset, data, |read| {
-            match read {
-                Ok(record) => records.push(record),
-                Err(errors) => unread.push(errors),
+            // A record of another month than the one named is left out.
+            match read.and_then(|record| ruleset.select(vec![record], period)) {
+                Ok(selected) => {
+                    for record in selected.records.iter().take(selected.scored) {
+                        entries.push(self.entry(data, record, ruleset.evaluate(record), by));
+                    }
+                }
+                Err(errors) => entries.push(self.unread(data, &errors)),
             }
             Ok(())
         })?;
-        let selected = match ruleset.select(records, period) {
-            Ok(selected) => selected,
-            Err(errors) => {
-                for e in &errors {
-                    eprintln!("{}: {}: {e}", self.path.display(), data.display());
-                }
-                return Ok(None);
-            }
-        };
-        let records = &selected.records[..selected.scored.min(selected.records.len())];
-        let mut entries: Vec<Entry> = records
-            .iter()
-            .map(|record| self.entry(data, record, ruleset.evaluate(record), by))
-            .collect();
-        for errors in unread {
-            let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            for reason in &reasons {
-                eprintln!("{}: {}: {reason}", self.path.display(), data.display());
-            }
-            entries.push(Entry {
-                // A record whose key cannot be read is matched by the empty key.
-                key: errors
-                    .iter()
-                    .find_map(|e| e.key.clone())
-                    .unwrap_or_default(),
-                scored: Scored::Failed(reasons.join("; ")),
-                group: None,
-            });
-        }
         Ok(Some(entries))
     }
 
+    /// The entry of a record that could not be read, reported on stderr.
+    fn unread(&self, data: &Path, errors: &[DataError]) -> Entry {
+        let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        for reason in &reasons {
+            eprintln!("{}: {}: {reason}", self.path.display(), data.display());
+        }
+        Entry {
+            // A record whose key cannot be read is matched by the empty key.
+            key: errors
+                .iter()
+                .find_map(|e| e.key.clone())
+                .unwrap_or_default(),
+            scored: Scored::Failed(reasons.join("; ")),
+            group: None,
+        }
+    }
+
+    /// The entry of a record read, with its outcome; a failure is reported on stderr.
     fn entry(
         &self,
         data: &Path,
@@ -529,6 +522,8 @@ pub struct Comparison {
     pub by_column: Option<Grouping>,
     /// For each numeric output, the records with the largest changes, largest first.
     pub largest: Vec<Vec<usize>>,
+    /// How many of the largest changes were asked for.
+    pub top: usize,
 }
 
 impl Comparison {
@@ -622,6 +617,7 @@ impl Comparison {
             by_grade,
             by_column,
             largest,
+            top: args.top,
         }
     }
 }

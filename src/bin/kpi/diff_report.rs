@@ -45,7 +45,11 @@ pub fn text(comparison: &Comparison, data: &Path) -> String {
         out.push_str(&format!("\nby {}\n", grouping.name));
         out.push_str(&grouping_table(comparison, grouping));
     }
-    for (&c, largest) in comparison.numeric.iter().zip(&comparison.largest) {
+    let largest_lists = match comparison.top {
+        0 => &[][..],
+        _ => &comparison.largest[..],
+    };
+    for (&c, largest) in comparison.numeric.iter().zip(largest_lists) {
         let column = &comparison.columns[c];
         if largest.is_empty() {
             out.push_str(&format!("\nlargest changes in {}: none\n", column.name));
