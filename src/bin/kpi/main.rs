@@ -58,9 +58,10 @@ enum Command {
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
-    /// Score one data file with a rule file as it is and as it would be, and show who
-    /// gains and who loses: each record's outputs before and after, the totals, by
-    /// grade and by a column, and the largest changes.
+    /// Score one data file with a rule file as it is and as it would be: who gains, who loses.
+    ///
+    /// Each record's outputs before and after, the totals of every numeric output, the
+    /// same by grade and by a column, and the largest changes.
     Diff(diff::Args),
     /// Recompute a saved JSON explanation and confirm its fingerprints and values.
     Verify {
