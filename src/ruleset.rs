@@ -277,6 +277,56 @@ impl Ruleset {
             .collect()
     }
 
+    /// The labels of the grade that output `name` gives, in the order the rule file
+    /// lists its rows (best first, as grades are written); `None` when no output of
+    /// that name gives a grade.
+    ///
+    /// ```
+    /// let ruleset = kpi::Ruleset::compile(
+    ///     "ruleset t\nkey id\ninput id text\ninput s number\n\
+    ///      grade level by s\n  >= 90 : S coefficient 1.2\n  else : D coefficient 0\n\
+    ///      output grade = level\noutput s2 = s",
+    /// )
+    /// .unwrap();
+    /// assert_eq!(ruleset.grade_labels("grade"), Some(&["S".to_string(), "D".to_string()][..]));
+    /// assert_eq!(ruleset.grade_labels("s2"), None);
+    /// ```
+    pub fn grade_labels(&self, name: &str) -> Option<&[String]> {
+        let program = &self.program;
+        let index = program.model.outputs.iter().position(|o| o.name == name)?;
+        match program.output_types.get(index)? {
+            crate::check::types::Type::Grade(position) => program
+                .grade_labels
+                .get(*position)
+                .map(|labels| &labels[..]),
+            _ => None,
+        }
+    }
+
+    /// The value of input `name` in `record` (a record this ruleset read), written as
+    /// a data file gives it: `95%` for a percentage, `2026-11-15` for a date, the empty
+    /// string for a missing value. `None` when the ruleset declares no such input. A
+    /// record rolled up from daily rows holds the values of its first row.
+    ///
+    /// ```
+    /// let ruleset = kpi::Ruleset::compile(
+    ///     "ruleset t\nkey id\ninput id text\ninput team text\ninput rate percent\n\
+    ///      output r = rate",
+    /// )
+    /// .unwrap();
+    /// let record = ruleset
+    ///     .record(&[("id", "E1"), ("team", "T1"), ("rate", "0.95")])
+    ///     .unwrap();
+    /// assert_eq!(ruleset.input_value(&record, "team").as_deref(), Some("T1"));
+    /// assert_eq!(ruleset.input_value(&record, "rate").as_deref(), Some("95%"));
+    /// assert_eq!(ruleset.input_value(&record, "nothing"), None);
+    /// ```
+    pub fn input_value(&self, record: &Record, name: &str) -> Option<String> {
+        let index = self.input_decls().iter().position(|i| i.name == name)?;
+        let value = record.values.get(index)?;
+        Some(value.shown(self.input_decls()[index].ty))
+    }
+
     /// The output names, shared by every [`Outcome`].
     pub(crate) fn shared_output_names(&self) -> Arc<[String]> {
         Arc::clone(&self.output_names)
@@ -642,6 +692,52 @@ mod tests {
     fn a_ruleset_can_be_shared_across_threads() {
         fn shareable<T: Send + Sync>() {}
         shareable::<Ruleset>();
+    }
+
+    #[test]
+    fn an_input_value_reads_as_the_data_file_gives_it() {
+        let ruleset = Ruleset::compile(
+            "ruleset t\ncurrency CNY\nkey id\ninput id text\ninput team text\ninput rate percent\n\
+             input day date\ninput bonus money optional\ninput n count\noutput o = n",
+        )
+        .unwrap();
+        let record = ruleset
+            .record(&[
+                ("id", "E1"),
+                ("team", "班组 1"),
+                ("rate", "94.5%"),
+                ("day", "2026-11-15"),
+                ("bonus", ""),
+                ("n", "007"),
+            ])
+            .unwrap();
+        let value = |name| ruleset.input_value(&record, name);
+        assert_eq!(value("id").as_deref(), Some("E1"));
+        assert_eq!(value("team").as_deref(), Some("班组 1"));
+        assert_eq!(value("rate").as_deref(), Some("94.5%"));
+        assert_eq!(value("day").as_deref(), Some("2026-11-15"));
+        assert_eq!(value("bonus").as_deref(), Some(""));
+        assert_eq!(value("n").as_deref(), Some("7"));
+        assert_eq!(value("o"), None);
+    }
+
+    #[test]
+    fn grade_labels_are_listed_in_the_order_of_the_rows() {
+        let ruleset = Ruleset::compile(
+            "ruleset t\nkey id\ninput id text\ninput s number\n\
+             grade level by s\n  >= 90 : S coefficient 1.2\n  >= 80 : A coefficient 1\n\
+             else : D coefficient 0\noutput g = level\noutput c = level.coefficient",
+        )
+        .unwrap();
+        let labels: Vec<&str> = ruleset
+            .grade_labels("g")
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(labels, ["S", "A", "D"]);
+        assert_eq!(ruleset.grade_labels("c"), None);
+        assert_eq!(ruleset.grade_labels("level"), None);
     }
 
     fn score(source: &str, fields: &[(&str, &str)]) -> Result<Outcome, ScoreError> {

@@ -6,7 +6,7 @@ use crate::check::types::Type;
 use crate::diagnostic::{SourceFile, Span};
 use crate::eval::trace::StepTrace;
 use crate::eval::{Detail, Limit, Texts, Trace, Value};
-use crate::input::{InputValue, Record};
+use crate::input::Record;
 use crate::number::{Rational, decimal_with_places, shown, shown_percent};
 use crate::outcome::Outcome;
 use crate::syntax::ast::{CmpOp, ItemKind};
@@ -153,10 +153,7 @@ fn record_inputs(model: &Model, record: &Record) -> Vec<InputShown> {
         .map(|(input, v)| InputShown {
             name: input.name.clone(),
             label: input.label.clone(),
-            value: match (v, input.ty) {
-                (InputValue::Number(r), Type::Percent) => shown_percent(r),
-                (v, _) => v.to_string(),
-            },
+            value: v.shown(input.ty),
         })
         .collect()
 }

@@ -120,6 +120,19 @@ pub enum InputValue {
     Missing,
 }
 
+impl InputValue {
+    /// The value as a data file may give it back for an input of type `ty`: a
+    /// percentage as `95%`, since the value holds its fraction.
+    pub(crate) fn shown(&self, ty: crate::check::types::Type) -> String {
+        match (self, ty) {
+            (InputValue::Number(r), crate::check::types::Type::Percent) => {
+                crate::number::shown_percent(r)
+            }
+            (v, _) => v.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for InputValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

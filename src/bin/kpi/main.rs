@@ -3,6 +3,8 @@
 mod cases;
 mod coverage;
 mod data;
+mod diff;
+mod diff_report;
 mod eval;
 mod explain;
 mod fmt;
@@ -69,6 +71,11 @@ enum Command {
         #[command(flatten)]
         source: source::SourceArgs,
     },
+    /// Score one data file with a rule file as it is and as it would be: who gains, who loses.
+    ///
+    /// Each record's outputs before and after, the totals of every numeric output, the
+    /// same by grade and by a column, and the largest changes.
+    Diff(diff::Args),
     /// Recompute a saved JSON explanation and confirm its fingerprints and values.
     Verify {
         /// The rule file.
@@ -187,6 +194,10 @@ fn main() -> ExitCode {
         Command::Explain(args) => {
             source::set(args.source.clone());
             explain::explain(&args)
+        }
+        Command::Diff(args) => {
+            source::set(args.source.clone());
+            diff::diff(&args)
         }
         Command::Verify {
             ruleset,
