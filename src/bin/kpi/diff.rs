@@ -4,17 +4,16 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
-use kpi::{DataError, Outcome, OutputValue, Period, Record, Ruleset, ScoreError};
-use num_bigint::BigInt;
-use rust_decimal::Decimal;
+use kpi::{OutputValue, Ruleset};
 
+use crate::amounts::{Amount, Exact};
 use crate::period::PeriodArgs;
+use crate::scoring::{Entry, Scored, Side};
 use crate::source::SourceArgs;
-use crate::{FAILED, Failure, data, diff_report, load, say};
+use crate::{FAILED, Failure, diff_report, load, say};
 
 /// The arguments of `kpi diff`.
 #[derive(clap::Args)]
@@ -114,120 +113,6 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
     Ok(if all_compared { 0 } else { FAILED })
 }
 
-/// One rule file, as the run reads the data with it.
-struct Side<'a> {
-    ruleset: &'a Ruleset,
-    path: &'a Path,
-}
-
-/// What became of one record under one rule file.
-pub enum Scored {
-    /// Its outputs.
-    Outputs(Outcome),
-    /// Why it has none: it could not be read or scored.
-    Failed(String),
-    /// The run has no such record.
-    Absent,
-}
-
-/// One record of a run.
-struct Entry {
-    key: String,
-    scored: Scored,
-    /// The value of the `--by` column, when asked for.
-    group: Option<String>,
-}
-
-impl Side<'_> {
-    /// Every record of `data` the run scores, with its outcome or failure; `None`
-    /// when nothing can be scored (already reported). Each failure is reported on
-    /// stderr as `kpi eval` reports it.
-    fn run(
-        &self,
-        data: &Path,
-        period: Option<Period>,
-        by: Option<&str>,
-    ) -> Result<Option<Vec<Entry>>, Failure> {
-        let ruleset = self.ruleset;
-        if ruleset.reads_population() || ruleset.rolls_up_rows() {
-            let Some(selected) = data::read_selected(ruleset, data, period, None, None)? else {
-                return Ok(None);
-            };
-            let records = &selected.records[..selected.scored.min(selected.records.len())];
-            let population = ruleset
-                .reads_population()
-                .then(|| ruleset.score_together(&selected.records));
-            let entries = records
-                .iter()
-                .enumerate()
-                .map(|(i, record)| {
-                    let outcome = match &population {
-                        Some(population) => population.outcome(i),
-                        None => ruleset.evaluate(record),
-                    };
-                    self.entry(data, record, outcome, by)
-                })
-                .collect();
-            return Ok(Some(entries));
-        }
-        // Scored one at a time, in the order of the file: a record that cannot be
-        // read fails alone, as in `kpi eval`, and the others are still compared.
-        let mut entries = Vec::new();
-        data::for_each_record(ruleset, data, |read| {
-            // A record of another month than the one named is left out.
-            match read.and_then(|record| ruleset.select(vec![record], period)) {
-                Ok(selected) => {
-                    for record in selected.records.iter().take(selected.scored) {
-                        entries.push(self.entry(data, record, ruleset.evaluate(record), by));
-                    }
-                }
-                Err(errors) => entries.push(self.unread(data, &errors)),
-            }
-            Ok(())
-        })?;
-        Ok(Some(entries))
-    }
-
-    /// The entry of a record that could not be read, reported on stderr.
-    fn unread(&self, data: &Path, errors: &[DataError]) -> Entry {
-        let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        for reason in &reasons {
-            eprintln!("{}: {}: {reason}", self.path.display(), data.display());
-        }
-        Entry {
-            // A record whose key cannot be read is matched by the empty key.
-            key: errors
-                .iter()
-                .find_map(|e| e.key.clone())
-                .unwrap_or_default(),
-            scored: Scored::Failed(reasons.join("; ")),
-            group: None,
-        }
-    }
-
-    /// The entry of a record read, with its outcome; a failure is reported on stderr.
-    fn entry(
-        &self,
-        data: &Path,
-        record: &Record,
-        outcome: Result<Outcome, ScoreError>,
-        by: Option<&str>,
-    ) -> Entry {
-        let scored = match outcome {
-            Ok(outcome) => Scored::Outputs(outcome),
-            Err(e) => {
-                eprintln!("{}: {}: {e}", self.path.display(), data.display());
-                Scored::Failed(e.message)
-            }
-        };
-        Entry {
-            key: record.key().to_string(),
-            scored,
-            group: by.and_then(|column| self.ruleset.input_value(record, column)),
-        }
-    }
-}
-
 /// A record under both rule files.
 pub struct Compared {
     /// The record's key.
@@ -283,159 +168,12 @@ impl Compared {
     }
 }
 
-/// The kinds of numeric output: a change is computed between values of one kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Amount {
-    /// A count or plain number.
-    Number,
-    /// A percentage's figure.
-    Percent,
-    /// Money.
-    Money,
-    /// Points.
-    Points,
-}
-
-impl Amount {
-    /// The kind of a numeric value.
-    fn of(value: &OutputValue) -> Option<Amount> {
-        match value {
-            OutputValue::Number(_) => Some(Amount::Number),
-            OutputValue::Percent(_) => Some(Amount::Percent),
-            OutputValue::Money(_) => Some(Amount::Money),
-            OutputValue::Points(_) => Some(Amount::Points),
-            _ => None,
-        }
-    }
-
-    /// The value, exactly, if it is of this kind.
-    pub fn value(self, value: &OutputValue) -> Option<Exact> {
-        match (self, value) {
-            (Amount::Number, OutputValue::Number(d))
-            | (Amount::Percent, OutputValue::Percent(d))
-            | (Amount::Money, OutputValue::Money(d))
-            | (Amount::Points, OutputValue::Points(d)) => Some(Exact::from(*d)),
-            _ => None,
-        }
-    }
-
-    /// A figure of this kind as written: a percentage with its `%`.
-    pub fn show(self, figure: &Exact) -> String {
-        match self {
-            Amount::Percent => format!("{figure}%"),
-            _ => figure.to_string(),
-        }
-    }
-
-    /// A change as written in a report: with its sign.
-    pub fn show_change(self, change: &Exact) -> String {
-        let shown = self.show(change);
-        match change.sign() {
-            Ordering::Greater => format!("+{shown}"),
-            _ => shown,
-        }
-    }
-}
-
 /// An output of either rule file.
 pub struct Column {
     /// Its name.
     pub name: String,
     /// The kind of number it gives, for a numeric output.
     pub amount: Option<Amount>,
-}
-
-/// An exact decimal of any length, `units` × 10^-`places`: a total of many outputs,
-/// or the difference of two, may need more digits than a `Decimal` holds.
-#[derive(Clone, Debug, Default)]
-pub struct Exact {
-    units: BigInt,
-    places: u32,
-}
-
-impl From<Decimal> for Exact {
-    fn from(d: Decimal) -> Exact {
-        Exact {
-            units: BigInt::from(d.mantissa()),
-            places: d.scale(),
-        }
-    }
-}
-
-impl Exact {
-    /// The units at `places` decimal places, no fewer than its own.
-    fn units_at(&self, places: u32) -> BigInt {
-        &self.units * BigInt::from(10u32).pow(places.saturating_sub(self.places))
-    }
-
-    /// The sum, with as many places as the more precise of the two.
-    pub fn plus(&self, other: &Exact) -> Exact {
-        let places = self.places.max(other.places);
-        Exact {
-            units: self.units_at(places) + other.units_at(places),
-            places,
-        }
-    }
-
-    /// The difference, with as many places as the more precise of the two.
-    pub fn minus(&self, other: &Exact) -> Exact {
-        let places = self.places.max(other.places);
-        Exact {
-            units: self.units_at(places) - other.units_at(places),
-            places,
-        }
-    }
-
-    /// Whether it is above, at or below zero.
-    pub fn sign(&self) -> Ordering {
-        self.units.sign().cmp(&num_bigint::Sign::NoSign)
-    }
-
-    /// Its distance from zero.
-    pub fn abs(&self) -> Exact {
-        Exact {
-            units: self.units.magnitude().clone().into(),
-            places: self.places,
-        }
-    }
-}
-
-impl PartialEq for Exact {
-    fn eq(&self, other: &Exact) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Exact {}
-
-impl PartialOrd for Exact {
-    fn partial_cmp(&self, other: &Exact) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Exact {
-    fn cmp(&self, other: &Exact) -> Ordering {
-        let places = self.places.max(other.places);
-        self.units_at(places).cmp(&other.units_at(places))
-    }
-}
-
-impl fmt::Display for Exact {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.units.magnitude().to_string();
-        let places = self.places as usize;
-        let digits = format!("{digits:0>width$}", width = places + 1);
-        let (whole, fraction) = digits.split_at(digits.len() - places);
-        if self.sign() == Ordering::Less {
-            f.write_str("-")?;
-        }
-        f.write_str(whole)?;
-        if !fraction.is_empty() {
-            write!(f, ".{fraction}")?;
-        }
-        Ok(())
-    }
 }
 
 /// The totals of one numeric output over some records scored by both rule files.
@@ -700,40 +438,4 @@ fn largest_changes(records: &[Compared], column: &Column, top: usize) -> Vec<usi
             .then_with(|| records[*a].key.cmp(&records[*b].key))
     });
     changes.into_iter().take(top).map(|(i, _)| i).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn exact(text: &str) -> Exact {
-        Exact::from(text.parse::<Decimal>().unwrap())
-    }
-
-    #[test]
-    fn exact_sums_keep_every_digit() {
-        let big = exact("9999999999999999999999999999");
-        let tiny = exact("0.0000000000000000000000000001");
-        assert_eq!(
-            big.plus(&tiny).to_string(),
-            "9999999999999999999999999999.0000000000000000000000000001"
-        );
-        assert_eq!(
-            tiny.minus(&big).to_string(),
-            "-9999999999999999999999999998.9999999999999999999999999999"
-        );
-        assert_eq!(big.plus(&big).to_string(), "19999999999999999999999999998");
-    }
-
-    #[test]
-    fn exact_values_compare_by_value_and_print_their_places() {
-        assert_eq!(exact("62"), exact("62.00"));
-        assert!(exact("-0.5") < exact("0.25"));
-        assert_eq!(exact("-0.05").to_string(), "-0.05");
-        assert_eq!(exact("-0.05").abs().to_string(), "0.05");
-        assert_eq!(exact("98.00").minus(&exact("98")).to_string(), "0.00");
-        assert_eq!(Exact::default().to_string(), "0");
-        assert_eq!(Amount::Percent.show_change(&exact("1.5")), "+1.5%");
-        assert_eq!(Amount::Money.show_change(&exact("-3")), "-3");
-    }
 }

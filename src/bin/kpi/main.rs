@@ -1,5 +1,6 @@
 //! The `kpi` command line: a thin front end over the library.
 
+mod amounts;
 mod cases;
 mod coverage;
 mod data;
@@ -11,6 +12,8 @@ mod fmt;
 mod generate;
 mod period;
 mod progress;
+mod report;
+mod scoring;
 mod source;
 mod workbook;
 mod write;
@@ -76,6 +79,9 @@ enum Command {
     /// Each record's outputs before and after, the totals of every numeric output, the
     /// same by grade and by a column, and the largest changes.
     Diff(diff::Args),
+    /// Write the workbook HR opens first: results, a summary by grade and by a column
+    /// with charts, a payout histogram, and the records that could not be scored.
+    Report(report::Args),
     /// Recompute a saved JSON explanation and confirm its fingerprints and values.
     Verify {
         /// The rule file.
@@ -194,6 +200,10 @@ fn main() -> ExitCode {
         Command::Explain(args) => {
             source::set(args.source.clone());
             explain::explain(&args)
+        }
+        Command::Report(args) => {
+            source::set(args.source.clone());
+            report::report(&args)
         }
         Command::Diff(args) => {
             source::set(args.source.clone());

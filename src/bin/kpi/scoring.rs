@@ -1,0 +1,126 @@
+//! Every record of a data file scored by one rule file, as `kpi eval` scores them,
+//! for the commands that look at a whole run: `diff` and `report`.
+
+use std::path::Path;
+
+use kpi::{DataError, Outcome, Period, Record, Ruleset, ScoreError};
+
+use crate::{Failure, data};
+
+/// One rule file, as the run reads the data with it.
+pub struct Side<'a> {
+    /// The rule file, compiled.
+    pub ruleset: &'a Ruleset,
+    /// Where it was read from, to name it in messages.
+    pub path: &'a Path,
+}
+
+/// What became of one record under one rule file.
+pub enum Scored {
+    /// Its outputs.
+    Outputs(Outcome),
+    /// Why it has none: it could not be read or scored.
+    Failed(String),
+    /// The run has no such record.
+    Absent,
+}
+
+/// One record of a run.
+pub struct Entry {
+    /// The record's key.
+    pub key: String,
+    /// Its outputs, or why it has none.
+    pub scored: Scored,
+    /// The value of the `--by` column, when asked for.
+    pub group: Option<String>,
+}
+
+impl Side<'_> {
+    /// Every record of `data` the run scores, with its outcome or failure; `None`
+    /// when nothing can be scored (already reported). Each failure is reported on
+    /// stderr as `kpi eval` reports it.
+    pub fn run(
+        &self,
+        data: &Path,
+        period: Option<Period>,
+        by: Option<&str>,
+    ) -> Result<Option<Vec<Entry>>, Failure> {
+        let ruleset = self.ruleset;
+        if ruleset.reads_population() || ruleset.rolls_up_rows() {
+            let Some(selected) = data::read_selected(ruleset, data, period, None, None)? else {
+                return Ok(None);
+            };
+            let records = &selected.records[..selected.scored.min(selected.records.len())];
+            let population = ruleset
+                .reads_population()
+                .then(|| ruleset.score_together(&selected.records));
+            let entries = records
+                .iter()
+                .enumerate()
+                .map(|(i, record)| {
+                    let outcome = match &population {
+                        Some(population) => population.outcome(i),
+                        None => ruleset.evaluate(record),
+                    };
+                    self.entry(data, record, outcome, by)
+                })
+                .collect();
+            return Ok(Some(entries));
+        }
+        // Scored one at a time, in the order of the file: a record that cannot be
+        // read fails alone, as in `kpi eval`, and the others are still compared.
+        let mut entries = Vec::new();
+        data::for_each_record(ruleset, data, |read| {
+            // A record of another month than the one named is left out.
+            match read.and_then(|record| ruleset.select(vec![record], period)) {
+                Ok(selected) => {
+                    for record in selected.records.iter().take(selected.scored) {
+                        entries.push(self.entry(data, record, ruleset.evaluate(record), by));
+                    }
+                }
+                Err(errors) => entries.push(self.unread(data, &errors)),
+            }
+            Ok(())
+        })?;
+        Ok(Some(entries))
+    }
+
+    /// The entry of a record that could not be read, reported on stderr.
+    fn unread(&self, data: &Path, errors: &[DataError]) -> Entry {
+        let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        for reason in &reasons {
+            eprintln!("{}: {}: {reason}", self.path.display(), data.display());
+        }
+        Entry {
+            // A record whose key cannot be read is matched by the empty key.
+            key: errors
+                .iter()
+                .find_map(|e| e.key.clone())
+                .unwrap_or_default(),
+            scored: Scored::Failed(reasons.join("; ")),
+            group: None,
+        }
+    }
+
+    /// The entry of a record read, with its outcome; a failure is reported on stderr.
+    fn entry(
+        &self,
+        data: &Path,
+        record: &Record,
+        outcome: Result<Outcome, ScoreError>,
+        by: Option<&str>,
+    ) -> Entry {
+        let scored = match outcome {
+            Ok(outcome) => Scored::Outputs(outcome),
+            Err(e) => {
+                eprintln!("{}: {}: {e}", self.path.display(), data.display());
+                Scored::Failed(e.message)
+            }
+        };
+        Entry {
+            key: record.key().to_string(),
+            scored,
+            group: by.and_then(|column| self.ruleset.input_value(record, column)),
+        }
+    }
+}
