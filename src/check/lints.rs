@@ -128,6 +128,16 @@ struct Known<'a> {
 }
 
 impl Known<'_> {
+    /// The bounds of a reduction that lies within its values' bounds, or its value
+    /// for nothing to reduce.
+    fn reduced(&self, value: Option<&TExpr>, when_empty: &Option<Option<Rational>>) -> Bounds {
+        let values = value.map_or(Bounds::UNKNOWN, |v| self.expr(v));
+        match when_empty {
+            Some(Some(v)) => values.union(Bounds::exactly(v)),
+            _ => values,
+        }
+    }
+
     /// The bounds of item `i`, after its caps, floors and vetoes.
     fn item(&self, i: usize) -> Bounds {
         let item = &self.model.items[i];
@@ -169,31 +179,10 @@ impl Known<'_> {
                 sum
             }
             Body::Per { amount, count } => multiply(self.expr(amount), self.expr(count)),
-            // A mean, least or greatest member value lies within the values' bounds.
-            Body::Aggregate(a)
-                if matches!(
-                    a.func,
-                    AggregateFn::Mean | AggregateFn::Min | AggregateFn::Max
-                ) =>
-            {
-                let values = a.value.as_ref().map_or(Bounds::UNKNOWN, |v| self.expr(v));
-                match &a.when_empty {
-                    Some(Some(v)) => values.union(Bounds::exactly(v)),
-                    _ => values,
-                }
+            Body::Aggregate(a) if within_values(a.func) => {
+                self.reduced(a.value.as_ref(), &a.when_empty)
             }
-            Body::Rows(r)
-                if matches!(
-                    r.func,
-                    AggregateFn::Mean | AggregateFn::Min | AggregateFn::Max
-                ) =>
-            {
-                let values = r.value.as_ref().map_or(Bounds::UNKNOWN, |v| self.expr(v));
-                match &r.when_empty {
-                    Some(Some(v)) => values.union(Bounds::exactly(v)),
-                    _ => values,
-                }
-            }
+            Body::Rows(r) if within_values(r.func) => self.reduced(r.value.as_ref(), &r.when_empty),
             Body::Slices(s) if s.func != AggregateFn::Sum => s
                 .parts
                 .iter()
@@ -509,4 +498,13 @@ fn warning(
     Diagnostic::warning(code, message, span)
         .with_label(label)
         .with_hint(hint)
+}
+
+/// Whether a reduction's result lies within the bounds of the values reduced: a mean,
+/// least or greatest value does, a sum or count need not.
+fn within_values(func: AggregateFn) -> bool {
+    matches!(
+        func,
+        AggregateFn::Mean | AggregateFn::Min | AggregateFn::Max
+    )
 }
