@@ -302,3 +302,22 @@ fn a_row_missed_on_a_strict_bound_says_what_it_needs() {
     );
     assert!(e.render(Format::Text, Lang::Zh).contains("需 > 95.00%"));
 }
+
+#[test]
+fn the_working_of_a_ratio_shows_the_arithmetic_done() {
+    let ruleset = Ruleset::compile(
+        "ruleset p\ncurrency CNY\nkey id\ninput id text\ninput t money\n\
+         let x = t / (10 * 30 * 10)\nlet y = (t - 1 CNY) / 2\noutput x = round(x + y, 2, half_up)\n",
+    )
+    .unwrap();
+    let record = ruleset.record(&[("id", "A"), ("t", "3000000.00")]).unwrap();
+    let e = explain(&ruleset, &record);
+    assert_eq!(
+        e.items[0].working.as_deref(),
+        Some("3000000.00 / (10 × 30 × 10)")
+    );
+    assert_eq!(
+        e.items[1].working.as_deref(),
+        Some("(3000000.00 - 1 CNY) / 2")
+    );
+}

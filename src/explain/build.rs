@@ -188,11 +188,7 @@ fn working(sub: &Substitute<'_>, item: &Item) -> Option<String> {
             numerator,
             denominator,
             ..
-        } => Some(format!(
-            "{} / {}",
-            sub.expr(numerator),
-            sub.expr(denominator)
-        )),
+        } => Some(sub.ratio(numerator, denominator)),
         Body::Weighted(parts) => {
             let terms: Vec<String> = weighted_parts(sub, item, parts)
                 .into_iter()

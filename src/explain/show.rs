@@ -154,6 +154,17 @@ impl Substitute<'_> {
     }
 
     /// An operand, parenthesised when it binds less tightly than `min_precedence`.
+    /// A division with the record's numbers, parenthesised as the arithmetic is
+    /// done: `3000000.00 / (10 × 30 × 10)`.
+    pub fn ratio(&self, numerator: &TExpr, denominator: &TExpr) -> String {
+        let p = precedence(BinOp::Div);
+        format!(
+            "{} / {}",
+            self.operand(numerator, p),
+            self.operand(denominator, p + 1)
+        )
+    }
+
     fn operand(&self, e: &TExpr, min_precedence: u8) -> String {
         match &e.kind {
             TExprKind::Binary(op, _, _) if precedence(*op) < min_precedence => {
