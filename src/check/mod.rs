@@ -374,6 +374,7 @@ impl<'a> Checker<'a> {
                 ty,
                 range,
                 optional: decl.optional,
+                better: decl.better,
             });
         }
     }

@@ -106,6 +106,9 @@ pub struct Input {
     pub range: Option<(Rational, Rational)>,
     /// Whether an empty value is allowed (a missing value) rather than an error.
     pub optional: bool,
+    /// For an input the agent controls, whether more of it is better (`Some(true)`)
+    /// or less (`Some(false)`).
+    pub better: Option<bool>,
 }
 
 /// What kind of item, for the explanation's wording.

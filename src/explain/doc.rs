@@ -436,6 +436,7 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
             moves,
             shared,
             rolled,
+            unmarked,
             ..
         } => {
             let mut list: Vec<String> = moves
@@ -449,6 +450,8 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
                 list.push(lang.shared_move().into());
             } else if *rolled {
                 list.push(lang.rolled_move().into());
+            } else if *unmarked && list.is_empty() {
+                list.push(lang.unmarked_move().into());
             } else if list.is_empty() {
                 list.push(lang.no_move().into());
             }

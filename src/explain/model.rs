@@ -476,6 +476,10 @@ pub enum Reach {
         /// the rows' and no change of one is worked out.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         rolled: bool,
+        /// Whether the rule file names no input the agent controls (`better higher`,
+        /// `better lower`), so that no move is suggested.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unmarked: bool,
     },
 }
 

@@ -108,6 +108,7 @@ pub fn next(
         )
     });
     let rolled = record.rows.is_some();
+    let unmarked = !model.inputs.iter().any(|i| i.better.is_some());
     let mut moves: Vec<Move> = Vec::new();
     if !shared && !rolled {
         moves.extend(
@@ -127,6 +128,7 @@ pub fn next(
         moves,
         shared,
         rolled,
+        unmarked,
     })
 }
 
@@ -153,6 +155,10 @@ fn direct_move(
     if input.input_type == InputType::Count || !within || !matches!(op, CmpOp::Ge | CmpOp::Le) {
         return None;
     }
+    // Only a move the agent can make, the way that is better for them.
+    if input.better != Some(threshold > now) {
+        return None;
+    }
     let show = |r: &Rational| match input.ty {
         Type::Percent => shown_percent(r),
         _ => shown(r),
@@ -168,8 +174,9 @@ fn direct_move(
 }
 
 /// What an item's value depends on: the items (itself included) and the count inputs
-/// that can be moved to change it. An input that appears only as a denominator is
-/// not a lever: fewer calls offered is not an achievement.
+/// the agent controls (declared `better higher` or `better lower`) that can be moved
+/// to change it. An input that appears only as a denominator is not a lever: fewer
+/// calls offered is not an achievement.
 struct Levers {
     items: Vec<usize>,
     inputs: Vec<usize>,
@@ -199,7 +206,11 @@ impl Levers {
             }
         }
         let inputs = (0..model.inputs.len())
-            .filter(|&j| levers[j] && model.inputs[j].input_type == InputType::Count)
+            .filter(|&j| {
+                levers[j]
+                    && model.inputs[j].input_type == InputType::Count
+                    && model.inputs[j].better.is_some()
+            })
             .collect();
         Levers { items, inputs }
     }
@@ -308,9 +319,11 @@ impl Search<'_> {
             Some((lo, hi)) => (lo.ceil_i128().max(0), hi.floor_i128()),
             None => (0, now.saturating_add(SEARCH_SPAN)),
         };
-        let to = self
-            .search(input, now, high, 1)
-            .or_else(|| self.search(input, now, low, -1))?;
+        // The way that is better for the agent, and only that way.
+        let to = match declared.better? {
+            true => self.search(input, now, high, 1)?,
+            false => self.search(input, now, low, -1)?,
+        };
         Some(Move {
             input: declared.name.clone(),
             label: declared.label.clone(),
@@ -406,7 +419,7 @@ mod tests {
         }
     }
 
-    const LOWER_IS_BETTER: &str = "ruleset t\nkey id\ninput id text\ninput complaints count\n\
+    const LOWER_IS_BETTER: &str = "ruleset t\nkey id\ninput id text\ninput complaints count better lower\n\
         score s = tiers complaints\n  <= 0 : 100\n  <= 2 : 80\n  else : 0\noutput o = s";
 
     #[test]
@@ -422,7 +435,7 @@ mod tests {
 
     #[test]
     fn a_denominator_is_not_a_lever_and_a_ratio_stays_within_100_percent() {
-        let source = "ruleset t\nkey id\ninput id text\ninput done count\ninput asked count\n\
+        let source = "ruleset t\nkey id\ninput id text\ninput done count better higher\ninput asked count\n\
             let rate = done / asked, when zero 100%\n\
             score s = tiers rate\n  >= 95% : 100\n  >= 50% : 50\n  else : 0\noutput o = s";
         let reach = next(
@@ -446,7 +459,7 @@ mod tests {
 
     #[test]
     fn a_declared_range_bounds_the_search() {
-        let source = "ruleset t\nkey id\ninput id text\ninput n count 0..10\n\
+        let source = "ruleset t\nkey id\ninput id text\ninput n count better higher 0..10\n\
             score s = tiers n\n  >= 20 : 100\n  >= 5 : 50\n  else : 0\noutput o = s";
         assert_eq!(moves(next(source, &[("id", "A"), ("n", "7")], "s")), vec![]);
         assert_eq!(
@@ -457,7 +470,7 @@ mod tests {
 
     #[test]
     fn a_percentage_looked_up_directly_moves_to_the_threshold() {
-        let source = "ruleset t\nkey id\ninput id text\ninput fcr percent\n\
+        let source = "ruleset t\nkey id\ninput id text\ninput fcr percent better higher\n\
             score s = tiers fcr\n  >= 90% : 100\n  > 80% : 50\n  else : 0\noutput o = s";
         let reach = next(source, &[("id", "A"), ("fcr", "85.5%")], "s");
         assert_eq!(
@@ -472,8 +485,33 @@ mod tests {
     }
 
     #[test]
+    fn only_the_inputs_an_agent_controls_are_moved_and_only_the_better_way() {
+        // Days worked raise the target: working fewer is no advice to give.
+        let source = "ruleset t\nkey id\ninput id text\ninput sold count better higher\ninput days number\n\
+            let per_day = sold / days, when zero 0\n\
+            score s = tiers per_day\n  >= 10 : 100\n  else : 0\noutput o = s";
+        let fields = [("id", "A"), ("sold", "80"), ("days", "10")];
+        assert_eq!(
+            moves(next(source, &fields, "s")),
+            vec![("sold".into(), "100".into(), "20".into())]
+        );
+        // Fewer complaints would help, but the rule says more is better: no move.
+        let wrong_way = LOWER_IS_BETTER.replace("count better lower", "count better higher");
+        assert_eq!(
+            moves(next(&wrong_way, &[("id", "A"), ("complaints", "5")], "s")),
+            vec![]
+        );
+        // A rule file that names no such input suggests nothing, and says why.
+        let unmarked = LOWER_IS_BETTER.replace(" better lower", "");
+        let reach = next(&unmarked, &[("id", "A"), ("complaints", "5")], "s");
+        assert!(
+            matches!(reach, Some(Reach::Next { ref moves, unmarked: true, .. }) if moves.is_empty())
+        );
+    }
+
+    #[test]
     fn a_veto_upstream_holds_the_grade() {
-        let source = "ruleset t\nkey id\ninput id text\ninput n count\ninput qa number\n\
+        let source = "ruleset t\nkey id\ninput id text\ninput n count better higher\ninput qa number\n\
             score s = n * 10\nveto \"QA below 60\" when qa < 60 : s = 0\n\
             grade g by s\n  >= 50 : A\n  else : B\noutput o = g";
         let reach = next(source, &[("id", "A"), ("n", "1"), ("qa", "50")], "g");

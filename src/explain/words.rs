@@ -497,6 +497,14 @@ impl Lang {
         )
     }
 
+    /// No input is declared as the agent's to move.
+    pub fn unmarked_move(self) -> &'static str {
+        self.pick(
+            "规则未标明坐席可改变的输入（better higher / better lower），不推算变化",
+            "the rule file names no input the agent controls (better higher, better lower), so no change is worked out",
+        )
+    }
+
     /// A record rolled up from daily rows: no single input to move.
     pub fn rolled_move(self) -> &'static str {
         self.pick(

@@ -123,6 +123,11 @@ impl Layout<'_> {
                 if input.optional {
                     ty.push_str(" optional");
                 }
+                match input.better {
+                    Some(true) => ty.push_str(" better higher"),
+                    Some(false) => ty.push_str(" better lower"),
+                    None => {}
+                }
                 if let Some((low, high)) = &input.range {
                     ty = format!("{ty} {}..{}", self.literal(low), self.literal(high));
                 }

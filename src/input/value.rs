@@ -146,6 +146,7 @@ mod tests {
             ty: Type::Number,
             range: range.map(|(l, h)| (Rational::from_int(l), Rational::from_int(h))),
             optional: false,
+            better: None,
         }
     }
 

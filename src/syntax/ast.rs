@@ -193,6 +193,9 @@ pub struct InputDecl {
     pub ty_span: Span,
     /// `optional`: an empty cell is a missing value rather than an error.
     pub optional: bool,
+    /// `better higher` (true) or `better lower` (false): an input the agent controls,
+    /// and which way is better for them.
+    pub better: Option<bool>,
     /// Inclusive lower and upper bounds.
     pub range: Option<(Literal, Literal)>,
     /// Bilingual label.

@@ -80,9 +80,11 @@ impl Builder {
                 let mut range = None;
                 let mut label = None;
                 let mut optional = false;
+                let mut better = None;
                 for part in inner {
                     match part.as_rule() {
                         Rule::optional => optional = true,
+                        Rule::better => better = Some(part.as_str().ends_with("higher")),
                         Rule::range => {
                             let mut bounds = part.into_inner();
                             let low =
@@ -99,6 +101,7 @@ impl Builder {
                     ty,
                     ty_span,
                     optional,
+                    better,
                     range,
                     label,
                     span,
