@@ -367,6 +367,17 @@ impl<'a> Checker<'a> {
                 }
                 Some((lo, hi))
             });
+            if decl.better.is_some() && !ty.is_numeric() {
+                self.error(
+                    Diagnostic::error(
+                        codes::INPUT_DECL,
+                        format!("`better` marks an input with numbers to move, and `{}` is {}", decl.name.name, ty.described()),
+                        decl.ty_span,
+                    )
+                    .with_label(format!("{}", ty.described()))
+                    .with_hint("mark a count, number, percent, money or points input, such as `input calls_answered count better higher`"),
+                );
+            }
             self.inputs.push(Input {
                 name: decl.name.name.clone(),
                 label: decl.label.as_ref().map(|l| l.text.clone()),
