@@ -374,7 +374,7 @@ impl<'a> Checker<'a> {
                         format!("`better` marks an input with numbers to move, and `{}` is {}", decl.name.name, ty.described()),
                         decl.ty_span,
                     )
-                    .with_label(format!("{}", ty.described()))
+                    .with_label(ty.described())
                     .with_hint("mark a count, number, percent, money or points input, such as `input calls_answered count better higher`"),
                 );
             }
