@@ -46,6 +46,39 @@ impl Period {
     pub(crate) fn previous(self) -> Option<Period> {
         Period::whole(self.month - 1)
     }
+
+    /// The days of the month, counted as the rules count them.
+    pub(crate) fn days(self) -> Option<Days> {
+        let (first, last) = (time::first_day(self.month)?, time::last_day(self.month)?);
+        // An as-of day outside the month counts as its eve or its end.
+        let as_of = self.as_of.clamp(first - 1, last);
+        Some(Days {
+            first,
+            last,
+            elapsed: as_of - first + 1,
+            remaining: last - as_of,
+        })
+    }
+}
+
+/// The days of a month, as of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Days {
+    /// The first day.
+    pub first: Day,
+    /// The last day.
+    pub last: Day,
+    /// The days from the first to the as-of day, both included.
+    pub elapsed: i32,
+    /// The days after the as-of day.
+    pub remaining: i32,
+}
+
+impl Days {
+    /// How many days the month has.
+    pub(crate) fn count(self) -> i32 {
+        self.last - self.first + 1
+    }
 }
 
 impl fmt::Display for Period {
@@ -85,16 +118,6 @@ impl crate::Ruleset {
             .is_some_and(|p| model.inputs[p].ty == crate::check::types::Type::Date)
     }
 
-    /// Whether an item reads the month before the record's (`previous`).
-    fn reads_previous(&self) -> bool {
-        self.versions().any(|v| {
-            v.program()
-                .steps
-                .iter()
-                .any(|s| matches!(s.op, crate::compile::Op::Previous(_)))
-        })
-    }
-
     /// The records of a run over `records` as read: for a ruleset that rolls up
     /// daily rows, the rows of `period` up to its as-of date rolled up into one
     /// record per key; for one whose records each have a month, the records of
@@ -113,7 +136,7 @@ impl crate::Ruleset {
             return Ok(Selected { records, scored });
         };
         let previous = period
-            .filter(|_| self.reads_previous())
+            .filter(|_| self.versions().any(|v| v.program().reads_previous))
             .and_then(Period::previous);
         let place = |record: &crate::Record| -> Option<(Period, bool)> {
             let month = record.period?.month;
@@ -181,7 +204,7 @@ impl crate::Ruleset {
         let mut rolled = Vec::with_capacity(groups.len());
         let mut errors = Vec::new();
         for (key, p, _, rows) in &groups {
-            match crate::eval::rollup::roll_up(self.in_force_for(*p), key, *p, rows) {
+            match crate::eval::rollup::roll_up(self.version_for(*p).program(), key, *p, rows) {
                 Ok(record) => rolled.push(record),
                 Err(e) => errors.push(e),
             }

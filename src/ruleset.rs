@@ -124,32 +124,28 @@ impl Ruleset {
     /// The version in force for `record`: the last whose date is on or before the
     /// first day of the record's month.
     pub(crate) fn in_force(&self, record: &Record) -> Result<&Ruleset, ScoreError> {
-        let Some(first_day) = record
-            .period()
-            .and_then(|p| crate::time::first_day(p.month))
-        else {
+        let Some(period) = record.period() else {
             return Ok(self);
         };
-        let from = |r: &Ruleset| r.program.model.effective_from;
-        if from(self).is_some_and(|f| f > first_day) {
+        let before_the_first = matches!(
+            (self.program.model.effective_from, crate::time::first_day(period.month)),
+            (Some(from), Some(day)) if from > day
+        );
+        if before_the_first {
             return Err(self.score_error(Fault::NoVersion.at_start(), record));
         }
-        Ok(self
-            .later
-            .iter()
-            .rev()
-            .find(|v| from(v).is_some_and(|f| f <= first_day))
-            .unwrap_or(self))
+        Ok(self.version_for(period))
     }
 
-    /// The program of the version in force for the month of `period` (the first
-    /// version for a month before it: the record is refused when it is scored).
-    pub(crate) fn in_force_for(&self, period: crate::period::Period) -> &Program {
+    /// The version in force for the month of `period`: the last whose date is on or
+    /// before its first day, else the first (a record of a month before it is
+    /// refused when it is scored).
+    pub(crate) fn version_for(&self, period: crate::period::Period) -> &Ruleset {
         let first_day = crate::time::first_day(period.month);
         let version = self.later.iter().rev().find(
             |v| matches!((v.program.model.effective_from, first_day), (Some(f), Some(d)) if f <= d),
         );
-        &version.unwrap_or(self).program
+        version.unwrap_or(self)
     }
 
     /// The record as the rules read it: a record of daily rows not yet rolled up
@@ -159,7 +155,7 @@ impl Ruleset {
         &self,
         record: &'r Record,
     ) -> Result<std::borrow::Cow<'r, Record>, ScoreError> {
-        let program = self.in_force_program(record);
+        let program = &record.period.map_or(self, |p| self.version_for(p)).program;
         if program.row_aggregates.is_empty() || !record.rolled.is_empty() {
             return Ok(std::borrow::Cow::Borrowed(record));
         }
@@ -178,13 +174,6 @@ impl Ruleset {
                 fault: Fault::Internal,
                 message: e.message,
             })
-    }
-
-    fn in_force_program(&self, record: &Record) -> &Program {
-        match record.period {
-            Some(period) => self.in_force_for(period),
-            None => &self.program,
-        }
     }
 
     /// Every version, the first one first.

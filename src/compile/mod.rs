@@ -21,6 +21,9 @@ pub struct Program {
     /// Whether any step reads other records than the one being scored, worked out
     /// once: the per-record fast path asks for every record.
     pub reads_population: bool,
+    /// Whether any step reads the month before the record's (`previous`), worked out
+    /// once: a run keeps that month's records only then.
+    pub reads_previous: bool,
     /// One node per output, in declaration order.
     pub outputs: Box<[Node]>,
     /// The type of each output.
@@ -393,6 +396,7 @@ pub fn compile(model: Model) -> Program {
         .collect();
     Program {
         reads_population: steps.iter().any(|s| s.op.reads_population()),
+        reads_previous: steps.iter().any(|s| matches!(s.op, Op::Previous(_))),
         steps: steps.into(),
         outputs: outputs.into(),
         output_types,

@@ -59,14 +59,14 @@ impl<'a> Texts<'a> {
     #[inline(never)]
     pub(crate) fn builtin(self, builtin: Builtin) -> Result<Value, Fault> {
         let period = self.record.period.ok_or(Fault::Internal)?;
-        let (start, end) = self.period_days()?;
+        let month = period.days().ok_or(Fault::Internal)?;
         let days = match builtin {
             Builtin::AsOf => period.as_of,
-            Builtin::PeriodStart => start,
-            Builtin::PeriodEnd => end,
-            Builtin::DaysInPeriod => end - start + 1,
-            Builtin::DaysElapsed => (period.as_of.min(end) - start + 1).max(0),
-            Builtin::DaysRemaining => (end - period.as_of.max(start - 1)).clamp(0, end - start + 1),
+            Builtin::PeriodStart => month.first,
+            Builtin::PeriodEnd => month.last,
+            Builtin::DaysInPeriod => month.count(),
+            Builtin::DaysElapsed => month.elapsed,
+            Builtin::DaysRemaining => month.remaining,
             Builtin::RulesVersion => return Err(Fault::Internal),
         };
         Ok(Value::Num(Rational::from_int(days.into())))
@@ -98,10 +98,12 @@ impl<'a> Texts<'a> {
 
     /// The first and last day of the record's month.
     fn period_days(self) -> Result<(i32, i32), Fault> {
-        let month = self.record.period.ok_or(Fault::Internal)?.month;
-        crate::time::first_day(month)
-            .zip(crate::time::last_day(month))
-            .ok_or(Fault::Internal)
+        let days = self
+            .record
+            .period
+            .and_then(|p| p.days())
+            .ok_or(Fault::Internal)?;
+        Ok((days.first, days.last))
     }
 
     /// The texts of `record` scored by `program`.

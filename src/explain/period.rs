@@ -12,19 +12,18 @@ use crate::eval::pace::Pace;
 use crate::eval::{NoTrace, Texts, Value, eval};
 use crate::input::Record;
 use crate::syntax::ast::Slicing;
-use crate::time::{first_day, last_day, show_date, show_month, week_days};
+use crate::time::{first_day, show_date, show_month, week_days};
 
 /// The record's month, as of its as-of date.
 pub(super) fn shown(record: &Record) -> Option<PeriodShown> {
     let period = record.period?;
-    let (first, last) = (first_day(period.month)?, last_day(period.month)?);
-    let as_of = period.as_of.clamp(first - 1, last);
+    let days = period.days()?;
     Some(PeriodShown {
         month: show_month(period.month),
         as_of: show_date(period.as_of),
-        days: i64::from(last - first + 1),
-        elapsed: i64::from(as_of - first + 1),
-        remaining: i64::from(last - as_of),
+        days: i64::from(days.count()),
+        elapsed: i64::from(days.elapsed),
+        remaining: i64::from(days.remaining),
     })
 }
 
