@@ -226,3 +226,28 @@ output pay = round(daily_pay * attended_days, 2, half_up)
     let outcome = ruleset.evaluate(&record).unwrap();
     assert_eq!(outcome.get("pay").unwrap().to_string(), "4597.70");
 }
+
+#[test]
+fn a_rank_of_teams_names_the_neighbouring_teams() {
+    let out = kpi(&[
+        "explain",
+        "rulesets/feel_daily.kpi",
+        "tests/scenarios/feel_daily/daily.csv",
+        "--period",
+        "2026-11",
+        "--key",
+        "F15",
+        "--lang",
+        "en",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let explained = text(&out.stdout);
+    for line in [
+        "    - place 2 of 3 ranked (ordered by 5.2, 83.6, 四组)\n",
+        "    - just above: 三组 (8.4, 86.3, 三组)\n",
+        "    - just below: 一组 (5.2, 82.8, 一组)\n",
+        "    - tied with 一组 on the first key; team_feel highest first decided between them\n",
+    ] {
+        assert!(explained.contains(line), "{line}\n{explained}");
+    }
+}

@@ -204,22 +204,14 @@ impl PopulationRun {
                 if !group.passes(record, r.filter.as_ref()).ok()? {
                     return Some(Decided::Excluded);
                 }
-                // For a rank of groups, each group once, by its first member.
-                let mut eligible: Vec<usize> = Vec::new();
-                let mut own = record;
-                for &m in members {
-                    if !group.passes(m, r.filter.as_ref()).ok()? {
-                        continue;
-                    }
-                    match r
-                        .per_group
-                        .and_then(|c| group.first_of_group(&eligible, m, c))
-                    {
-                        Some(first) if m == record => own = eligible[first],
-                        Some(_) => {}
-                        None => eligible.push(m),
-                    }
-                }
+                // For a rank of groups, the record's group is placed by its first member.
+                let ranked = group.ranked(r).ok()?;
+                let own = ranked
+                    .stands_for
+                    .iter()
+                    .find(|&&(p, _)| p == position)
+                    .map_or(record, |&(_, first)| ranked.eligible[first]);
+                let eligible = ranked.eligible;
                 let (order, blocks) = group.sorted(&eligible, &r.keys).ok()?;
                 let at = order.iter().position(|&p| eligible[p] == own)?;
                 let block = blocks.iter().find(|b| b.contains(&at))?;

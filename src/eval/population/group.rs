@@ -32,6 +32,18 @@ impl GroupResult {
     }
 }
 
+/// The members a rank places.
+#[derive(Debug, Default)]
+pub(super) struct Ranked {
+    /// The members placed, by record.
+    pub(super) eligible: Vec<usize>,
+    /// The position in the group of each member placed.
+    pub(super) positions: Vec<usize>,
+    /// For a rank of groups, each other member kept, by position in the group, and the
+    /// index in `eligible` of the member that stands for its group.
+    pub(super) stands_for: Vec<(usize, usize)>,
+}
+
 /// How a share was divided, in fens.
 pub(super) struct Shared {
     /// Each member's part.
@@ -275,12 +287,10 @@ impl Group<'_> {
         Ok((order, blocks))
     }
 
-    fn rank(&self, r: &Rank) -> Result<Vec<Result<Value, Fault>>, Fault> {
-        // The members ranked, and the position of each among all members; for a rank
-        // of groups, the first member of each group stands for it.
-        let mut eligible = Vec::new();
-        let mut positions = Vec::new();
-        let mut stands_for: Vec<(usize, usize)> = Vec::new();
+    /// The members a rank places: those its filter keeps, and for a rank of groups
+    /// only the first member of each group, which stands for the others.
+    pub(super) fn ranked(&self, r: &Rank) -> Result<Ranked, Fault> {
+        let mut ranked = Ranked::default();
         let mut firsts: foldhash::HashMap<super::GroupKey<'_>, usize> =
             foldhash::HashMap::default();
         for (position, &m) in self.members.iter().enumerate() {
@@ -290,14 +300,23 @@ impl Group<'_> {
             if let Some(column) = r.per_group {
                 let key = super::group_key(self.program, &self.records[m], &self.slots[m], column);
                 if let Some(&first) = firsts.get(&key) {
-                    stands_for.push((position, first));
+                    ranked.stands_for.push((position, first));
                     continue;
                 }
-                firsts.insert(key, eligible.len());
+                firsts.insert(key, ranked.eligible.len());
             }
-            eligible.push(m);
-            positions.push(position);
+            ranked.eligible.push(m);
+            ranked.positions.push(position);
         }
+        Ok(ranked)
+    }
+
+    fn rank(&self, r: &Rank) -> Result<Vec<Result<Value, Fault>>, Fault> {
+        let Ranked {
+            eligible,
+            positions,
+            stands_for,
+        } = self.ranked(r)?;
         let (order, blocks) = self.sorted(&eligible, &r.keys)?;
         let excluded = r
             .when_excluded
@@ -331,20 +350,6 @@ impl Group<'_> {
             values[position] = values[positions[first]].clone();
         }
         Ok(values)
-    }
-
-    /// The index in `ranked` of the member of `member`'s group (by the input in slot
-    /// `column`) that stands for it, if one is there already.
-    pub(super) fn first_of_group(
-        &self,
-        ranked: &[usize],
-        member: usize,
-        column: u32,
-    ) -> Option<usize> {
-        let of =
-            |m: usize| super::group_key(self.program, &self.records[m], &self.slots[m], column);
-        let group = of(member);
-        ranked.iter().position(|&m| of(m) == group)
     }
 
     fn distribute(&self, d: &Distribute) -> Result<Vec<Result<Value, Fault>>, Fault> {
