@@ -140,10 +140,7 @@ impl crate::Ruleset {
             .and_then(Period::previous);
         let place = |record: &crate::Record| -> Option<(Period, bool)> {
             let month = record.period?.month;
-            let day = match record.values.get(column) {
-                Some(crate::input::InputValue::Date(d)) => Some(*d),
-                _ => None,
-            };
+            let day = record.date_at(Some(column));
             match period {
                 None => Some((Period::whole(month)?, true)),
                 Some(p) if p.month == month => {

@@ -155,12 +155,11 @@ impl Checker<'_> {
             return unknown_expr(span);
         }
         let (ty, level) = (item.ty, item.level);
-        if let Level::Group(g) = level {
-            self.check_level("previous", level, span);
-            let _ = g;
-        }
         let column = match level {
-            Level::Group(g) => Some(g),
+            Level::Group(g) => {
+                self.check_level("previous", level, span);
+                Some(g)
+            }
             Level::Member => None,
         };
         let body = Body::Previous(PreviousSpec { item: pos, column });

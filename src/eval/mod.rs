@@ -150,6 +150,14 @@ impl Value {
             _ => Err(Fault::Internal),
         }
     }
+
+    /// The whole number, for a date or month.
+    fn whole(self) -> Result<i32, Fault> {
+        self.num()?
+            .to_i128()
+            .and_then(|n| i32::try_from(n).ok())
+            .ok_or(Fault::Internal)
+    }
 }
 
 /// A computation that met a missing value gives a missing value.
@@ -158,16 +166,6 @@ pub(crate) fn or_missing(result: Result<Value, Fault>) -> Result<Value, Fault> {
     match result {
         Err(Fault::Missing) => Ok(Value::Missing),
         other => other,
-    }
-}
-
-impl Value {
-    /// The whole number, for a date or month.
-    fn whole(self) -> Result<i32, Fault> {
-        self.num()?
-            .to_i128()
-            .and_then(|n| i32::try_from(n).ok())
-            .ok_or(Fault::Internal)
     }
 }
 

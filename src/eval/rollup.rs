@@ -6,7 +6,7 @@ use super::reduce::Reduction;
 use super::{Fault, NoTrace, Texts, Value, eval, load_inputs, or_missing};
 use crate::check::model::Slice;
 use crate::compile::{Program, RowAggregate};
-use crate::input::{DataError, InputValue, Location, Record};
+use crate::input::{DataError, Location, Record};
 use crate::period::Period;
 use crate::syntax::ast::Slicing;
 
@@ -47,13 +47,15 @@ pub(crate) fn roll_up(
         .iter()
         .map(|a| Reduction::new(a.func))
         .collect();
+    // The first and last day among the rows.
+    let mut days: Option<(i32, i32)> = None;
     for row in rows {
         load_inputs(row, &mut slots);
         let texts = Texts::new(program, row);
-        let day = program.model.period.and_then(|p| match row.values.get(p) {
-            Some(InputValue::Date(d)) => Some(*d),
-            _ => None,
-        });
+        let day = row.date_at(program.model.period);
+        if let Some(d) = day {
+            days = Some(days.map_or((d, d), |(first, last)| (first.min(d), last.max(d))));
+        }
         for (aggregate, reduction) in program.row_aggregates.iter().zip(&mut reductions) {
             counted(aggregate, texts, &slots, day, period, reduction).map_err(|fault| {
                 DataError::new(Location::Given, fault_message(fault))
@@ -74,15 +76,6 @@ pub(crate) fn roll_up(
             },
         )
         .collect::<Result<Vec<_>, _>>()?;
-    let days: Vec<i32> = rows
-        .iter()
-        .filter_map(
-            |r| match program.model.period.and_then(|p| r.values.get(p)) {
-                Some(InputValue::Date(d)) => Some(*d),
-                _ => None,
-            },
-        )
-        .collect();
     let fingerprints = rows
         .iter()
         .map(|r| crate::explain::fingerprint_of(&program.model, r))
@@ -94,10 +87,7 @@ pub(crate) fn roll_up(
         rolled: rolled.into(),
         rows: Some(Box::new(crate::input::Rows {
             count: rows.len(),
-            days: (
-                days.iter().copied().min().unwrap_or_default(),
-                days.iter().copied().max().unwrap_or_default(),
-            ),
+            days: days.unwrap_or_default(),
             fingerprint: crate::explain::population_fingerprint(fingerprints),
         })),
     })

@@ -77,6 +77,14 @@ impl Record {
     pub(crate) fn period(&self) -> Option<Period> {
         self.period
     }
+
+    /// The day in the input at `column`, if that input is a date.
+    pub(crate) fn date_at(&self, column: Option<usize>) -> Option<crate::time::Day> {
+        match self.values.get(column?) {
+            Some(InputValue::Date(day)) => Some(*day),
+            _ => None,
+        }
+    }
 }
 
 /// The inputs that make a record's key, and the one that places it in a month.
