@@ -72,16 +72,7 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
             new.key_names().join(", "),
         )));
     }
-    if let Some(column) = &args.by
-        && !new.inputs().any(|i| i.name() == column)
-    {
-        let inputs: Vec<&str> = new.inputs().map(|i| i.name()).collect();
-        return Err(Failure::usage(format!(
-            "--by {column}: {} declares no input of that name (its inputs: {})",
-            args.new.display(),
-            inputs.join(", "),
-        )));
-    }
+    crate::scoring::check_by(&new, &args.new, args.by.as_deref())?;
     let old_period = args.period.resolve(&old)?;
     let new_period = args.period.resolve(&new)?;
     let before = Side {

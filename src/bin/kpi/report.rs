@@ -41,16 +41,7 @@ pub fn report(args: &Args) -> Result<u8, Failure> {
     let Some(ruleset) = load(&args.ruleset)? else {
         return Ok(FAILED);
     };
-    if let Some(column) = &args.by
-        && !ruleset.inputs().any(|i| i.name() == column)
-    {
-        let inputs: Vec<&str> = ruleset.inputs().map(|i| i.name()).collect();
-        return Err(Failure::usage(format!(
-            "--by {column}: {} declares no input of that name (its inputs: {})",
-            args.ruleset.display(),
-            inputs.join(", ")
-        )));
-    }
+    crate::scoring::check_by(&ruleset, &args.ruleset, args.by.as_deref())?;
     let period = args.period.resolve(&ruleset)?;
     let side = Side {
         ruleset: &ruleset,

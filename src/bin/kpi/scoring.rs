@@ -124,3 +124,18 @@ impl Side<'_> {
         }
     }
 }
+
+/// A usage error when `--by COLUMN` names no input of `ruleset`, read from `path`.
+pub fn check_by(ruleset: &Ruleset, path: &Path, by: Option<&str>) -> Result<(), Failure> {
+    match by {
+        Some(column) if !ruleset.inputs().any(|i| i.name() == column) => {
+            let inputs: Vec<&str> = ruleset.inputs().map(|i| i.name()).collect();
+            Err(Failure::usage(format!(
+                "--by {column}: {} declares no input of that name (its inputs: {})",
+                path.display(),
+                inputs.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
