@@ -3,6 +3,7 @@
 //! the grade distribution, a histogram of the payout, and the records that could not
 //! be scored and why.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kpi::{OutputValue, Ruleset};
@@ -207,43 +208,40 @@ impl Book<'_> {
             let Some(labels) = self.ruleset.grade_labels(name) else {
                 continue;
             };
+            let mut by_grade = self.totals_by(|_, values| values.get(o).map(ToString::to_string));
+            // Every grade in the order of its rows, those no record has included.
             let groups: Vec<(String, Totals)> = labels
                 .iter()
-                .map(|label| {
-                    let mut totals = Totals::default();
-                    for (_, values) in self.scored() {
-                        if values.get(o).is_some_and(|v| v.to_string() == *label) {
-                            totals.add(values);
-                        }
-                    }
-                    (label.clone(), totals)
-                })
+                .map(|label| (label.clone(), by_grade.remove(label).unwrap_or_default()))
                 .collect();
             let at = self.group_table(sheet, row, &format!("按 {name} / By {name}"), &groups)?;
             first_grade.get_or_insert((groups.len() as u32, row + 1));
             row = at + 1;
         }
         if let Some(column) = self.by {
-            let mut values: Vec<String> =
-                self.scored().filter_map(|(e, _)| e.group.clone()).collect();
-            values.sort();
-            values.dedup();
-            let groups: Vec<(String, Totals)> = values
+            let groups: Vec<(String, Totals)> = self
+                .totals_by(|entry, _| entry.group.clone())
                 .into_iter()
-                .map(|value| {
-                    let mut totals = Totals::default();
-                    for (e, outputs) in self.scored() {
-                        if e.group.as_deref() == Some(value.as_str()) {
-                            totals.add(outputs);
-                        }
-                    }
-                    (value, totals)
-                })
                 .collect();
             self.group_table(sheet, row, &format!("按 {column} / By {column}"), &groups)?;
         }
         sheet.autofit();
         Ok(first_grade)
+    }
+
+    /// The totals of the records scored, in one pass, by the group `group_of` puts
+    /// each in (none: in no group), ordered by group.
+    fn totals_by(
+        &self,
+        group_of: impl Fn(&Entry, &[OutputValue]) -> Option<String>,
+    ) -> BTreeMap<String, Totals> {
+        let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+        for (entry, values) in self.scored() {
+            if let Some(group) = group_of(entry, values) {
+                groups.entry(group).or_default().add(values);
+            }
+        }
+        groups
     }
 
     /// A table of groups from `row`: the heading, then each group's records and the
