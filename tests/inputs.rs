@@ -23,15 +23,22 @@ fn eval(data: &Path, extra: &[&str]) -> std::process::Output {
     kpi(&args)
 }
 
-/// The scenario's metrics as a workbook, as Excel keeps them: numbers as binary
-/// floats, the rest as text.
+/// Rows as a workbook, as Excel keeps them: numbers as binary floats, days as dates,
+/// the rest as text.
 fn workbook(rows: &[Vec<String>], path: &Path) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("绩效数据").unwrap();
+    let day = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32, c as u16);
+            let is_date = r > 0 && cell.len() == 10 && cell.as_bytes()[4] == b'-';
+            if is_date {
+                let date = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).unwrap();
+                sheet.write_datetime_with_format(r, c, &date, &day).unwrap();
+                continue;
+            }
             match cell.parse::<f64>() {
                 Ok(n) if r > 0 => sheet.write_number(r, c, n).map(|_| ()),
                 _ => sheet.write_string(r, c, cell).map(|_| ()),
@@ -148,27 +155,7 @@ fn date_cells_of_a_workbook_are_read_as_dates() {
     let dir = scratch("dates");
     let path = dir.join("monthly.xlsx");
     let data = "tests/scenarios/dated_proration/monthly.csv";
-    let rows = csv_rows(&std::fs::read_to_string(data).unwrap());
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let day = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32, c as u16);
-            let is_date = r > 0 && cell.len() == 10 && cell.as_bytes()[4] == b'-';
-            if is_date {
-                let date = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).unwrap();
-                sheet.write_datetime_with_format(r, c, &date, &day).unwrap();
-            } else {
-                match cell.parse::<f64>() {
-                    Ok(n) if r > 0 && c > 1 => sheet.write_number(r, c, n).map(|_| ()),
-                    _ => sheet.write_string(r, c, cell).map(|_| ()),
-                }
-                .unwrap();
-            }
-        }
-    }
-    book.save(&path).unwrap();
+    workbook(&csv_rows(&std::fs::read_to_string(data).unwrap()), &path);
     let rules = "rulesets/dated_proration.kpi";
     let want = kpi(&["eval", rules, data]);
     let got = kpi(&["eval", rules, path.to_str().unwrap()]);
