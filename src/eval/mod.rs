@@ -106,6 +106,11 @@ impl<'a> Texts<'a> {
         Ok((days.first, days.last))
     }
 
+    /// The record whose texts these are.
+    pub(crate) fn record(self) -> &'a Record {
+        self.record
+    }
+
     /// The texts of `record` scored by `program`.
     pub fn new(program: &'a Program, record: &'a Record) -> Texts<'a> {
         Texts { program, record }
@@ -408,6 +413,24 @@ fn pace_value<T: Tracer>(
     slots: &[Value],
     tracer: &mut T,
 ) -> Result<Value, Fault> {
+    let figures = pace_figures(p, texts, slots, tracer)?;
+    Ok(match p.words {
+        Some(words) => Value::Text(TextRef::Literal(match figures.status {
+            pace::Status::Ok => words[0],
+            pace::Status::AtRisk => words[1],
+            pace::Status::CannotReach => words[2],
+        })),
+        None => figures.needed.map_or(Value::Missing, Value::Num),
+    })
+}
+
+/// A warning worked out over a record's values: its sums so far and its month.
+pub(crate) fn pace_figures<T: Tracer>(
+    p: &crate::compile::Pace,
+    texts: Texts<'_>,
+    slots: &[Value],
+    tracer: &mut T,
+) -> Result<pace::Figures, Fault> {
     let numerator = eval(&p.numerator, texts, slots, tracer)?.num()?;
     let denominator = eval(&p.denominator, texts, slots, tracer)?.num()?;
     let day = |b| texts.builtin(b).and_then(Value::num);
@@ -416,7 +439,7 @@ fn pace_value<T: Tracer>(
         day(Builtin::DaysRemaining)?,
         day(Builtin::DaysInPeriod)?,
     );
-    let figures = pace::Pace {
+    pace::Pace {
         numerator: &numerator,
         denominator: &denominator,
         op: p.op,
@@ -426,15 +449,7 @@ fn pace_value<T: Tracer>(
         remaining: &remaining,
         days: &days,
     }
-    .figures()?;
-    Ok(match p.words {
-        Some(words) => Value::Text(TextRef::Literal(match figures.status {
-            pace::Status::Ok => words[0],
-            pace::Status::AtRisk => words[1],
-            pace::Status::CannotReach => words[2],
-        })),
-        None => figures.needed.map_or(Value::Missing, Value::Num),
-    })
+    .figures()
 }
 
 /// A comparison one of whose sides failed or is missing: one with a missing value is

@@ -5,11 +5,10 @@
 use super::model::{Decision, PeriodShown, RowsShown};
 use super::show::value;
 use crate::Ruleset;
-use crate::check::model::{Builtin, Item};
+use crate::check::model::Item;
 use crate::check::types::Type;
 use crate::compile::Op;
-use crate::eval::pace::Pace;
-use crate::eval::{NoTrace, Texts, Value, eval};
+use crate::eval::{NoTrace, Texts, Value, pace_figures};
 use crate::input::Record;
 use crate::syntax::ast::Slicing;
 use crate::time::{first_day, show_date, show_month, week_days};
@@ -71,26 +70,8 @@ pub(super) fn warning(
         return None;
     };
     pace.words?;
-    let num = |node| eval(node, texts, slots, &mut NoTrace).ok()?.num().ok();
-    let (numerator, denominator) = (num(&pace.numerator)?, num(&pace.denominator)?);
-    let day = |b| texts.builtin(b).ok()?.num().ok();
-    let (elapsed, remaining, days) = (
-        day(Builtin::DaysElapsed)?,
-        day(Builtin::DaysRemaining)?,
-        day(Builtin::DaysInPeriod)?,
-    );
-    let figures = Pace {
-        numerator: &numerator,
-        denominator: &denominator,
-        op: pace.op,
-        target: &pace.target,
-        when_zero: pace.when_zero.as_ref(),
-        elapsed: &elapsed,
-        remaining: &remaining,
-        days: &days,
-    }
-    .figures()
-    .ok()?;
+    let figures = pace_figures(pace, texts, slots, &mut NoTrace).ok()?;
+    let remaining = texts.record().period()?.days()?.remaining;
     let model = &program.model;
     // The projection is an estimate: two places say enough of it.
     let number = |r: &crate::number::Rational| match crate::number::decimal_places(r) {
@@ -107,10 +88,7 @@ pub(super) fn warning(
         target: percent(&pace.target),
         daily: number(&figures.daily),
         projected: number(&figures.projected),
-        remaining: remaining
-            .to_i128()
-            .and_then(|r| i64::try_from(r).ok())
-            .unwrap_or(0),
+        remaining: i64::from(remaining),
         needed: figures.needed.as_ref().map(number),
     })
 }
