@@ -128,7 +128,7 @@ impl Book<'_> {
                 .set_name(format!("{name} 分布 / Histogram").as_str());
             chart
                 .add_series()
-                .set_categories(("分布 Distribution", 1, 0, BINS as u32, 0))
+                .set_categories(("分布 Distribution", 1, 3, BINS as u32, 3))
                 .set_values(("分布 Distribution", 1, 2, BINS as u32, 2))
                 .set_name("人数 / Records");
             book.worksheet_from_name("分布 Distribution")?
@@ -301,7 +301,8 @@ impl Book<'_> {
             .collect();
         let low = values.iter().copied().fold(f64::INFINITY, f64::min);
         let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let width = ((high - low) / BINS as f64).max(0.01);
+        // Bars a whole number of fen wide, so their bounds read as amounts.
+        let width = (((high - low) / BINS as f64) * 100.0).ceil().max(1.0) / 100.0;
         let mut counts = [0usize; BINS];
         for v in &values {
             let bin = (((v - low) / width) as usize).min(BINS - 1);
@@ -312,12 +313,15 @@ impl Book<'_> {
         sheet.write_string_with_format(0, 0, format!("{} 自 / from", names[o]).as_str(), &bold)?;
         sheet.write_string_with_format(0, 1, "至 / to", &bold)?;
         sheet.write_string_with_format(0, 2, "人数 / Records", &bold)?;
+        sheet.write_string_with_format(0, 3, "区间 / Range", &bold)?;
         for (b, count) in counts.iter().enumerate() {
             let r = b as u32 + 1;
             let from = low + width * b as f64;
             sheet.write_number_with_format(r, 0, from, &money)?;
             sheet.write_number_with_format(r, 1, from + width, &money)?;
             sheet.write_number(r, 2, *count as f64)?;
+            let range = format!("{from:.2} – {:.2}", from + width);
+            sheet.write_string(r, 3, range.as_str())?;
         }
         sheet.autofit();
         Ok(Some(names[o].to_string()))
