@@ -256,6 +256,32 @@ impl Ruleset {
         }
     }
 
+    /// The inputs whose values form the groups that items are computed `over`, in the
+    /// order the rule file first uses them; empty for a ruleset that scores each
+    /// record alone.
+    ///
+    /// ```
+    /// let ruleset = kpi::Ruleset::compile(
+    ///     "ruleset t\nkey id\ninput id text\ninput team text\ninput n number\n\
+    ///      let team_n over team = sum(n)\noutput o = team_n",
+    /// )
+    /// .unwrap();
+    /// assert_eq!(ruleset.group_names(), ["team"]);
+    /// ```
+    pub fn group_names(&self) -> Vec<&str> {
+        let model = &self.program.model;
+        let mut names: Vec<&str> = Vec::new();
+        for item in &model.items {
+            if let crate::check::model::Level::Group(input) = item.level {
+                let name = model.inputs[input].name.as_str();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+
     /// The output names, in declaration order.
     pub fn output_names(&self) -> Vec<&str> {
         self.program

@@ -264,14 +264,79 @@ fn explain_all_writes_one_statement_per_record_named_by_key() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 60);
+    assert_eq!(names.len(), 61);
     assert_eq!(names[0], "A00700000.html");
+    // Without teams the index lists every record, linked to its statement.
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert_eq!(index.matches("<tr><td><a href=").count(), 60);
+    assert!(
+        index.contains(
+            "<tr><td><a href=\"E04.html\">E04</a></td><td class=\"n\">620.03</td>\
+             <td>综合得分 62.00 · 等级 C</td></tr>"
+        ),
+        "{index}"
+    );
     let e04 = std::fs::read_to_string(dir.join("E04.html")).unwrap();
     let saved = std::fs::read_to_string("tests/snapshots/explanations/E04.zh.html.snap").unwrap();
     assert!(
         saved.ends_with(&e04),
         "E04.html is the snapshot's statement"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn explain_all_in_html_writes_an_index_of_teams_and_a_page_per_team() {
+    let dir = scratch("explain-teams");
+    let (rules, data) = (
+        "rulesets/team_monthly.kpi",
+        "tests/scenarios/team_monthly/members.csv",
+    );
+    let out = kpi(&[
+        "explain",
+        rules,
+        data,
+        "--all",
+        "--format",
+        "html",
+        "--lang",
+        "en",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Each team's head count and total payout, from what `kpi eval` pays.
+    let eval = text(&kpi(&["eval", rules, data]).stdout);
+    let mut teams: std::collections::BTreeMap<String, (usize, rust_decimal::Decimal)> =
+        Default::default();
+    let mut members: Vec<(String, String)> = Vec::new();
+    for line in eval.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let team = teams.entry(cells[1].to_string()).or_default();
+        team.0 += 1;
+        team.1 += cells[7].parse::<rust_decimal::Decimal>().unwrap();
+        members.push((cells[1].to_string(), cells[0].to_string()));
+    }
+    assert_eq!(teams.len(), 8);
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(
+        index.contains("<th class=\"n\">Payout total</th>"),
+        "{index}"
+    );
+    for (team, (count, total)) in &teams {
+        let row = format!(
+            "<tr><td><a href=\"_{team}.html\">{team}</a></td><td class=\"n\">{count}</td>\
+             <td class=\"n\">{total}</td></tr>"
+        );
+        assert!(index.contains(&row), "{row} in {index}");
+    }
+    // Every member is on its team's page, linked to a statement that exists.
+    for (team, key) in &members {
+        let page = std::fs::read_to_string(dir.join(format!("_{team}.html"))).unwrap();
+        let link = format!("<a href=\"{key}.html\">{key}</a>");
+        assert!(page.contains(&link), "{link} on the page of {team}");
+        assert!(dir.join(format!("{key}.html")).is_file());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -186,6 +186,7 @@ fn verify_names_a_changed_ruleset() {
             "item total: working saved \"80 × 35% + 0 × 25% + 100 × 20% + 70 × 20%\", recomputed \"90 × 35% + 0 × 25% + 100 × 20% + 70 × 20%\"".to_string(),
             "item total: computed saved \"62\", recomputed \"65.5\"".to_string(),
             "item total: decision.parts[0].value saved \"80\", recomputed \"90\"".to_string(),
+            "item total: decision.parts[0].contribution saved \"28\", recomputed \"31.5\"".to_string(),
             "item level: decision.subject saved \"62\", recomputed \"65.5\"".to_string(),
             "item level: decision.rows[0].missed_by saved \"28\", recomputed \"24.5\"".to_string(),
             "item level: decision.rows[1].missed_by saved \"18\", recomputed \"14.5\"".to_string(),

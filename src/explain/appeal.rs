@@ -120,8 +120,9 @@ impl Appeal {
     /// output side by side, then each changed step before and after.
     pub fn doc(&self, lang: Lang) -> Doc {
         let mut facts = doc::identity(lang, &self.after);
-        facts.retain(|(term, _)| term != lang.word(Word::RecordPrint));
-        facts.push((
+        let mut references = doc::references(lang, &self.after);
+        references.retain(|(term, _)| term != lang.word(Word::RecordPrint));
+        references.push((
             format!(
                 "{} ({})",
                 lang.word(Word::RecordPrint),
@@ -129,7 +130,7 @@ impl Appeal {
             ),
             self.before.record.fingerprint.clone(),
         ));
-        facts.push((
+        references.push((
             format!(
                 "{} ({})",
                 lang.word(Word::RecordPrint),
@@ -258,7 +259,9 @@ impl Appeal {
                 doc::title(lang, &self.after)
             ),
             facts,
+            summary: None,
             sections,
+            references,
         }
     }
 }

@@ -92,6 +92,7 @@ pub fn explanation(
                 value: slots
                     .get(slot)
                     .map_or_else(String::new, |v| value(model, texts, v, item.ty)),
+                unit: unit(model, item.ty),
                 next: reach::next(ruleset, record, i, slots, trace),
             }
         })
@@ -113,6 +114,7 @@ pub fn explanation(
             vetoes: Vec::new(),
             roundings: roundings(ruleset, trace, &[output.value.span]),
             value: v.to_string(),
+            unit: unit(model, output.value.ty),
             next: None,
         })
         .collect();
@@ -156,6 +158,15 @@ fn record_inputs(model: &Model, record: &Record) -> Vec<InputShown> {
             value: v.shown(input.ty),
         })
         .collect()
+}
+
+/// The unit an amount of type `ty` is counted in, as a step names it.
+fn unit(model: &Model, ty: Type) -> Option<String> {
+    match ty {
+        Type::Money => Some(model.currency.clone().unwrap_or_else(|| "money".into())),
+        Type::Points => model.unit.as_ref().map(|(name, _)| name.clone()),
+        _ => None,
+    }
 }
 
 fn step_kind(kind: Kind) -> StepKind {
@@ -229,10 +240,22 @@ fn weighted_parts(
                 Ref::Input(i) => &sub.model.inputs[i].name,
                 Ref::Item(i) => &sub.model.items[i].name,
             };
+            let slot = match p.source {
+                Ref::Input(i) => i,
+                Ref::Item(i) => sub.model.inputs.len() + i,
+            };
+            let contribution = match sub.slots.get(slot) {
+                Some(Value::Num(v)) => v
+                    .checked_mul(&p.weight)
+                    .ok()
+                    .map(|c| value(sub.model, sub.texts, &Value::Num(c), item.ty)),
+                _ => None,
+            };
             WeightedPart {
                 name: name.clone(),
                 value: sub.expr(&e),
                 weight: shown_percent(&p.weight),
+                contribution,
             }
         })
         .collect()

@@ -3,19 +3,24 @@
 //! what an agent reads does not depend on the format.
 
 use super::model::{Decision, Explanation, Reach, RowResult, Step};
+pub use super::summary::{Standing, StandingState, Summary};
 use super::words::{Lang, Word};
 
-/// A document: a title, a few facts, then sections.
+/// A document: a title, a few facts, a summary, sections, then what reproduces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc {
     /// The language it is written in.
     pub lang: Lang,
     /// The title.
     pub title: String,
-    /// Facts under the title: what, which record, fingerprints.
+    /// Facts under the title: which record, its result, its month.
     pub facts: Vec<(String, String)>,
+    /// What an agent wants to know first, for a page that leads with it.
+    pub summary: Option<Summary>,
     /// Sections in order.
     pub sections: Vec<Section>,
+    /// What reproduces it exactly: engine, ruleset, fingerprints.
+    pub references: Vec<(String, String)>,
 }
 
 /// One section: a heading, an aside (such as the line number), and blocks.
@@ -79,12 +84,9 @@ pub fn title(lang: Lang, e: &Explanation) -> String {
         .map_or_else(|| e.ruleset.name.clone(), |t| lang.label(t))
 }
 
-/// The facts that identify an explanation: ruleset, record, fingerprints, engine.
+/// What an explanation is of, and where it stands in its month: the record, its
+/// result, its month and its daily rows.
 pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
-    let mut ruleset = e.ruleset.name.clone();
-    if let Some(version) = &e.ruleset.version {
-        ruleset.push_str(&format!(" {} {version}", lang.word(Word::Version)));
-    }
     let mut facts = vec![
         (lang.word(Word::Record).into(), e.record.key.clone()),
         (
@@ -97,16 +99,6 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
                 })
                 .collect::<Vec<_>>()
                 .join(lang.word(Word::Comma)),
-        ),
-        (lang.word(Word::Engine).into(), e.engine.clone()),
-        (lang.word(Word::Ruleset).into(), ruleset),
-        (
-            lang.word(Word::RulesetPrint).into(),
-            e.ruleset.fingerprint.clone(),
-        ),
-        (
-            lang.word(Word::RecordPrint).into(),
-            e.record.fingerprint.clone(),
         ),
     ];
     if let Some(p) = &e.record.period {
@@ -121,13 +113,35 @@ pub fn identity(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
             lang.rows(rows.count, &rows.from, &rows.to),
         ));
     }
+    facts
+}
+
+/// What reproduces an explanation exactly: the engine, the ruleset and its version,
+/// and the fingerprints of the rule file, the record and the records scored with it.
+pub fn references(lang: Lang, e: &Explanation) -> Vec<(String, String)> {
+    let mut ruleset = e.ruleset.name.clone();
+    if let Some(version) = &e.ruleset.version {
+        ruleset.push_str(&format!(" {} {version}", lang.word(Word::Version)));
+    }
+    let mut references = vec![
+        (lang.word(Word::Engine).into(), e.engine.clone()),
+        (lang.word(Word::Ruleset).into(), ruleset),
+        (
+            lang.word(Word::RulesetPrint).into(),
+            e.ruleset.fingerprint.clone(),
+        ),
+        (
+            lang.word(Word::RecordPrint).into(),
+            e.record.fingerprint.clone(),
+        ),
+    ];
     if let Some(population) = &e.population {
-        facts.push((
+        references.push((
             lang.word(Word::PopulationPrint).into(),
             lang.population_print(population.records, &population.fingerprint),
         ));
     }
-    facts
+    references
 }
 
 /// The document for one explanation.
@@ -141,7 +155,9 @@ pub fn explanation(lang: Lang, e: &Explanation) -> Doc {
         lang,
         title: title(lang, e),
         facts: identity(lang, e),
+        summary: Some(super::summary::summary(lang, e)),
         sections,
+        references: references(lang, e),
     }
 }
 
@@ -422,12 +438,19 @@ fn decision_blocks(lang: Lang, decision: &Decision, s: &Step) -> Vec<Block> {
 }
 
 fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
-    let word = lang.word(Word::Next).to_string();
+    let (row, moves) = next_lines(lang, next);
+    let mut blocks = vec![Block::Field(lang.word(Word::Next).into(), row)];
+    if !moves.is_empty() {
+        blocks.push(Block::List(moves));
+    }
+    blocks
+}
+
+/// The next better row in words, and the moves that reach it (or why none is named).
+pub(crate) fn next_lines(lang: Lang, next: &Reach) -> (String, Vec<String>) {
     match next {
-        Reach::Top => vec![Block::Field(word, lang.top().into())],
-        Reach::Vetoed { reason, item } => {
-            vec![Block::Field(word, lang.vetoed(&lang.label(reason), item))]
-        }
+        Reach::Top => (lang.top().into(), Vec::new()),
+        Reach::Vetoed { reason, item } => (lang.vetoed(&lang.label(reason), item), Vec::new()),
         Reach::Next {
             row,
             subject,
@@ -455,10 +478,7 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
             } else if list.is_empty() {
                 list.push(lang.no_move().into());
             }
-            vec![
-                Block::Field(word, lang.next_row(row, needs, subject, gap)),
-                Block::List(list),
-            ]
+            (lang.next_row(row, needs, subject, gap), list)
         }
     }
 }

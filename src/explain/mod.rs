@@ -7,11 +7,13 @@ mod build;
 pub mod doc;
 mod fingerprint;
 mod group;
+mod html;
 mod model;
 mod period;
 mod reach;
 mod render;
 mod show;
+mod summary;
 mod verify;
 mod words;
 
@@ -48,7 +50,7 @@ impl Explanation {
             Format::Json => self.to_json(),
             Format::Text => render::text(&doc::explanation(lang, self)),
             Format::Markdown => render::markdown(&doc::explanation(lang, self)),
-            Format::Html => render::html(&doc::explanation(lang, self)),
+            Format::Html => html::page(&doc::explanation(lang, self)),
         }
     }
 
@@ -81,7 +83,7 @@ pub fn step_text(step: &Step, lang: Lang) -> String {
 pub fn render_doc(doc: &doc::Doc, format: Format) -> String {
     match format {
         Format::Markdown => render::markdown(doc),
-        Format::Html => render::html(doc),
+        Format::Html => html::page(doc),
         Format::Text | Format::Json => render::text(doc),
     }
 }

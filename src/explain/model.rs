@@ -167,6 +167,10 @@ pub struct Step {
     pub roundings: Vec<Rounding>,
     /// The final value.
     pub value: String,
+    /// For an amount: its currency code (`CNY`, or `money` when the rule file names
+    /// none), or its points unit (`PTS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// For tier tables and grades: what it would take to reach the next better row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Reach>,
@@ -353,6 +357,9 @@ pub struct WeightedPart {
     pub value: String,
     /// Its weight, as a percentage.
     pub weight: String,
+    /// What it adds to the sum: its value times its weight, exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contribution: Option<String>,
 }
 
 /// What became of one row of a table.

@@ -92,6 +92,12 @@ impl Lang {
             Word::Warnings => self.pick("预警", "Warnings"),
             Word::Month => self.pick("月份", "Month"),
             Word::Rows => self.pick("日明细", "Daily rows"),
+            Word::Item => self.pick("项目", "Item"),
+            Word::Weight => self.pick("权重", "Weight"),
+            Word::Contribution => self.pick("贡献", "Contribution"),
+            Word::Items => self.pick("各项得分", "Items"),
+            Word::Standings => self.pick("各档位置", "Where you stand"),
+            Word::References => self.pick("核对信息", "For checking"),
         }
     }
 
@@ -593,6 +599,18 @@ pub enum Word {
     Month,
     /// "Rows".
     Rows,
+    /// "Item".
+    Item,
+    /// "Weight".
+    Weight,
+    /// "Contribution".
+    Contribution,
+    /// "Items", the heading of a statement's items table.
+    Items,
+    /// "Where you stand", the heading of the bars against each next row.
+    Standings,
+    /// "For checking", the heading of the engine and fingerprints.
+    References,
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use clap::ValueEnum;
 use kpi::explain::{
     Appeal, Format, Lang, OtherChange, render_doc, verify as recompute, verify_in as recompute_in,
 };
-use kpi::{Explanation, Record, Ruleset};
+use kpi::{Explanation, Outcome, Record, Ruleset, ScoreError};
 
+use crate::index::{self, Listed};
 use crate::period::PeriodArgs;
 use crate::{FAILED, Failure, data, load, say};
 
@@ -41,6 +42,10 @@ pub struct Args {
     /// aggregate of the record's groups.
     #[arg(long)]
     members: bool,
+    /// With --all --format html: an index page per value of this input column (such
+    /// as `team`); by default the column the rule file groups records over.
+    #[arg(long, value_name = "COLUMN", requires = "all")]
+    by: Option<String>,
     #[command(flatten)]
     period: PeriodArgs,
     #[command(flatten)]
@@ -345,33 +350,53 @@ fn find(ruleset: &Ruleset, data: &Path, key: &str) -> Result<Option<Record>, Fai
     Ok(found)
 }
 
-/// Writes one statement per record into `dir`, named by key.
+/// Writes one statement per record into `dir`, named by key; for HTML, index pages
+/// too.
 fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Failure> {
+    crate::scoring::check_by(ruleset, &args.ruleset, args.by.as_deref())?;
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+    let html = matches!(args.format, FormatArg::Html);
+    let team = args
+        .by
+        .as_deref()
+        .or_else(|| ruleset.group_names().first().copied());
     let mut names = HashSet::new();
-    let mut written = 0;
+    let mut listed = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
     let mut failed = false;
     // Writes one record's explanation; false if it could not be scored or written.
-    let mut write = |key: &str, explained: Result<Explanation, kpi::ScoreError>| {
-        let explained = match explained {
+    let mut write = |record: &Record, explained: Result<(Outcome, Explanation), ScoreError>| {
+        let (outcome, explained) = match explained {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("{}: {e}", args.data.display());
                 return false;
             }
         };
-        let path = dir.join(file_name(key, args.format.extension(), &mut names));
-        match std::fs::write(&path, explained.render(args.format.format(), lang)) {
-            Ok(()) => {
-                written += 1;
-                true
-            }
-            Err(e) => {
-                eprintln!("record {key}: cannot write {}: {e}", path.display());
-                false
-            }
+        let key = record.key();
+        let file = file_name(key, args.format.extension(), &mut names);
+        let path = dir.join(&file);
+        if let Err(e) = std::fs::write(&path, explained.render(args.format.format(), lang)) {
+            eprintln!("record {key}: cannot write {}: {e}", path.display());
+            return false;
         }
+        if labels.is_empty() {
+            labels = (explained.outputs.iter())
+                .map(|o| {
+                    o.label
+                        .as_deref()
+                        .map_or_else(|| o.name.clone(), |l| lang.label(l))
+                })
+                .collect();
+        }
+        listed.push(Listed {
+            key: key.to_string(),
+            file,
+            team: team.and_then(|column| ruleset.input_value(record, column)),
+            values: outcome.values,
+        });
+        true
     };
     let period = args.period.resolve(ruleset)?;
     if ruleset.reads_population() || ruleset.rolls_up_rows() || period.is_some() {
@@ -388,14 +413,12 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
                 Some(population) => population.explain(i),
                 None => ruleset.explain(record),
             };
-            failed |= !write(record.key(), explained.map(|(_, e)| e));
+            failed |= !write(record, explained);
         }
     } else {
         data::for_each_record(ruleset, &args.data, |loaded| {
             match loaded {
-                Ok(record) => {
-                    failed |= !write(record.key(), ruleset.explain(&record).map(|(_, e)| e));
-                }
+                Ok(record) => failed |= !write(&record, ruleset.explain(&record)),
                 Err(errors) => {
                     failed = true;
                     for e in errors {
@@ -405,6 +428,21 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
             }
             Ok(())
         })?;
+    }
+    let written = listed.len();
+    if html {
+        let title = ruleset
+            .title()
+            .map_or_else(|| ruleset.name().to_string(), |t| lang.label(t));
+        // Team pages are named like statements, so no team's page takes a key's name.
+        let team_file = |team: &str| file_name(&format!("_{team}"), "html", &mut names);
+        for (file, page) in index::pages(lang, &title, &labels, &listed, team_file) {
+            let path = dir.join(file);
+            if let Err(e) = std::fs::write(&path, page) {
+                eprintln!("cannot write {}: {e}", path.display());
+                failed = true;
+            }
+        }
     }
     say(&format!(
         "{}: {written} explanations written\n",

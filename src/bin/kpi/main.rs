@@ -10,6 +10,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod generate;
+mod index;
 mod period;
 mod progress;
 mod report;
