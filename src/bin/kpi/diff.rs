@@ -100,7 +100,7 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
         None => say(&report)?,
     }
-    let all_compared = comparison.records.iter().all(Compared::both_scored);
+    let all_compared = comparison.compared() == comparison.records.len();
     Ok(if all_compared { 0 } else { FAILED })
 }
 
@@ -256,6 +256,11 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// How many records both rule files scored: those counted in the totals.
+    pub fn compared(&self) -> usize {
+        self.records.iter().filter(|r| r.both_scored()).count()
+    }
+
     fn new(
         old: &Ruleset,
         new: &Ruleset,
