@@ -1,4 +1,5 @@
-//! Writing a comparison of two rule files: a report to read, CSV or JSON.
+//! Writing a comparison of two rule files: a report to read, CSV or JSON (a workbook:
+//! `diff_xlsx`).
 
 use std::path::Path;
 
@@ -129,7 +130,7 @@ fn grouping_table(comparison: &Comparison, grouping: &Grouping) -> String {
 }
 
 /// A group's value as a report shows it; an empty cell is named.
-fn group_label(value: &str) -> String {
+pub fn group_label(value: &str) -> String {
     match value {
         "" => "(empty)".to_string(),
         v => v.to_string(),
