@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use calamine::{Reader, open_workbook_auto};
 use common::{kpi, text};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -102,11 +103,17 @@ fn sums(outputs: &[(String, Decimal, Decimal)]) -> (Decimal, Decimal) {
 }
 
 fn diff_json(new: &Path, extra: &[&str]) -> (Option<i32>, Value, String) {
+    diff_json_over(DATA, new, extra)
+}
+
+/// `kpi diff --format json` of the shipped rules and `new` over `data`: the exit
+/// status, the comparison and stderr.
+fn diff_json_over(data: &str, new: &Path, extra: &[&str]) -> (Option<i32>, Value, String) {
     let mut args = vec![
         "diff",
         RULES,
         new.to_str().unwrap(),
-        DATA,
+        data,
         "--format",
         "json",
     ];
@@ -438,4 +445,293 @@ fn totals_by_a_column_the_new_rules_declare() {
         text(&out.stderr)
     );
     remove(&new);
+}
+
+/// The sheets of a workbook, each as rows of cells as calamine shows them (a number
+/// as its shortest decimal, an empty cell as ""), without the empty cells that end a
+/// row.
+fn workbook(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let names = book.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
+            let rows = range
+                .rows()
+                .map(|row| {
+                    let mut cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+                    while cells.last().is_some_and(String::is_empty) {
+                        cells.pop();
+                    }
+                    cells
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The rows of the sheet `name`.
+fn sheet<'b>(book: &'b [(String, Vec<Vec<String>>)], name: &str) -> &'b [Vec<String>] {
+    &book
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no sheet {name}"))
+        .1
+}
+
+/// The same cell, written as text by the CSV format and as a number or text in the
+/// workbook: numbers compared as decimals (`1200.00` is the workbook's 1200).
+fn same_cell(csv: &str, xlsx: &str) -> bool {
+    match (csv.parse::<Decimal>(), xlsx.parse::<Decimal>()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => csv == xlsx,
+    }
+}
+
+const SHEETS: [&str; 4] = [
+    "汇总 Summary",
+    "记录 Records",
+    "最大变化 Largest changes",
+    "未比较 Not compared",
+];
+
+#[test]
+fn a_workbook_holds_the_json_totals_every_record_of_the_csv_and_the_largest_changes() {
+    let new = richer_top_tier("xlsx");
+    let path = new.with_file_name("impact.xlsx");
+    // No --format: the name of the output file chooses the workbook.
+    let out = kpi(&[
+        "diff",
+        RULES,
+        new.to_str().unwrap(),
+        DATA,
+        "--top",
+        "3",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    let (_, json, _) = diff_json(&new, &["--top", "3"]);
+    let book = workbook(&path);
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, SHEETS);
+
+    // The totals: the JSON summary's figures, found by their headings.
+    let summary = sheet(&book, "汇总 Summary");
+    assert_eq!(summary[0], ["旧规则 / Old rules", RULES]);
+    assert_eq!(summary[3], ["比较 / Compared", "60"]);
+    assert_eq!(summary[4], ["未比较 / Not compared", "0"]);
+    let header = summary
+        .iter()
+        .position(|row| row.get(3).is_some_and(|c| c == "之前 / Before"))
+        .unwrap();
+    assert_eq!(summary[header - 1], ["合计 / Totals"]);
+    assert_eq!(
+        summary[header],
+        [
+            "",
+            "记录 / Records",
+            "输出 / Output",
+            "之前 / Before",
+            "之后 / After",
+            "变化 / Change",
+            "有变化 / Changed",
+            "增加 / Gainers",
+            "减少 / Losers",
+        ]
+    );
+    assert_eq!(summary[header + 1][..3], ["全部 / All", "60", "score"]);
+    assert_eq!(summary[header + 2][..3], ["", "", "payout"]);
+    for (row, output) in [(header + 1, "score"), (header + 2, "payout")] {
+        let totals = &json["summary"][output];
+        let row = &summary[row];
+        for (c, figure) in [(3, "before"), (4, "after"), (5, "change")] {
+            let expected = decimal(totals[figure].as_str().unwrap());
+            assert_eq!(decimal(&row[c]), expected, "{output} {figure}");
+        }
+        for (c, count) in [(6, "changed"), (7, "gainers"), (8, "losers")] {
+            assert_eq!(row[c], totals[count].to_string(), "{output} {count}");
+        }
+    }
+    // Not a comparison of nothing: some are paid more.
+    assert_ne!(json["summary"]["payout"]["gainers"], 0);
+
+    // By grade: a group per grade in the order of its rows, its records on its first
+    // line, as the JSON counts them.
+    let by_grade = summary
+        .iter()
+        .position(|row| {
+            row.first()
+                .is_some_and(|c| c == "按 grade（新规则）/ By grade (new rules)")
+        })
+        .unwrap();
+    assert_eq!(summary[by_grade + 1][0], "grade");
+    let groups: Vec<(&str, &str)> = summary[by_grade + 2..]
+        .iter()
+        .take_while(|row| !row.is_empty())
+        .filter(|row| !row[0].is_empty())
+        .map(|row| (row[0].as_str(), row[1].as_str()))
+        .collect();
+    let expected: Vec<(String, String)> = json["by_grade"]["grade"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(grade, totals)| (grade.clone(), totals["payout"]["records"].to_string()))
+        .collect();
+    assert_eq!(
+        groups,
+        expected
+            .iter()
+            .map(|(g, r)| (g.as_str(), r.as_str()))
+            .collect::<Vec<_>>()
+    );
+
+    // Every record, every cell as the CSV format has it.
+    let csv_out = kpi(&[
+        "diff",
+        RULES,
+        new.to_str().unwrap(),
+        DATA,
+        "--format",
+        "csv",
+    ]);
+    let csv = text(&csv_out.stdout);
+    let csv_rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let records = sheet(&book, "记录 Records");
+    assert_eq!(records.len(), 61);
+    assert_eq!(records[0], csv_rows[0]);
+    assert_eq!(records[1][..4], ["E01", "98", "101.5", "3.5"]);
+    for (xlsx, csv) in records.iter().zip(&csv_rows) {
+        assert_eq!(xlsx.len(), csv.len(), "{csv:?}");
+        for (x, c) in xlsx.iter().zip(csv) {
+            assert!(same_cell(c, x), "{x:?} for {c:?} in {csv:?}");
+        }
+    }
+
+    // The largest changes: the JSON's lists, output by output.
+    let largest = sheet(&book, "最大变化 Largest changes");
+    assert_eq!(
+        largest[0],
+        [
+            "输出 / Output",
+            "记录 / Record",
+            "之前 / Before",
+            "之后 / After",
+            "变化 / Change"
+        ]
+    );
+    let expected: Vec<(&str, &str, Decimal)> = ["score", "payout"]
+        .into_iter()
+        .flat_map(|output| {
+            json["largest"][output]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |l| {
+                    let change = decimal(l["change"].as_str().unwrap());
+                    (output, l["key"].as_str().unwrap(), change)
+                })
+        })
+        .collect();
+    assert_eq!(expected.len(), 6);
+    let shown: Vec<(&str, &str, Decimal)> = largest[1..]
+        .iter()
+        .map(|row| (row[0].as_str(), row[1].as_str(), decimal(&row[4])))
+        .collect();
+    assert_eq!(shown, expected);
+
+    let not_compared = sheet(&book, "未比较 Not compared");
+    assert_eq!(not_compared, [["记录 / Record", "原因 / Why"]]);
+    remove(&new);
+}
+
+#[test]
+fn a_workbook_lists_the_records_not_compared_and_why() {
+    let data = "tests/fixtures/data/agent_monthly_one_bad_cell.csv";
+    let new = richer_top_tier("xlsx-bad");
+    let path = new.with_file_name("impact.xlsx");
+    let out = kpi(&[
+        "diff",
+        RULES,
+        new.to_str().unwrap(),
+        data,
+        "--format",
+        "xlsx",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let (_, json, _) = diff_json_over(data, &new, &[]);
+    let book = workbook(&path);
+    let e03 = json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "E03")
+        .unwrap();
+    let why = e03["error"].as_str().unwrap();
+    assert!(
+        why.starts_with("old: ") && why.contains("column qa_score, value \"7O.5\""),
+        "{why}"
+    );
+    assert_eq!(
+        sheet(&book, "未比较 Not compared"),
+        [["记录 / Record", "原因 / Why"], ["E03", why]]
+    );
+    let summary = sheet(&book, "汇总 Summary");
+    assert_eq!(summary[3], ["比较 / Compared", "59"]);
+    assert_eq!(summary[4], ["未比较 / Not compared", "1"]);
+    // The record keeps its row, with no values.
+    let records = sheet(&book, "记录 Records");
+    assert_eq!(records.len(), 61);
+    assert_eq!(records[3], ["E03"]);
+    remove(&new);
+}
+
+#[test]
+fn a_workbook_needs_an_output_file_and_a_named_format_wins_over_the_file_name() {
+    let out = kpi(&["diff", RULES, RULES, DATA, "--format", "xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(
+        text(&out.stderr),
+        "error: --format xlsx writes a workbook: give -o FILE.xlsx\n"
+    );
+
+    let dir = folder("formats");
+    let named_xlsx = dir.join("impact.xlsx");
+    let out = kpi(&[
+        "diff",
+        RULES,
+        RULES,
+        DATA,
+        "--format",
+        "json",
+        "-o",
+        named_xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&named_xlsx).unwrap();
+    assert!(written.starts_with("{\n  \"old\""), "{written}");
+    // Any other file name keeps the text report.
+    let named_txt = dir.join("impact.txt");
+    let out = kpi(&[
+        "diff",
+        RULES,
+        RULES,
+        DATA,
+        "-o",
+        named_txt.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&named_txt).unwrap();
+    assert!(
+        written.starts_with(&format!("{RULES} → {RULES}")),
+        "{written}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -13,7 +13,7 @@ use crate::amounts::{Amount, Exact};
 use crate::period::PeriodArgs;
 use crate::scoring::{Entry, Scored, Side};
 use crate::source::SourceArgs;
-use crate::{FAILED, Failure, diff_report, load, say};
+use crate::{FAILED, Failure, diff_report, diff_xlsx, load, say};
 
 /// The arguments of `kpi diff`.
 #[derive(clap::Args)]
@@ -24,10 +24,10 @@ pub struct Args {
     pub new: PathBuf,
     /// Records: .csv, .json, .jsonl or a workbook, scored with both rule files.
     pub data: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    pub format: DiffFormat,
-    /// Write to this file instead of standard output.
+    /// Output format [default: text, or xlsx for -o FILE.xlsx].
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
+    /// Write to this file instead of standard output (a workbook needs one).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Also total the changes by the value of this input column (an input the new
@@ -52,10 +52,37 @@ pub enum DiffFormat {
     Csv,
     /// Every record and every total (see README).
     Json,
+    /// A workbook: the totals, every record, the largest changes, the records not
+    /// compared.
+    Xlsx,
+}
+
+impl Args {
+    /// The format to write: the one asked for; without `--format`, a workbook for an
+    /// output file named `.xlsx` and the text report otherwise. A workbook is not
+    /// written to standard output: it needs `-o`.
+    fn format(&self) -> Result<DiffFormat, Failure> {
+        let named_xlsx = self.output.as_ref().is_some_and(|path| {
+            path.extension()
+                .is_some_and(|extension| extension.eq_ignore_ascii_case("xlsx"))
+        });
+        let format = match self.format {
+            Some(format) => format,
+            None if named_xlsx => DiffFormat::Xlsx,
+            None => DiffFormat::Text,
+        };
+        if matches!(format, DiffFormat::Xlsx) && self.output.is_none() {
+            return Err(Failure::usage(
+                "--format xlsx writes a workbook: give -o FILE.xlsx".into(),
+            ));
+        }
+        Ok(format)
+    }
 }
 
 /// Scores the data with both rule files and writes the comparison.
 pub fn diff(args: &Args) -> Result<u8, Failure> {
+    let format = args.format()?;
     // Both files are compiled before either failure stops the run, so one run shows
     // every diagnostic.
     let old = load(&args.old)?;
@@ -90,17 +117,19 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
         return Ok(FAILED);
     };
     let comparison = Comparison::new(&old, &new, before_run, after_run, args);
-    let report = match args.format {
-        DiffFormat::Text => diff_report::text(&comparison, &args.data),
-        DiffFormat::Csv => diff_report::csv(&comparison)?,
-        DiffFormat::Json => diff_report::json(&comparison),
+    let report = match format {
+        DiffFormat::Text => diff_report::text(&comparison, &args.data).into_bytes(),
+        DiffFormat::Csv => diff_report::csv(&comparison)?.into_bytes(),
+        DiffFormat::Json => diff_report::json(&comparison).into_bytes(),
+        DiffFormat::Xlsx => diff_xlsx::workbook(&comparison, &args.data)?,
     };
     match &args.output {
         Some(path) => std::fs::write(path, report)
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => say(&report)?,
+        // Only a text format comes here (a workbook needs -o), so the bytes are UTF-8.
+        None => say(&String::from_utf8_lossy(&report))?,
     }
-    let all_compared = comparison.records.iter().all(Compared::both_scored);
+    let all_compared = comparison.compared() == comparison.records.len();
     Ok(if all_compared { 0 } else { FAILED })
 }
 
@@ -256,6 +285,11 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// How many records both rule files scored: those counted in the totals.
+    pub fn compared(&self) -> usize {
+        self.records.iter().filter(|r| r.both_scored()).count()
+    }
+
     fn new(
         old: &Ruleset,
         new: &Ruleset,

@@ -1,4 +1,5 @@
-//! Writing a comparison of two rule files: a report to read, CSV or JSON.
+//! Writing a comparison of two rule files: a report to read, CSV or JSON (a workbook:
+//! `diff_xlsx`).
 
 use std::path::Path;
 
@@ -12,11 +13,7 @@ use crate::diff::{Column, Compared, Comparison, Grouping, Tally};
 /// The report to read: a line naming the files, the totals of each numeric output,
 /// the totals by group, the largest changes, and the records not compared.
 pub fn text(comparison: &Comparison, data: &Path) -> String {
-    let compared = comparison
-        .records
-        .iter()
-        .filter(|r| r.both_scored())
-        .count();
+    let compared = comparison.compared();
     let mut out = format!(
         "{} → {}, over {}: {compared} record{} scored by both, {} not\n",
         comparison.old,
@@ -133,7 +130,7 @@ fn grouping_table(comparison: &Comparison, grouping: &Grouping) -> String {
 }
 
 /// A group's value as a report shows it; an empty cell is named.
-fn group_label(value: &str) -> String {
+pub fn group_label(value: &str) -> String {
     match value {
         "" => "(empty)".to_string(),
         v => v.to_string(),
@@ -188,9 +185,9 @@ fn table(rows: &[Vec<String>], right: &[bool]) -> String {
     out
 }
 
-/// One row per record: the key's columns, then each output before and after, and
-/// the change of a numeric output; empty cells where a side has no value.
-pub fn csv(comparison: &Comparison) -> Result<String, Failure> {
+/// The header of a table of records: the key's columns, then for each output
+/// `NAME_before` and `NAME_after`, and `NAME_change` for a numeric one.
+pub fn record_header(comparison: &Comparison) -> Vec<String> {
     let mut header = comparison.key_names.clone();
     for column in &comparison.columns {
         header.push(format!("{}_before", column.name));
@@ -199,18 +196,32 @@ pub fn csv(comparison: &Comparison) -> Result<String, Failure> {
             header.push(format!("{}_change", column.name));
         }
     }
+    header
+}
+
+/// The cells of a record's key, one per column of the key.
+pub fn key_cells(comparison: &Comparison, record: &Compared) -> Vec<String> {
+    let key_columns = comparison.key_names.len().max(1);
+    let mut cells: Vec<String> = record
+        .key
+        .splitn(key_columns, ',')
+        .map(String::from)
+        .collect();
+    // A key cell that could not be read leaves the others empty.
+    cells.resize(key_columns, String::new());
+    cells
+}
+
+/// One row per record: the key's columns, then each output before and after, and
+/// the change of a numeric output; empty cells where a side has no value.
+pub fn csv(comparison: &Comparison) -> Result<String, Failure> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let failed = |e: csv::Error| Failure::usage(format!("cannot write output: {e}"));
-    writer.write_record(&header).map_err(failed)?;
-    let key_columns = comparison.key_names.len().max(1);
+    writer
+        .write_record(record_header(comparison))
+        .map_err(failed)?;
     for record in &comparison.records {
-        let mut row: Vec<String> = record
-            .key
-            .splitn(key_columns, ',')
-            .map(String::from)
-            .collect();
-        // A key cell that could not be read leaves the others empty.
-        row.resize(key_columns, String::new());
+        let mut row = key_cells(comparison, record);
         for column in &comparison.columns {
             let (before, after) = record.values(&column.name);
             row.push(shown(before));

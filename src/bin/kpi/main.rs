@@ -6,6 +6,7 @@ mod coverage;
 mod data;
 mod diff;
 mod diff_report;
+mod diff_xlsx;
 mod eval;
 mod explain;
 mod fmt;
@@ -16,6 +17,7 @@ mod progress;
 mod report;
 mod scoring;
 mod source;
+mod spreadsheet;
 mod workbook;
 mod write;
 
