@@ -14,10 +14,16 @@ pub const BINS: usize = 10;
 
 /// The content of a report.
 pub struct Report<'a> {
+    /// The rule file's title, or its name when it has none.
+    pub title: &'a str,
+    /// The rule file's version, if it declares one.
+    pub version: Option<&'a str>,
     /// The names of the key columns.
     pub keys: Vec<&'a str>,
     /// The names of the outputs, in declaration order.
     pub outputs: Vec<&'a str>,
+    /// The kind of each output's numeric values; none for an output that has none.
+    pub kinds: Vec<Option<Amount>>,
     /// Every record scored, in the order of the data.
     pub rows: Vec<Row<'a>>,
     /// The records that could not be read or scored, and why.
@@ -144,6 +150,12 @@ impl<'a> Report<'a> {
         for row in &rows {
             total.add(row.values);
         }
+        let kinds = (0..outputs.len())
+            .map(|o| {
+                rows.iter()
+                    .find_map(|r| r.values.get(o).and_then(Amount::of))
+            })
+            .collect();
         let by_grade = outputs
             .iter()
             .enumerate()
@@ -166,10 +178,13 @@ impl<'a> Report<'a> {
             Grouping::new(column, groups, outputs.len())
         });
         Report {
+            title: ruleset.title().unwrap_or(ruleset.name()),
+            version: ruleset.version(),
             histogram: Histogram::of_payout(&outputs, &rows),
             not_scored: entries.len() - rows.len(),
             keys,
             outputs,
+            kinds,
             rows,
             failed,
             total,

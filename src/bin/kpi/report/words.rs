@@ -86,6 +86,27 @@ pub const TO: Words = Words {
     zh: "至", en: "to"
 };
 
+/// What the page is.
+pub const REPORT: Words = Words {
+    zh: "报告",
+    en: "Report",
+};
+/// The rule file's version.
+pub const VERSION: Words = Words {
+    zh: "版本",
+    en: "Version",
+};
+/// The data file scored.
+pub const DATA: Words = Words {
+    zh: "数据",
+    en: "Data",
+};
+/// An empty list.
+pub const NONE: Words = Words {
+    zh: "无",
+    en: "None",
+};
+
 /// What a report says when no record has a money output.
 pub const NO_HISTOGRAM: &str = "no money output to chart";
 
