@@ -7,8 +7,10 @@ use std::fmt::Write;
 use super::doc::{Block, Doc, Section, Standing, StandingState, Summary};
 use super::words::Word;
 
-/// Escapes text for HTML.
-fn h(s: &str) -> String {
+use escape_html as h;
+
+/// Text made safe to put in an HTML element or a quoted attribute.
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

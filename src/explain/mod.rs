@@ -26,6 +26,7 @@ pub use fingerprint::{
     of_ruleset as ruleset_fingerprint,
 };
 pub(crate) use group::group_decision;
+pub use html::escape_html;
 pub use model::*;
 pub use verify::{Verification, verify, verify_in};
 pub use words::{Lang, Word};

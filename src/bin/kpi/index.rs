@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use kpi::OutputValue;
-use kpi::explain::Lang;
+use kpi::explain::{Lang, escape_html as h};
 
 use crate::amounts::{Amount, Exact};
 
@@ -164,19 +164,3 @@ h2{font-size:1.1rem;border-bottom:2px solid #333;margin-top:1.5rem}\
 td,th{border:1px solid #ddd;padding:.25rem .4rem;text-align:left}\
 .n{text-align:right;white-space:nowrap}a{color:#1d5fa8}\
 @media print{.wide{overflow:visible}}";
-
-/// Escapes text for HTML.
-fn h(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}

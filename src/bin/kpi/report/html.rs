@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use kpi::OutputValue;
+pub use kpi::explain::escape_html as escape;
 
 use super::model::{Grouping, Report, money};
 use super::svg::bar_chart;
@@ -277,20 +278,4 @@ fn show_sum(report: &Report, output: usize, sum: &Exact) -> String {
         Some(kind) => kind.show(sum),
         None => sum.to_string(),
     }
-}
-
-/// Text made safe to put in an element or a quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

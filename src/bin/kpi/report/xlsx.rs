@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::model::{BINS, Grouping, Report};
 use super::words;
+use crate::spreadsheet::number;
 
 /// Writes `report` as a workbook at `path`.
 pub fn write(report: &Report, path: &Path) -> Result<(), XlsxError> {
@@ -186,10 +187,4 @@ fn not_scored(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     }
     sheet.autofit();
     Ok(())
-}
-
-/// A decimal as the binary float a spreadsheet holds; exact values stay in the text
-/// outputs of `kpi eval`, and a spreadsheet shows this one to the places it keeps.
-fn number(decimal: &str) -> f64 {
-    decimal.parse().unwrap_or(0.0)
 }
