@@ -129,21 +129,34 @@ fn console(log: &str) -> Vec<&str> {
     log.lines().filter(|l| l.contains(":CONSOLE")).collect()
 }
 
-/// How wide the content of `page` is, and the frame it is shown in, when a page of
-/// its own holds it in a frame `width` pixels wide. Reading a file's frame needs
-/// --allow-file-access-from-files; the console must stay clean.
-fn widths_in_a_frame(browser: &Path, profile: &Path, page: &Path, width: u32) -> (u32, u32) {
-    let name = page.file_name().unwrap().to_str().unwrap();
-    let holder = page.with_file_name(format!("{name}.frame.html"));
+/// How each page of one folder fits a frame `width` pixels wide, as a page of its own
+/// holding them all in frames measures them once all have loaded: the width of its content, of the frame,
+/// and how many pixels its widest table box hides to the side. Reading a file's
+/// frame needs --allow-file-access-from-files; the console must stay clean.
+fn widths_in_frames(browser: &Path, profile: &Path, pages: &[PathBuf], width: u32) -> Vec<Fit> {
+    let dir = pages[0].parent().unwrap();
+    let frames: String = pages
+        .iter()
+        .map(|page| {
+            let name = page.file_name().unwrap().to_str().unwrap();
+            assert_eq!(page.parent(), Some(dir), "{name} is in the folder");
+            format!(
+                "<iframe style=\"width:{width}px;height:640px;border:0\" src=\"{name}\"></iframe>\n"
+            )
+        })
+        .collect();
+    let holder = dir.join("frames.holder.html");
     std::fs::write(
         &holder,
         format!(
-            "<!DOCTYPE html>\n<html><body>\n\
-             <iframe id=\"page\" style=\"width:{width}px;height:640px;border:0\" src=\"{name}\"></iframe>\n\
-             <script>document.getElementById(\"page\").onload = function () {{\n\
-             var root = this.contentDocument.documentElement;\n\
-             document.body.setAttribute(\"data-widths\", root.scrollWidth + \" \" + root.clientWidth);\n\
-             }};</script>\n</body></html>\n"
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{frames}\
+             <script>window.onload = function () {{\n\
+             document.querySelectorAll(\"iframe\").forEach(function (frame) {{\n\
+             var root = frame.contentDocument.documentElement, hidden = 0;\n\
+             frame.contentDocument.querySelectorAll(\".wide\").forEach(function (box) {{\n\
+             hidden = Math.max(hidden, box.scrollWidth - box.clientWidth); }});\n\
+             frame.setAttribute(\"data-fit\", root.scrollWidth + \" \" + root.clientWidth + \" \" + hidden);\n\
+             }}); }};</script>\n</body></html>\n"
         ),
     )
     .unwrap();
@@ -153,22 +166,104 @@ fn widths_in_a_frame(browser: &Path, profile: &Path, page: &Path, width: u32) ->
         &holder,
         &[
             "--allow-file-access-from-files",
-            "--virtual-time-budget=5000",
+            "--virtual-time-budget=20000",
             "--dump-dom",
         ],
     );
     assert!(console(&log).is_empty(), "{:#?}", console(&log));
-    let widths: Vec<u32> = dom
-        .split("data-widths=\"")
-        .nth(1)
-        .unwrap_or_else(|| panic!("{name} was not measured: {dom}"))
-        .split('"')
-        .next()
-        .unwrap()
-        .split(' ')
-        .map(|w| w.parse().unwrap())
+    let fits: Vec<Fit> = dom
+        .split("data-fit=\"")
+        .skip(1)
+        .map(|rest| {
+            let numbers: Vec<u32> = rest
+                .split('"')
+                .next()
+                .unwrap()
+                .split(' ')
+                .map(|w| w.parse().unwrap())
+                .collect();
+            Fit {
+                content: numbers[0],
+                frame: numbers[1],
+                hidden: numbers[2],
+            }
+        })
         .collect();
-    (widths[0], widths[1])
+    assert_eq!(fits.len(), pages.len(), "every page was measured: {dom}");
+    fits
+}
+
+/// How a page fits its frame, in pixels.
+#[derive(Debug)]
+struct Fit {
+    /// The width of its content.
+    content: u32,
+    /// The width of the frame, less its scroll bar.
+    frame: u32,
+    /// How much its widest table box hides to the side, to be scrolled to.
+    hidden: u32,
+}
+
+#[test]
+fn statements_and_their_index_pages_fit_a_phone_with_nothing_hidden() {
+    let Some(browser) = chromium() else {
+        skip_unless_required(
+            "tests/browser.rs (HTML statements at a phone's width)",
+            "install Chromium (apt-get install chromium) or point KPI_CHROMIUM at a Chrome",
+        );
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("kpi-browser-fit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let runs: [(&str, &str, &str, &[&str]); 4] = [
+        (
+            "agent_monthly",
+            "tests/scenarios/agent_monthly/metrics.csv",
+            "zh",
+            &[],
+        ),
+        (
+            "team_monthly",
+            "tests/scenarios/team_monthly/members.csv",
+            "en",
+            &[],
+        ),
+        (
+            "feel_daily",
+            "tests/scenarios/feel_daily/daily.csv",
+            "zh",
+            &["--period", "2026-11"],
+        ),
+        (
+            "mtd_warning",
+            "tests/scenarios/mtd_warning/mtd.csv",
+            "en",
+            &["--as-of", "2026-11-15"],
+        ),
+    ];
+    for (ruleset, data, lang, options) in runs {
+        let folder = dir.join(ruleset);
+        let rules = format!("rulesets/{ruleset}.kpi");
+        let mut args = vec!["explain", &rules, data, "--all", "--format", "html"];
+        args.extend(["--lang", lang, "-o", folder.to_str().unwrap()]);
+        args.extend(options);
+        let out = common::kpi(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        pages.sort();
+        let fits = widths_in_frames(&browser, &folder.join("profile"), &pages, 360);
+        for (page, fit) in pages.iter().zip(fits) {
+            assert!(
+                fit.frame > 300 && fit.content <= fit.frame && fit.hidden == 0,
+                "{} at 360 pixels: {fit:?}",
+                page.display()
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -233,7 +328,8 @@ fn reports_render_print_and_fit_a_phone_with_a_clean_console() {
 
         // At a phone's width only the tables scroll sideways, each in its own box,
         // never the page.
-        let (content, frame) = widths_in_a_frame(&browser, &profile, &page, 360);
+        let fit = &widths_in_frames(&browser, &profile, std::slice::from_ref(&page), 360)[0];
+        let (content, frame) = (fit.content, fit.frame);
         assert!(
             frame > 300 && frame <= 360,
             "the frame is {frame} pixels wide"

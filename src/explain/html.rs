@@ -60,7 +60,9 @@ break-inside:avoid}\
 .bar span{display:block;height:100%;background:#1d5fa8}\
 .top .bar span{background:#2e8b3d}.held .bar{background:#f3d3d3}\
 .items td:nth-child(n+2),.items th:nth-child(n+2){text-align:right}\
-.items td:nth-child(n+2),.items th{white-space:nowrap}.items{font-size:.9rem}\
+.items td:nth-child(n+2){white-space:nowrap}.items small{color:#555}\
+.items{font-size:.85rem}.items td,.items th{padding:.2rem .3rem}\
+@media (max-width:400px){body{padding:.6rem}}\
 @page{size:A4;margin:14mm}\
 @media print{body{max-width:none;padding:0}section,.standing{border-color:#999}\
 .wide{overflow:visible}.bar,.bar span,.headline{-webkit-print-color-adjust:exact;\
@@ -165,10 +167,47 @@ fn standings(out: &mut String, doc: &Doc, summary: &Summary) {
     }
     if let Some(items) = &summary.items {
         let _ = writeln!(out, "<h2>{}</h2>", h(lang.word(Word::Items)));
-        out.push_str("<div class=\"items\">\n");
-        blocks(out, std::slice::from_ref(items));
-        out.push_str("</div>\n");
+        items_table(out, items);
     }
+}
+
+/// The items table, narrow enough for a phone: each item's value is written under
+/// its name rather than in a column of its own.
+fn items_table(out: &mut String, items: &Block) {
+    let Block::Table {
+        header,
+        rows,
+        marked,
+    } = items
+    else {
+        return blocks(out, std::slice::from_ref(items));
+    };
+    let first = |cells: &[String], tag: &str| match cells {
+        [name, value, ..] if !value.is_empty() => {
+            format!("<{tag}>{}<br><small>{}</small></{tag}>", h(name), h(value))
+        }
+        [name, ..] => format!("<{tag}>{}</{tag}>", h(name)),
+        [] => String::new(),
+    };
+    out.push_str("<div class=\"wide items\"><table>\n<tr>");
+    out.push_str(&first(header, "th"));
+    for cell in header.iter().skip(2) {
+        let _ = write!(out, "<th>{}</th>", h(cell));
+    }
+    out.push_str("</tr>\n");
+    for (row, marked) in rows.iter().zip(marked) {
+        out.push_str(if *marked {
+            "<tr class=\"marked\">"
+        } else {
+            "<tr>"
+        });
+        out.push_str(&first(row, "td"));
+        for cell in row.iter().skip(2) {
+            let _ = write!(out, "<td>{}</td>", h(cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
 }
 
 /// One item's bar: how far from its row towards the next, and what that takes.

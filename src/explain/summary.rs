@@ -81,6 +81,16 @@ pub fn summary(lang: Lang, e: &Explanation) -> Summary {
     }
 }
 
+/// A figure short enough for a phone's table: one that does not end (`92.288861…%`)
+/// keeps two places and its `…` (`92.28…%`); the working below shows more.
+fn brief(figure: &str) -> String {
+    let (Some(dot), Some(ellipsis)) = (figure.find('.'), figure.find('…')) else {
+        return figure.to_string();
+    };
+    let cut = (dot + 3).min(ellipsis);
+    format!("{}{}", &figure[..cut], &figure[ellipsis..])
+}
+
 /// What the summary calls a value: its label in `lang` alone, which is what an agent
 /// knows it by (the working below names both), else its name.
 fn called(lang: Lang, name: &str, label: Option<&str>) -> String {
@@ -128,16 +138,16 @@ fn items(lang: Lang, e: &Explanation) -> Option<Block> {
             let step = e.items.iter().find(|s| s.name == part.name);
             let input = e.record.inputs.iter().find(|i| i.name == part.name);
             let (item, value) = match (step, input) {
-                (Some(s), _) => (name(s), subject(s).unwrap_or_default().to_string()),
+                (Some(s), _) => (name(s), brief(subject(s).unwrap_or_default())),
                 (None, Some(i)) => (called(lang, &i.name, i.label.as_deref()), i.value.clone()),
                 (None, None) => (part.name.clone(), String::new()),
             };
             rows.push(vec![
                 item,
                 value,
-                part.value.clone(),
+                brief(&part.value),
                 part.weight.clone(),
-                part.contribution.clone().unwrap_or_default(),
+                brief(&part.contribution.clone().unwrap_or_default()),
             ]);
             marked.push(false);
             covered.push(&part.name);
@@ -147,7 +157,7 @@ fn items(lang: Lang, e: &Explanation) -> Option<Block> {
             String::new(),
             String::new(),
             String::new(),
-            sum.value.clone(),
+            brief(&sum.value),
         ]);
         marked.push(true);
         covered.push(&sum.name);
@@ -158,8 +168,8 @@ fn items(lang: Lang, e: &Explanation) -> Option<Block> {
         }
         let mut row = vec![
             name(step),
-            subject(step).unwrap_or_default().to_string(),
-            step.value.clone(),
+            brief(subject(step).unwrap_or_default()),
+            brief(&step.value),
         ];
         row.resize(header.len(), String::new());
         rows.push(row);
@@ -191,7 +201,7 @@ fn standing(lang: Lang, step: &Step) -> Option<Standing> {
     lines.insert(0, row);
     Some(Standing {
         item: called(lang, &step.name, step.label.as_deref()),
-        now: subject.clone(),
+        now: brief(subject),
         gives: matched.gives.clone(),
         progress,
         state,
@@ -237,7 +247,15 @@ fn figure(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{progress, threshold};
+    use super::{brief, progress, threshold};
+
+    #[test]
+    fn a_figure_that_does_not_end_keeps_two_places() {
+        assert_eq!(brief("92.288861…%"), "92.28…%");
+        assert_eq!(brief("33.333333…"), "33.33…");
+        assert_eq!(brief("92.50%"), "92.50%");
+        assert_eq!(brief("1200.00"), "1200.00");
+    }
 
     #[test]
     fn progress_runs_from_the_row_reached_to_the_next() {

@@ -82,8 +82,9 @@ enum Command {
     /// Each record's outputs before and after, the totals of every numeric output, the
     /// same by grade and by a column, and the largest changes.
     Diff(diff::Args),
-    /// Write the workbook HR opens first: results, a summary by grade and by a column
-    /// with charts, a payout histogram, and the records that could not be scored.
+    /// Write the report HR opens first, as a workbook or an HTML page: results, a
+    /// summary by grade and by a column with charts, a payout histogram, and the
+    /// records that could not be scored.
     Report(report::Args),
     /// Recompute a saved JSON explanation and confirm its fingerprints and values.
     Verify {
