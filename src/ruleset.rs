@@ -378,7 +378,7 @@ impl Ruleset {
                     .map(|(_, text)| *text)
             })
             .unwrap_or_default();
-        Record::read(key, values, errors, self.keys())
+        Record::read(key, values, errors, self.keys(), Location::Given)
     }
 
     /// Builds a record from one value per declared input, in declaration order, as

@@ -167,3 +167,84 @@ fn date_cells_of_a_workbook_are_read_as_dates() {
     assert_eq!(text(&got.stdout), text(&want.stdout));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_repeated_key_is_reported_with_both_places_and_scored_once() {
+    let dir = scratch("repeated");
+    let mut lines: Vec<String> = std::fs::read_to_string(METRICS)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    // Line 21 repeats E04 (line 5) with another base.
+    let again = lines[4].replace(",1000.05", ",9000.00");
+    lines.insert(20, again);
+    let path = dir.join("metrics.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let warning = format!(
+        "{}: line 21 (E04): the key was given before, at line 5; each record needs a key of its own: correct the key or remove one of the two (this one is not scored)\n",
+        path.display()
+    );
+    for jobs in ["1", "2"] {
+        let got = eval(&path, &["-j", jobs]);
+        assert_eq!(got.status.code(), Some(1));
+        assert_eq!(text(&got.stderr), warning);
+        let out = text(&got.stdout);
+        assert_eq!(out.lines().count(), 61, "the header and each key once");
+        assert_eq!(out.matches("\nE04,").count(), 1);
+        assert!(out.contains("\nE04,62.00,C,620.03\n"), "{out}");
+    }
+    // The commands that look at a whole run leave it out too, and say why.
+    let report = dir.join("report.xlsx");
+    let got = kpi(&[
+        "report",
+        RULES,
+        path.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(got.status.code(), Some(1));
+    assert!(text(&got.stderr).contains("line 21 (E04): the key was given before, at line 5"));
+    assert!(text(&got.stdout).ends_with("60 records scored, 1 not\n"));
+    let statements = dir.join("statements");
+    let got = kpi(&[
+        "explain",
+        RULES,
+        path.to_str().unwrap(),
+        "--all",
+        "-o",
+        statements.to_str().unwrap(),
+    ]);
+    assert_eq!(got.status.code(), Some(1));
+    assert_eq!(text(&got.stderr), warning);
+    assert!(!statements.join("E04~2.txt").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_repeated_key_in_a_team_stops_the_whole_run() {
+    let dir = scratch("repeated-team");
+    let members = "tests/scenarios/team_monthly/members.csv";
+    let mut lines: Vec<String> = std::fs::read_to_string(members)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines.push(lines[1].clone());
+    let path = dir.join("members.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let got = kpi(&["eval", "rulesets/team_monthly.kpi", path.to_str().unwrap()]);
+    assert_eq!(got.status.code(), Some(1));
+    let key = lines[1].split(',').next().unwrap();
+    assert_eq!(
+        text(&got.stderr),
+        format!(
+            "{0}: line {1} ({key}): the key was given before, at line 2; each record needs a key of its own: correct the key or remove one of the two (this one is not scored)\n\
+             {0}: no record was scored: ruleset `team_monthly` scores records together, and 1 record could not be read or repeats a key; correct it and run again\n",
+            path.display(),
+            lines.len()
+        )
+    );
+    assert_eq!(text(&got.stdout), "");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -138,7 +138,7 @@ fn a_population_with_an_unreadable_record_is_not_scored() {
     assert_eq!(
         stderr,
         "members.csv: line 23 (A0602), column calls_offered, value \"22x1\": expected a whole number such as 12\n\
-         members.csv: no record was scored: ruleset `team_monthly` scores records together, and 1 record could not be read; correct it and run again\n"
+         members.csv: no record was scored: ruleset `team_monthly` scores records together, and 1 record could not be read or repeats a key; correct it and run again\n"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

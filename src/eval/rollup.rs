@@ -90,6 +90,7 @@ pub(crate) fn roll_up(
             days: days.unwrap_or_default(),
             fingerprint: crate::explain::population_fingerprint(fingerprints),
         })),
+        location: first.location.clone(),
     })
 }
 

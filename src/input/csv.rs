@@ -157,5 +157,5 @@ pub(crate) fn read_fields<'f>(
             ),
         }
     }
-    Record::read(key_value.unwrap_or_default(), values, errors, key)
+    Record::read(key_value.unwrap_or_default(), values, errors, key, location)
 }

@@ -230,7 +230,7 @@ fn record(
             Err(message) => errors.push(error(message, Some(&text))),
         }
     }
-    Record::read(key_value.unwrap_or_default(), values, errors, key)
+    Record::read(key_value.unwrap_or_default(), values, errors, key, location)
 }
 
 /// A scalar's text: numbers exactly as written, strings as they are.

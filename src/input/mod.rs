@@ -12,7 +12,7 @@ use crate::number::Rational;
 pub use value::parse_value;
 
 /// One agent's inputs, checked against the ruleset's declarations.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Record {
     /// The key exactly as written in the data (`007` stays `007`). Boxed, as every
     /// text a record holds: a population keeps every record in memory.
@@ -28,7 +28,23 @@ pub struct Record {
     /// For a record rolled up from rows: how many, from which day to which, and their
     /// fingerprint.
     pub(crate) rows: Option<Box<Rows>>,
+    /// Where it was read: its line, JSON record or sheet row; for a record rolled up
+    /// from daily rows, its first row's.
+    pub(crate) location: Location,
 }
+
+/// Records are equal when they hold the same key and values, wherever they were read.
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.key == other.key
+            && self.values == other.values
+            && self.period == other.period
+            && self.rolled == other.rolled
+            && self.rows == other.rows
+    }
+}
+
+impl Eq for Record {}
 
 /// The rows a record was rolled up from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,12 +65,21 @@ impl Record {
         &self.key
     }
 
-    /// The record of `values` read for `key`, or every problem found reading them.
+    /// Where the record was read: its line, JSON record or sheet row
+    /// ([`Location::Given`] for a record built in code); for a record rolled up from
+    /// daily rows, its first row's.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The record of `values` read for `key` at `location`, or every problem found
+    /// reading them.
     pub(crate) fn read(
         key: String,
         values: Vec<InputValue>,
         errors: Vec<DataError>,
         keys: Keys<'_>,
+        location: Location,
     ) -> Result<Record, Vec<DataError>> {
         if !errors.is_empty() {
             return Err(errors);
@@ -70,6 +95,7 @@ impl Record {
             period,
             rolled: Box::default(),
             rows: None,
+            location,
         })
     }
 
@@ -218,15 +244,25 @@ impl DataError {
     }
 }
 
+/// `line 5`, `record 3`, `sheet 名单, row 7`.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line(l) => write!(f, "line {l}"),
+            Location::Record(i) => write!(f, "record {i}"),
+            Location::Cell { sheet, row } => write!(f, "sheet {sheet}, row {row}"),
+            Location::Given => f.write_str("record"),
+            Location::File => f.write_str("the file"),
+        }
+    }
+}
+
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Location::Line(l) => write!(f, "line {l}")?,
-            Location::Record(i) => write!(f, "record {i}")?,
-            Location::Cell { sheet, row } => write!(f, "sheet {sheet}, row {row}")?,
-            Location::Given => f.write_str("record")?,
-            Location::File => return f.write_str(&self.message),
+        if self.location == Location::File {
+            return f.write_str(&self.message);
         }
+        write!(f, "{}", self.location)?;
         if let Some(key) = &self.key {
             write!(f, " ({key})")?;
         }

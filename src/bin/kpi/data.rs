@@ -206,6 +206,13 @@ pub fn read_population(
         Ok(())
     })?;
     convert(&mut batch);
+    // Daily rows share their key by design; they roll up into one record each.
+    if unread == 0 && !ruleset.rolls_up_rows() {
+        for (_, e) in crate::keys::repeats(&records) {
+            unread += 1;
+            say(format!("{}: {e}", path.display()));
+        }
+    }
     if unread > 0 {
         if let Some(progress) = progress {
             progress.finish();
@@ -246,13 +253,14 @@ pub fn read_selected(
 }
 
 /// Reports that nothing was scored because `unread` records of a population could
-/// not be read.
+/// not be read (or repeat a key).
 pub fn refuse_partial(ruleset: &Ruleset, path: &Path, unread: usize) {
     eprintln!(
-        "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read; correct {} and run again",
+        "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read or repeat{} a key; correct {} and run again",
         path.display(),
         ruleset.name(),
         if unread == 1 { "" } else { "s" },
+        if unread == 1 { "s" } else { "" },
         if unread == 1 { "it" } else { "them" },
     );
 }

@@ -7,6 +7,7 @@ use kpi::{DataError, Period, Record, Ruleset, ScoreError};
 use rayon::prelude::*;
 
 use crate::data::Loaded;
+use crate::keys::Ledger;
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
 use crate::{FAILED, Failure, Format, data, load, write};
@@ -43,6 +44,7 @@ pub fn eval(
         failed: false,
         batch: Vec::with_capacity(BATCH),
         period,
+        keys: Ledger::default(),
     };
     if ruleset.reads_population() || ruleset.rolls_up_rows() {
         return run.whole_population(&pool, &progress);
@@ -83,14 +85,16 @@ struct Run<'a> {
     batch: Vec<Loaded>,
     /// The month scored, if the run names one.
     period: Option<Period>,
+    /// The keys of the records scored so far.
+    keys: Ledger,
 }
 
 /// What became of one record.
 enum Scored {
     /// Scored: its row, encoded.
-    Row(Vec<u8>),
+    Row(Vec<u8>, Record),
     /// The rules could not score it.
-    Failed(ScoreError),
+    Failed(ScoreError, Record),
     /// Its row could not be encoded.
     Unwritten(String),
     /// Its values could not be read.
@@ -158,10 +162,10 @@ impl Run<'_> {
                         Ok(None) => Scored::Elsewhen,
                         Ok(Some(record)) => match scorer.score(&record) {
                             Ok(outcome) => match rows.encode(record.key(), outcome) {
-                                Ok(row) => Scored::Row(row),
+                                Ok(row) => Scored::Row(row, record),
                                 Err(e) => Scored::Unwritten(e),
                             },
-                            Err(e) => Scored::Failed(e),
+                            Err(e) => Scored::Failed(e, record),
                         },
                         Err(errors) => Scored::Unread(errors),
                     },
@@ -169,10 +173,19 @@ impl Run<'_> {
                 .collect()
         });
         for scored in scored {
+            let repeated = match &scored {
+                Scored::Row(_, record) | Scored::Failed(_, record) => self.keys.repeated(record),
+                _ => None,
+            };
+            if let Some(e) = repeated {
+                self.failed = true;
+                progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                continue;
+            }
             match scored {
-                Scored::Row(row) => self.out.row(&row)?,
+                Scored::Row(row, _) => self.out.row(&row)?,
                 Scored::Unwritten(e) => return Err(e.into()),
-                Scored::Failed(e) => {
+                Scored::Failed(e, _) => {
                     self.failed = true;
                     progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
                 }

@@ -416,8 +416,12 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
             failed |= !write(record, explained);
         }
     } else {
+        let mut keys = crate::keys::Ledger::default();
         data::for_each_record(ruleset, &args.data, |loaded| {
-            match loaded {
+            match loaded.and_then(|record| match keys.repeated(&record) {
+                Some(e) => Err(vec![e]),
+                None => Ok(record),
+            }) {
                 Ok(record) => failed |= !write(&record, ruleset.explain(&record)),
                 Err(errors) => {
                     failed = true;

@@ -12,6 +12,7 @@ mod explain;
 mod fmt;
 mod generate;
 mod index;
+mod keys;
 mod period;
 mod progress;
 mod report;

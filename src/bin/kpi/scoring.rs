@@ -5,6 +5,7 @@ use std::path::Path;
 
 use kpi::{DataError, Outcome, Period, Record, Ruleset, ScoreError};
 
+use crate::keys::Ledger;
 use crate::{Failure, data};
 
 /// One rule file, as the run reads the data with it.
@@ -70,12 +71,17 @@ impl Side<'_> {
         // Scored one at a time, in the order of the file: a record that cannot be
         // read fails alone, as in `kpi eval`, and the others are still compared.
         let mut entries = Vec::new();
+        let mut keys = Ledger::default();
         data::for_each_record(ruleset, data, |read| {
             // A record of another month than the one named is left out.
             match read.and_then(|record| ruleset.select(vec![record], period)) {
                 Ok(selected) => {
                     for record in selected.records.iter().take(selected.scored) {
-                        entries.push(self.entry(data, record, ruleset.evaluate(record), by));
+                        let entry = match keys.repeated(record) {
+                            Some(e) => self.unread(data, &[e]),
+                            None => self.entry(data, record, ruleset.evaluate(record), by),
+                        };
+                        entries.push(entry);
                     }
                 }
                 Err(errors) => entries.push(self.unread(data, &errors)),
