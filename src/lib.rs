@@ -48,6 +48,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use eval::Fault;
 pub use explain::Explanation;
 pub use input::csv::CsvRow;
+pub use input::limits;
 pub use input::{DataError, Location, Record};
 pub use outcome::{Outcome, OutputValue};
 pub use period::{Period, Selected};

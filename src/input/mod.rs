@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod limits;
 pub mod sheet;
 mod value;
 
@@ -14,8 +15,9 @@ pub use value::parse_value;
 /// One agent's inputs, checked against the ruleset's declarations.
 #[derive(Debug, Clone)]
 pub struct Record {
-    /// The key exactly as written in the data (`007` stays `007`). Boxed, as every
-    /// text a record holds: a population keeps every record in memory.
+    /// The key exactly as written in the data, trimmed (`007` stays `007`), in every
+    /// format alike. Boxed, as every text a record holds: a population keeps every
+    /// record in memory.
     pub(crate) key: Box<str>,
     /// Values in input declaration order.
     pub(crate) values: Box<[InputValue]>,
@@ -123,8 +125,8 @@ pub(crate) struct Keys<'a> {
 }
 
 impl Keys<'_> {
-    /// The key: the values of the key's inputs, each found by `field`, joined with
-    /// commas; `None` when one is missing.
+    /// The key: the values of the key's inputs, each found by `field` and trimmed,
+    /// joined with commas; `None` when one is missing.
     pub(crate) fn value<'v>(&self, field: impl Fn(usize) -> Option<&'v str>) -> Option<String> {
         let mut key = String::new();
         for (n, &column) in self.columns.iter().enumerate() {
