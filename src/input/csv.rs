@@ -2,6 +2,7 @@
 //! ruleset does not declare (a name, a team) are ignored; a declared input with no
 //! column is an error for the whole file.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -65,6 +66,10 @@ pub fn rows<R: Read>(
     }))
 }
 
+/// The most missing columns named with a suggestion; past it the rest are counted.
+/// Finding the closest name is slow over thousands of columns.
+const HINTED: usize = 20;
+
 /// The column of each declared input in a header of `names`: an error at `header`
 /// for a declared input with no column, or one named twice.
 pub(crate) fn columns(
@@ -72,39 +77,49 @@ pub(crate) fn columns(
     names: &[&str],
     header: Location,
 ) -> Result<Vec<usize>, DataError> {
+    // Each name's first column, and whether it is named again.
+    let mut at: HashMap<&str, (usize, bool)> = HashMap::with_capacity(names.len());
+    for (i, &name) in names.iter().enumerate() {
+        at.entry(name)
+            .and_modify(|(_, again)| *again = true)
+            .or_insert((i, false));
+    }
+    let declared: HashSet<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let undeclared: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !declared.contains(n))
+        .collect();
     let mut columns = Vec::with_capacity(inputs.len());
     let mut missing = Vec::new();
     for input in inputs {
-        let found: Vec<usize> = (0..names.len())
-            .filter(|&i| names[i] == input.name)
-            .collect();
-        match found.as_slice() {
-            [one] => columns.push(*one),
-            [] => {
-                let undeclared = names
-                    .iter()
-                    .copied()
-                    .filter(|n| !inputs.iter().any(|i| i.name == *n));
-                let hint = closest(&input.name, undeclared)
-                    .map(|c| format!(" (is `{c}` meant to be `{}`?)", input.name))
-                    .unwrap_or_default();
-                missing.push(format!("{}{hint}", input.name));
-            }
-            _ => {
+        match at.get(input.name.as_str()) {
+            Some(&(column, false)) => columns.push(column),
+            Some((_, true)) => {
                 return Err(DataError::new(
                     header,
                     "the header names this column more than once; keep one",
                 )
                 .at(&input.name, None));
             }
+            None if missing.len() < HINTED => {
+                let hint = closest(&input.name, undeclared.iter().copied())
+                    .map(|c| format!(" (is `{c}` meant to be `{}`?)", input.name))
+                    .unwrap_or_default();
+                missing.push(format!("{}{hint}", input.name));
+            }
+            None => missing.push(input.name.clone()),
         }
     }
     if !missing.is_empty() {
+        let mut named = missing[..missing.len().min(HINTED)].join(", ");
+        if missing.len() > HINTED {
+            named.push_str(&format!(" and {} more", missing.len() - HINTED));
+        }
         return Err(DataError::new(
             header,
             format!(
-                "the header has no column for {}; add the column, since the ruleset declares it as an input",
-                missing.join(", ")
+                "the header has no column for {named}; add the column, since the ruleset declares it as an input"
             ),
         ));
     }
