@@ -398,7 +398,7 @@ impl Ruleset {
         &'a self,
         reader: R,
     ) -> Result<impl Iterator<Item = Result<Record, Vec<DataError>>> + 'a, DataError> {
-        input::csv::read(self.input_decls(), self.keys(), reader)
+        input::csv::read(self.input_decls(), self.keys(), reader, b',')
     }
 
     /// Reads the header of a CSV file, then yields its rows split into fields but not
@@ -408,7 +408,17 @@ impl Ruleset {
         &self,
         reader: R,
     ) -> Result<impl Iterator<Item = Result<CsvRow, Vec<DataError>>> + use<R>, DataError> {
-        input::csv::rows(self.input_decls(), reader)
+        self.read_csv_rows_delimited(reader, b',')
+    }
+
+    /// As [`Ruleset::read_csv_rows`], for a file whose fields are separated by
+    /// `delimiter` (`b';'`, `b'\t'`) rather than commas.
+    pub fn read_csv_rows_delimited<R: Read>(
+        &self,
+        reader: R,
+        delimiter: u8,
+    ) -> Result<impl Iterator<Item = Result<CsvRow, Vec<DataError>>> + use<R>, DataError> {
+        input::csv::rows(self.input_decls(), self.keys(), reader, delimiter)
     }
 
     /// Reads a row from [`Ruleset::read_csv_rows`] of this ruleset: the record, or

@@ -70,14 +70,17 @@ pub fn for_each_loaded(
     match extension.as_deref() {
         Some("csv") => {
             let mut reader = open()?;
+            let delimiter = source::options().delimiter.0;
             match csv_text(path, &mut reader)? {
                 None => {
-                    for row in ruleset.read_csv_rows(reader).map_err(whole_file)? {
+                    let rows = ruleset.read_csv_rows_delimited(reader, delimiter);
+                    for row in rows.map_err(whole_file)? {
                         each(Loaded::Row(row))?;
                     }
                 }
                 Some(text) => {
-                    for row in ruleset.read_csv_rows(text.as_bytes()).map_err(whole_file)? {
+                    let rows = ruleset.read_csv_rows_delimited(text.as_bytes(), delimiter);
+                    for row in rows.map_err(whole_file)? {
                         each(Loaded::Row(row))?;
                     }
                 }
@@ -121,7 +124,8 @@ pub fn for_each_loaded(
 
 /// The text of a CSV file that is not UTF-8, decoded; `None` for a UTF-8 file, to be
 /// read as it streams. Without `--encoding`, a file whose start is not UTF-8 is read as
-/// GB18030 (GBK) if all of it decodes cleanly so, and a line on stderr says so.
+/// GB18030 (GBK) if all of it decodes cleanly so, and a line on stderr says so. Such a
+/// file is read whole, up to [`kpi::limits::MAX_FILE`].
 fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Failure> {
     let unreadable =
         |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
@@ -140,8 +144,19 @@ fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Fa
             }
         }
     }
+    let limit = kpi::limits::MAX_FILE;
     let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(unreadable)?;
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure::data(format!(
+            "{}: the file is not UTF-8, and is larger than {}, the most a file decoded from GB18030 is read to; save it as \"CSV UTF-8\"",
+            path.display(),
+            kpi::limits::shown_size(limit)
+        )));
+    }
     let decoded = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes);
     let Some(text) = decoded else {
         return Err(Failure::data(format!(

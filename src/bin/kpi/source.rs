@@ -1,5 +1,5 @@
-//! How a run reads its data files: the sheet of a workbook, the encoding of a CSV
-//! file. Given once on the command line, for every data file the run reads.
+//! How a run reads its data files: the sheet of a workbook, the encoding and the
+//! delimiter of a CSV file. Given once on the command line, for every data file the run reads.
 
 use std::sync::OnceLock;
 
@@ -16,6 +16,37 @@ pub struct SourceArgs {
     /// on stderr says so.
     #[arg(long, value_enum)]
     pub encoding: Option<Encoding>,
+    /// What separates the fields of a CSV file: `,` (the default), `;`, `tab` or any
+    /// other single character.
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = Delimiter::parse)]
+    pub delimiter: Delimiter,
+}
+
+/// The byte that separates the fields of a CSV file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delimiter(pub u8);
+
+impl Default for Delimiter {
+    fn default() -> Delimiter {
+        Delimiter(b',')
+    }
+}
+
+impl Delimiter {
+    /// `,`, `;`, `|`, `tab` (or `\t`, or a tab itself): one ASCII character other than a
+    /// quote or a line break.
+    fn parse(text: &str) -> Result<Delimiter, String> {
+        let byte = match text {
+            "tab" | "\\t" => b'\t',
+            _ => match text.as_bytes() {
+                [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => *b,
+                _ => {
+                    return Err("give one character, such as ',' or ';', or tab for a tab".into());
+                }
+            },
+        };
+        Ok(Delimiter(byte))
+    }
 }
 
 /// Text encodings of CSV files.
