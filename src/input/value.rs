@@ -46,7 +46,21 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
                 Some(figure) => decimal(figure.trim_end())
                     .and_then(|d| d.percent_figure_as_fraction().map_err(|_| Unread::TooLong))
                     .map_err(|e| e.said(expected))?,
-                None => decimal(text).map_err(|e| e.said(expected))?,
+                None => {
+                    let fraction = decimal(text).map_err(|e| e.said(expected))?;
+                    // 95 meant as 95% would otherwise be read as 9500%.
+                    if fraction.abs() > Rational::from_int(1) {
+                        let as_fraction = match fraction.checked_div(&Rational::from_int(100)) {
+                            Some(Ok(hundredth)) => shown(&hundredth),
+                            _ => "its fraction".to_string(),
+                        };
+                        return Err(format!(
+                            "a plain number is read as a fraction (0.5 is 50%), so {text} would be {}: for {text} percent write {text}% or {as_fraction} (a value above 100% needs its sign, as in 120%)",
+                            shown_percent(&fraction)
+                        ));
+                    }
+                    fraction
+                }
             }
         }
     };
@@ -237,5 +251,31 @@ mod tests {
         let expected = Ok(InputValue::Number(Rational::new(95, 100).unwrap()));
         assert_eq!(parse_value(&p, "95%"), expected);
         assert_eq!(parse_value(&p, "0.95"), expected);
+        assert_eq!(
+            parse_value(&p, "1"),
+            Ok(InputValue::Number(Rational::from_int(1)))
+        );
+        assert_eq!(
+            parse_value(&p, "120%"),
+            Ok(InputValue::Number(Rational::new(12, 10).unwrap()))
+        );
+    }
+
+    #[test]
+    fn a_plain_number_above_one_is_not_taken_for_a_percentage() {
+        let p = input(InputType::Percent, None);
+        assert_eq!(
+            parse_value(&p, "95"),
+            Err(
+                "a plain number is read as a fraction (0.5 is 50%), so 95 would be 9500%: \
+                 for 95 percent write 95% or 0.95 (a value above 100% needs its sign, as in 120%)"
+                    .to_string()
+            )
+        );
+        assert!(parse_value(&p, "-1.5").unwrap_err().contains("-150%"));
+        // A declared range does not make a plain 95 a percentage either.
+        let ranged = input(InputType::Percent, Some((0, 200)));
+        assert!(parse_value(&ranged, "95").unwrap_err().contains("9500%"));
+        assert!(parse_value(&ranged, "1.5").is_err());
     }
 }
