@@ -248,6 +248,37 @@ impl Ruleset {
             .collect()
     }
 
+    /// The values a key as written stands for, each written back as a data file
+    /// may give it: `7` for a count written `007` or `7.0`, and text trimmed. The
+    /// parts of a key of several inputs are split at commas.
+    /// Text that does not read so is kept, trimmed. Two keys that give the same are
+    /// the same record's.
+    pub(crate) fn key_values(&self, text: &str) -> String {
+        let inputs = self.input_decls();
+        let columns = &self.program.model.keys;
+        let parts: Vec<&str> = match columns.len() {
+            1 => vec![text],
+            _ => text.split(',').collect(),
+        };
+        let read = (parts.len() == columns.len())
+            .then(|| {
+                columns
+                    .iter()
+                    .zip(parts)
+                    .map(|(&c, part)| {
+                        let input = inputs.get(c)?;
+                        let value = input::parse_value(input, part).ok()?;
+                        Some(value.shown(input.ty))
+                    })
+                    .collect::<Option<Vec<String>>>()
+            })
+            .flatten();
+        match read {
+            Some(parts) => parts.join(","),
+            None => text.trim().to_string(),
+        }
+    }
+
     /// The key's inputs and the period's, for the loaders.
     pub(crate) fn keys(&self) -> input::Keys<'_> {
         input::Keys {
@@ -712,6 +743,23 @@ impl Ruleset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_as_written_reads_as_its_values() {
+        let counted =
+            Ruleset::compile("ruleset t\nkey id\ninput id count\ninput n count\noutput o = n")
+                .unwrap();
+        for written in ["007", " 7 ", "7.0", "7"] {
+            assert_eq!(counted.key_values(written), "7", "{written}");
+        }
+        assert_eq!(counted.key_values("E07"), "E07");
+        let monthly = Ruleset::compile(
+            "ruleset t\nkey id, month\ninput id text\ninput month month\ninput n count\noutput o = n",
+        )
+        .unwrap();
+        assert_eq!(monthly.key_values(" 007 , 2026-03 "), "007,2026-03");
+        assert_eq!(monthly.key_values("007"), "007");
+    }
 
     #[test]
     fn a_ruleset_can_be_shared_across_threads() {

@@ -174,6 +174,13 @@ fn verify_with(
             };
         }
     };
+    // The key is saved as written in the data (`007`), the inputs as read (`7`): a
+    // saved key that reads as the inputs do is the record's.
+    if *saved.record.key != *record.key
+        && ruleset.key_values(&saved.record.key) == ruleset.key_values(&record.key)
+    {
+        record.key = saved.record.key.as_str().into();
+    }
     // A month scored to a day before its end is scored to that day again.
     if let (Some(period), Some(saved)) = (record.period, &saved.record.period)
         && let Ok(to) = crate::Period::as_of(&saved.as_of)

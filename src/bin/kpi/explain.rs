@@ -116,7 +116,8 @@ pub fn explain(args: &Args) -> Result<u8, Failure> {
         )));
     }
     match (&args.key, &args.output) {
-        (Some(key), _) => one(args, &ruleset, key, lang),
+        // Keys are read trimmed, in every format.
+        (Some(key), _) => one(args, &ruleset, key.trim(), lang),
         (None, Some(dir)) => all(args, &ruleset, dir, lang),
         (None, None) => Err(Failure::usage("give --key ID, or --all with -o DIR".into())),
     }
