@@ -41,9 +41,14 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// A source file named `name` holding `text`.
+    /// A source file named `name` holding `text`, less a byte order mark at its start
+    /// (which Notepad writes): the text the rules are read from, fingerprinted and
+    /// formatted.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
+        let mut text: Arc<str> = text.into();
+        if let Some(rest) = text.strip_prefix('\u{feff}') {
+            text = rest.into();
+        }
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -51,6 +56,37 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+        }
+    }
+
+    /// A source file named `name` read from `bytes`, which must be UTF-8 text (a byte
+    /// order mark at the start is dropped); otherwise the message says on which line
+    /// and column it stops being so, and how to fix it.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<SourceFile, String> {
+        let name = name.into();
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(name, text)),
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let valid = &bytes[..e.utf8_error().valid_up_to()];
+                // Valid by construction: the bytes before the first fault.
+                let before = std::str::from_utf8(valid).unwrap_or_default();
+                let line = before.matches('\n').count() + 1;
+                let start = before.rfind('\n').map_or(0, |i| i + 1);
+                let column = before[start..].chars().count() + 1;
+                let gbk = encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(bytes)
+                    .is_some();
+                Err(format!(
+                    "{name}:{line}:{column}: the rule file is not UTF-8 text (byte 0x{:02X}){}; save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)",
+                    bytes[valid.len()],
+                    if gbk {
+                        ", but reads as GB18030 (GBK), as a Chinese editor may save it"
+                    } else {
+                        ""
+                    }
+                ))
+            }
         }
     }
 
@@ -331,6 +367,32 @@ pub mod codes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let source = SourceFile::new("t.kpi", "\u{feff}ruleset t\n");
+        assert_eq!(source.text(), "ruleset t\n");
+        assert_eq!(source.line_col(0), (1, 1));
+    }
+
+    #[test]
+    fn a_rule_file_that_is_not_utf8_names_its_line_and_column() {
+        let latin1 = b"ruleset t\n# caf\xe9\n".to_vec();
+        assert_eq!(
+            SourceFile::from_bytes("t.kpi", latin1).unwrap_err(),
+            "t.kpi:2:6: the rule file is not UTF-8 text (byte 0xE9); save it as UTF-8 \
+             (in Notepad: Save As, Encoding UTF-8)"
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode("ruleset t \"绩效\"\n");
+        assert_eq!(
+            SourceFile::from_bytes("t.kpi", gbk.into_owned()).unwrap_err(),
+            "t.kpi:1:12: the rule file is not UTF-8 text (byte 0xBC), but reads as GB18030 (GBK), \
+             as a Chinese editor may save it; save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)"
+        );
+        let utf8 = "\u{feff}ruleset t \"绩效\"\n".as_bytes().to_vec();
+        let source = SourceFile::from_bytes("t.kpi", utf8).unwrap();
+        assert_eq!(source.text(), "ruleset t \"绩效\"\n");
+    }
 
     #[test]
     fn line_and_column_count_characters_from_one() {

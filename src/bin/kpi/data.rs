@@ -52,6 +52,12 @@ pub fn for_each_loaded(
     progress: Option<&Progress>,
     mut each: impl FnMut(Loaded) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is a directory; give a data file (.csv, .json, .jsonl, .xlsx, .xls or .ods)",
+            path.display()
+        )));
+    }
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

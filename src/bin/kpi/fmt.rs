@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use kpi::SourceFile;
 use similar::TextDiff;
 
 use crate::{FAILED, Failure, say};
@@ -23,9 +22,10 @@ pub fn fmt(paths: &[PathBuf], check: bool) -> Result<u8, Failure> {
 /// Whether the file is (now) formatted.
 fn fmt_one(path: &Path, check: bool) -> Result<bool, Failure> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
-    let formatted = match kpi::format::format(&SourceFile::new(name.as_str(), text.as_str())) {
+    let source = crate::read_rule_file(path)?;
+    // The text without a byte order mark: one at the start is not a difference.
+    let text = source.text();
+    let formatted = match kpi::format::format(&source) {
         Ok(formatted) => formatted,
         Err(diagnostics) => {
             eprint!("{diagnostics}");
@@ -37,7 +37,7 @@ fn fmt_one(path: &Path, check: bool) -> Result<bool, Failure> {
         return Ok(true);
     }
     if check {
-        let diff = TextDiff::from_lines(&text, &formatted);
+        let diff = TextDiff::from_lines(text, &formatted);
         say(&diff
             .unified_diff()
             .context_radius(2)

@@ -249,11 +249,36 @@ pub fn say(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Reads a rule file: a usage error if it cannot be read (or is a directory, or
+/// larger than [`kpi::limits::MAX_RULE_FILE`]), a data error if it is not UTF-8 text.
+pub fn read_rule_file(path: &Path) -> Result<SourceFile, Failure> {
+    use std::io::Read;
+    let unreadable =
+        |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
+    if path.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is a directory; give the rule file (.kpi)",
+            path.display()
+        )));
+    }
+    let limit = kpi::limits::MAX_RULE_FILE;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure::usage(format!(
+            "{}: the file is larger than {}, the most a rule file may hold; is it a rule file?",
+            path.display(),
+            kpi::limits::shown_size(limit)
+        )));
+    }
+    SourceFile::from_bytes(path.display().to_string(), bytes).map_err(Failure::data)
+}
+
 /// Reads and compiles a rule file, printing its diagnostics on stderr.
 pub fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    match Ruleset::compile_source(SourceFile::new(path.display().to_string(), text)) {
+    match Ruleset::compile_source(read_rule_file(path)?) {
         Ok(ruleset) => {
             eprint!("{}", ruleset.warnings());
             Ok(Some(ruleset))
