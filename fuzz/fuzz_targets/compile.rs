@@ -14,9 +14,15 @@ fn compile(text: &str) -> Result<Ruleset, String> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
+    // Bytes as a rule file is read: UTF-8 (past a byte order mark), or a message.
+    let source = match SourceFile::from_bytes("fuzz.kpi", data.to_vec()) {
+        Ok(source) => source,
+        Err(message) => {
+            assert!(message.starts_with("fuzz.kpi:"), "{message}");
+            return;
+        }
     };
+    let text = source.text();
     let compiled = compile(text);
     let results = match &compiled {
         Ok(ruleset) => {

@@ -1,4 +1,5 @@
-//! What the loader targets do with what a reader yields.
+//! What the loader targets do with what a reader yields, and the rulesets they read
+//! with.
 
 use std::sync::OnceLock;
 
@@ -11,6 +12,20 @@ pub fn ruleset() -> &'static Ruleset {
     RULESET.get_or_init(|| {
         Ruleset::compile(include_str!("../../../rulesets/agent_monthly.kpi"))
             .expect("the shipped ruleset compiles")
+    })
+}
+
+static PAY: OnceLock<Ruleset> = OnceLock::new();
+
+/// A small ruleset with a percentage and a count key, compiled once: what the
+/// hostile-input fixtures are read with.
+pub fn pay() -> &'static Ruleset {
+    PAY.get_or_init(|| {
+        Ruleset::compile(
+            "ruleset pay\ncurrency CNY\nkey id\ninput id count\ninput rate percent\n\
+             input base money\noutput pay = round(base * rate, 2, half_up)\n",
+        )
+        .expect("the fuzz ruleset compiles")
     })
 }
 
