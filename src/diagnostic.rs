@@ -326,6 +326,8 @@ pub mod codes {
     pub const CAP_BELOW_ONE: &str = "W0502";
     /// Warning: a percentage threshold above 100%.
     pub const PERCENT_OVER_100: &str = "W0503";
+    /// Warning: a floor above the cap of the same item.
+    pub const FLOOR_ABOVE_CAP: &str = "W0504";
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::{FAILED, Failure, Format, data, load, write};
 const BATCH: usize = 4096;
 
 /// Scores `data` with the ruleset at `path`, writing one row per record; `jobs`
-/// threads (0: one per core).
+/// threads (0: one per core; at most one per core).
 pub fn eval(
     path: &Path,
     data: &Path,
@@ -31,7 +31,7 @@ pub fn eval(
     };
     let period = period.resolve(&ruleset)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(threads(jobs))
         .build()
         .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))?;
     let bytes = std::fs::metadata(data).map_or(0, |m| m.len());
@@ -73,6 +73,17 @@ pub fn eval(
     progress.finish();
     run.out.finish()?;
     Ok(if run.failed { FAILED } else { 0 })
+}
+
+/// The threads to score with for `-j jobs`: every core for 0, and never more than the
+/// cores, since scoring keeps each thread busy and more only add the cost of
+/// starting them (`-j 20000` would spend its time there).
+fn threads(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    match jobs {
+        0 => cores,
+        n => n.min(cores),
+    }
 }
 
 /// A run in progress: the records read but not yet written.
@@ -220,4 +231,17 @@ fn in_period(
         0 => None,
         _ => selected.records.pop(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads;
+
+    #[test]
+    fn threads_are_never_more_than_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(threads(0), cores);
+        assert_eq!(threads(1), 1);
+        assert_eq!(threads(20_000), cores);
+    }
 }

@@ -55,8 +55,9 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Threads to score with; 0 (the default) uses every core. Rows come out in
-        /// the order of the data file either way.
+        /// Threads to score with; 0 (the default) uses every core, and more threads
+        /// than cores are not started. Rows come out in the order of the data file
+        /// either way.
         #[arg(short, long, default_value_t = 0)]
         jobs: usize,
         #[command(flatten)]
