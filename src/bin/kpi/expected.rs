@@ -102,13 +102,8 @@ pub fn test(
                     row.key
                 )),
                 (None, _) => match scored.get(row.key.as_str()).map(Vec::as_slice) {
-                    None | Some([]) => Verdict::Error(format!(
-                        "{at}: no record of {}{} has the key {}",
-                        data.display(),
-                        if period.is_some() { " in the month scored" } else { "" },
-                        row.key
-                    )),
-                    Some([entry]) => row.check(entry, lang, &at, data),
+                    None | Some([]) => absent(&at, data, &row.key, period.is_some()),
+                    Some([entry]) => row.check(entry, lang, &at, data, period.is_some()),
                     Some(entries) => {
                         let why: Vec<&str> = (entries.iter())
                             .filter_map(|e| match &e.scored {
@@ -141,7 +136,7 @@ pub fn test(
     )
 }
 
-/// The expected results: the outputs the header names, and a row per record.
+/// The expected results, a row per record.
 struct Table {
     rows: Vec<Row>,
 }
@@ -321,7 +316,7 @@ impl Row {
     }
 
     /// The row checked against its record's entry; `at` says where the row is.
-    fn check(&self, entry: &Entry, lang: Lang, at: &str, data: &Path) -> Verdict {
+    fn check(&self, entry: &Entry, lang: Lang, at: &str, data: &Path, month: bool) -> Verdict {
         let outcome = match &entry.scored {
             Scored::Outputs(outcome) => outcome,
             Scored::Failed(why) => {
@@ -331,13 +326,7 @@ impl Row {
                     data.display()
                 ));
             }
-            Scored::Absent => {
-                return Verdict::Error(format!(
-                    "{at}: no record of {} has the key {}",
-                    data.display(),
-                    self.key
-                ));
-            }
+            Scored::Absent => return absent(at, data, &self.key, month),
         };
         let differences: Vec<Difference> = self
             .cells
@@ -373,6 +362,16 @@ impl Cell {
             .get(&self.name)
             .is_some_and(|value| holds(value, &self.text))
     }
+}
+
+/// The error of a row whose key no record of `data` has (of the month scored, if
+/// `month`); `at` says where the row is.
+fn absent(at: &str, data: &Path, key: &str, month: bool) -> Verdict {
+    let of_month = if month { " in the month scored" } else { "" };
+    Verdict::Error(format!(
+        "{at}: no record of {}{of_month} has the key {key}",
+        data.display()
+    ))
 }
 
 /// A computed value as `kpi eval` writes it, and "no value" for an empty one.
