@@ -10,6 +10,10 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
 
+/// The name closest to a misspelt one, for a "did you mean" hint; the command line
+/// uses it for the columns of its own files too.
+pub use crate::check::names::closest;
+
 /// A byte range in the rule file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {

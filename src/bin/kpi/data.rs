@@ -83,7 +83,7 @@ pub fn for_each_loaded(
                 }
             }
         }
-        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => {
+        _ if crate::workbook::is_workbook(path) => {
             let (sheet, rows) = crate::workbook::rows(path, source::options().sheet.as_deref())?;
             for record in ruleset.read_sheet(&sheet, &rows).map_err(whole_file)? {
                 each(Loaded::Read(record))?;
@@ -122,7 +122,7 @@ pub fn for_each_loaded(
 /// The text of a CSV file that is not UTF-8, decoded; `None` for a UTF-8 file, to be
 /// read as it streams. Without `--encoding`, a file whose start is not UTF-8 is read as
 /// GB18030 (GBK) if all of it decodes cleanly so, and a line on stderr says so.
-fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Failure> {
+pub fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Failure> {
     let unreadable =
         |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
     match source::options().encoding {

@@ -8,6 +8,7 @@ mod diff;
 mod diff_report;
 mod diff_xlsx;
 mod eval;
+mod expected;
 mod explain;
 mod fmt;
 mod generate;
@@ -122,13 +123,16 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Run the test cases written in a rule file.
+    /// Run the test cases written in a rule file, or check a data file's results
+    /// against those expected of it.
     Test {
         /// The rule file.
         ruleset: PathBuf,
         /// The language of failure explanations.
         #[arg(long, value_enum, default_value_t = explain::LangArg::Zh)]
         lang: explain::LangArg,
+        #[command(flatten)]
+        against: expected::Args,
     },
 }
 
@@ -227,7 +231,17 @@ fn main() -> ExitCode {
             output,
         } => generate::generate(&ruleset, count, seed, output.as_deref()),
         Command::Fmt { rulesets, check } => fmt::fmt(&rulesets, check),
-        Command::Test { ruleset, lang } => cases::test(&ruleset, lang.into()),
+        Command::Test {
+            ruleset,
+            lang,
+            against,
+        } => match (&against.data, &against.expected) {
+            (Some(data), Some(expected)) => {
+                source::set(against.source.clone());
+                expected::test(&ruleset, data, expected, &against, lang.into())
+            }
+            _ => cases::test(&ruleset, lang.into()),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code),
