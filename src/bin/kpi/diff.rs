@@ -10,6 +10,7 @@ use clap::ValueEnum;
 use kpi::{OutputValue, Ruleset};
 
 use crate::amounts::{Amount, Exact};
+use crate::output::{self, Inputs, say_json};
 use crate::period::PeriodArgs;
 use crate::scoring::{Entry, Scored, Side};
 use crate::source::SourceArgs;
@@ -83,6 +84,14 @@ impl Args {
 /// Scores the data with both rule files and writes the comparison.
 pub fn diff(args: &Args) -> Result<u8, Failure> {
     let format = args.format()?;
+    if let Some(file) = &args.output {
+        let inputs = [
+            ("the old rule file", &*args.old),
+            ("the new rule file", &args.new),
+            ("the data file", &args.data),
+        ];
+        Inputs::new(&inputs).refuse(file)?;
+    }
     // Both files are compiled before either failure stops the run, so one run shows
     // every diagnostic.
     let old = load(&args.old)?;
@@ -123,11 +132,11 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
         DiffFormat::Json => diff_report::json(&comparison).into_bytes(),
         DiffFormat::Xlsx => diff_xlsx::workbook(&comparison, &args.data)?,
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, report)
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
+    match (&args.output, format) {
+        (Some(path), _) => output::write_file(path, &report)?,
         // Only a text format comes here (a workbook needs -o), so the bytes are UTF-8.
-        None => say(&String::from_utf8_lossy(&report))?,
+        (None, DiffFormat::Json) => say_json(&String::from_utf8_lossy(&report))?,
+        (None, _) => say(&String::from_utf8_lossy(&report))?,
     }
     let all_compared = comparison.compared() == comparison.records.len();
     Ok(if all_compared { 0 } else { FAILED })

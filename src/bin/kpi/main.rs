@@ -13,6 +13,7 @@ mod fmt;
 mod generate;
 mod index;
 mod keys;
+mod output;
 mod period;
 mod progress;
 mod report;
@@ -27,6 +28,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kpi::{Ruleset, SourceFile};
+use output::note;
+pub use output::say;
 
 /// Exact, explainable bonus and performance scoring from plain-text rule files.
 #[derive(Parser)]
@@ -191,7 +194,11 @@ fn main() -> ExitCode {
             source,
         } => {
             source::set(source);
-            eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period)
+            let output = eval::Output {
+                format,
+                path: output.as_deref(),
+            };
+            eval::eval(&ruleset, &data, output, jobs, &period)
         }
         Command::Coverage {
             ruleset,
@@ -231,21 +238,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // A closed standard output ends a command with no message.
+            if !failure.message.is_empty() {
+                note!("error: {}", failure.message);
+            }
             ExitCode::from(failure.code)
         }
-    }
-}
-
-/// Writes to standard output. A reader that stopped reading (`kpi test ... | head`)
-/// is not an error; any other failure to write is.
-pub fn say(text: &str) -> Result<(), Failure> {
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::usage(format!(
-            "cannot write to standard output: {e}"
-        ))),
-        _ => Ok(()),
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use kpi::{DataError, Outcome, Period, Record, Ruleset, ScoreError};
 
 use crate::keys::Ledger;
+use crate::output::note;
 use crate::{Failure, data};
 
 /// One rule file, as the run reads the data with it.
@@ -95,7 +96,7 @@ impl Side<'_> {
     fn unread(&self, data: &Path, errors: &[DataError]) -> Entry {
         let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
         for reason in &reasons {
-            eprintln!("{}: {}: {reason}", self.path.display(), data.display());
+            note!("{}: {}: {reason}", self.path.display(), data.display());
         }
         Entry {
             // A record whose key cannot be read is matched by the empty key.
@@ -119,7 +120,7 @@ impl Side<'_> {
         let scored = match outcome {
             Ok(outcome) => Scored::Outputs(outcome),
             Err(e) => {
-                eprintln!("{}: {}: {e}", self.path.display(), data.display());
+                note!("{}: {}: {e}", self.path.display(), data.display());
                 Scored::Failed(e.message)
             }
         };

@@ -1,8 +1,6 @@
 //! A report as a workbook: a sheet of results, a summary with a chart of the grade
 //! distribution, a histogram of the payout with its chart, and the records not scored.
 
-use std::path::Path;
-
 use kpi::OutputValue;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
@@ -10,8 +8,8 @@ use super::model::{BINS, Grouping, Report};
 use super::words;
 use crate::spreadsheet::number;
 
-/// Writes `report` as a workbook at `path`.
-pub fn write(report: &Report, path: &Path) -> Result<(), XlsxError> {
+/// `report` as the bytes of a workbook.
+pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     results(report, book.add_worksheet())?;
     let grades = summary(report, book.add_worksheet())?;
@@ -53,7 +51,7 @@ pub fn write(report: &Report, path: &Path) -> Result<(), XlsxError> {
         book.worksheet_from_name(&sheet)?
             .insert_chart(1, 4, &chart)?;
     }
-    book.save(path)
+    book.save_to_buffer()
 }
 
 /// Every record scored: its key, then every output, money to two places.
