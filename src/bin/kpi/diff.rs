@@ -14,6 +14,7 @@ use crate::output::{self, Inputs, say_json};
 use crate::period::PeriodArgs;
 use crate::scoring::{Entry, Scored, Side};
 use crate::source::SourceArgs;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, diff_report, diff_xlsx, load, say};
 
 /// The arguments of `kpi diff`.
@@ -42,6 +43,8 @@ pub struct Args {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub source: SourceArgs,
+    #[command(flatten)]
+    pub cells: TextCells,
 }
 
 /// Output formats of `kpi diff`.
@@ -128,9 +131,9 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
     let comparison = Comparison::new(&old, &new, before_run, after_run, args);
     let report = match format {
         DiffFormat::Text => diff_report::text(&comparison, &args.data).into_bytes(),
-        DiffFormat::Csv => diff_report::csv(&comparison)?.into_bytes(),
+        DiffFormat::Csv => diff_report::csv(&comparison, args.cells)?.into_bytes(),
         DiffFormat::Json => diff_report::json(&comparison).into_bytes(),
-        DiffFormat::Xlsx => diff_xlsx::workbook(&comparison, &args.data)?,
+        DiffFormat::Xlsx => diff_xlsx::workbook(&comparison, &args.data, args.cells)?,
     };
     match (&args.output, format) {
         (Some(path), _) => output::write_file(path, &report)?,

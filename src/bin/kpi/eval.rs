@@ -11,6 +11,7 @@ use crate::keys::Ledger;
 use crate::output::{Inputs, note};
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, Format, data, load, write};
 
 /// Records scored together: enough to keep every core busy, few enough that memory
@@ -23,6 +24,8 @@ pub struct Output<'a> {
     pub format: Format,
     /// The file, or standard output.
     pub path: Option<&'a Path>,
+    /// How text cells of CSV are written.
+    pub cells: TextCells,
 }
 
 /// Scores `data` with the ruleset at `path`, writing one row per record; `jobs`
@@ -48,7 +51,7 @@ pub fn eval(
     let bytes = std::fs::metadata(data).map_or(0, |m| m.len());
     let progress = Progress::new(bytes);
     let out = write::Writer::open(output.path, output.format, &ruleset)?;
-    let rows = write::Rows::new(output.format, &ruleset, out.is_terminal());
+    let rows = write::Rows::new(output.format, &ruleset, output.cells, out.is_terminal());
     let mut run = Run {
         ruleset: &ruleset,
         data,

@@ -66,6 +66,8 @@ enum Command {
         period: period::PeriodArgs,
         #[command(flatten)]
         source: source::SourceArgs,
+        #[command(flatten)]
+        cells: spreadsheet::TextCells,
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
@@ -192,11 +194,13 @@ fn main() -> ExitCode {
             jobs,
             period,
             source,
+            cells,
         } => {
             source::set(source);
             let output = eval::Output {
                 format,
                 path: output.as_deref(),
+                cells,
             };
             eval::eval(&ruleset, &data, output, jobs, &period)
         }

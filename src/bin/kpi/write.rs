@@ -6,6 +6,7 @@ use kpi::{Outcome, Ruleset};
 use serde_json::{Map, Value};
 
 use crate::output::{Sink, visible};
+use crate::spreadsheet::TextCells;
 use crate::{Failure, Format};
 
 enum Layout {
@@ -26,17 +27,19 @@ pub struct Writer {
 pub struct Rows {
     format: Format,
     key_names: Vec<String>,
+    cells: TextCells,
     /// Whether rows go to a terminal, which must show control characters in a CSV
     /// row rather than obey them (JSON escapes its own).
     terminal: bool,
 }
 
 impl Rows {
-    /// An encoder for `format` rows of `ruleset`'s outputs.
-    pub fn new(format: Format, ruleset: &Ruleset, terminal: bool) -> Rows {
+    /// An encoder for `format` rows of `ruleset`'s outputs, written as `cells` says.
+    pub fn new(format: Format, ruleset: &Ruleset, cells: TextCells, terminal: bool) -> Rows {
         Rows {
             format,
             key_names: ruleset.key_names().into_iter().map(String::from).collect(),
+            cells,
             terminal,
         }
     }
@@ -45,8 +48,10 @@ impl Rows {
     pub fn encode(&self, key: &str, outcome: &Outcome) -> Result<Vec<u8>, String> {
         match self.format {
             Format::Csv => {
-                let mut fields: Vec<String> = self.key_parts(key).map(String::from).collect();
-                fields.extend(outcome.values.iter().map(ToString::to_string));
+                let mut fields: Vec<String> = (self.key_parts(key))
+                    .map(|part| self.cells.csv(part).into_owned())
+                    .collect();
+                fields.extend(outcome.values.iter().map(|v| self.cells.csv_value(v)));
                 let line = csv_line(&fields)?;
                 Ok(match self.terminal {
                     true => visible(&String::from_utf8_lossy(&line))

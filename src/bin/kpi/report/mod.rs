@@ -17,6 +17,7 @@ use crate::output::{self, Inputs};
 use crate::period::PeriodArgs;
 use crate::scoring::Side;
 use crate::source::SourceArgs;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, load, say};
 
 use model::Report;
@@ -42,6 +43,8 @@ pub struct Args {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub source: SourceArgs,
+    #[command(flatten)]
+    pub cells: TextCells,
 }
 
 /// What `kpi report` writes.
@@ -87,7 +90,7 @@ pub fn report(args: &Args) -> Result<u8, Failure> {
     };
     let report = Report::new(&ruleset, &entries, args.by.as_deref());
     let written = match Format::of(args.format, &args.output) {
-        Format::Xlsx => xlsx::workbook(&report)
+        Format::Xlsx => xlsx::workbook(&report, args.cells)
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.output.display())))?,
         Format::Html => {
             let data = args.data.file_name().unwrap_or(args.data.as_os_str());
