@@ -77,6 +77,12 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     shown(text, Escape::Rust)
 }
 
+/// JSON as a terminal should show it: as [`visible`], but in JSON's own escape
+/// (`\u001b`), so that it reads back as the same JSON.
+pub fn visible_json(text: &str) -> Cow<'_, str> {
+    shown(text, Escape::Json)
+}
+
 /// How a hidden character is written.
 #[derive(Clone, Copy)]
 enum Escape {

@@ -5,10 +5,11 @@ use std::path::Path;
 use kpi::{Outcome, Ruleset};
 use serde_json::{Map, Value};
 
-use crate::output::{Sink, visible};
+use crate::output::{Sink, visible, visible_json};
 use crate::spreadsheet::TextCells;
 use crate::{Failure, Format};
 
+/// What surrounds the rows of each format.
 enum Layout {
     Csv { header: Vec<u8> },
     Json { lines: bool },
@@ -28,8 +29,8 @@ pub struct Rows {
     format: Format,
     key_names: Vec<String>,
     cells: TextCells,
-    /// Whether rows go to a terminal, which must show control characters in a CSV
-    /// row rather than obey them (JSON escapes its own).
+    /// Whether rows go to a terminal, which must show control characters rather
+    /// than obey them.
     terminal: bool,
 }
 
@@ -72,7 +73,11 @@ impl Rows {
                     };
                     object.insert(name.clone(), value);
                 }
-                Ok(Value::Object(object).to_string().into_bytes())
+                let row = Value::Object(object).to_string();
+                Ok(match self.terminal {
+                    true => visible_json(&row).into_owned().into_bytes(),
+                    false => row.into_bytes(),
+                })
             }
         }
     }
