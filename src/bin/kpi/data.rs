@@ -10,6 +10,7 @@ use kpi::{DataError, Record, Ruleset};
 use rayon::prelude::*;
 
 use crate::Failure;
+use crate::output::note;
 use crate::progress::Progress;
 use crate::source::{self, Encoding};
 
@@ -150,7 +151,7 @@ pub fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>
         )));
     };
     if source::options().encoding.is_none() {
-        eprintln!(
+        note!(
             "{}: not UTF-8; read as GB18030 (GBK), as Chinese Excel saves CSV (--encoding utf-8 refuses it)",
             path.display()
         );
@@ -174,8 +175,8 @@ pub fn read_population(
     let mut records = Vec::new();
     let mut unread = 0usize;
     let say = |text: String| match progress {
-        Some(progress) => progress.suspend(|| eprintln!("{text}")),
-        None => eprintln!("{text}"),
+        Some(progress) => progress.suspend(|| note!("{text}")),
+        None => note!("{text}"),
     };
     let mut convert = |batch: &mut Vec<Loaded>| {
         let mut read_batch = || -> Vec<Result<Record, Vec<DataError>>> {
@@ -244,7 +245,7 @@ pub fn read_selected(
                 progress.finish();
             }
             for e in &errors {
-                eprintln!("{}: {e}", path.display());
+                note!("{}: {e}", path.display());
             }
             refuse_partial(ruleset, path, errors.len());
             Ok(None)
@@ -255,7 +256,7 @@ pub fn read_selected(
 /// Reports that nothing was scored because `unread` records of a population could
 /// not be read (or repeat a key).
 pub fn refuse_partial(ruleset: &Ruleset, path: &Path, unread: usize) {
-    eprintln!(
+    note!(
         "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read or repeat{} a key; correct {} and run again",
         path.display(),
         ruleset.name(),

@@ -8,24 +8,38 @@ use rayon::prelude::*;
 
 use crate::data::Loaded;
 use crate::keys::Ledger;
+use crate::output::{Inputs, note};
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, Format, data, load, write};
 
 /// Records scored together: enough to keep every core busy, few enough that memory
 /// does not grow with the file.
 const BATCH: usize = 4096;
 
+/// Where `kpi eval` writes, and how.
+pub struct Output<'a> {
+    /// The format.
+    pub format: Format,
+    /// The file, or standard output.
+    pub path: Option<&'a Path>,
+    /// How text cells of CSV are written.
+    pub cells: TextCells,
+}
+
 /// Scores `data` with the ruleset at `path`, writing one row per record; `jobs`
 /// threads (0: one per core; at most one per core).
 pub fn eval(
     path: &Path,
     data: &Path,
-    format: Format,
-    output: Option<&Path>,
+    output: Output,
     jobs: usize,
     period: &PeriodArgs,
 ) -> Result<u8, Failure> {
+    if let Some(file) = output.path {
+        Inputs::new(&[("the rule file", path), ("the data file", data)]).refuse(file)?;
+    }
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
@@ -36,11 +50,13 @@ pub fn eval(
         .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))?;
     let bytes = std::fs::metadata(data).map_or(0, |m| m.len());
     let progress = Progress::new(bytes);
+    let out = write::Writer::open(output.path, output.format, &ruleset)?;
+    let rows = write::Rows::new(output.format, &ruleset, output.cells, out.is_terminal());
     let mut run = Run {
         ruleset: &ruleset,
         data,
-        out: write::Writer::open(output, format, &ruleset),
-        rows: write::Rows::new(format, &ruleset),
+        out,
+        rows,
         failed: false,
         batch: Vec::with_capacity(BATCH),
         period,
@@ -151,7 +167,7 @@ impl Run<'_> {
                 }
                 Err(e) => {
                     self.failed = true;
-                    progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                    progress.suspend(|| note!("{}: {e}", self.data.display()));
                 }
             }
         }
@@ -190,7 +206,7 @@ impl Run<'_> {
             };
             if let Some(e) = repeated {
                 self.failed = true;
-                progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                progress.suspend(|| note!("{}: {e}", self.data.display()));
                 continue;
             }
             match scored {
@@ -198,14 +214,14 @@ impl Run<'_> {
                 Scored::Unwritten(e) => return Err(e.into()),
                 Scored::Failed(e, _) => {
                     self.failed = true;
-                    progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                    progress.suspend(|| note!("{}: {e}", self.data.display()));
                 }
                 Scored::Elsewhen => {}
                 Scored::Unread(errors) => {
                     self.failed = true;
                     progress.suspend(|| {
                         for e in errors {
-                            eprintln!("{}: {e}", self.data.display());
+                            note!("{}: {e}", self.data.display());
                         }
                     });
                 }

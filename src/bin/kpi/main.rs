@@ -14,6 +14,7 @@ mod fmt;
 mod generate;
 mod index;
 mod keys;
+mod output;
 mod period;
 mod progress;
 mod report;
@@ -28,6 +29,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kpi::{Ruleset, SourceFile};
+use output::note;
+pub use output::say;
 
 /// Exact, explainable bonus and performance scoring from plain-text rule files.
 #[derive(Parser)]
@@ -65,6 +68,8 @@ enum Command {
         period: period::PeriodArgs,
         #[command(flatten)]
         source: source::SourceArgs,
+        #[command(flatten)]
+        cells: spreadsheet::TextCells,
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
@@ -194,9 +199,15 @@ fn main() -> ExitCode {
             jobs,
             period,
             source,
+            cells,
         } => {
             source::set(source);
-            eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period)
+            let output = eval::Output {
+                format,
+                path: output.as_deref(),
+                cells,
+            };
+            eval::eval(&ruleset, &data, output, jobs, &period)
         }
         Command::Coverage {
             ruleset,
@@ -246,21 +257,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // A closed standard output ends a command with no message.
+            if !failure.message.is_empty() {
+                note!("error: {}", failure.message);
+            }
             ExitCode::from(failure.code)
         }
-    }
-}
-
-/// Writes to standard output. A reader that stopped reading (`kpi test ... | head`)
-/// is not an error; any other failure to write is.
-pub fn say(text: &str) -> Result<(), Failure> {
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::usage(format!(
-            "cannot write to standard output: {e}"
-        ))),
-        _ => Ok(()),
     }
 }
 
@@ -270,13 +272,13 @@ pub fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     match Ruleset::compile_source(SourceFile::new(path.display().to_string(), text)) {
         Ok(ruleset) => {
-            eprint!("{}", ruleset.warnings());
+            output::to_stderr(&ruleset.warnings().to_string());
             Ok(Some(ruleset))
         }
         Err(diagnostics) => {
-            eprint!("{diagnostics}");
+            output::to_stderr(&diagnostics.to_string());
             let errors = diagnostics.errors().count();
-            eprintln!(
+            output::note!(
                 "{}: {errors} error{}",
                 path.display(),
                 if errors == 1 { "" } else { "s" }

@@ -6,6 +6,7 @@ use std::path::Path;
 use kpi::{DataError, Explanation, Outcome, Period, Record, Ruleset, ScoreError};
 
 use crate::keys::Ledger;
+use crate::output::note;
 use crate::{Failure, data};
 
 /// One rule file, as the run reads the data with it.
@@ -122,7 +123,7 @@ impl Side<'_> {
     fn unread(&self, data: &Path, errors: &[DataError]) -> Entry {
         let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
         for reason in &reasons {
-            eprintln!("{}: {}: {reason}", self.path.display(), data.display());
+            note!("{}: {}: {reason}", self.path.display(), data.display());
         }
         Entry {
             // A record whose key cannot be read is matched by the empty key.
@@ -155,7 +156,7 @@ impl Side<'_> {
                 (Scored::Outputs(outcome), explanation)
             }
             Err(e) => {
-                eprintln!("{}: {}: {e}", self.path.display(), data.display());
+                note!("{}: {}: {e}", self.path.display(), data.display());
                 (Scored::Failed(e.message), None)
             }
         };
