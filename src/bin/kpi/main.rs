@@ -1,5 +1,9 @@
 //! The `kpi` command line: a thin front end over the library.
 
+// `print!` and `eprint!` panic when their stream is a closed pipe: every message goes
+// through `output` instead.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod amounts;
 mod cases;
 mod coverage;
