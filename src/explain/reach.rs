@@ -299,18 +299,18 @@ impl Search<'_> {
         }
     }
 
-    /// The record with input `input` set to `n`.
-    fn with(&self, input: usize, n: i128) -> Option<Record> {
-        let mut record = self.record.clone();
-        *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n));
-        Some(record)
+    /// `base` with input `input` set to `n`, scored.
+    fn tried(&self, base: &Record, input: usize, n: i128) -> Tried {
+        match with(base, input, n) {
+            Some(record) => self.try_record(&record),
+            None => Tried::Unreal,
+        }
     }
 
-    /// The smallest change of count input `input` that reaches the target row:
-    /// more of it if that helps, else less.
-    fn smallest_move(&self, input: usize) -> Option<Move> {
-        let model = &self.ruleset.program().model;
-        let declared = &model.inputs[input];
+    /// How count input `input` may move in the record as it is: from its value now
+    /// towards the end of its range the agent is better for, and only that way.
+    fn way(&self, input: usize) -> Option<Way> {
+        let declared = &self.ruleset.program().model.inputs[input];
         let now = match self.record.values.get(input)? {
             InputValue::Number(r) => r.to_i128()?,
             _ => return None,
@@ -319,71 +319,113 @@ impl Search<'_> {
             Some((lo, hi)) => (lo.ceil_i128().max(0), hi.floor_i128()),
             None => (0, now.saturating_add(SEARCH_SPAN)),
         };
-        // The way that is better for the agent, and only that way.
-        let to = match declared.better? {
-            true => self.search(input, now, high, 1)?,
-            false => self.search(input, now, low, -1)?,
-        };
-        Some(Move {
-            input: declared.name.clone(),
-            label: declared.label.clone(),
-            from: now.to_string(),
-            to: to.to_string(),
-            by: shown(&Rational::from_i128(to - now)),
+        Some(match declared.better? {
+            true => Way {
+                input,
+                now,
+                bound: high,
+                direction: 1,
+            },
+            false => Way {
+                input,
+                now,
+                bound: low,
+                direction: -1,
+            },
         })
     }
 
-    /// Searches from `now` towards `bound` (`direction` ±1) for the nearest value that
-    /// reaches the row: doubling steps until one does, then halving the last gap. A
-    /// step into unreal values (a ratio past 100%) is halved back towards real ones.
-    fn search(&self, input: usize, now: i128, bound: i128, direction: i128) -> Option<i128> {
-        let distance = (bound - now) * direction;
-        let at = |k: i128| match self.with(input, now + direction * k) {
-            Some(record) => self.try_record(&record),
-            None => Tried::Unreal,
-        };
-        // `short` never reaches the row; `enough` does.
-        let (mut short, mut step) = (0, 1);
-        let mut enough = 'found: loop {
-            if step > distance {
+    /// The move of `way`'s input from its value now to `to`.
+    fn shift(&self, way: &Way, to: i128) -> Move {
+        let declared = &self.ruleset.program().model.inputs[way.input];
+        Move {
+            input: declared.name.clone(),
+            label: declared.label.clone(),
+            from: way.now.to_string(),
+            to: to.to_string(),
+            by: shown(&Rational::from_i128(to - way.now)),
+        }
+    }
+
+    /// The smallest change of count input `input` alone that reaches the target row.
+    fn smallest_move(&self, input: usize) -> Option<Move> {
+        let way = self.way(input)?;
+        let to = self.search(self.record, &way, way.bound)?;
+        Some(self.shift(&way, to))
+    }
+
+    /// The value nearest `way.now`, towards `bound`, that reaches the row with every
+    /// other input as in `base`.
+    fn search(&self, base: &Record, way: &Way, bound: i128) -> Option<i128> {
+        let distance = (bound - way.now) * way.direction;
+        let k = nearest(distance, |k| {
+            self.tried(base, way.input, way.now + way.direction * k)
+        })?;
+        Some(way.now + way.direction * k)
+    }
+}
+
+/// How an input may move: from `now` towards `bound`, `direction` ±1.
+struct Way {
+    input: usize,
+    now: i128,
+    bound: i128,
+    direction: i128,
+}
+
+/// `base` with input `input` set to `n`.
+fn with(base: &Record, input: usize, n: i128) -> Option<Record> {
+    let mut record = base.clone();
+    *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n));
+    Some(record)
+}
+
+/// The smallest step `k` in `1..=distance` for which `at(k)` reaches, taking step 0 to
+/// fall short: doubling steps until one reaches, then halving the last gap, so that
+/// `k` reaches and `k - 1` does not. A step into unreal values is halved back towards
+/// real ones.
+fn nearest(distance: i128, mut at: impl FnMut(i128) -> Tried) -> Option<i128> {
+    // `short` never reaches the row; `enough` does.
+    let (mut short, mut step) = (0, 1);
+    let mut enough = 'found: loop {
+        if step > distance {
+            return None;
+        }
+        match at(step) {
+            Tried::Reached => break step,
+            Tried::Short => {
+                short = step;
+                step = if step == distance {
+                    distance + 1
+                } else {
+                    (step * 2).min(distance)
+                };
+            }
+            // Past a real value: halve the way back until one reaches or falls
+            // short, rather than stepping back one at a time.
+            Tried::Unreal => {
+                let mut unreal = step;
+                while unreal - short > 1 {
+                    let middle = short + (unreal - short) / 2;
+                    match at(middle) {
+                        Tried::Reached => break 'found middle,
+                        Tried::Short => short = middle,
+                        Tried::Unreal => unreal = middle,
+                    }
+                }
                 return None;
             }
-            match at(step) {
-                Tried::Reached => break step,
-                Tried::Short => {
-                    short = step;
-                    step = if step == distance {
-                        distance + 1
-                    } else {
-                        (step * 2).min(distance)
-                    };
-                }
-                // Past a real value: halve the way back until one reaches or falls
-                // short, rather than stepping back one at a time.
-                Tried::Unreal => {
-                    let mut unreal = step;
-                    while unreal - short > 1 {
-                        let middle = short + (unreal - short) / 2;
-                        match at(middle) {
-                            Tried::Reached => break 'found middle,
-                            Tried::Short => short = middle,
-                            Tried::Unreal => unreal = middle,
-                        }
-                    }
-                    return None;
-                }
-            }
-        };
-        while enough - short > 1 {
-            let middle = short + (enough - short) / 2;
-            if at(middle) == Tried::Reached {
-                enough = middle;
-            } else {
-                short = middle;
-            }
         }
-        Some(now + direction * enough)
+    };
+    while enough - short > 1 {
+        let middle = short + (enough - short) / 2;
+        if at(middle) == Tried::Reached {
+            enough = middle;
+        } else {
+            short = middle;
+        }
     }
+    Some(enough)
 }
 
 /// What a candidate value did.
