@@ -10,6 +10,10 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
 
+/// The name closest to a misspelt one, for a "did you mean" hint; the command line
+/// uses it for the columns of its own files too.
+pub use crate::check::names::closest;
+
 /// A byte range in the rule file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
@@ -362,6 +366,8 @@ pub mod codes {
     pub const CAP_BELOW_ONE: &str = "W0502";
     /// Warning: a percentage threshold above 100%.
     pub const PERCENT_OVER_100: &str = "W0503";
+    /// Warning: a floor above the cap of the same item.
+    pub const FLOOR_ABOVE_CAP: &str = "W0504";
 }
 
 #[cfg(test)]

@@ -96,6 +96,8 @@ pub(crate) fn store_output(
         // A rounded value is exact; it fails to print only by being too long.
         Some(p) => decimal_with_places(r, p).ok_or(fail(Fault::TooLongForOutput)),
         None => exact_decimal(r).ok_or_else(|| match decimal_places(r) {
+            // A whole part that fits leaves the decimal places to blame, not the data.
+            Some(_) if r.floor_i128().unsigned_abs() < 10u128.pow(28) => fail(Fault::TooManyPlaces),
             Some(_) => fail(Fault::TooLongForOutput),
             None => fail(Fault::NotExact),
         }),

@@ -702,6 +702,9 @@ impl Ruleset {
             Fault::TooLongForOutput => format!(
                 "{kind} `{name}` = {formula} has more digits than an output can carry (28 in all); round it to fewer decimal places, or look for a misplaced digit in the record's inputs"
             ),
+            Fault::TooManyPlaces => format!(
+                "{kind} `{name}` = {formula} has more decimal places than an output can carry (28 digits in all); round it, as in round(x, 2, half_up)"
+            ),
             Fault::NotExact => format!(
                 "{kind} `{name}` = {formula} has no exact decimal value; round it, as in round(x, 2, half_up)"
             ),
@@ -867,6 +870,28 @@ mod tests {
         let source = source.replace("\noutput p = big", "");
         let outcome = score(&source, &[("id", "E1"), ("x", x)]).unwrap();
         assert_eq!(outcome.values[0].to_string(), x);
+    }
+
+    #[test]
+    fn a_small_value_of_many_places_blames_the_rounding_not_the_data() {
+        // 12.5 halved forty times is exact, with more places than an output holds.
+        let halves = " / 2".repeat(40);
+        let source =
+            format!("ruleset t\nkey id\ninput id text\ninput x number\noutput o = x{halves}");
+        let error = score(&source, &[("id", "E1"), ("x", "12.5")]).unwrap_err();
+        assert_eq!(error.fault, Fault::TooManyPlaces);
+        assert_eq!(
+            error.message,
+            format!(
+                "output `o` = x{halves} has more decimal places than an output can carry (28 digits in all); round it, as in round(x, 2, half_up)"
+            )
+        );
+        let rounded = source.replace(
+            &format!("x{halves}"),
+            &format!("round(x{halves}, 12, half_up)"),
+        );
+        let outcome = score(&rounded, &[("id", "E1"), ("x", "12.5")]).unwrap();
+        assert_eq!(outcome.values[0].to_string(), "0.000000000011");
     }
 
     #[test]

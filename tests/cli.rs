@@ -196,6 +196,42 @@ fn explain_prints_the_library_s_explanation_in_each_language_and_format() {
 }
 
 #[test]
+fn explain_names_two_inputs_together_when_no_single_one_reaches_the_next_row() {
+    for (lang, expected) in [
+        (
+            "zh",
+            "    - 接通量 calls_answered 再多 13（413 → 426），同时 新业务抽测通过数 spot_tests_passed 再多 1（38 → 39），其余不变",
+        ),
+        (
+            "en",
+            "    - 13 more Calls answered calls_answered (413 → 426) together with 1 more Spot tests passed spot_tests_passed (38 → 39), all else unchanged",
+        ),
+    ] {
+        let out = kpi(&[
+            "explain",
+            "rulesets/agent_monthly.kpi",
+            AGENTS,
+            "--key",
+            "A00700007",
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        // A00700007's grade A: S needs both; the pair is the only line under it.
+        let lines: Vec<&str> = stdout.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == expected)
+            .unwrap_or_else(|| {
+                panic!("missing {expected:?} in\n{stdout}");
+            });
+        assert!(lines[at - 1].contains(">= 90 : S"), "{stdout}");
+        assert!(lines[at + 1].is_empty(), "{stdout}");
+    }
+}
+
+#[test]
 fn an_appeal_shows_what_the_corrected_inputs_change() {
     let out = kpi(&[
         "explain",

@@ -95,15 +95,18 @@ fn matched(step: &Step) -> usize {
 
 /// The record with `input` set to `value`.
 fn with(ruleset: &Ruleset, e: &Explanation, input: &str, value: &str) -> Record {
+    with_all(ruleset, e, &[(input, value)])
+}
+
+/// The record with each input named in `set` set to its value.
+fn with_all(ruleset: &Ruleset, e: &Explanation, set: &[(&str, &str)]) -> Record {
     let fields: Vec<(&str, &str)> = e
         .record
         .inputs
         .iter()
         .map(|i| {
-            (
-                i.name.as_str(),
-                if i.name == input { value } else { &i.value },
-            )
+            let value = set.iter().find(|(name, _)| *name == i.name);
+            (i.name.as_str(), value.map_or(i.value.as_str(), |v| v.1))
         })
         .collect();
     ruleset.record(&fields).unwrap()
@@ -144,6 +147,56 @@ fn each_suggested_move_reaches_the_next_row_and_one_less_does_not() {
     }
     // The scenario holds dozens of records short of a better row.
     assert!(moves >= 40, "only {moves} moves checked");
+}
+
+#[test]
+fn each_suggested_pair_reaches_the_next_row_and_one_less_of_the_first_does_not() {
+    let ruleset = ruleset();
+    let mut pairs = Vec::new();
+    for record in records(&ruleset) {
+        let e = explain(&ruleset, &record);
+        for (index, step) in e.items.iter().enumerate() {
+            let Some(Reach::Next {
+                moves, pairs: list, ..
+            }) = &step.next
+            else {
+                continue;
+            };
+            // Two inputs are tried only when no single one reaches the row.
+            assert!(list.is_empty() || moves.is_empty(), "{}", record.key());
+            let target = matched(step) - 1;
+            for pair in list {
+                let [a, b] = &pair.moves;
+                let to: i128 = a.to.parse().unwrap();
+                let from: i128 = a.from.parse().unwrap();
+                let short = (to - (to - from).signum()).to_string();
+                let label = format!("{} {} {} {}", record.key(), step.name, a.input, b.input);
+                let reached = with_all(&ruleset, &e, &[(&a.input, &a.to), (&b.input, &b.to)]);
+                let fell_short = with_all(&ruleset, &e, &[(&a.input, &short), (&b.input, &b.to)]);
+                assert!(
+                    matched(&explain(&ruleset, &reached).items[index]) <= target,
+                    "{label}"
+                );
+                assert!(
+                    matched(&explain(&ruleset, &fell_short).items[index]) > target,
+                    "{label}"
+                );
+                pairs.push(format!("{} {}", record.key(), step.name));
+            }
+        }
+    }
+    // The grades of E09, A00700007, A00700015 and A00700037 are reached only by two
+    // inputs together.
+    pairs.dedup();
+    assert_eq!(
+        pairs,
+        [
+            "E09 level",
+            "A00700007 level",
+            "A00700015 level",
+            "A00700037 level"
+        ]
+    );
 }
 
 #[test]

@@ -390,10 +390,10 @@ impl Checker<'_> {
                 );
             }
         }
-        let mut labels: Vec<(&str, Span)> = Vec::new();
+        // By label, so that a scale of many rows is checked in linear time.
+        let mut labels: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
         for row in all_rows {
-            if let Some((_, first)) = labels.iter().find(|(l, _)| *l == row.grade.name) {
-                let first = *first;
+            if let Some(&first) = labels.get(row.grade.name.as_str()) {
                 self.error(
                     Diagnostic::error(
                         codes::GRADE_ROWS,
@@ -405,7 +405,7 @@ impl Checker<'_> {
                     .with_hint("give each row its own grade"),
                 );
             }
-            labels.push((&row.grade.name, row.grade.span));
+            labels.entry(&row.grade.name).or_insert(row.grade.span);
             let coefficient = match &row.coefficient {
                 Some(c) => match self.literal_value(c) {
                     Some((v, ty)) => {

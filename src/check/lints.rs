@@ -115,6 +115,23 @@ pub(super) fn lints(model: &Model, input_spans: &[Span]) -> Vec<Diagnostic> {
             }
             _ => {}
         }
+        if let (Some(cap), Some(floor)) = (&item.cap, &item.floor)
+            && let (Some(most), Some(least)) = (known.expr(cap).high, known.expr(floor).low)
+            && least > most
+        {
+            warnings.push(warning(
+                codes::FLOOR_ABOVE_CAP,
+                format!(
+                    "the floor {} is above the cap {}, so every value becomes {}",
+                    shown(&least),
+                    shown(&most),
+                    shown(&least)
+                ),
+                floor.span,
+                "above the cap",
+                "the floor applies after the cap; swap the two, or correct one of them",
+            ));
+        }
         let bounds = known.item(items.len());
         items.push(bounds);
     }

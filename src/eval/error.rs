@@ -14,6 +14,9 @@ pub enum Fault {
     /// An output's exact decimal value has more digits than an output holds
     /// (rust_decimal's 28 or so).
     TooLongForOutput,
+    /// An output's exact decimal value, not rounded, has more decimal places than an
+    /// output holds (a small value divided many times, say), while its whole part fits.
+    TooManyPlaces,
     /// An output's value has no exact decimal form (such as 1/3) and is not rounded.
     NotExact,
     /// A reduction with no member to reduce (a `min`, `max` or `mean` of an empty

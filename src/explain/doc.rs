@@ -2,7 +2,7 @@
 //! and lists. The text, Markdown and HTML renderers each print the same document, so
 //! what an agent reads does not depend on the format.
 
-use super::model::{Decision, Explanation, Reach, RowResult, Step};
+use super::model::{Decision, Explanation, Move, Reach, RowResult, Step};
 pub use super::summary::{Standing, StandingState, Summary};
 use super::words::{Lang, Word};
 
@@ -446,7 +446,8 @@ fn next_blocks(lang: Lang, next: &Reach) -> Vec<Block> {
     blocks
 }
 
-/// The next better row in words, and the moves that reach it (or why none is named).
+/// The next better row in words, and the moves that reach it, one input's or two
+/// inputs' together (or why none is named).
 pub(crate) fn next_lines(lang: Lang, next: &Reach) -> (String, Vec<String>) {
     match next {
         Reach::Top => (lang.top().into(), Vec::new()),
@@ -457,18 +458,24 @@ pub(crate) fn next_lines(lang: Lang, next: &Reach) -> (String, Vec<String>) {
             needs,
             gap,
             moves,
+            pairs,
             shared,
             rolled,
             unmarked,
             ..
         } => {
+            let input = |m: &Move| named(lang, &m.input, m.label.as_deref());
             let mut list: Vec<String> = moves
                 .iter()
-                .map(|m| {
-                    let input = named(lang, &m.input, m.label.as_deref());
-                    lang.single_move(&input, &m.by, &m.from, &m.to)
-                })
+                .map(|m| lang.single_move(&input(m), &m.by, &m.from, &m.to))
                 .collect();
+            list.extend(pairs.iter().map(|p| {
+                let [a, b] = &p.moves;
+                lang.pair_move(
+                    (&input(a), &a.by, &a.from, &a.to),
+                    (&input(b), &b.by, &b.from, &b.to),
+                )
+            }));
             if *shared {
                 list.push(lang.shared_move().into());
             } else if *rolled {

@@ -182,30 +182,42 @@ fn items_table(out: &mut String, items: &Block) {
     else {
         return blocks(out, std::slice::from_ref(items));
     };
-    let first = |cells: &[String], tag: &str| match cells {
-        [name, value, ..] if !value.is_empty() => {
-            format!("<{tag}>{}<br><small>{}</small></{tag}>", h(name), h(value))
-        }
-        [name, ..] => format!("<{tag}>{}</{tag}>", h(name)),
-        [] => String::new(),
-    };
-    out.push_str("<div class=\"wide items\"><table>\n<tr>");
-    out.push_str(&first(header, "th"));
-    for cell in header.iter().skip(2) {
-        let _ = write!(out, "<th>{}</th>", h(cell));
-    }
-    out.push_str("</tr>\n");
+    table(out, "wide items", header, rows, marked, |cells, tag| {
+        let mut html = match cells {
+            [name, value, ..] if !value.is_empty() => {
+                format!("<{tag}>{}<br><small>{}</small></{tag}>", h(name), h(value))
+            }
+            [name, ..] => format!("<{tag}>{}</{tag}>", h(name)),
+            [] => String::new(),
+        };
+        html.extend(
+            cells
+                .iter()
+                .skip(2)
+                .map(|c| format!("<{tag}>{}</{tag}>", h(c))),
+        );
+        html
+    });
+}
+
+/// A table in a box of class `class`; `cells` writes a row's cells in `tag` (`th`
+/// for the header, `td` for the rows).
+fn table(
+    out: &mut String,
+    class: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    marked: &[bool],
+    cells: impl Fn(&[String], &str) -> String,
+) {
+    let _ = write!(
+        out,
+        "<div class=\"{class}\"><table>\n<tr>{}</tr>\n",
+        cells(header, "th")
+    );
     for (row, marked) in rows.iter().zip(marked) {
-        out.push_str(if *marked {
-            "<tr class=\"marked\">"
-        } else {
-            "<tr>"
-        });
-        out.push_str(&first(row, "td"));
-        for cell in row.iter().skip(2) {
-            let _ = write!(out, "<td>{}</td>", h(cell));
-        }
-        out.push_str("</tr>\n");
+        let class = if *marked { " class=\"marked\"" } else { "" };
+        let _ = writeln!(out, "<tr{class}>{}</tr>", cells(row, "td"));
     }
     out.push_str("</table></div>\n");
 }
@@ -283,25 +295,12 @@ fn blocks(out: &mut String, blocks: &[Block]) {
                 header,
                 rows,
                 marked,
-            } => {
-                out.push_str("<div class=\"wide\"><table>\n<tr>");
-                for cell in header {
-                    let _ = write!(out, "<th>{}</th>", h(cell));
-                }
-                out.push_str("</tr>\n");
-                for (row, marked) in rows.iter().zip(marked) {
-                    out.push_str(if *marked {
-                        "<tr class=\"marked\">"
-                    } else {
-                        "<tr>"
-                    });
-                    for cell in row {
-                        let _ = write!(out, "<td>{}</td>", h(cell));
-                    }
-                    out.push_str("</tr>\n");
-                }
-                out.push_str("</table></div>\n");
-            }
+            } => table(out, "wide", header, rows, marked, |cells, tag| {
+                cells
+                    .iter()
+                    .map(|c| format!("<{tag}>{}</{tag}>", h(c)))
+                    .collect()
+            }),
         }
     }
     if in_fields {

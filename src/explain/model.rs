@@ -475,6 +475,11 @@ pub enum Reach {
         /// Changes to one input each that reach the row, all else unchanged; the
         /// smallest such change of each input. Empty when no single input can.
         moves: Vec<Move>,
+        /// Changes to two inputs together that reach the row, all else unchanged: one
+        /// per pair of inputs that can, worked out only when `moves` is empty (and the
+        /// record is not `shared`, `rolled` or `unmarked`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pairs: Vec<Pair>,
         /// Whether the value depends on other records (a group value, a rank), so
         /// that no change of this record's inputs alone is worked out.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -488,6 +493,15 @@ pub enum Reach {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         unmarked: bool,
     },
+}
+
+/// Changes to two inputs together that reach a row when neither alone can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The two moves, in input declaration order. The first input is the one pushed
+    /// to its furthest real value and then brought back: with the second at its `to`,
+    /// the first's `to` reaches the row and one less of a change does not.
+    pub moves: [Move; 2],
 }
 
 /// A change of one input that reaches a row.

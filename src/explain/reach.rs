@@ -1,5 +1,5 @@
 //! "What it would take": the smallest change of one input that moves a tier table or
-//! grade into its next better row.
+//! grade into its next better row, or, when no single input can, of two together.
 //!
 //! The rule itself answers: each candidate value is scored by the compiled program,
 //! and a search keeps one value that reaches the row and one a step short of it, so
@@ -13,7 +13,7 @@ use crate::input::{InputValue, Record};
 use crate::number::{Rational, shown, shown_percent};
 use crate::syntax::ast::{CmpOp, InputType};
 
-use super::model::{Move, Reach};
+use super::model::{Move, Pair, Reach};
 use super::show::value;
 
 /// The largest change tried for an input without a declared range.
@@ -119,6 +119,24 @@ pub fn next(
         );
         moves.extend(direct_move(ruleset, record, subject, op, &threshold));
     }
+    let mut pairs: Vec<Pair> = Vec::new();
+    if moves.is_empty() && !shared && !rolled && !unmarked {
+        // Each lever in declaration order is pushed with each declared after it.
+        for (i, &first) in levers.inputs.iter().enumerate() {
+            let Some(way) = search.way(first) else {
+                continue;
+            };
+            let furthest = search.furthest(&way);
+            if furthest == way.now {
+                continue;
+            }
+            pairs.extend(
+                levers.inputs[i + 1..]
+                    .iter()
+                    .filter_map(|&second| search.pair(&way, furthest, second)),
+            );
+        }
+    }
     Some(Reach::Next {
         row,
         gives,
@@ -126,6 +144,7 @@ pub fn next(
         needs: format!("{} {}", op.symbol(), at(&threshold)),
         gap: at(&threshold.checked_sub(now).ok()?.abs()),
         moves,
+        pairs,
         shared,
         rolled,
         unmarked,
@@ -299,18 +318,18 @@ impl Search<'_> {
         }
     }
 
-    /// The record with input `input` set to `n`.
-    fn with(&self, input: usize, n: i128) -> Option<Record> {
-        let mut record = self.record.clone();
-        *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n));
-        Some(record)
+    /// `base` with input `input` set to `n`, scored.
+    fn tried(&self, base: &Record, input: usize, n: i128) -> Tried {
+        match with(base, input, n) {
+            Some(record) => self.try_record(&record),
+            None => Tried::Unreal,
+        }
     }
 
-    /// The smallest change of count input `input` that reaches the target row:
-    /// more of it if that helps, else less.
-    fn smallest_move(&self, input: usize) -> Option<Move> {
-        let model = &self.ruleset.program().model;
-        let declared = &model.inputs[input];
+    /// How count input `input` may move in the record as it is: from its value now
+    /// towards the end of its range the agent is better for, and only that way.
+    fn way(&self, input: usize) -> Option<Way> {
+        let declared = &self.ruleset.program().model.inputs[input];
         let now = match self.record.values.get(input)? {
             InputValue::Number(r) => r.to_i128()?,
             _ => return None,
@@ -319,71 +338,154 @@ impl Search<'_> {
             Some((lo, hi)) => (lo.ceil_i128().max(0), hi.floor_i128()),
             None => (0, now.saturating_add(SEARCH_SPAN)),
         };
-        // The way that is better for the agent, and only that way.
-        let to = match declared.better? {
-            true => self.search(input, now, high, 1)?,
-            false => self.search(input, now, low, -1)?,
-        };
-        Some(Move {
-            input: declared.name.clone(),
-            label: declared.label.clone(),
-            from: now.to_string(),
-            to: to.to_string(),
-            by: shown(&Rational::from_i128(to - now)),
+        Some(match declared.better? {
+            true => Way {
+                input,
+                now,
+                bound: high,
+                direction: 1,
+            },
+            false => Way {
+                input,
+                now,
+                bound: low,
+                direction: -1,
+            },
         })
     }
 
-    /// Searches from `now` towards `bound` (`direction` ±1) for the nearest value that
-    /// reaches the row: doubling steps until one does, then halving the last gap. A
-    /// step into unreal values (a ratio past 100%) is halved back towards real ones.
-    fn search(&self, input: usize, now: i128, bound: i128, direction: i128) -> Option<i128> {
-        let distance = (bound - now) * direction;
-        let at = |k: i128| match self.with(input, now + direction * k) {
-            Some(record) => self.try_record(&record),
-            None => Tried::Unreal,
-        };
-        // `short` never reaches the row; `enough` does.
-        let (mut short, mut step) = (0, 1);
-        let mut enough = 'found: loop {
-            if step > distance {
+    /// The move of `way`'s input from its value now to `to`.
+    fn shift(&self, way: &Way, to: i128) -> Move {
+        let declared = &self.ruleset.program().model.inputs[way.input];
+        Move {
+            input: declared.name.clone(),
+            label: declared.label.clone(),
+            from: way.now.to_string(),
+            to: to.to_string(),
+            by: shown(&Rational::from_i128(to - way.now)),
+        }
+    }
+
+    /// The smallest change of count input `input` alone that reaches the target row.
+    fn smallest_move(&self, input: usize) -> Option<Move> {
+        let way = self.way(input)?;
+        let to = self.search(self.record, &way, way.bound)?;
+        Some(self.shift(&way, to))
+    }
+
+    /// Two inputs moved together, when neither alone reaches the row: `first` pushed as
+    /// far as it really goes, the smallest move of `second` that then reaches the row,
+    /// and `first` brought back to the smallest move that still does.
+    fn pair(&self, first: &Way, furthest: i128, second: usize) -> Option<Pair> {
+        let second = self.way(second)?;
+        let pushed = with(self.record, first.input, furthest)?;
+        let to = self.search(&pushed, &second, second.bound)?;
+        let moved = with(self.record, second.input, to)?;
+        let back = self.search(&moved, first, furthest)?;
+        // The search takes the value now to fall short; with the second input moved
+        // that is unproven, and a pair whose first move is not needed is no pair.
+        if back == first.now + first.direction && self.try_record(&moved) == Tried::Reached {
+            return None;
+        }
+        Some(Pair {
+            moves: [self.shift(first, back), self.shift(&second, to)],
+        })
+    }
+
+    /// The furthest value `way`'s input can be moved to in the record as it is before
+    /// a percentage ratio passes 100% (or the record cannot be scored); its value now
+    /// when no move is real.
+    fn furthest(&self, way: &Way) -> i128 {
+        let distance = (way.bound - way.now) * way.direction;
+        // A value already at or past its bound has no room the better way.
+        if distance < 1 {
+            return way.now;
+        }
+        // The nearest unreal value, searched the way the nearest reaching one is.
+        let unreal = nearest(distance, |k| {
+            match self.tried(self.record, way.input, way.now + way.direction * k) {
+                Tried::Unreal => Tried::Reached,
+                _ => Tried::Short,
+            }
+        });
+        match unreal {
+            Some(k) => way.now + way.direction * (k - 1),
+            None => way.bound,
+        }
+    }
+
+    /// The value nearest `way.now`, towards `bound`, that reaches the row with every
+    /// other input as in `base`.
+    fn search(&self, base: &Record, way: &Way, bound: i128) -> Option<i128> {
+        let distance = (bound - way.now) * way.direction;
+        let k = nearest(distance, |k| {
+            self.tried(base, way.input, way.now + way.direction * k)
+        })?;
+        Some(way.now + way.direction * k)
+    }
+}
+
+/// How an input may move: from `now` towards `bound`, `direction` ±1.
+struct Way {
+    input: usize,
+    now: i128,
+    bound: i128,
+    direction: i128,
+}
+
+/// `base` with input `input` set to `n`.
+fn with(base: &Record, input: usize, n: i128) -> Option<Record> {
+    let mut record = base.clone();
+    *record.values.get_mut(input)? = InputValue::Number(Rational::from_i128(n));
+    Some(record)
+}
+
+/// The smallest step `k` in `1..=distance` for which `at(k)` reaches, taking step 0 to
+/// fall short: doubling steps until one reaches, then halving the last gap, so that
+/// `k` reaches and `k - 1` does not. A step into unreal values is halved back towards
+/// real ones.
+fn nearest(distance: i128, mut at: impl FnMut(i128) -> Tried) -> Option<i128> {
+    // `short` never reaches the row; `enough` does.
+    let (mut short, mut step) = (0, 1);
+    let mut enough = 'found: loop {
+        if step > distance {
+            return None;
+        }
+        match at(step) {
+            Tried::Reached => break step,
+            Tried::Short => {
+                short = step;
+                step = if step == distance {
+                    distance + 1
+                } else {
+                    (step * 2).min(distance)
+                };
+            }
+            // Past a real value: halve the way back until one reaches or falls
+            // short, rather than stepping back one at a time.
+            Tried::Unreal => {
+                let mut unreal = step;
+                while unreal - short > 1 {
+                    let middle = short + (unreal - short) / 2;
+                    match at(middle) {
+                        Tried::Reached => break 'found middle,
+                        Tried::Short => short = middle,
+                        Tried::Unreal => unreal = middle,
+                    }
+                }
                 return None;
             }
-            match at(step) {
-                Tried::Reached => break step,
-                Tried::Short => {
-                    short = step;
-                    step = if step == distance {
-                        distance + 1
-                    } else {
-                        (step * 2).min(distance)
-                    };
-                }
-                // Past a real value: halve the way back until one reaches or falls
-                // short, rather than stepping back one at a time.
-                Tried::Unreal => {
-                    let mut unreal = step;
-                    while unreal - short > 1 {
-                        let middle = short + (unreal - short) / 2;
-                        match at(middle) {
-                            Tried::Reached => break 'found middle,
-                            Tried::Short => short = middle,
-                            Tried::Unreal => unreal = middle,
-                        }
-                    }
-                    return None;
-                }
-            }
-        };
-        while enough - short > 1 {
-            let middle = short + (enough - short) / 2;
-            if at(middle) == Tried::Reached {
-                enough = middle;
-            } else {
-                short = middle;
-            }
         }
-        Some(now + direction * enough)
+    };
+    while enough - short > 1 {
+        let middle = short + (enough - short) / 2;
+        if at(middle) == Tried::Reached {
+            enough = middle;
+        } else {
+            short = middle;
+        }
     }
+    Some(enough)
 }
 
 /// What a candidate value did.
@@ -400,7 +502,7 @@ enum Tried {
 #[cfg(test)]
 mod tests {
     use crate::Ruleset;
-    use crate::explain::{Move, Reach};
+    use crate::explain::{Lang, Move, Pair, Reach, doc};
 
     fn next(source: &str, fields: &[(&str, &str)], item: &str) -> Option<Reach> {
         let ruleset = Ruleset::compile(source).unwrap_or_else(|d| panic!("{d}"));
@@ -417,6 +519,127 @@ mod tests {
                 .collect(),
             other => panic!("no next row: {other:?}"),
         }
+    }
+
+    /// Each pair as its two moves' (input, to, by).
+    fn pairs(reach: &Option<Reach>) -> Vec<[(String, String, String); 2]> {
+        match reach {
+            Some(Reach::Next { pairs, .. }) => pairs
+                .iter()
+                .map(|Pair { moves: [a, b] }| {
+                    [a, b].map(|m| (m.input.clone(), m.to.clone(), m.by.clone()))
+                })
+                .collect(),
+            other => panic!("no next row: {other:?}"),
+        }
+    }
+
+    fn triple(input: &str, to: &str, by: &str) -> (String, String, String) {
+        (input.into(), to.into(), by.into())
+    }
+
+    /// A grade over two tiered ratios, each capped at 100%: the better grade needs
+    /// both tiers.
+    const TWO_RATIOS: &str = "ruleset t\nkey id\ninput id text\n\
+        input asked count\ninput done count better higher\n\
+        input tests count\ninput passed count better higher\n\
+        let answered = done / asked, when zero 100%\n\
+        let pass = passed / tests, when zero 100%\n\
+        score sa = tiers answered\n  >= 90% : 100\n  else : 0\n\
+        score sb = tiers pass\n  >= 90% : 100\n  else : 0\n\
+        score total = weighted\n  sa 50%\n  sb 50%\n\
+        grade g by total\n  >= 100 : A\n  else : B\noutput o = g";
+
+    const SHORT_OF_BOTH: [(&str, &str); 5] = [
+        ("id", "A"),
+        ("asked", "100"),
+        ("done", "80"),
+        ("tests", "10"),
+        ("passed", "5"),
+    ];
+
+    #[test]
+    fn two_inputs_together_reach_a_row_neither_reaches_alone() {
+        let reach = next(TWO_RATIOS, &SHORT_OF_BOTH, "g");
+        assert_eq!(moves(reach.clone()), vec![]);
+        // `done` is pushed to 100 of 100, `passed` then needs 9 of 10, and `done` comes
+        // back to the 90 that still reaches A with 9 passed (89 does not).
+        assert_eq!(
+            pairs(&reach),
+            vec![[triple("done", "90", "10"), triple("passed", "9", "4")]]
+        );
+        let found = reach.unwrap();
+        let (_, zh) = doc::next_lines(Lang::Zh, &found);
+        assert_eq!(
+            zh,
+            vec!["done 再多 10（80 → 90），同时 passed 再多 4（5 → 9），其余不变".to_string()]
+        );
+        let json = serde_json::to_value(&found).unwrap();
+        assert_eq!(json["pairs"][0]["moves"][1]["to"], "9");
+        let (_, en) = doc::next_lines(Lang::En, &found);
+        assert_eq!(
+            en,
+            vec![
+                "10 more done (80 → 90) together with 4 more passed (5 → 9), all else unchanged"
+                    .to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pair_moves_each_input_the_way_that_is_better() {
+        // Fewer complaints is the better way for the second input.
+        let source = TWO_RATIOS
+            .replace(
+                "input passed count better higher",
+                "input complaints count better lower",
+            )
+            .replace("let pass = passed / tests, when zero 100%\n", "")
+            .replace(
+                "tiers pass\n  >= 90% : 100",
+                "tiers complaints\n  <= 2 : 100",
+            );
+        let fields = [
+            ("id", "A"),
+            ("asked", "100"),
+            ("done", "80"),
+            ("tests", "10"),
+            ("complaints", "5"),
+        ];
+        assert_eq!(
+            pairs(&next(&source, &fields, "g")),
+            vec![[triple("done", "90", "10"), triple("complaints", "2", "-3")]]
+        );
+    }
+
+    #[test]
+    fn no_pair_when_even_two_inputs_cannot_reach_the_row() {
+        // A range keeps `done` below 90.
+        let source =
+            TWO_RATIOS.replace("done count better higher", "done count better higher 0..85");
+        let reach = next(&source, &SHORT_OF_BOTH, "g");
+        assert_eq!(moves(reach.clone()), vec![]);
+        assert!(pairs(&reach).is_empty());
+        let found = reach.unwrap();
+        let (_, en) = doc::next_lines(Lang::En, &found);
+        assert_eq!(
+            en,
+            vec!["no change of one count input, or of two together, reaches this row".to_string()]
+        );
+        // The JSON has no `pairs` then.
+        let json = serde_json::to_value(&found).unwrap();
+        assert_eq!(json.get("pairs"), None);
+    }
+
+    #[test]
+    fn no_pair_is_worked_out_when_one_input_reaches_the_row() {
+        let source = TWO_RATIOS.replace(">= 100 : A", ">= 50 : A");
+        let reach = next(&source, &SHORT_OF_BOTH, "g");
+        assert_eq!(
+            moves(reach.clone()),
+            vec![triple("done", "90", "10"), triple("passed", "9", "4")]
+        );
+        assert!(pairs(&reach).is_empty());
     }
 
     const LOWER_IS_BETTER: &str = "ruleset t\nkey id\ninput id text\ninput complaints count better lower\n\

@@ -484,15 +484,37 @@ impl Lang {
 
     /// One input's move that reaches the next row.
     pub fn single_move(self, input: &str, by: &str, from: &str, to: &str) -> String {
-        let fewer = by.strip_prefix('-');
-        match (self, fewer) {
-            (Lang::Zh, None) => format!("{input} 再多 {by}（{from} → {to}），其余不变"),
-            (Lang::Zh, Some(n)) => format!("{input} 减少 {n}（{from} → {to}），其余不变"),
-            (Lang::En, None) => format!("{by} more {input} ({from} → {to}), all else unchanged"),
-            (Lang::En, Some(n)) => {
-                format!("{n} fewer {input} ({from} → {to}), all else unchanged")
-            }
+        format!("{}{}", self.change(input, by, from, to), self.unchanged())
+    }
+
+    /// Two inputs' moves that reach the next row together; each is `(input, by, from,
+    /// to)` as for [`Lang::single_move`].
+    pub fn pair_move(
+        self,
+        first: (&str, &str, &str, &str),
+        second: (&str, &str, &str, &str),
+    ) -> String {
+        let (a, b) = (
+            self.change(first.0, first.1, first.2, first.3),
+            self.change(second.0, second.1, second.2, second.3),
+        );
+        let together = self.pick("，同时 ", " together with ");
+        format!("{a}{together}{b}{}", self.unchanged())
+    }
+
+    /// A change of one input: `再多 50（900 → 950）`, `50 more … (900 → 950)`.
+    fn change(self, input: &str, by: &str, from: &str, to: &str) -> String {
+        match (self, by.strip_prefix('-')) {
+            (Lang::Zh, None) => format!("{input} 再多 {by}（{from} → {to}）"),
+            (Lang::Zh, Some(n)) => format!("{input} 减少 {n}（{from} → {to}）"),
+            (Lang::En, None) => format!("{by} more {input} ({from} → {to})"),
+            (Lang::En, Some(n)) => format!("{n} fewer {input} ({from} → {to})"),
         }
+    }
+
+    /// What closes a move: every other input as it is.
+    fn unchanged(self) -> &'static str {
+        self.pick("，其余不变", ", all else unchanged")
     }
 
     /// A next row that depends on other records' results.
@@ -519,11 +541,11 @@ impl Lang {
         )
     }
 
-    /// No single count input reaches the next row.
+    /// No change of one count input, nor of two together, reaches the next row.
     pub fn no_move(self) -> &'static str {
         self.pick(
-            "单独改变任何一项计数输入都达不到这一档",
-            "no change of a single count input reaches this row",
+            "改变任何一项计数输入，或同时改变其中两项，都达不到这一档",
+            "no change of one count input, or of two together, reaches this row",
         )
     }
 }

@@ -26,18 +26,35 @@ pub fn parse(source: &SourceFile) -> (RuleFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut unread = Vec::new();
     let mut pos = 0;
+    // Where the last chunk ended, and whether its nesting was checked. Statements
+    // written on one line share a chunk: working it out and checking it once keeps a
+    // file of thousands of statements on one line linear.
+    let mut last_end = 0;
+    let mut nesting_checked = false;
     while pos < text.len() {
         let rest = &text[pos..];
-        if limits::first_content(rest) == rest.len() {
+        let first = limits::first_content(rest);
+        if first == rest.len() {
             break;
         }
-        let chunk_end = pos + limits::statement_end(rest);
+        // A statement that starts before the next statement line ends there too.
+        let chunk_end = if pos + first < last_end {
+            last_end
+        } else {
+            nesting_checked = false;
+            pos + limits::statement_end(rest)
+        };
+        last_end = chunk_end;
         let chunk = &text[pos..chunk_end];
-        if let Err(d) = limits::check_nesting(chunk, pos) {
-            diagnostics.push(*d);
-            unread.push(UnreadStatement::from_text(rest));
-            pos = chunk_end;
-            continue;
+        // A chunk that nests within the limits has no part nesting deeper.
+        if !nesting_checked {
+            if let Err(d) = limits::check_nesting(chunk, pos) {
+                diagnostics.push(*d);
+                unread.push(UnreadStatement::from_text(rest));
+                pos = chunk_end;
+                continue;
+            }
+            nesting_checked = true;
         }
         match parse_statement(chunk, rest, pos) {
             Ok((statement, consumed)) => {

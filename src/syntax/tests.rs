@@ -170,3 +170,14 @@ fn every_reserved_word_is_refused_as_a_name() {
         assert_eq!(diagnostics.len(), 1, "{word}");
     }
 }
+
+#[test]
+fn statements_on_one_line_and_on_lines_of_their_own_are_all_read() {
+    let text = "ruleset t key id\ninput id text input n number\n# note\n\
+                let a = n + 1 let b = a * 2\noutput o = b";
+    assert_eq!(parse_ok(text).len(), 7);
+    // An error on a shared line is reported, and the statements after it still read.
+    let errors = errors("ruleset t key id input n number let a = n + + 1\noutput o = n");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].2.0, 1);
+}

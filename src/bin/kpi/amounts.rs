@@ -80,6 +80,43 @@ impl From<Decimal> for Exact {
 }
 
 impl Exact {
+    /// A decimal as written: an optional sign, digits, and a point and more digits if
+    /// it has a fraction, of any length; thousands may be grouped by three with commas
+    /// (`16,000.00`), as a spreadsheet shows them. `None` for anything else.
+    pub fn parse(text: &str) -> Option<Exact> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        let grouped = whole.contains(',');
+        let well_formed = digits(first)
+            && (!grouped || first.len() <= 3)
+            && groups.all(|g| g.len() == 3 && digits(g))
+            && (fraction.is_empty() && !unsigned.contains('.') || digits(fraction));
+        if !well_formed {
+            return None;
+        }
+        let units: BigInt = format!("{}{fraction}", whole.replace(',', ""))
+            .parse()
+            .ok()?;
+        Some(Exact {
+            units: if negative { -units } else { units },
+            places: u32::try_from(fraction.len()).ok()?,
+        })
+    }
+
+    /// A hundredth of it: a percentage's figure as the fraction it stands for.
+    pub fn hundredth(&self) -> Exact {
+        Exact {
+            units: self.units.clone(),
+            places: self.places.saturating_add(2),
+        }
+    }
+
     /// The units at `places` decimal places, no fewer than its own.
     fn units_at(&self, places: u32) -> BigInt {
         &self.units * BigInt::from(10u32).pow(places.saturating_sub(self.places))
@@ -188,5 +225,37 @@ mod tests {
         assert_eq!(Exact::default().to_string(), "0");
         assert_eq!(Amount::Percent.show_change(&exact("1.5")), "+1.5%");
         assert_eq!(Amount::Money.show_change(&exact("-3")), "-3");
+    }
+
+    #[test]
+    fn decimals_are_read_as_written_and_nothing_else_is() {
+        let read = |text| Exact::parse(text).map(|e| e.to_string());
+        assert_eq!(read("620.030"), Some("620.030".into()));
+        assert_eq!(Exact::parse("620.030"), Some(exact("620.03")));
+        assert_eq!(read("-0.5"), Some("-0.5".into()));
+        assert_eq!(read("+12"), Some("12".into()));
+        assert_eq!(read("16,000.00"), Some("16000.00".into()));
+        assert_eq!(read("1,234,567"), Some("1234567".into()));
+        let long = "123456789012345678901234567890.123456789";
+        assert_eq!(read(long), Some(long.into()));
+        for bad in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1e3",
+            "12a",
+            "1,23",
+            "1234,567",
+            "1,234.5,6",
+            "--1",
+            "0x10",
+            "¥12",
+            " 12",
+        ] {
+            assert_eq!(read(bad), None, "{bad:?}");
+        }
+        assert_eq!(exact("95").hundredth(), exact("0.95"));
+        assert_eq!(exact("0.5").hundredth().to_string(), "0.005");
     }
 }

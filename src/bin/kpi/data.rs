@@ -10,6 +10,7 @@ use kpi::{DataError, Record, Ruleset};
 use rayon::prelude::*;
 
 use crate::Failure;
+use crate::output::note;
 use crate::progress::Progress;
 use crate::source::{self, Encoding};
 
@@ -92,7 +93,7 @@ pub fn for_each_loaded(
                 }
             }
         }
-        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => {
+        _ if crate::workbook::is_workbook(path) => {
             let (sheet, rows) = crate::workbook::rows(path, source::options().sheet.as_deref())?;
             for record in ruleset.read_sheet(&sheet, &rows).map_err(whole_file)? {
                 each(Loaded::Read(record))?;
@@ -132,7 +133,7 @@ pub fn for_each_loaded(
 /// read as it streams. Without `--encoding`, a file whose start is not UTF-8 is read as
 /// GB18030 (GBK) if all of it decodes cleanly so, and a line on stderr says so. Such a
 /// file is read whole, up to [`kpi::limits::MAX_FILE`].
-fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Failure> {
+pub fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Failure> {
     let unreadable =
         |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
     match source::options().encoding {
@@ -171,7 +172,7 @@ fn csv_text(path: &Path, reader: &mut impl BufRead) -> Result<Option<String>, Fa
         )));
     };
     if source::options().encoding.is_none() {
-        eprintln!(
+        note!(
             "{}: not UTF-8; read as GB18030 (GBK), as Chinese Excel saves CSV (--encoding utf-8 refuses it)",
             path.display()
         );
@@ -195,8 +196,8 @@ pub fn read_population(
     let mut records = Vec::new();
     let mut unread = 0usize;
     let say = |text: String| match progress {
-        Some(progress) => progress.suspend(|| eprintln!("{text}")),
-        None => eprintln!("{text}"),
+        Some(progress) => progress.suspend(|| note!("{text}")),
+        None => note!("{text}"),
     };
     let mut convert = |batch: &mut Vec<Loaded>| {
         let mut read_batch = || -> Vec<Result<Record, Vec<DataError>>> {
@@ -265,7 +266,7 @@ pub fn read_selected(
                 progress.finish();
             }
             for e in &errors {
-                eprintln!("{}: {e}", path.display());
+                note!("{}: {e}", path.display());
             }
             refuse_partial(ruleset, path, errors.len());
             Ok(None)
@@ -276,7 +277,7 @@ pub fn read_selected(
 /// Reports that nothing was scored because `unread` records of a population could
 /// not be read (or repeat a key).
 pub fn refuse_partial(ruleset: &Ruleset, path: &Path, unread: usize) {
-    eprintln!(
+    note!(
         "{}: no record was scored: ruleset `{}` scores records together, and {unread} record{} could not be read or repeat{} a key; correct {} and run again",
         path.display(),
         ruleset.name(),

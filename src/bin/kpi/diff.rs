@@ -10,9 +10,11 @@ use clap::ValueEnum;
 use kpi::{OutputValue, Ruleset};
 
 use crate::amounts::{Amount, Exact};
+use crate::output::{self, Inputs, say_json};
 use crate::period::PeriodArgs;
 use crate::scoring::{Entry, Scored, Side};
 use crate::source::SourceArgs;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, diff_report, diff_xlsx, load, say};
 
 /// The arguments of `kpi diff`.
@@ -41,6 +43,8 @@ pub struct Args {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub source: SourceArgs,
+    #[command(flatten)]
+    pub cells: TextCells,
 }
 
 /// Output formats of `kpi diff`.
@@ -83,6 +87,14 @@ impl Args {
 /// Scores the data with both rule files and writes the comparison.
 pub fn diff(args: &Args) -> Result<u8, Failure> {
     let format = args.format()?;
+    if let Some(file) = &args.output {
+        let inputs = [
+            ("the old rule file", &*args.old),
+            ("the new rule file", &args.new),
+            ("the data file", &args.data),
+        ];
+        Inputs::new(&inputs).refuse(file)?;
+    }
     // Both files are compiled before either failure stops the run, so one run shows
     // every diagnostic.
     let old = load(&args.old)?;
@@ -119,15 +131,15 @@ pub fn diff(args: &Args) -> Result<u8, Failure> {
     let comparison = Comparison::new(&old, &new, before_run, after_run, args);
     let report = match format {
         DiffFormat::Text => diff_report::text(&comparison, &args.data).into_bytes(),
-        DiffFormat::Csv => diff_report::csv(&comparison)?.into_bytes(),
+        DiffFormat::Csv => diff_report::csv(&comparison, args.cells)?.into_bytes(),
         DiffFormat::Json => diff_report::json(&comparison).into_bytes(),
-        DiffFormat::Xlsx => diff_xlsx::workbook(&comparison, &args.data)?,
+        DiffFormat::Xlsx => diff_xlsx::workbook(&comparison, &args.data, args.cells)?,
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, report)
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
+    match (&args.output, format) {
+        (Some(path), _) => output::write_file(path, &report)?,
         // Only a text format comes here (a workbook needs -o), so the bytes are UTF-8.
-        None => say(&String::from_utf8_lossy(&report))?,
+        (None, DiffFormat::Json) => say_json(&String::from_utf8_lossy(&report))?,
+        (None, _) => say(&String::from_utf8_lossy(&report))?,
     }
     let all_compared = comparison.compared() == comparison.records.len();
     Ok(if all_compared { 0 } else { FAILED })

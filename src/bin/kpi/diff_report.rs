@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::Failure;
 use crate::diff::{Column, Compared, Comparison, Grouping, Tally};
+use crate::spreadsheet::TextCells;
 
 /// The report to read: a line naming the files, the totals of each numeric output,
 /// the totals by group, the largest changes, and the records not compared.
@@ -214,18 +215,21 @@ pub fn key_cells(comparison: &Comparison, record: &Compared) -> Vec<String> {
 
 /// One row per record: the key's columns, then each output before and after, and
 /// the change of a numeric output; empty cells where a side has no value.
-pub fn csv(comparison: &Comparison) -> Result<String, Failure> {
+pub fn csv(comparison: &Comparison, cells: TextCells) -> Result<String, Failure> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| Failure::usage(format!("cannot write output: {e}"));
+    let failed = |e: &dyn std::fmt::Display| Failure::usage(format!("cannot encode the CSV: {e}"));
     writer
         .write_record(record_header(comparison))
-        .map_err(failed)?;
+        .map_err(|e| failed(&e))?;
+    let value = |value: Option<&OutputValue>| value.map(|v| cells.csv_value(v)).unwrap_or_default();
     for record in &comparison.records {
-        let mut row = key_cells(comparison, record);
+        let mut row: Vec<String> = (key_cells(comparison, record).iter())
+            .map(|key| cells.csv(key).into_owned())
+            .collect();
         for column in &comparison.columns {
             let (before, after) = record.values(&column.name);
-            row.push(shown(before));
-            row.push(shown(after));
+            row.push(value(before));
+            row.push(value(after));
             if let Some(amount) = column.amount {
                 row.push(
                     record
@@ -235,12 +239,10 @@ pub fn csv(comparison: &Comparison) -> Result<String, Failure> {
                 );
             }
         }
-        writer.write_record(&row).map_err(failed)?;
+        writer.write_record(&row).map_err(|e| failed(&e))?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::usage(format!("cannot write output: {e}")))
+    let bytes = writer.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
 }
 
 /// Every record and every total as one JSON object (its shape is in README): numbers

@@ -11,7 +11,7 @@ use crate::Failure;
 use crate::amounts::{Amount, Exact};
 use crate::diff::{Comparison, Tally};
 use crate::diff_report::{group_label, key_cells, record_header};
-use crate::spreadsheet::number;
+use crate::spreadsheet::{TextCells, number};
 
 /// The headings of a table of tallies after the column of its groups: each group's
 /// records and output, then the figures [`Sheet::tally`] writes.
@@ -30,9 +30,13 @@ const TALLY_HEADINGS: [&str; 8] = [
 const MAX_WIDTH: usize = 80;
 
 /// The workbook, as the bytes of an .xlsx file.
-pub fn workbook(comparison: &Comparison, data: &Path) -> Result<Vec<u8>, Failure> {
+pub fn workbook(
+    comparison: &Comparison,
+    data: &Path,
+    cells: TextCells,
+) -> Result<Vec<u8>, Failure> {
     let write = || -> Result<Vec<u8>, XlsxError> {
-        let formats = Formats::new();
+        let formats = Formats::new(cells);
         let mut book = Workbook::new();
         summary(
             Sheet::new(book.add_worksheet(), "汇总 Summary", &formats)?,
@@ -59,6 +63,7 @@ pub fn workbook(comparison: &Comparison, data: &Path) -> Result<Vec<u8>, Failure
 /// The cell formats of the workbook: values as `kpi report` shows them, and changes
 /// with their sign, as the text report shows them.
 struct Formats {
+    cells: TextCells,
     bold: Format,
     plain: Format,
     money: Format,
@@ -69,8 +74,9 @@ struct Formats {
 }
 
 impl Formats {
-    fn new() -> Formats {
+    fn new(cells: TextCells) -> Formats {
         Formats {
+            cells,
             bold: Format::new().set_bold(),
             plain: Format::new(),
             money: Format::new().set_num_format("#,##0.00"),
@@ -132,8 +138,7 @@ impl<'a> Sheet<'a> {
     /// Writes text.
     fn text(&mut self, (row, col): At, text: &str) -> Result<(), XlsxError> {
         self.widen(col, text.width());
-        self.sheet.write_string(row, col, text)?;
-        Ok(())
+        self.formats.cells.write(self.sheet, (row, col), text)
     }
 
     /// Writes headings in bold, from `at` to the right.

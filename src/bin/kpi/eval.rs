@@ -8,39 +8,55 @@ use rayon::prelude::*;
 
 use crate::data::Loaded;
 use crate::keys::Ledger;
+use crate::output::{Inputs, note};
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, Format, data, load, write};
 
 /// Records scored together: enough to keep every core busy, few enough that memory
 /// does not grow with the file.
 const BATCH: usize = 4096;
 
+/// Where `kpi eval` writes, and how.
+pub struct Output<'a> {
+    /// The format.
+    pub format: Format,
+    /// The file, or standard output.
+    pub path: Option<&'a Path>,
+    /// How text cells of CSV are written.
+    pub cells: TextCells,
+}
+
 /// Scores `data` with the ruleset at `path`, writing one row per record; `jobs`
-/// threads (0: one per core).
+/// threads (0: one per core; at most one per core).
 pub fn eval(
     path: &Path,
     data: &Path,
-    format: Format,
-    output: Option<&Path>,
+    output: Output,
     jobs: usize,
     period: &PeriodArgs,
 ) -> Result<u8, Failure> {
+    if let Some(file) = output.path {
+        Inputs::new(&[("the rule file", path), ("the data file", data)]).refuse(file)?;
+    }
     let Some(ruleset) = load(path)? else {
         return Ok(FAILED);
     };
     let period = period.resolve(&ruleset)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(threads(jobs))
         .build()
         .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))?;
     let bytes = std::fs::metadata(data).map_or(0, |m| m.len());
     let progress = Progress::new(bytes);
+    let out = write::Writer::open(output.path, output.format, &ruleset)?;
+    let rows = write::Rows::new(output.format, &ruleset, output.cells, out.is_terminal());
     let mut run = Run {
         ruleset: &ruleset,
         data,
-        out: write::Writer::open(output, format, &ruleset),
-        rows: write::Rows::new(format, &ruleset),
+        out,
+        rows,
         failed: false,
         batch: Vec::with_capacity(BATCH),
         period,
@@ -73,6 +89,17 @@ pub fn eval(
     progress.finish();
     run.out.finish()?;
     Ok(if run.failed { FAILED } else { 0 })
+}
+
+/// The threads to score with for `-j jobs`: every core for 0, and never more than the
+/// cores, since scoring keeps each thread busy and more only add the cost of
+/// starting them (`-j 20000` would spend its time there).
+fn threads(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    match jobs {
+        0 => cores,
+        n => n.min(cores),
+    }
 }
 
 /// A run in progress: the records read but not yet written.
@@ -140,7 +167,7 @@ impl Run<'_> {
                 }
                 Err(e) => {
                     self.failed = true;
-                    progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                    progress.suspend(|| note!("{}: {e}", self.data.display()));
                 }
             }
         }
@@ -179,7 +206,7 @@ impl Run<'_> {
             };
             if let Some(e) = repeated {
                 self.failed = true;
-                progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                progress.suspend(|| note!("{}: {e}", self.data.display()));
                 continue;
             }
             match scored {
@@ -187,14 +214,14 @@ impl Run<'_> {
                 Scored::Unwritten(e) => return Err(e.into()),
                 Scored::Failed(e, _) => {
                     self.failed = true;
-                    progress.suspend(|| eprintln!("{}: {e}", self.data.display()));
+                    progress.suspend(|| note!("{}: {e}", self.data.display()));
                 }
                 Scored::Elsewhen => {}
                 Scored::Unread(errors) => {
                     self.failed = true;
                     progress.suspend(|| {
                         for e in errors {
-                            eprintln!("{}: {e}", self.data.display());
+                            note!("{}: {e}", self.data.display());
                         }
                     });
                 }
@@ -220,4 +247,17 @@ fn in_period(
         0 => None,
         _ => selected.records.pop(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads;
+
+    #[test]
+    fn threads_are_never_more_than_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(threads(0), cores);
+        assert_eq!(threads(1), 1);
+        assert_eq!(threads(20_000), cores);
+    }
 }

@@ -10,6 +10,7 @@ use kpi::explain::{
 use kpi::{Explanation, Outcome, Record, Ruleset, ScoreError};
 
 use crate::index::{self, Listed};
+use crate::output::{self, Inputs, note, say_json};
 use crate::period::PeriodArgs;
 use crate::{FAILED, Failure, data, load, say};
 
@@ -116,8 +117,13 @@ pub fn explain(args: &Args) -> Result<u8, Failure> {
         )));
     }
     match (&args.key, &args.output) {
-        // Keys are read trimmed, in every format.
-        (Some(key), _) => one(args, &ruleset, key.trim(), lang),
+        (Some(key), output) => {
+            if let Some(file) = output {
+                args.inputs().refuse(file)?;
+            }
+            // Keys are read trimmed, in every format.
+            one(args, &ruleset, key.trim(), lang)
+        }
         (None, Some(dir)) => all(args, &ruleset, dir, lang),
         (None, None) => Err(Failure::usage("give --key ID, or --all with -o DIR".into())),
     }
@@ -144,7 +150,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
             .iter()
             .find(|r| r.key() == key)
         else {
-            eprintln!(
+            note!(
                 "{}: no record of the month has the key {key:?}",
                 args.data.display()
             );
@@ -153,7 +159,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
         return match ruleset.explain(record) {
             Ok((_, e)) => write_out(args, &e.render(args.format.format(), lang)),
             Err(e) => {
-                eprintln!("{}: {e}", args.data.display());
+                note!("{}: {e}", args.data.display());
                 Ok(FAILED)
             }
         };
@@ -164,7 +170,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
     let explained = match ruleset.explain(&record) {
         Ok((_, e)) => e,
         Err(e) => {
-            eprintln!("{}: {e}", args.data.display());
+            note!("{}: {e}", args.data.display());
             return Ok(FAILED);
         }
     };
@@ -177,7 +183,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
         let corrected = match ruleset.explain(&record) {
             Ok((_, e)) => e,
             Err(e) => {
-                eprintln!("--set: {e}");
+                note!("--set: {e}");
                 return Ok(FAILED);
             }
         };
@@ -211,7 +217,7 @@ fn one_of_population(
     let scored = selected.scored;
     let mut records = selected.records;
     let Some(index) = records[..scored].iter().position(|r| r.key() == key) else {
-        eprintln!("{}: no record has the key {key:?}", args.data.display());
+        note!("{}: no record has the key {key:?}", args.data.display());
         return Ok(FAILED);
     };
     let before = ruleset.score_together(&records);
@@ -223,7 +229,7 @@ fn one_of_population(
     let explained = match explained {
         Ok((_, e)) => e,
         Err(e) => {
-            eprintln!("{}: {e}", args.data.display());
+            note!("{}: {e}", args.data.display());
             return Ok(FAILED);
         }
     };
@@ -239,7 +245,7 @@ fn one_of_population(
     let corrected = match after.explain(index) {
         Ok((_, e)) => e,
         Err(e) => {
-            eprintln!("--set: {e}");
+            note!("--set: {e}");
             return Ok(FAILED);
         }
     };
@@ -260,12 +266,22 @@ fn one_of_population(
 
 /// Writes `text` to the file of `-o`, or to standard output.
 fn write_out(args: &Args, text: &str) -> Result<u8, Failure> {
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
-        None => say(text)?,
+    match (&args.output, args.format) {
+        (Some(path), _) => output::write_file(path, text.as_bytes())?,
+        (None, FormatArg::Json) => say_json(text)?,
+        (None, _) => say(text)?,
     }
     Ok(0)
+}
+
+impl Args {
+    /// The files `explain` reads, which it must not write over.
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs::new(&[
+            ("the rule file", &self.ruleset),
+            ("the data file", &self.data),
+        ])
+    }
 }
 
 /// The `--set INPUT=VALUE` pairs, each naming a declared input.
@@ -318,7 +334,7 @@ fn corrected(
         Ok(record) => Some(record),
         Err(errors) => {
             for e in errors {
-                eprintln!("--set: {e}");
+                note!("--set: {e}");
             }
             None
         }
@@ -338,7 +354,7 @@ fn find(ruleset: &Ruleset, data: &Path, key: &str) -> Result<Option<Record>, Fai
             Err(errors) if errors.iter().any(|e| e.key.as_deref() == Some(key)) => {
                 bad = true;
                 for e in errors {
-                    eprintln!("{}: {e}", data.display());
+                    note!("{}: {e}", data.display());
                 }
             }
             _ => {}
@@ -346,7 +362,7 @@ fn find(ruleset: &Ruleset, data: &Path, key: &str) -> Result<Option<Record>, Fai
         Ok(())
     })?;
     if found.is_none() && !bad {
-        eprintln!("{}: no record has the key {key:?}", data.display());
+        note!("{}: no record has the key {key:?}", data.display());
     }
     Ok(found)
 }
@@ -362,6 +378,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         .by
         .as_deref()
         .or_else(|| ruleset.group_names().first().copied());
+    let inputs = args.inputs();
     let mut names = HashSet::new();
     let mut listed = Vec::new();
     let mut labels: Vec<String> = Vec::new();
@@ -371,15 +388,15 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         let (outcome, explained) = match explained {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("{}: {e}", args.data.display());
+                note!("{}: {e}", args.data.display());
                 return false;
             }
         };
         let key = record.key();
         let file = file_name(key, args.format.extension(), &mut names);
-        let path = dir.join(&file);
-        if let Err(e) = std::fs::write(&path, explained.render(args.format.format(), lang)) {
-            eprintln!("record {key}: cannot write {}: {e}", path.display());
+        let text = explained.render(args.format.format(), lang);
+        if let Err(failure) = write_into(&inputs, &dir.join(&file), &text) {
+            note!("record {key}: {}", failure.message);
             return false;
         }
         if labels.is_empty() {
@@ -427,7 +444,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
                 Err(errors) => {
                     failed = true;
                     for e in errors {
-                        eprintln!("{}: {e}", args.data.display());
+                        note!("{}: {e}", args.data.display());
                     }
                 }
             }
@@ -442,9 +459,8 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         // Team pages are named like statements, so no team's page takes a key's name.
         let team_file = |team: &str| file_name(&format!("_{team}"), "html", &mut names);
         for (file, page) in index::pages(lang, &title, &labels, &listed, team_file) {
-            let path = dir.join(file);
-            if let Err(e) = std::fs::write(&path, page) {
-                eprintln!("cannot write {}: {e}", path.display());
+            if let Err(failure) = write_into(&inputs, &dir.join(file), &page) {
+                note!("{}", failure.message);
                 failed = true;
             }
         }
@@ -454,6 +470,14 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         dir.display()
     ))?;
     Ok(if failed { FAILED } else { 0 })
+}
+
+/// Writes a statement or index page into the folder of `--all`: never over an input,
+/// and whole, in place of whatever has its name (a link planted there is replaced,
+/// its target left alone).
+fn write_into(inputs: &Inputs, path: &Path, text: &str) -> Result<(), Failure> {
+    inputs.refuse(path)?;
+    output::replace_file(path, text.as_bytes())
 }
 
 /// A file name for `key`, one to one: letters, digits, `-` and `_` are kept, every
@@ -523,9 +547,9 @@ pub fn verify(ruleset_path: &Path, saved: &Path, data: Option<&Path>) -> Result<
         return Ok(0);
     }
     for problem in &verification.problems {
-        eprintln!("{}: {problem}", saved.display());
+        note!("{}: {problem}", saved.display());
     }
-    eprintln!(
+    note!(
         "{}: not verified: {} difference{}",
         saved.display(),
         verification.problems.len(),

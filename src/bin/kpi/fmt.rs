@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
+use crate::output::{self, note, to_stderr};
 use crate::{FAILED, Failure, say};
 
 /// Formats each file in place; with `check`, changes nothing and prints a diff for
@@ -28,8 +29,8 @@ fn fmt_one(path: &Path, check: bool) -> Result<bool, Failure> {
     let formatted = match kpi::format::format(&source) {
         Ok(formatted) => formatted,
         Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            eprintln!("{name}: not formatted: fix the syntax errors first");
+            to_stderr(&diagnostics.to_string());
+            note!("{name}: not formatted: fix the syntax errors first");
             return Ok(false);
         }
     };
@@ -45,7 +46,13 @@ fn fmt_one(path: &Path, check: bool) -> Result<bool, Failure> {
             .to_string())?;
         return Ok(false);
     }
-    std::fs::write(path, formatted)
-        .map_err(|e| Failure::usage(format!("cannot write {name}: {e}")))?;
+    // The file a link names is the rule file to rewrite; the link stays.
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    let target = match linked {
+        true => std::fs::canonicalize(path)
+            .map_err(|e| Failure::usage(format!("cannot write {name}: {e}")))?,
+        false => path.to_path_buf(),
+    };
+    output::write_file(&target, formatted.as_bytes())?;
     Ok(true)
 }

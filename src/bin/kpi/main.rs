@@ -1,5 +1,9 @@
 //! The `kpi` command line: a thin front end over the library.
 
+// `print!` and `eprint!` panic when their stream is a closed pipe: every message goes
+// through `output` instead.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod amounts;
 mod cases;
 mod coverage;
@@ -8,11 +12,13 @@ mod diff;
 mod diff_report;
 mod diff_xlsx;
 mod eval;
+mod expected;
 mod explain;
 mod fmt;
 mod generate;
 mod index;
 mod keys;
+mod output;
 mod period;
 mod progress;
 mod report;
@@ -27,6 +33,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kpi::{Ruleset, SourceFile};
+use output::note;
+pub use output::say;
 
 /// Exact, explainable bonus and performance scoring from plain-text rule files.
 #[derive(Parser)]
@@ -55,14 +63,17 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Threads to score with; 0 (the default) uses every core. Rows come out in
-        /// the order of the data file either way.
+        /// Threads to score with; 0 (the default) uses every core, and more threads
+        /// than cores are not started. Rows come out in the order of the data file
+        /// either way.
         #[arg(short, long, default_value_t = 0)]
         jobs: usize,
         #[command(flatten)]
         period: period::PeriodArgs,
         #[command(flatten)]
         source: source::SourceArgs,
+        #[command(flatten)]
+        cells: spreadsheet::TextCells,
     },
     /// Show how one record's values arose, or every record's with --all.
     Explain(explain::Args),
@@ -121,13 +132,16 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Run the test cases written in a rule file.
+    /// Run the test cases written in a rule file, or check a data file's results
+    /// against those expected of it.
     Test {
         /// The rule file.
         ruleset: PathBuf,
         /// The language of failure explanations.
         #[arg(long, value_enum, default_value_t = explain::LangArg::Zh)]
         lang: explain::LangArg,
+        #[command(flatten)]
+        against: expected::Args,
     },
 }
 
@@ -189,9 +203,15 @@ fn main() -> ExitCode {
             jobs,
             period,
             source,
+            cells,
         } => {
             source::set(source);
-            eval::eval(&ruleset, &data, format, output.as_deref(), jobs, &period)
+            let output = eval::Output {
+                format,
+                path: output.as_deref(),
+                cells,
+            };
+            eval::eval(&ruleset, &data, output, jobs, &period)
         }
         Command::Coverage {
             ruleset,
@@ -226,26 +246,27 @@ fn main() -> ExitCode {
             output,
         } => generate::generate(&ruleset, count, seed, output.as_deref()),
         Command::Fmt { rulesets, check } => fmt::fmt(&rulesets, check),
-        Command::Test { ruleset, lang } => cases::test(&ruleset, lang.into()),
+        Command::Test {
+            ruleset,
+            lang,
+            against,
+        } => match (&against.data, &against.expected) {
+            (Some(data), Some(expected)) => {
+                source::set(against.source.clone());
+                expected::test(&ruleset, data, expected, &against, lang.into())
+            }
+            _ => cases::test(&ruleset, lang.into()),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // A closed standard output ends a command with no message.
+            if !failure.message.is_empty() {
+                note!("error: {}", failure.message);
+            }
             ExitCode::from(failure.code)
         }
-    }
-}
-
-/// Writes to standard output. A reader that stopped reading (`kpi test ... | head`)
-/// is not an error; any other failure to write is.
-pub fn say(text: &str) -> Result<(), Failure> {
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::usage(format!(
-            "cannot write to standard output: {e}"
-        ))),
-        _ => Ok(()),
     }
 }
 
@@ -280,13 +301,13 @@ pub fn read_rule_file(path: &Path) -> Result<SourceFile, Failure> {
 pub fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
     match Ruleset::compile_source(read_rule_file(path)?) {
         Ok(ruleset) => {
-            eprint!("{}", ruleset.warnings());
+            output::to_stderr(&ruleset.warnings().to_string());
             Ok(Some(ruleset))
         }
         Err(diagnostics) => {
-            eprint!("{diagnostics}");
+            output::to_stderr(&diagnostics.to_string());
             let errors = diagnostics.errors().count();
-            eprintln!(
+            output::note!(
                 "{}: {errors} error{}",
                 path.display(),
                 if errors == 1 { "" } else { "s" }

@@ -1,11 +1,12 @@
 //! Every record of a data file scored by one rule file, as `kpi eval` scores them,
-//! for the commands that look at a whole run: `diff` and `report`.
+//! for the commands that look at a whole run: `diff`, `report` and `test --data`.
 
 use std::path::Path;
 
-use kpi::{DataError, Outcome, Period, Record, Ruleset, ScoreError};
+use kpi::{DataError, Explanation, Outcome, Period, Record, Ruleset, ScoreError};
 
 use crate::keys::Ledger;
+use crate::output::note;
 use crate::{Failure, data};
 
 /// One rule file, as the run reads the data with it.
@@ -34,7 +35,14 @@ pub struct Entry {
     pub scored: Scored,
     /// The value of the `--by` column, when asked for.
     pub group: Option<String>,
+    /// How its outputs arose, for a record the run was asked to explain; boxed, as
+    /// most entries have none.
+    pub explanation: Option<Box<Explanation>>,
 }
+
+/// Which scored records a run explains, by key and outcome: explaining is far
+/// slower than scoring, so only the records a caller will show are explained.
+pub type Explain<'e> = &'e dyn Fn(&str, &Outcome) -> bool;
 
 impl Side<'_> {
     /// Every record of `data` the run scores, with its outcome or failure; `None`
@@ -45,6 +53,18 @@ impl Side<'_> {
         data: &Path,
         period: Option<Period>,
         by: Option<&str>,
+    ) -> Result<Option<Vec<Entry>>, Failure> {
+        self.run_explaining(data, period, by, &|_, _| false)
+    }
+
+    /// As [`Side::run`], with the explanation of every record scored that `explain`
+    /// picks.
+    pub fn run_explaining(
+        &self,
+        data: &Path,
+        period: Option<Period>,
+        by: Option<&str>,
+        explain: Explain<'_>,
     ) -> Result<Option<Vec<Entry>>, Failure> {
         let ruleset = self.ruleset;
         if ruleset.reads_population() || ruleset.rolls_up_rows() {
@@ -63,7 +83,11 @@ impl Side<'_> {
                         Some(population) => population.outcome(i),
                         None => ruleset.evaluate(record),
                     };
-                    self.entry(data, record, outcome, by)
+                    let working = || match &population {
+                        Some(population) => population.explain(i),
+                        None => ruleset.explain(record),
+                    };
+                    self.entry(data, record, outcome, by, (explain, &working))
                 })
                 .collect();
             return Ok(Some(entries));
@@ -79,7 +103,11 @@ impl Side<'_> {
                     for record in selected.records.iter().take(selected.scored) {
                         let entry = match keys.repeated(record) {
                             Some(e) => self.unread(data, &[e]),
-                            None => self.entry(data, record, ruleset.evaluate(record), by),
+                            None => {
+                                let working = || ruleset.explain(record);
+                                let outcome = ruleset.evaluate(record);
+                                self.entry(data, record, outcome, by, (explain, &working))
+                            }
                         };
                         entries.push(entry);
                     }
@@ -95,7 +123,7 @@ impl Side<'_> {
     fn unread(&self, data: &Path, errors: &[DataError]) -> Entry {
         let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
         for reason in &reasons {
-            eprintln!("{}: {}: {reason}", self.path.display(), data.display());
+            note!("{}: {}: {reason}", self.path.display(), data.display());
         }
         Entry {
             // A record whose key cannot be read is matched by the empty key.
@@ -105,31 +133,44 @@ impl Side<'_> {
                 .unwrap_or_default(),
             scored: Scored::Failed(reasons.join("; ")),
             group: None,
+            explanation: None,
         }
     }
 
-    /// The entry of a record read, with its outcome; a failure is reported on stderr.
+    /// The entry of a record read, with its outcome, explained by `working` when
+    /// `explain` picks it; a failure is reported on stderr.
     fn entry(
         &self,
         data: &Path,
         record: &Record,
         outcome: Result<Outcome, ScoreError>,
         by: Option<&str>,
+        (explain, working): (Explain<'_>, Working<'_>),
     ) -> Entry {
-        let scored = match outcome {
-            Ok(outcome) => Scored::Outputs(outcome),
+        let (scored, explanation) = match outcome {
+            Ok(outcome) => {
+                let explanation = explain(record.key(), &outcome)
+                    .then(working)
+                    .and_then(Result::ok)
+                    .map(|(_, explanation)| Box::new(explanation));
+                (Scored::Outputs(outcome), explanation)
+            }
             Err(e) => {
-                eprintln!("{}: {}: {e}", self.path.display(), data.display());
-                Scored::Failed(e.message)
+                note!("{}: {}: {e}", self.path.display(), data.display());
+                (Scored::Failed(e.message), None)
             }
         };
         Entry {
             key: record.key().to_string(),
             scored,
             group: by.and_then(|column| self.ruleset.input_value(record, column)),
+            explanation,
         }
     }
 }
+
+/// How one record's outputs arose, worked out when asked for.
+type Working<'w> = &'w dyn Fn() -> Result<(Outcome, Explanation), ScoreError>;
 
 /// A usage error when `--by COLUMN` names no input of `ruleset`, read from `path`.
 pub fn check_by(ruleset: &Ruleset, path: &Path, by: Option<&str>) -> Result<(), Failure> {

@@ -1,7 +1,102 @@
-//! What the workbooks `kpi` writes have in common.
+//! What the workbooks and CSV files `kpi` writes have in common: numbers as a
+//! spreadsheet holds them, and text cells a spreadsheet would run as formulas.
+
+use std::borrow::Cow;
+
+use kpi::OutputValue;
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 /// A decimal as the binary float a spreadsheet holds; exact values stay in the text
 /// outputs, and a spreadsheet shows this one to the places it keeps.
 pub(crate) fn number(decimal: &str) -> f64 {
     decimal.parse().unwrap_or(0.0)
+}
+
+/// How text cells from the data (keys, text outputs, column values) are written.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct TextCells {
+    /// Write text cells exactly as they are, even those that start with = + - @, a
+    /// tab or a carriage return, which a spreadsheet may run as a formula. By default
+    /// such a CSV cell gets a leading ' and such a workbook cell is marked as text.
+    #[arg(long)]
+    pub verbatim_text: bool,
+}
+
+impl TextCells {
+    /// A text cell of a CSV file: with a leading `'` if a spreadsheet opening the
+    /// file would take it for a formula (`=HYPERLINK(...)`, `@SUM(...)`), as OWASP
+    /// advises. A number such as `-5.00` is left as it is.
+    pub fn csv(self, text: &str) -> Cow<'_, str> {
+        match !self.verbatim_text && formula_like(text) {
+            true => Cow::Owned(format!("'{text}")),
+            false => Cow::Borrowed(text),
+        }
+    }
+
+    /// An output's value in a CSV cell: a text or grade guarded as [`TextCells::csv`]
+    /// guards it, any other kind (a number, a date) as it is.
+    pub fn csv_value(self, value: &OutputValue) -> String {
+        match value {
+            OutputValue::Text(text) | OutputValue::Grade(text) => self.csv(text).into_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Writes a text cell of a workbook. A cell the spreadsheet writes as a string is
+    /// never run as a formula when opened, but it would be once someone edits it and
+    /// presses Enter; one that looks like a formula is marked as text (Excel's quote
+    /// prefix), which shows and keeps it as written.
+    pub fn write(
+        self,
+        sheet: &mut Worksheet,
+        (row, col): (u32, u16),
+        text: &str,
+    ) -> Result<(), XlsxError> {
+        if !self.verbatim_text && formula_like(text) {
+            sheet.write_string_with_format(row, col, text, &Format::new().set_quote_prefix())?;
+        } else {
+            sheet.write_string(row, col, text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a spreadsheet would read `text` as a formula: it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return, and is not simply a number.
+pub(crate) fn formula_like(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !plain_number(text)
+}
+
+/// A decimal with an optional sign: `-5`, `+3.50`.
+fn plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_text_a_spreadsheet_would_run_is_guarded() {
+        let guarded = TextCells::default();
+        assert_eq!(guarded.csv("=1+1"), "'=1+1");
+        assert_eq!(guarded.csv("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(guarded.csv("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(guarded.csv("-2+3"), "'-2+3");
+        assert_eq!(guarded.csv("\t=1"), "'\t=1");
+        assert_eq!(guarded.csv("-5.00"), "-5.00");
+        assert_eq!(guarded.csv("+3"), "+3");
+        assert_eq!(guarded.csv("E04"), "E04");
+        assert_eq!(guarded.csv("a=b"), "a=b");
+        assert_eq!(guarded.csv(""), "");
+        let verbatim = TextCells {
+            verbatim_text: true,
+        };
+        assert_eq!(verbatim.csv("=1+1"), "=1+1");
+    }
 }

@@ -10,6 +10,15 @@ use rust_decimal::Decimal;
 
 use crate::Failure;
 
+/// Whether the file at `path` is named as a workbook: .xlsx, .xlsm, .xlsb, .xls or .ods.
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xlsb", "xls", "ods"]
+            .iter()
+            .any(|w| e.eq_ignore_ascii_case(w))
+    })
+}
+
 /// The rows of the sheet named `sheet` (the first without one) of the workbook at
 /// `path`, and the sheet's name.
 pub fn rows(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Vec<String>>), Failure> {

@@ -1,29 +1,25 @@
 //! Writing scored records as CSV, JSON or JSON Lines.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kpi::{Outcome, Ruleset};
 use serde_json::{Map, Value};
 
-use crate::Format;
+use crate::output::{Sink, visible, visible_json};
+use crate::spreadsheet::TextCells;
+use crate::{Failure, Format};
 
-enum Sink {
-    Csv {
-        out: Box<dyn Write>,
-        header: Vec<u8>,
-    },
-    Json {
-        out: Box<dyn Write>,
-        lines: bool,
-    },
+/// What surrounds the rows of each format.
+enum Layout {
+    Csv { header: Vec<u8> },
+    Json { lines: bool },
 }
 
 /// Writes one row per scored record: the key, then every output in order. Rows are
 /// encoded by a [`Rows`] (on any thread) and put here in order.
 pub struct Writer {
-    sink: Sink,
+    out: Sink,
+    layout: Layout,
     rows: usize,
 }
 
@@ -32,14 +28,20 @@ pub struct Writer {
 pub struct Rows {
     format: Format,
     key_names: Vec<String>,
+    cells: TextCells,
+    /// Whether rows go to a terminal, which must show control characters rather
+    /// than obey them.
+    terminal: bool,
 }
 
 impl Rows {
-    /// An encoder for `format` rows of `ruleset`'s outputs.
-    pub fn new(format: Format, ruleset: &Ruleset) -> Rows {
+    /// An encoder for `format` rows of `ruleset`'s outputs, written as `cells` says.
+    pub fn new(format: Format, ruleset: &Ruleset, cells: TextCells, terminal: bool) -> Rows {
         Rows {
             format,
             key_names: ruleset.key_names().into_iter().map(String::from).collect(),
+            cells,
+            terminal,
         }
     }
 
@@ -47,9 +49,17 @@ impl Rows {
     pub fn encode(&self, key: &str, outcome: &Outcome) -> Result<Vec<u8>, String> {
         match self.format {
             Format::Csv => {
-                let mut fields: Vec<String> = self.key_parts(key).map(String::from).collect();
-                fields.extend(outcome.values.iter().map(ToString::to_string));
-                csv_line(&fields)
+                let mut fields: Vec<String> = (self.key_parts(key))
+                    .map(|part| self.cells.csv(part).into_owned())
+                    .collect();
+                fields.extend(outcome.values.iter().map(|v| self.cells.csv_value(v)));
+                let line = csv_line(&fields)?;
+                Ok(match self.terminal {
+                    true => visible(&String::from_utf8_lossy(&line))
+                        .into_owned()
+                        .into_bytes(),
+                    false => line,
+                })
             }
             Format::Json | Format::Jsonl => {
                 let mut object = Map::new();
@@ -63,7 +73,11 @@ impl Rows {
                     };
                     object.insert(name.clone(), value);
                 }
-                Ok(Value::Object(object).to_string().into_bytes())
+                let row = Value::Object(object).to_string();
+                Ok(match self.terminal {
+                    true => visible_json(&row).into_owned().into_bytes(),
+                    false => row.into_bytes(),
+                })
             }
         }
     }
@@ -78,57 +92,55 @@ impl Rows {
     }
 }
 
-fn write_error(e: impl std::fmt::Display) -> String {
-    format!("cannot write output: {e}")
-}
-
 impl Writer {
-    /// A writer to `path`, or to standard output. Nothing is written, and no file
-    /// created, until the first row or the end of a successful run, so a data file
-    /// that cannot be read leaves an existing output file as it was.
-    pub fn open(path: Option<&Path>, format: Format, ruleset: &Ruleset) -> Writer {
-        let out: Box<dyn Write> = match path {
-            Some(p) => Box::new(LazyFile {
-                path: p.to_path_buf(),
-                file: None,
-            }),
-            None => Box::new(BufWriter::new(std::io::stdout().lock())),
-        };
-        let sink = match format {
+    /// A writer to `path`, or to standard output. A file is written beside its path
+    /// and takes its place only at [`Writer::finish`], so a run that stops early
+    /// leaves an existing output file as it was.
+    pub fn open(path: Option<&Path>, format: Format, ruleset: &Ruleset) -> Result<Writer, Failure> {
+        let out = Sink::open(path)?;
+        let layout = match format {
             Format::Csv => {
                 let mut names = ruleset.key_names();
                 names.extend(ruleset.output_names());
-                Sink::Csv {
-                    out,
-                    // Writing to memory cannot fail.
+                // Writing to memory cannot fail.
+                Layout::Csv {
                     header: csv_line(&names).unwrap_or_default(),
                 }
             }
-            Format::Json => Sink::Json { out, lines: false },
-            Format::Jsonl => Sink::Json { out, lines: true },
+            Format::Json => Layout::Json { lines: false },
+            Format::Jsonl => Layout::Json { lines: true },
         };
-        Writer { sink, rows: 0 }
+        Ok(Writer {
+            out,
+            layout,
+            rows: 0,
+        })
+    }
+
+    /// Whether rows go to a terminal.
+    pub fn is_terminal(&self) -> bool {
+        self.out.is_terminal()
     }
 
     /// Writes one record's row, as [`Rows::encode`] gave it.
-    pub fn row(&mut self, encoded: &[u8]) -> Result<(), String> {
-        match &mut self.sink {
-            Sink::Csv { out, header } => {
+    pub fn row(&mut self, encoded: &[u8]) -> Result<(), Failure> {
+        match &self.layout {
+            Layout::Csv { header } => {
                 if self.rows == 0 {
-                    out.write_all(header).map_err(write_error)?;
+                    self.out.put(header)?;
                 }
-                out.write_all(encoded).map_err(write_error)?;
+                self.out.put(encoded)?;
             }
-            Sink::Json { out, lines } => {
+            Layout::Json { lines } => {
                 let separator: &[u8] = match (*lines, self.rows) {
                     (true, _) => b"",
                     (false, 0) => b"[\n",
                     (false, _) => b",\n",
                 };
-                out.write_all(separator).map_err(write_error)?;
-                out.write_all(encoded).map_err(write_error)?;
+                self.out.put(separator)?;
+                self.out.put(encoded)?;
                 if *lines {
-                    out.write_all(b"\n").map_err(write_error)?;
+                    self.out.put(b"\n")?;
                 }
             }
         }
@@ -136,25 +148,19 @@ impl Writer {
         Ok(())
     }
 
-    /// Closes the output; a CSV with no rows still gets its header.
-    pub fn finish(self) -> Result<(), String> {
-        match self.sink {
-            Sink::Csv { mut out, header } => {
-                if self.rows == 0 {
-                    out.write_all(&header).map_err(write_error)?;
-                }
-                out.flush().map_err(write_error)
-            }
-            Sink::Json { mut out, lines } => {
-                let end: &[u8] = match (lines, self.rows) {
-                    (true, _) => b"",
-                    (false, 0) => b"[]\n",
-                    (false, _) => b"\n]\n",
-                };
-                out.write_all(end).map_err(write_error)?;
-                out.flush().map_err(write_error)
-            }
-        }
+    /// Completes the output (a CSV with no rows still gets its header) and puts a
+    /// file in place.
+    pub fn finish(mut self) -> Result<(), Failure> {
+        let end: &[u8] = match (&self.layout, self.rows) {
+            (Layout::Csv { header }, 0) => header,
+            (Layout::Csv { .. }, _) => b"",
+            (Layout::Json { lines: true }, _) => b"",
+            (Layout::Json { lines: false }, 0) => b"[]\n",
+            (Layout::Json { lines: false }, _) => b"\n]\n",
+        };
+        let end = end.to_vec();
+        self.out.put(&end)?;
+        self.out.finish()
     }
 }
 
@@ -165,26 +171,7 @@ fn csv_line<T: AsRef<[u8]>>(fields: &[T]) -> Result<Vec<u8>, String> {
     let mut line = csv::WriterBuilder::new()
         .buffer_capacity(256)
         .from_writer(Vec::new());
-    line.write_record(fields).map_err(write_error)?;
-    line.into_inner().map_err(write_error)
-}
-
-/// A file created on the first write.
-struct LazyFile {
-    path: PathBuf,
-    file: Option<BufWriter<File>>,
-}
-
-impl Write for LazyFile {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self.file.insert(BufWriter::new(File::create(&self.path)?)),
-        };
-        file.write(bytes)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.as_mut().map_or(Ok(()), Write::flush)
-    }
+    let failed = |e: &dyn std::fmt::Display| format!("cannot encode a row: {e}");
+    line.write_record(fields).map_err(|e| failed(&e))?;
+    line.into_inner().map_err(|e| failed(&e))
 }

@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
+use crate::output::{self, Inputs};
 use crate::period::PeriodArgs;
 use crate::scoring::Side;
 use crate::source::SourceArgs;
+use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, load, say};
 
 use model::Report;
@@ -41,6 +43,8 @@ pub struct Args {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub source: SourceArgs,
+    #[command(flatten)]
+    pub cells: TextCells,
 }
 
 /// What `kpi report` writes.
@@ -67,6 +71,11 @@ impl Format {
 
 /// Scores the data and writes the report.
 pub fn report(args: &Args) -> Result<u8, Failure> {
+    let inputs = [
+        ("the rule file", &*args.ruleset),
+        ("the data file", &args.data),
+    ];
+    Inputs::new(&inputs).refuse(&args.output)?;
     let Some(ruleset) = load(&args.ruleset)? else {
         return Ok(FAILED);
     };
@@ -80,17 +89,15 @@ pub fn report(args: &Args) -> Result<u8, Failure> {
         return Ok(FAILED);
     };
     let report = Report::new(&ruleset, &entries, args.by.as_deref());
-    let cannot_write = |e: &dyn std::fmt::Display| {
-        Failure::usage(format!("cannot write {}: {e}", args.output.display()))
-    };
-    match Format::of(args.format, &args.output) {
-        Format::Xlsx => xlsx::write(&report, &args.output).map_err(|e| cannot_write(&e))?,
+    let written = match Format::of(args.format, &args.output) {
+        Format::Xlsx => xlsx::workbook(&report, args.cells)
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", args.output.display())))?,
         Format::Html => {
             let data = args.data.file_name().unwrap_or(args.data.as_os_str());
-            let page = html::page(&report, &data.to_string_lossy());
-            std::fs::write(&args.output, page).map_err(|e| cannot_write(&e))?;
+            html::page(&report, &data.to_string_lossy()).into_bytes()
         }
-    }
+    };
+    output::write_file(&args.output, &written)?;
     say(&format!(
         "{}: {} records scored, {} not\n",
         args.output.display(),

@@ -58,13 +58,13 @@ pub struct Failed<'a> {
     pub why: &'a str,
 }
 
-/// Records and the totals of each numeric output over them.
+/// Records and the totals of each amount (money or points) output over them.
 #[derive(Default)]
 pub struct Totals {
     /// How many records.
     pub records: usize,
-    /// The exact sum of each output, by its position; none for an output with no
-    /// numeric value.
+    /// The exact sum of each output, by its position; none for an output that is not
+    /// an amount.
     pub sums: Vec<Option<Exact>>,
 }
 
@@ -112,7 +112,9 @@ impl Totals {
         self.records += 1;
         self.sums.resize(values.len(), None);
         for (sum, value) in self.sums.iter_mut().zip(values) {
-            if let Some(v) = Amount::of(value).and_then(|a| a.value(value)) {
+            // Only amounts add up: a sum of scores, rates or ranks means nothing.
+            let amount = Amount::of(value).filter(|a| matches!(a, Amount::Money | Amount::Points));
+            if let Some(v) = amount.and_then(|a| a.value(value)) {
                 *sum = Some(sum.take().unwrap_or_default().plus(&v));
             }
         }

@@ -1,22 +1,20 @@
 //! A report as a workbook: a sheet of results, a summary with a chart of the grade
 //! distribution, a histogram of the payout with its chart, and the records not scored.
 
-use std::path::Path;
-
 use kpi::OutputValue;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::model::{BINS, Grouping, Report};
 use super::words;
-use crate::spreadsheet::number;
+use crate::spreadsheet::{TextCells, number};
 
-/// Writes `report` as a workbook at `path`.
-pub fn write(report: &Report, path: &Path) -> Result<(), XlsxError> {
+/// `report` as the bytes of a workbook, its text cells written as `cells` says.
+pub fn workbook(report: &Report, cells: TextCells) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    results(report, book.add_worksheet())?;
-    let grades = summary(report, book.add_worksheet())?;
+    results(report, book.add_worksheet(), cells)?;
+    let grades = summary(report, book.add_worksheet(), cells)?;
     distribution(report, book.add_worksheet())?;
-    not_scored(report, book.add_worksheet())?;
+    not_scored(report, book.add_worksheet(), cells)?;
     let summary_sheet = words::SUMMARY.sheet();
     if let Some((rows, sheet_row)) = grades {
         let mut chart = Chart::new(ChartType::Column);
@@ -53,11 +51,11 @@ pub fn write(report: &Report, path: &Path) -> Result<(), XlsxError> {
         book.worksheet_from_name(&sheet)?
             .insert_chart(1, 4, &chart)?;
     }
-    book.save(path)
+    book.save_to_buffer()
 }
 
 /// Every record scored: its key, then every output, money to two places.
-fn results(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+fn results(report: &Report, sheet: &mut Worksheet, cells: TextCells) -> Result<(), XlsxError> {
     sheet.set_name(words::RESULTS.sheet())?;
     let bold = Format::new().set_bold();
     for (c, name) in report.keys.iter().chain(&report.outputs).enumerate() {
@@ -68,7 +66,7 @@ fn results(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     for (r, record) in report.rows.iter().enumerate() {
         let row = r as u32 + 1;
         for (c, part) in record.key.iter().enumerate() {
-            sheet.write_string(row, c as u16, *part)?;
+            cells.write(sheet, (row, c as u16), part)?;
         }
         for (c, value) in record.values.iter().enumerate() {
             let col = (report.keys.len() + c) as u16;
@@ -84,9 +82,7 @@ fn results(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError> {
                     sheet.write_number(row, col, number(&d.to_string()))?;
                 }
                 OutputValue::Missing => {}
-                other => {
-                    sheet.write_string(row, col, other.to_string())?;
-                }
+                other => cells.write(sheet, (row, col), &other.to_string())?,
             }
         }
     }
@@ -97,7 +93,11 @@ fn results(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError> {
 
 /// Head count and totals, then the same by grade and by the `--by` column; the rows
 /// of the first grade's table, for its chart.
-fn summary(report: &Report, sheet: &mut Worksheet) -> Result<Option<(u32, u32)>, XlsxError> {
+fn summary(
+    report: &Report,
+    sheet: &mut Worksheet,
+    cells: TextCells,
+) -> Result<Option<(u32, u32)>, XlsxError> {
     sheet.set_name(words::SUMMARY.sheet())?;
     let bold = Format::new().set_bold();
     sheet.write_string_with_format(0, 0, words::RECORDS_SCORED.label(), &bold)?;
@@ -115,12 +115,12 @@ fn summary(report: &Report, sheet: &mut Worksheet) -> Result<Option<(u32, u32)>,
     row += 3;
     let mut first_grade = None;
     for grouping in &report.by_grade {
-        let at = group_table(report, sheet, row, grouping)?;
+        let at = group_table(report, sheet, row, grouping, cells)?;
         first_grade.get_or_insert((grouping.groups.len() as u32, row + 1));
         row = at + 1;
     }
     if let Some(grouping) = &report.by_column {
-        group_table(report, sheet, row, grouping)?;
+        group_table(report, sheet, row, grouping, cells)?;
     }
     sheet.autofit();
     Ok(first_grade)
@@ -133,6 +133,7 @@ fn group_table(
     sheet: &mut Worksheet,
     row: u32,
     grouping: &Grouping,
+    cells: TextCells,
 ) -> Result<u32, XlsxError> {
     let bold = Format::new().set_bold();
     sheet.write_string_with_format(row, 0, words::by(&grouping.name), &bold)?;
@@ -142,7 +143,7 @@ fn group_table(
     }
     for (g, (label, totals)) in grouping.groups.iter().enumerate() {
         let r = row + 1 + g as u32;
-        sheet.write_string(r, 0, label)?;
+        cells.write(sheet, (r, 0), label)?;
         sheet.write_number(r, 1, totals.records as f64)?;
         for (c, &o) in grouping.numeric.iter().enumerate() {
             sheet.write_number(r, c as u16 + 2, number(&totals.sum(o).to_string()))?;
@@ -176,14 +177,14 @@ fn distribution(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError>
 }
 
 /// The records that could not be read or scored, and why.
-fn not_scored(report: &Report, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+fn not_scored(report: &Report, sheet: &mut Worksheet, cells: TextCells) -> Result<(), XlsxError> {
     sheet.set_name(words::NOT_SCORED.sheet())?;
     let bold = Format::new().set_bold();
     sheet.write_string_with_format(0, 0, words::RECORD.label(), &bold)?;
     sheet.write_string_with_format(0, 1, words::WHY.label(), &bold)?;
     for (r, failed) in report.failed.iter().enumerate() {
-        sheet.write_string(r as u32 + 1, 0, failed.key)?;
-        sheet.write_string(r as u32 + 1, 1, failed.why)?;
+        cells.write(sheet, (r as u32 + 1, 0), failed.key)?;
+        cells.write(sheet, (r as u32 + 1, 1), failed.why)?;
     }
     sheet.autofit();
     Ok(())
