@@ -98,6 +98,11 @@ impl Lang {
             Word::Items => self.pick("各项得分", "Items"),
             Word::Standings => self.pick("各档位置", "Where you stand"),
             Word::References => self.pick("核对信息", "For checking"),
+            Word::Team => self.pick("班组", "Team"),
+            Word::HeadCount => self.pick("人数", "Records"),
+            Word::Total => self.pick("合计", "total"),
+            Word::NoTeam => self.pick("未分组", "In no team"),
+            Word::OtherResults => self.pick("其他结果", "Other results"),
         }
     }
 
@@ -633,6 +638,16 @@ pub enum Word {
     Standings,
     /// "For checking", the heading of the engine and fingerprints.
     References,
+    /// "Team", of an index of statements.
+    Team,
+    /// "Records", a team's head count.
+    HeadCount,
+    /// "total", after an output's name.
+    Total,
+    /// "In no team".
+    NoTeam,
+    /// "Other results".
+    OtherResults,
 }
 
 #[cfg(test)]

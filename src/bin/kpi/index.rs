@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use kpi::OutputValue;
-use kpi::explain::{Lang, escape_html as h};
+use kpi::explain::{Lang, Word, escape_html as h};
 
 use crate::amounts::{Amount, Exact};
 
@@ -44,10 +44,7 @@ pub fn pages(
             teams.entry(team.as_str()).or_default().push(l);
         }
     }
-    let word = |zh: &'static str, en: &'static str| match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    };
+    let word = |w: Word| lang.word(w);
     if teams.is_empty() {
         let body = members(lang, labels, payout, listed.iter().collect());
         return vec![("index.html".into(), page(lang, title, &body))];
@@ -58,15 +55,15 @@ pub fn pages(
     let _ = write!(
         first,
         "<div class=\"wide\"><table>\n<tr><th>{}</th><th>{}</th>",
-        word("班组", "Team"),
-        word("人数", "Records")
+        word(Word::Team),
+        word(Word::HeadCount)
     );
     if let Some(label) = &payout_label {
         let _ = write!(
             first,
             "<th class=\"n\">{} {}</th>",
             h(label),
-            word("合计", "total")
+            word(Word::Total)
         );
     }
     first.push_str("</tr>\n");
@@ -95,7 +92,7 @@ pub fn pages(
     first.push_str("</table></div>\n");
     let unteamed: Vec<&Listed> = listed.iter().filter(|l| l.team.is_none()).collect();
     if !unteamed.is_empty() {
-        let _ = writeln!(first, "<h2>{}</h2>", word("未分组", "In no team"));
+        let _ = writeln!(first, "<h2>{}</h2>", word(Word::NoTeam));
         first.push_str(&members(lang, labels, payout, unteamed));
     }
     out.insert(0, ("index.html".into(), page(lang, title, &first)));
@@ -111,10 +108,7 @@ fn members(
     mut listed: Vec<&Listed>,
 ) -> String {
     listed.sort_by(|a, b| a.key.cmp(&b.key));
-    let (record, others) = match lang {
-        Lang::Zh => ("记录", "其他结果"),
-        Lang::En => ("Record", "Other results"),
-    };
+    let (record, others) = (lang.word(Word::Record), lang.word(Word::OtherResults));
     let mut out = format!("<div class=\"wide\"><table>\n<tr><th>{record}</th>");
     if let Some(label) = payout.and_then(|o| labels.get(o)) {
         let _ = write!(out, "<th class=\"n\">{}</th>", h(label));
