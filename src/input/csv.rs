@@ -98,13 +98,15 @@ pub fn rows<R: Read>(
     };
     let shape = Shape { columns, ..sizes };
     let mut done = false;
+    // One record read into again and again, and cloned to its exact size, rather than
+    // a new one grown for every row.
+    let mut fields = ::csv::StringRecord::new();
     Ok(std::iter::from_fn(move || {
         if done {
             return None;
         }
         let start = reader.position().clone();
         meter.start_record(start.byte());
-        let mut fields = ::csv::StringRecord::new();
         match reader.read_record(&mut fields) {
             Ok(false) => None,
             Ok(true) => {
@@ -114,7 +116,7 @@ pub fn rows<R: Read>(
                     return Some(Err(vec![problem]));
                 }
                 Some(Ok(CsvRow {
-                    fields,
+                    fields: fields.clone(),
                     columns: Arc::clone(&shape.columns),
                 }))
             }
