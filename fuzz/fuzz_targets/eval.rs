@@ -102,7 +102,9 @@ fn typed(input: InputInfo, n: u32) -> String {
             let n = n % 1001;
             format!("{}.{}%", n / 10, n % 10)
         }
-        InputType::Money => format!("{}.{:02}", n / 100, n % 100),
+        InputType::Money | InputType::Points => format!("{}.{:02}", n / 100, n % 100),
+        InputType::Date => format!("2026-{:02}-{:02}", n % 12 + 1, n % 28 + 1),
+        InputType::Month => format!("2026-{:02}", n % 12 + 1),
     }
 }
 
