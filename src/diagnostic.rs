@@ -15,7 +15,7 @@ use codespan_reporting::term;
 pub use crate::check::names::closest;
 
 /// A byte range in the rule file's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -127,7 +127,9 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 }
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum Severity {
     /// The rule file cannot be used.
     Error,
@@ -136,7 +138,7 @@ pub enum Severity {
 }
 
 /// A span with a short note on what is there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Label {
     /// Where.
     pub span: Span,
@@ -144,8 +146,9 @@ pub struct Label {
     pub text: String,
 }
 
-/// One problem in a rule file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem in a rule file. Serialised with byte spans; [`Diagnostics::problems`]
+/// gives lines and columns.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// A stable code such as `E0201`.
     pub code: &'static str,

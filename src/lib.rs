@@ -22,13 +22,18 @@
 //! records, and a traced run becomes an [`Explanation`] an agent can read. Those
 //! stages are internal; the API is what a caller needs: [`Ruleset`] to compile and
 //! load, [`Scorer`] to score many records, [`Outcome`] and [`Explanation`] for what
-//! comes out, [`Diagnostics`] and [`DataError`] for what went wrong.
+//! comes out, [`Diagnostics`], [`DataError`] and [`ScoreError`] for what went wrong
+//! (joined in [`Error`]), each with a stable code and a flat JSON form, [`Problem`].
+//!
+//! The default feature `cli` builds the command line; an embedder turns it off
+//! (`default-features = false`) and compiles none of its crates.
 
 #![warn(missing_docs)]
 
 pub(crate) mod check;
 pub(crate) mod compile;
 pub mod diagnostic;
+mod error;
 pub(crate) mod eval;
 pub mod explain;
 pub mod format;
@@ -38,21 +43,26 @@ pub(crate) mod number;
 mod outcome;
 mod period;
 mod population;
+mod problem;
 mod ruleset;
+#[cfg(test)]
+mod schemas;
 mod scorer;
 pub(crate) mod syntax;
 mod testing;
 pub(crate) mod time;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
+pub use error::Error;
 pub use eval::Fault;
 pub use explain::Explanation;
 pub use input::csv::CsvRow;
 pub use input::limits;
-pub use input::{DataError, Location, Record};
+pub use input::{DataError, DataErrorKind, Location, Record};
 pub use outcome::{Outcome, OutputValue};
 pub use period::{Period, Selected};
 pub use population::Population;
+pub use problem::Problem;
 pub use ruleset::{InputInfo, Ruleset, ScoreError};
 pub use scorer::Scorer;
 pub use syntax::ast::InputType;

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
 
 use crate::check::types::Type;
 use crate::compile::Program;
@@ -50,6 +51,24 @@ impl fmt::Display for OutputValue {
             OutputValue::Bool(b) => write!(f, "{b}"),
             OutputValue::Missing => Ok(()),
         }
+    }
+}
+
+/// Serialised as `kpi eval --format json` writes a value: its text (`"620.03"`,
+/// `"95%"`, `"A"`, `"true"`), exact and never a float, or null when missing.
+impl Serialize for OutputValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OutputValue::Missing => serializer.serialize_none(),
+            value => serializer.collect_str(value),
+        }
+    }
+}
+
+/// Serialised as an object of output names to values, in declaration order.
+impl Serialize for Outcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.names.iter().zip(&self.values))
     }
 }
 

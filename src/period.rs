@@ -166,6 +166,7 @@ impl crate::Ruleset {
         }
         if period.is_none() {
             return Err(vec![DataError::new(
+                crate::DataErrorKind::NoPeriod,
                 Location::File,
                 format!(
                     "ruleset `{}` adds up daily rows into months: name the month to score, as in --period 2026-11 (or --as-of 2026-11-15 for the month to date)",

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::eval::{self, EvalError, Fault, Texts, Trace, Value, Where};
 use crate::explain::Explanation;
 use crate::input::csv::CsvRow;
-use crate::input::{self, DataError, Location, Record};
+use crate::input::{self, DataError, DataErrorKind, Location, Record};
 use crate::number::MAX_DIGITS;
 use crate::outcome::{Outcome, OutputValue, store_output};
 use crate::population::Population;
@@ -390,12 +390,17 @@ impl Ruleset {
             let found = fields.iter().find(|(name, _)| *name == input.name);
             match found.map(|(_, text)| input::parse_value(input, text)) {
                 Some(Ok(v)) => values.push(v),
-                Some(Err(message)) => errors.push(
-                    DataError::new(Location::Given, message).at(&input.name, found.map(|f| f.1)),
+                Some(Err((kind, message))) => errors.push(
+                    DataError::new(kind, Location::Given, message)
+                        .at(&input.name, found.map(|f| f.1)),
                 ),
                 None => errors.push(
-                    DataError::new(Location::Given, "no value given for this input")
-                        .at(&input.name, None),
+                    DataError::new(
+                        DataErrorKind::MissingValue,
+                        Location::Given,
+                        "no value given for this input",
+                    )
+                    .at(&input.name, None),
                 ),
             }
         }
@@ -938,13 +943,15 @@ mod tests {
 }
 
 /// A record that could not be scored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ScoreError {
     /// The record's key.
     pub key: String,
-    /// The item or output that failed.
+    /// The item or output that failed; serialised as `item`.
+    #[serde(rename = "item")]
     pub name: String,
-    /// What went wrong.
+    /// What went wrong; serialised as its `code`.
+    #[serde(rename = "code")]
     pub fault: Fault,
     /// A sentence saying what went wrong and how to fix it.
     pub message: String,

@@ -282,3 +282,31 @@ fn every_example_gives_its_code_and_the_message_shown() {
         problems.join("\n\n")
     );
 }
+
+/// The codes a `code()` method maps to (`=> "D0302",`) in a source file.
+fn mapped_codes(relative: &str, prefix: char) -> BTreeSet<String> {
+    read(relative)
+        .lines()
+        .filter_map(|line| {
+            let code = line.split("=> \"").nth(1)?.strip_suffix("\",")?;
+            code.starts_with(prefix).then(|| code.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_data_scoring_and_usage_code_is_listed_in_problems_md() {
+    let listed: BTreeSet<String> = read("docs/problems.md")
+        .lines()
+        .filter_map(|line| {
+            let code = line.strip_prefix("| ")?.split(' ').next()?;
+            let well_formed = code.len() == 5 && code[1..].bytes().all(|b| b.is_ascii_digit());
+            (well_formed && code.starts_with(['D', 'S', 'U'])).then(|| code.to_string())
+        })
+        .collect();
+    let mut declared = mapped_codes("src/input/error.rs", 'D');
+    declared.extend(mapped_codes("src/eval/error.rs", 'S'));
+    declared.extend(mapped_codes("src/bin/kpi/main.rs", 'U'));
+    assert_eq!(declared.len(), 13 + 16 + 2, "{declared:?}");
+    assert_eq!(listed, declared);
+}

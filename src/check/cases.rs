@@ -304,7 +304,7 @@ impl<'a> Checker<'a> {
         };
         match parse_value(&self.inputs[index], &text) {
             Ok(_) => Some(text),
-            Err(message) => {
+            Err((_, message)) => {
                 let name = self.inputs[index].name.clone();
                 self.error(
                     Diagnostic::error(

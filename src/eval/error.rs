@@ -1,5 +1,14 @@
 //! Run-time errors: where in the ruleset and what went wrong.
 
+use serde::{Serialize, Serializer};
+
+/// Serialised as its code.
+impl Serialize for Fault {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
 /// What went wrong while computing a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -47,6 +56,28 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The stable code, such as `S0101`, documented in `docs/errors.md`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Fault::ZeroDenominator => "S0101",
+            Fault::DivisionByZero => "S0102",
+            Fault::Overflow => "S0201",
+            Fault::TooLongForOutput => "S0202",
+            Fault::TooManyPlaces => "S0203",
+            Fault::NotExact => "S0204",
+            Fault::EmptyGroup => "S0301",
+            Fault::Tie => "S0302",
+            Fault::MemberFailed => "S0303",
+            Fault::MissingKey => "S0304",
+            Fault::ShareNotWholeFen => "S0401",
+            Fault::ShareNegativeWeight => "S0402",
+            Fault::ShareNoWeight => "S0403",
+            Fault::Missing => "S0501",
+            Fault::NoVersion => "S0502",
+            Fault::Internal => "S0901",
+        }
+    }
+
     /// The fault, placed at the first item: for a failure that belongs to no one item.
     pub(crate) fn at_start(self) -> EvalError {
         EvalError {

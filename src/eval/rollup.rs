@@ -6,7 +6,7 @@ use super::reduce::Reduction;
 use super::{Fault, NoTrace, Texts, Value, eval, load_inputs, or_missing};
 use crate::check::model::Slice;
 use crate::compile::{Program, RowAggregate};
-use crate::input::{DataError, Location, Record};
+use crate::input::{DataError, DataErrorKind, Location, Record};
 use crate::period::Period;
 use crate::syntax::ast::Slicing;
 
@@ -22,7 +22,7 @@ pub(crate) fn roll_up(
 ) -> Result<Record, DataError> {
     let first = rows
         .first()
-        .ok_or_else(|| DataError::new(Location::Given, "no rows"))?;
+        .ok_or_else(|| DataError::new(DataErrorKind::RowsDisagree, Location::Given, "no rows"))?;
     let inputs = &program.model.inputs;
     for (i, input) in inputs.iter().enumerate() {
         if !program.record_inputs.get(i).copied().unwrap_or(false) {
@@ -31,6 +31,7 @@ pub(crate) fn roll_up(
         if let Some(other) = rows.iter().find(|r| r.values[i] != first.values[i]) {
             let (a, b) = (first.values[i].to_string(), other.values[i].to_string());
             return Err(DataError::new(
+                DataErrorKind::RowsDisagree,
                 Location::Given,
                 format!(
                     "the rows of one month disagree on it ({a} and {b}); the rules read it as one value for the month, so every row must give the same"
@@ -58,8 +59,12 @@ pub(crate) fn roll_up(
         }
         for (aggregate, reduction) in program.row_aggregates.iter().zip(&mut reductions) {
             counted(aggregate, texts, &slots, day, period, reduction).map_err(|fault| {
-                DataError::new(Location::Given, fault_message(fault))
-                    .with_key(Some(key.to_string()))
+                DataError::new(
+                    DataErrorKind::RowsDisagree,
+                    Location::Given,
+                    fault_message(fault),
+                )
+                .with_key(Some(key.to_string()))
             })?;
         }
     }
@@ -71,8 +76,12 @@ pub(crate) fn roll_up(
             |(aggregate, reduction)| match reduction.finish(&aggregate.when_empty) {
                 Ok(Value::Num(r)) => Ok(Some(r)),
                 Ok(_) => Ok(None),
-                Err(fault) => Err(DataError::new(Location::Given, fault_message(fault))
-                    .with_key(Some(key.to_string()))),
+                Err(fault) => Err(DataError::new(
+                    DataErrorKind::RowsDisagree,
+                    Location::Given,
+                    fault_message(fault),
+                )
+                .with_key(Some(key.to_string()))),
             },
         )
         .collect::<Result<Vec<_>, _>>()?;

@@ -10,6 +10,7 @@ use crate::number::{Rational, shown};
 
 /// Two explanations of one record, before and after corrected inputs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Appeal {
     /// As first scored.
     pub before: Explanation,
@@ -25,6 +26,7 @@ pub struct Appeal {
 
 /// Another record's outputs changed by a correction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct OtherChange {
     /// The record's key.
     pub key: String,
@@ -56,6 +58,7 @@ impl OtherChange {
 
 /// One changed value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Change {
     /// `input`, `item` or `output`.
     pub part: String,

@@ -12,6 +12,7 @@ pub const FORMAT: &str = "kpi-explanation/1";
 /// How one record's values arose: every item in evaluation order with its formula,
 /// its real numbers and the decisions made, then every output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Explanation {
     /// The format version, [`FORMAT`].
     pub format: String,
@@ -33,6 +34,7 @@ pub struct Explanation {
 /// The records a value depended on, for a record scored together with others (its
 /// group's members, or every record for a rank of all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PopulationInfo {
     /// How many records, this one included.
     pub records: usize,
@@ -43,6 +45,7 @@ pub struct PopulationInfo {
 
 /// Which ruleset, exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RulesetInfo {
     /// Its name.
     pub name: String,
@@ -58,6 +61,7 @@ pub struct RulesetInfo {
 
 /// Which record, exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RecordInfo {
     /// The record's key.
     pub key: String,
@@ -77,6 +81,7 @@ pub struct RecordInfo {
 
 /// The month a record was scored for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PeriodShown {
     /// `2026-11`.
     pub month: String,
@@ -92,6 +97,7 @@ pub struct PeriodShown {
 
 /// The daily rows a record was rolled up from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RowsShown {
     /// How many.
     pub count: usize,
@@ -103,6 +109,7 @@ pub struct RowsShown {
 
 /// One input value of the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct InputShown {
     /// The input's name.
     pub name: String,
@@ -114,6 +121,7 @@ pub struct InputShown {
 
 /// What a step is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// An intermediate value.
@@ -136,6 +144,7 @@ pub enum StepKind {
 
 /// One computed value and how it arose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Step {
     /// Its name.
     pub name: String,
@@ -178,6 +187,7 @@ pub struct Step {
 
 /// The decision a step made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Decision {
     /// A ratio's denominator was zero, so its `when zero` value was used.
@@ -307,6 +317,7 @@ pub enum Decision {
 
 /// One member's part in a reduction over its group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Contribution {
     /// The member's key.
     pub key: String,
@@ -319,6 +330,7 @@ pub struct Contribution {
 
 /// A neighbour in an order: its key and its sort key values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Neighbour {
     /// The record's key.
     pub key: String,
@@ -332,6 +344,7 @@ pub struct Neighbour {
 
 /// One grade's slots in a forced distribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Slot {
     /// The grade.
     pub grade: String,
@@ -341,6 +354,7 @@ pub struct Slot {
 
 /// One point of a linear scale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Point {
     /// Where.
     pub x: String,
@@ -350,6 +364,7 @@ pub struct Point {
 
 /// One part of a weighted sum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WeightedPart {
     /// The part's name.
     pub name: String,
@@ -364,6 +379,7 @@ pub struct WeightedPart {
 
 /// What became of one row of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RowCheck {
     /// The row as written, such as `>= 95% : 100`.
     pub row: String,
@@ -382,6 +398,7 @@ pub struct RowCheck {
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RowResult {
     /// Tested; the subject did not meet it.
@@ -394,6 +411,7 @@ pub enum RowResult {
 
 /// A cap or floor that changed a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LimitApplied {
     /// `cap` or `floor`.
     pub limit: LimitKind,
@@ -407,6 +425,7 @@ pub struct LimitApplied {
 
 /// A cap or a floor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LimitKind {
     /// The most an item may be.
@@ -417,6 +436,7 @@ pub enum LimitKind {
 
 /// A veto, fired or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct VetoCheck {
     /// The reason the rule gives.
     pub reason: String,
@@ -436,6 +456,7 @@ pub struct VetoCheck {
 
 /// One rounding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Rounding {
     /// The mode, as written (`half_up`).
     pub mode: String,
@@ -449,6 +470,7 @@ pub struct Rounding {
 
 /// What it would take to reach the next better row of a table or grade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Reach {
     /// Already in the first row: nothing better exists.
@@ -497,6 +519,7 @@ pub enum Reach {
 
 /// Changes to two inputs together that reach a row when neither alone can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Pair {
     /// The two moves, in input declaration order. The first input is the one pushed
     /// to its furthest real value and then brought back: with the second at its `to`,
@@ -506,6 +529,7 @@ pub struct Pair {
 
 /// A change of one input that reaches a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Move {
     /// The input's name.
     pub input: String,

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::limits::{Bounded, MAX_FIELD, MAX_FIELD_LINES, MAX_RECORD, shown_size};
-use super::{DataError, Keys, Location, Record, parse_value};
+use super::{DataError, DataErrorKind, Keys, Location, Record, parse_value};
 use crate::check::model::Input;
 use crate::check::names::closest;
 
@@ -55,14 +55,20 @@ pub fn rows<R: Read>(
     let header = match reader.headers() {
         Ok(header) => header.clone(),
         Err(e) => {
-            let message = match meter.exceeded() {
-                Some(_) => format!(
-                    "the header row runs past {}, the most one row may hold; is this a CSV file?",
-                    shown_size(MAX_RECORD as u64)
+            let (kind, message) = match meter.exceeded() {
+                Some(_) => (
+                    DataErrorKind::TooLarge,
+                    format!(
+                        "the header row runs past {}, the most one row may hold; is this a CSV file?",
+                        shown_size(MAX_RECORD as u64)
+                    ),
                 ),
-                None => format!("the header row cannot be read: {e}"),
+                None => (
+                    DataErrorKind::Unreadable,
+                    format!("the header row cannot be read: {e}"),
+                ),
             };
-            return Err(DataError::new(Location::Line(1), message));
+            return Err(DataError::new(kind, Location::Line(1), message));
         }
     };
     let names: Vec<String> = header.iter().map(|n| n.trim().to_string()).collect();
@@ -84,6 +90,7 @@ pub fn rows<R: Read>(
         Err(e) => {
             return Err(match other_delimiter(inputs, &header, delimiter) {
                 Some(other) => DataError::new(
+                    DataErrorKind::MissingColumn,
                     Location::Line(1),
                     format!(
                         "the header's names are separated by {}, not {}, so its columns are not found; read the file with that delimiter (--delimiter {})",
@@ -122,24 +129,30 @@ pub fn rows<R: Read>(
             }
             Err(e) => {
                 let line = start.line();
-                let message = match (meter.exceeded(), e.kind()) {
-                    (Some(_), _) => format!(
-                        "the row runs past {}, the most one row may hold, so the rest of the file is not read; a quote that is never closed takes in every row after it: close it",
-                        shown_size(MAX_RECORD as u64)
+                let (kind, message) = match (meter.exceeded(), e.kind()) {
+                    (Some(_), _) => (
+                        DataErrorKind::TooLarge,
+                        format!(
+                            "the row runs past {}, the most one row may hold, so the rest of the file is not read; a quote that is never closed takes in every row after it: close it",
+                            shown_size(MAX_RECORD as u64)
+                        ),
                     ),
-                    (None, ::csv::ErrorKind::Io(e)) => {
-                        format!("the file cannot be read from here on: {e}")
-                    }
+                    (None, ::csv::ErrorKind::Io(e)) => (
+                        DataErrorKind::Unreadable,
+                        format!("the file cannot be read from here on: {e}"),
+                    ),
                     (None, kind) => {
                         // The row was read past; the next one can still be read.
                         let line = e.position().map_or(line, |p| p.line());
                         let problem = match kind {
                             ::csv::ErrorKind::Utf8 { err, .. } => DataError::new(
+                                DataErrorKind::Unreadable,
                                 Location::Line(line),
                                 "the value is not UTF-8 text; save the file as UTF-8 (\"CSV UTF-8\"), or name its encoding (--encoding gb18030)",
                             )
                             .at(shape.name(err.field()), None),
                             _ => DataError::new(
+                                DataErrorKind::Unreadable,
                                 Location::Line(line),
                                 format!("the row cannot be read: {e}"),
                             ),
@@ -148,7 +161,11 @@ pub fn rows<R: Read>(
                     }
                 };
                 done = true;
-                Some(Err(vec![DataError::new(Location::Line(line), message)]))
+                Some(Err(vec![DataError::new(
+                    kind,
+                    Location::Line(line),
+                    message,
+                )]))
             }
         }
     }))
@@ -169,25 +186,31 @@ struct Shape {
 impl Shape {
     /// What is wrong with `fields`, a row starting on `line` that took `size` bytes.
     fn problem(&self, fields: &::csv::StringRecord, line: u64, size: u64) -> Option<DataError> {
-        let here = |message: String| DataError::new(Location::Line(line), message);
+        let here = |kind, message: String| DataError::new(kind, Location::Line(line), message);
         let problem = if let Some(problem) = self.runaway(fields, line) {
             problem
         } else if size > MAX_RECORD as u64 {
-            here(format!(
-                "the row holds {size} bytes, more than the {} one row may hold",
-                shown_size(MAX_RECORD as u64)
-            ))
+            here(
+                DataErrorKind::TooLarge,
+                format!(
+                    "the row holds {size} bytes, more than the {} one row may hold",
+                    shown_size(MAX_RECORD as u64)
+                ),
+            )
         } else if let Some((i, field)) =
             fields.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD)
         {
-            here(format!(
-                "the field holds {} bytes, more than the {} one field may hold",
-                field.len(),
-                shown_size(MAX_FIELD as u64)
-            ))
+            here(
+                DataErrorKind::TooLarge,
+                format!(
+                    "the field holds {} bytes, more than the {} one field may hold",
+                    field.len(),
+                    shown_size(MAX_FIELD as u64)
+                ),
+            )
             .at(self.name(i), None)
         } else if fields.len() != self.names.len() {
-            self.miscounted(fields, here)
+            self.miscounted(fields, |message| here(DataErrorKind::RowShape, message))
         } else {
             return None;
         };
@@ -273,7 +296,8 @@ impl Shape {
         let breaks = line_breaks(field.trim_end_matches(['\r', '\n']));
         let excerpt = excerpt(field);
         let problem = |message: String| {
-            DataError::new(Location::Line(opened), message).at(self.name(i), Some(&excerpt))
+            DataError::new(DataErrorKind::RowShape, Location::Line(opened), message)
+                .at(self.name(i), Some(&excerpt))
         };
         let close =
             "a quote is not closed: close it, or write a quote inside a quoted field as two (\"\")";
@@ -411,6 +435,7 @@ pub(crate) fn columns(
             Some(&(column, false)) => columns.push(column),
             Some((_, true)) => {
                 return Err(DataError::new(
+                    DataErrorKind::RepeatedField,
                     header,
                     "the header names this column more than once; keep one",
                 )
@@ -431,6 +456,7 @@ pub(crate) fn columns(
             named.push_str(&format!(" and {} more", missing.len() - HINTED));
         }
         return Err(DataError::new(
+            DataErrorKind::MissingColumn,
             header,
             format!(
                 "the header has no column for {named}; add the column, since the ruleset declares it as an input"
@@ -447,6 +473,7 @@ pub fn record(inputs: &[Input], key: Keys<'_>, row: &CsvRow) -> Result<Record, V
     let line = fields.position().map_or(0, |p| p.line());
     if columns.len() != inputs.len() {
         return Err(vec![DataError::new(
+            DataErrorKind::WrongRuleset,
             Location::Line(line),
             "the row was read with the header of another ruleset; read it with the ruleset that read its file",
         )]);
@@ -471,16 +498,20 @@ pub(crate) fn read_fields<'f>(
     for (input, &column) in inputs.iter().zip(columns.iter()) {
         let Some(text) = field(column) else {
             errors.push(
-                DataError::new(location.clone(), "the row has fewer fields than the header")
-                    .at(&input.name, None)
-                    .with_key(key_value.clone()),
+                DataError::new(
+                    DataErrorKind::RowShape,
+                    location.clone(),
+                    "the row has fewer fields than the header",
+                )
+                .at(&input.name, None)
+                .with_key(key_value.clone()),
             );
             continue;
         };
         match parse_value(input, text) {
             Ok(v) => values.push(v),
-            Err(message) => errors.push(
-                DataError::new(location.clone(), message)
+            Err((kind, message)) => errors.push(
+                DataError::new(kind, location.clone(), message)
                     .at(&input.name, Some(text))
                     .with_key(key_value.clone()),
             ),

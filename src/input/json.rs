@@ -14,7 +14,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::Value;
 
 use super::limits::{Bounded, Exceeded, MAX_FIELD, MAX_FILE, MAX_RECORD, Meter, shown_size};
-use super::{DataError, Keys, Location, Record, parse_value};
+use super::{DataError, DataErrorKind, Keys, Location, Record, parse_value};
 use crate::check::model::Input;
 
 /// The byte order mark some editors (Notepad) write at the start of UTF-8 text.
@@ -34,6 +34,7 @@ pub fn read_array_each<R: Read>(
     let mut reader = BufReader::new(reader);
     if !starts_an_array(&mut reader)? {
         return Err(DataError::new(
+            DataErrorKind::NotRecords,
             Location::File,
             "expected a JSON array of records, such as [{\"agent_id\": \"E01\", ...}]",
         ));
@@ -58,6 +59,7 @@ pub fn read_array_each<R: Read>(
     }
     read.and_then(|()| stream.end()).map_err(|e| match meter.exceeded() {
         Some(Exceeded::Record) => DataError::new(
+            DataErrorKind::TooLarge,
             Location::Record(number + 1),
             format!(
                 "the record runs past {}, the most one record may hold, so the rest of the file is not read",
@@ -65,6 +67,7 @@ pub fn read_array_each<R: Read>(
             ),
         ),
         Some(Exceeded::File) => DataError::new(
+            DataErrorKind::TooLarge,
             Location::File,
             format!(
                 "the file runs past {}, the most a JSON array is read to; write the records as JSON Lines (.jsonl, one record a line), which may be of any size",
@@ -78,8 +81,13 @@ pub fn read_array_each<R: Read>(
 /// Whether the first thing in `reader` after a byte order mark and white space is
 /// `[`.
 fn starts_an_array(reader: &mut impl BufRead) -> Result<bool, DataError> {
-    let unreadable =
-        |e: std::io::Error| DataError::new(Location::File, format!("the file cannot be read: {e}"));
+    let unreadable = |e: std::io::Error| {
+        DataError::new(
+            DataErrorKind::Unreadable,
+            Location::File,
+            format!("the file cannot be read: {e}"),
+        )
+    };
     if reader.fill_buf().map_err(unreadable)?.starts_with(BOM) {
         reader.consume(BOM.len());
     }
@@ -97,6 +105,7 @@ fn starts_an_array(reader: &mut impl BufRead) -> Result<bool, DataError> {
 
 fn not_json(e: serde_json::Error) -> DataError {
     DataError::new(
+        DataErrorKind::Unreadable,
         Location::File,
         format!(
             "the file is not valid JSON (line {}, column {}): {}",
@@ -200,7 +209,9 @@ pub fn read_lines<'a, R: BufRead + 'a>(
         while !done {
             number += 1;
             let location = Location::Line(number);
-            let fail = |message: String| Some(Err(vec![DataError::new(location.clone(), message)]));
+            let fail = |kind, message: String| {
+                Some(Err(vec![DataError::new(kind, location.clone(), message)]))
+            };
             line.clear();
             let limit = MAX_RECORD as u64 + 1;
             match (&mut reader).take(limit).read_until(b'\n', &mut line) {
@@ -208,16 +219,22 @@ pub fn read_lines<'a, R: BufRead + 'a>(
                 Ok(_) => {}
                 Err(e) => {
                     done = true;
-                    return fail(format!("the file cannot be read from here on: {e}"));
+                    return fail(
+                        DataErrorKind::Unreadable,
+                        format!("the file cannot be read from here on: {e}"),
+                    );
                 }
             }
             let ended = line.ends_with(b"\n");
             if !ended && line.len() > MAX_RECORD {
                 done = true;
-                return fail(format!(
-                    "the line runs past {}, the most one record may hold, so the rest of the file is not read",
-                    shown_size(MAX_RECORD as u64)
-                ));
+                return fail(
+                    DataErrorKind::TooLarge,
+                    format!(
+                        "the line runs past {}, the most one record may hold, so the rest of the file is not read",
+                        shown_size(MAX_RECORD as u64)
+                    ),
+                );
             }
             let mut bytes = line.as_slice();
             if number == 1 {
@@ -226,10 +243,13 @@ pub fn read_lines<'a, R: BufRead + 'a>(
             let text = match std::str::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) => {
-                    return fail(format!(
-                        "the line is not UTF-8 text (column {}); save the file as UTF-8",
-                        e.valid_up_to() + 1
-                    ));
+                    return fail(
+                        DataErrorKind::Unreadable,
+                        format!(
+                            "the line is not UTF-8 text (column {}); save the file as UTF-8",
+                            e.valid_up_to() + 1
+                        ),
+                    );
                 }
             };
             if text.trim().is_empty() {
@@ -238,6 +258,7 @@ pub fn read_lines<'a, R: BufRead + 'a>(
             return Some(match serde_json::from_str::<Element>(text) {
                 Ok(element) => record(inputs, key, element, location),
                 Err(e) => Err(vec![DataError::new(
+                    DataErrorKind::Unreadable,
                     location,
                     format!(
                         "the line is not valid JSON (column {}): {}",
@@ -345,6 +366,7 @@ fn record(
 ) -> Result<Record, Vec<DataError>> {
     let Element::Object { fields, repeated } = element else {
         return Err(vec![DataError::new(
+            DataErrorKind::NotRecords,
             location,
             "expected a record object such as {\"agent_id\": \"E01\", ...}",
         )]);
@@ -368,6 +390,7 @@ fn record(
         .iter()
         .map(|name| {
             DataError::new(
+                DataErrorKind::RepeatedField,
                 location.clone(),
                 "the record names this field more than once; keep one",
             )
@@ -376,8 +399,8 @@ fn record(
         })
         .collect();
     for input in inputs {
-        let error = |message: String, found: Option<&str>| {
-            DataError::new(location.clone(), message)
+        let error = |kind, message: String, found: Option<&str>| {
+            DataError::new(kind, location.clone(), message)
                 .at(&input.name, found)
                 .with_key(key_value.clone())
         };
@@ -387,6 +410,7 @@ fn record(
         }
         let Some(field) = fields.get(&input.name) else {
             errors.push(error(
+                DataErrorKind::MissingValue,
                 "the field is missing; every declared input needs a value".into(),
                 None,
             ));
@@ -395,6 +419,7 @@ fn record(
         let Some(text) = scalar_text(field) else {
             let shown = field.to_string();
             errors.push(error(
+                DataErrorKind::BadValue,
                 "expected a number, text or true/false".into(),
                 Some(&shown),
             ));
@@ -402,6 +427,7 @@ fn record(
         };
         if text.len() > MAX_FIELD {
             errors.push(error(
+                DataErrorKind::TooLarge,
                 format!(
                     "the value holds {} bytes, more than the {} one value may hold",
                     text.len(),
@@ -413,7 +439,7 @@ fn record(
         }
         match parse_value(input, &text) {
             Ok(v) => values.push(v),
-            Err(message) => errors.push(error(message, Some(&text))),
+            Err((kind, message)) => errors.push(error(kind, message, Some(&text))),
         }
     }
     Record::read(key_value.unwrap_or_default(), values, errors, key, location)

@@ -2,6 +2,7 @@
 //! reported with its row, column and value.
 
 pub mod csv;
+mod error;
 pub mod json;
 pub mod limits;
 pub mod sheet;
@@ -10,6 +11,7 @@ mod value;
 use std::fmt;
 
 use crate::number::Rational;
+pub use error::{DataError, DataErrorKind, Location};
 pub use value::parse_value;
 
 /// One agent's inputs, checked against the ruleset's declarations.
@@ -184,97 +186,3 @@ impl fmt::Display for InputValue {
         }
     }
 }
-
-/// Where a bad value is in a data file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
-    /// A CSV line (1-based, the header is line 1).
-    Line(u64),
-    /// A record of a JSON array, counting from 1.
-    Record(usize),
-    /// A row of a spreadsheet (1-based, the header is row 1), with its sheet's name.
-    Cell {
-        /// The sheet.
-        sheet: Box<str>,
-        /// The row, as the spreadsheet numbers it.
-        row: u32,
-    },
-    /// A record built in code.
-    Given,
-    /// The file as a whole.
-    File,
-}
-
-/// A problem with a data file or one of its values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataError {
-    /// Where.
-    pub location: Location,
-    /// The record's key, when it could be read.
-    pub key: Option<String>,
-    /// The column, if one is to blame.
-    pub column: Option<String>,
-    /// The value as found, if one is to blame.
-    pub value: Option<String>,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
-
-impl DataError {
-    /// A problem at `location`.
-    pub fn new(location: Location, message: impl Into<String>) -> DataError {
-        DataError {
-            location,
-            key: None,
-            column: None,
-            value: None,
-            message: message.into(),
-        }
-    }
-
-    /// The same problem pinned to a column and the value found there.
-    pub fn at(mut self, column: &str, value: Option<&str>) -> DataError {
-        self.column = Some(column.to_string());
-        self.value = value.map(str::to_string);
-        self
-    }
-
-    /// The same problem with the record's key.
-    pub fn with_key(mut self, key: Option<String>) -> DataError {
-        self.key = key;
-        self
-    }
-}
-
-/// `line 5`, `record 3`, `sheet 名单, row 7`.
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Location::Line(l) => write!(f, "line {l}"),
-            Location::Record(i) => write!(f, "record {i}"),
-            Location::Cell { sheet, row } => write!(f, "sheet {sheet}, row {row}"),
-            Location::Given => f.write_str("record"),
-            Location::File => f.write_str("the file"),
-        }
-    }
-}
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.location == Location::File {
-            return f.write_str(&self.message);
-        }
-        write!(f, "{}", self.location)?;
-        if let Some(key) = &self.key {
-            write!(f, " ({key})")?;
-        }
-        match (&self.column, &self.value) {
-            (Some(c), Some(v)) => write!(f, ", column {c}, value {v:?}")?,
-            (Some(c), None) => write!(f, ", column {c}")?,
-            _ => {}
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-impl std::error::Error for DataError {}

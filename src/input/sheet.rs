@@ -3,7 +3,7 @@
 //! named by its sheet and row number in every problem found in it.
 
 use super::csv::{columns, read_fields};
-use super::{DataError, Keys, Location, Record};
+use super::{DataError, DataErrorKind, Keys, Location, Record};
 use crate::check::model::Input;
 
 /// Reads the rows of sheet `sheet` against `inputs`. Fails at once if the header (the
@@ -22,6 +22,7 @@ pub fn read(
     };
     let Some((header, body)) = rows.split_first() else {
         return Err(DataError::new(
+            DataErrorKind::NotRecords,
             at(0),
             "the sheet is empty; its first row must name the columns",
         ));

@@ -2,62 +2,78 @@
 
 use rust_decimal::Decimal;
 
-use super::InputValue;
+use super::{DataErrorKind, InputValue};
 use crate::check::model::Input;
 use crate::number::{Rational, rational_from_decimal, shown, shown_percent};
 use crate::syntax::ast::InputType;
 
-/// Reads `text` as a value of `input`; on failure says what is wrong and how to fix it.
-pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
+/// Reads `text` as a value of `input`; on failure says what kind of problem it is,
+/// what is wrong and how to fix it.
+pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, (DataErrorKind, String)> {
+    let bad = |message: String| (DataErrorKind::BadValue, message);
     let text = text.trim();
     if text.is_empty() && input.optional {
         return Ok(InputValue::Missing);
     }
     if text.is_empty() && input.input_type != InputType::Text {
-        return Err(
+        return Err((
+            DataErrorKind::MissingValue,
             "the value is empty; every input needs a value (write 0 if there were none)".into(),
-        );
+        ));
     }
     let number = match input.input_type {
         InputType::Text => return Ok(InputValue::Text(text.into())),
-        InputType::Date => return crate::time::parse_date(text).map(InputValue::Date),
-        InputType::Month => return crate::time::parse_month(text).map(InputValue::Month),
+        InputType::Date => {
+            return crate::time::parse_date(text)
+                .map(InputValue::Date)
+                .map_err(bad);
+        }
+        InputType::Month => {
+            return crate::time::parse_month(text)
+                .map(InputValue::Month)
+                .map_err(bad);
+        }
         InputType::Bool => {
             return match text.to_ascii_lowercase().as_str() {
                 "true" | "yes" | "1" | "是" => Ok(InputValue::Bool(true)),
                 "false" | "no" | "0" | "否" => Ok(InputValue::Bool(false)),
-                _ => Err("expected true or false".into()),
+                _ => Err(bad("expected true or false".into())),
             };
         }
         InputType::Count => {
-            let n = decimal(text).map_err(|e| e.said("expected a whole number such as 12"))?;
+            let n = decimal(text).map_err(|e| bad(e.said("expected a whole number such as 12")))?;
             if !n.is_integer() || n.is_negative() {
-                return Err("a count must be a whole number, zero or more".into());
+                return Err(bad("a count must be a whole number, zero or more".into()));
             }
             n
         }
-        InputType::Number => decimal(text).map_err(|e| e.said("expected a number such as 87.5"))?,
-        InputType::Points => decimal(text).map_err(|e| e.said("expected points such as 120"))?,
-        InputType::Money => decimal(text)
-            .map_err(|e| e.said("expected an amount such as 1000.00, without a currency sign"))?,
+        InputType::Number => {
+            decimal(text).map_err(|e| bad(e.said("expected a number such as 87.5")))?
+        }
+        InputType::Points => {
+            decimal(text).map_err(|e| bad(e.said("expected points such as 120")))?
+        }
+        InputType::Money => decimal(text).map_err(|e| {
+            bad(e.said("expected an amount such as 1000.00, without a currency sign"))
+        })?,
         InputType::Percent => {
             let expected = "expected a percentage such as 95% or a fraction such as 0.95";
             match text.strip_suffix('%') {
                 Some(figure) => decimal(figure.trim_end())
                     .and_then(|d| d.percent_figure_as_fraction().map_err(|_| Unread::TooLong))
-                    .map_err(|e| e.said(expected))?,
+                    .map_err(|e| bad(e.said(expected)))?,
                 None => {
-                    let fraction = decimal(text).map_err(|e| e.said(expected))?;
+                    let fraction = decimal(text).map_err(|e| bad(e.said(expected)))?;
                     // 95 meant as 95% would otherwise be read as 9500%.
                     if fraction.abs() > Rational::from_int(1) {
                         let as_fraction = match fraction.checked_div(&Rational::from_int(100)) {
                             Some(Ok(hundredth)) => shown(&hundredth),
                             _ => "its fraction".to_string(),
                         };
-                        return Err(format!(
+                        return Err(bad(format!(
                             "a plain number is read as a fraction (0.5 is 50%), so {text} would be {}: for {text} percent write {text}% or {as_fraction} (a value above 100% needs its sign, as in 120%)",
                             shown_percent(&fraction)
-                        ));
+                        )));
                     }
                     fraction
                 }
@@ -79,7 +95,7 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, String> {
                 "; a plain number is read as a fraction (0.85 is 85%), so write {text}% if a percentage was meant"
             ));
         }
-        return Err(message);
+        return Err((DataErrorKind::OutOfRange, message));
     }
     Ok(InputValue::Number(number))
 }
@@ -174,16 +190,22 @@ mod tests {
         assert!(parse_value(&n, "1e2").is_err());
         assert_eq!(
             parse_value(&n, "100.5"),
-            Err("the value is outside the declared range 0..100".to_string())
+            Err((
+                DataErrorKind::OutOfRange,
+                "the value is outside the declared range 0..100".to_string()
+            ))
         );
     }
 
     #[test]
     fn a_number_too_long_to_compute_with_says_so() {
         let n = input(InputType::Number, None);
-        let too_long = Err("the value has more digits than can be read exactly; \
+        let too_long = Err((
+            DataErrorKind::BadValue,
+            "the value has more digits than can be read exactly; \
              use at most 28 digits in all, such as 1234567890.123456"
-            .to_string());
+                .to_string(),
+        ));
         assert_eq!(parse_value(&n, "1000000000000000000000000000000"), too_long);
         assert_eq!(parse_value(&n, "0.00000000000000000000000000001"), too_long);
         assert_eq!(
@@ -218,9 +240,12 @@ mod tests {
             read("-1,000.5"),
             Ok(InputValue::Number(Rational::new(-10_005, 10).unwrap()))
         );
-        let wrong = Err("the digits are grouped wrongly: group thousands by three, \
+        let wrong = Err((
+            DataErrorKind::BadValue,
+            "the digits are grouped wrongly: group thousands by three, \
              as in 16,000.00 or 1,234,567, or write no commas"
-            .to_string());
+                .to_string(),
+        ));
         for bad in [
             "1,00",
             "16,0000.00",
@@ -242,7 +267,10 @@ mod tests {
         );
         assert!(parse_value(&c, "1.5").is_err());
         assert!(parse_value(&c, "-1").is_err());
-        assert!(parse_value(&c, "").is_err());
+        assert_eq!(
+            parse_value(&c, "").unwrap_err().0,
+            DataErrorKind::MissingValue
+        );
     }
 
     #[test]
@@ -266,16 +294,17 @@ mod tests {
         let p = input(InputType::Percent, None);
         assert_eq!(
             parse_value(&p, "95"),
-            Err(
+            Err((
+                DataErrorKind::BadValue,
                 "a plain number is read as a fraction (0.5 is 50%), so 95 would be 9500%: \
                  for 95 percent write 95% or 0.95 (a value above 100% needs its sign, as in 120%)"
                     .to_string()
-            )
+            ))
         );
-        assert!(parse_value(&p, "-1.5").unwrap_err().contains("-150%"));
+        assert!(parse_value(&p, "-1.5").unwrap_err().1.contains("-150%"));
         // A declared range does not make a plain 95 a percentage either.
         let ranged = input(InputType::Percent, Some((0, 200)));
-        assert!(parse_value(&ranged, "95").unwrap_err().contains("9500%"));
+        assert!(parse_value(&ranged, "95").unwrap_err().1.contains("9500%"));
         assert!(parse_value(&ranged, "1.5").is_err());
     }
 }

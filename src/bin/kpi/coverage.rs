@@ -8,7 +8,6 @@ use kpi::Ruleset;
 use kpi::explain::{Decision, Explanation, RowResult, StepKind};
 use unicode_width::UnicodeWidthStr;
 
-use crate::output::note;
 use crate::period::PeriodArgs;
 use crate::{FAILED, Failure, data, load, say};
 
@@ -48,7 +47,7 @@ pub fn run(path: &Path, data: &Path, period: &PeriodArgs) -> Result<u8, Failure>
             Ok((_, explanation)) => count(&explanation, &mut reached),
             Err(e) => {
                 failed += 1;
-                note!("{}: {e}", data.display());
+                crate::problems::score(data, &e, record.location());
             }
         }
     }

@@ -63,7 +63,7 @@ pub fn for_each_loaded(
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let whole_file = |e: DataError| Failure::data(format!("{}: {e}", path.display()));
+    let whole_file = |e: DataError| Failure::data_error(path, &e);
     let unreadable =
         |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
     let open = || {
@@ -266,7 +266,7 @@ pub fn read_selected(
                 progress.finish();
             }
             for e in &errors {
-                note!("{}: {e}", path.display());
+                crate::problems::data(path, e);
             }
             refuse_partial(ruleset, path, errors.len());
             Ok(None)

@@ -8,11 +8,11 @@ use rayon::prelude::*;
 
 use crate::data::Loaded;
 use crate::keys::Ledger;
-use crate::output::{Inputs, note};
+use crate::output::Inputs;
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
 use crate::spreadsheet::TextCells;
-use crate::{FAILED, Failure, Format, data, load, write};
+use crate::{FAILED, Failure, Format, data, load, problems, write};
 
 /// Records scored together: enough to keep every core busy, few enough that memory
 /// does not grow with the file.
@@ -167,7 +167,7 @@ impl Run<'_> {
                 }
                 Err(e) => {
                     self.failed = true;
-                    progress.suspend(|| note!("{}: {e}", self.data.display()));
+                    progress.suspend(|| problems::score(self.data, &e, record.location()));
                 }
             }
         }
@@ -206,22 +206,22 @@ impl Run<'_> {
             };
             if let Some(e) = repeated {
                 self.failed = true;
-                progress.suspend(|| note!("{}: {e}", self.data.display()));
+                progress.suspend(|| problems::data(self.data, &e));
                 continue;
             }
             match scored {
                 Scored::Row(row, _) => self.out.row(&row)?,
                 Scored::Unwritten(e) => return Err(e.into()),
-                Scored::Failed(e, _) => {
+                Scored::Failed(e, record) => {
                     self.failed = true;
-                    progress.suspend(|| note!("{}: {e}", self.data.display()));
+                    progress.suspend(|| problems::score(self.data, &e, record.location()));
                 }
                 Scored::Elsewhen => {}
                 Scored::Unread(errors) => {
                     self.failed = true;
                     progress.suspend(|| {
                         for e in errors {
-                            note!("{}: {e}", self.data.display());
+                            problems::data(self.data, &e);
                         }
                     });
                 }

@@ -159,7 +159,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
         return match ruleset.explain(record) {
             Ok((_, e)) => write_out(args, &e.render(args.format.format(), lang)),
             Err(e) => {
-                note!("{}: {e}", args.data.display());
+                crate::problems::score(&args.data, &e, record.location());
                 Ok(FAILED)
             }
         };
@@ -170,7 +170,7 @@ fn one(args: &Args, ruleset: &Ruleset, key: &str, lang: Lang) -> Result<u8, Fail
     let explained = match ruleset.explain(&record) {
         Ok((_, e)) => e,
         Err(e) => {
-            note!("{}: {e}", args.data.display());
+            crate::problems::score(&args.data, &e, record.location());
             return Ok(FAILED);
         }
     };
@@ -229,7 +229,7 @@ fn one_of_population(
     let explained = match explained {
         Ok((_, e)) => e,
         Err(e) => {
-            note!("{}: {e}", args.data.display());
+            crate::problems::score(&args.data, &e, records[index].location());
             return Ok(FAILED);
         }
     };
@@ -354,7 +354,7 @@ fn find(ruleset: &Ruleset, data: &Path, key: &str) -> Result<Option<Record>, Fai
             Err(errors) if errors.iter().any(|e| e.key.as_deref() == Some(key)) => {
                 bad = true;
                 for e in errors {
-                    note!("{}: {e}", data.display());
+                    crate::problems::data(data, &e);
                 }
             }
             _ => {}
@@ -388,7 +388,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
         let (outcome, explained) = match explained {
             Ok(e) => e,
             Err(e) => {
-                note!("{}: {e}", args.data.display());
+                crate::problems::score(&args.data, &e, record.location());
                 return false;
             }
         };
@@ -444,7 +444,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
                 Err(errors) => {
                     failed = true;
                     for e in errors {
-                        note!("{}: {e}", args.data.display());
+                        crate::problems::data(&args.data, &e);
                     }
                 }
             }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::output::{self, note, to_stderr};
+use crate::output::{self, note};
 use crate::{FAILED, Failure, say};
 
 /// Formats each file in place; with `check`, changes nothing and prints a diff for
@@ -29,7 +29,7 @@ fn fmt_one(path: &Path, check: bool) -> Result<bool, Failure> {
     let formatted = match kpi::format::format(&source) {
         Ok(formatted) => formatted,
         Err(diagnostics) => {
-            to_stderr(&diagnostics.to_string());
+            crate::problems::diagnostics(&diagnostics);
             note!("{name}: not formatted: fix the syntax errors first");
             return Ok(false);
         }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
-use kpi::{DataError, Location, Record};
+use kpi::{DataError, DataErrorKind, Location, Record};
 
 /// The keys of the records seen so far, each with where it was first given.
 #[derive(Default)]
@@ -51,6 +51,7 @@ impl Ledger {
             }
             std::collections::hash_map::Entry::Occupied(first) => Some(
                 DataError::new(
+                    DataErrorKind::RepeatedKey,
                     here.clone(),
                     format!(
                         "the key was given before, at {}; each record needs a key of its own: correct the key or remove one of the two (this one is not scored)",

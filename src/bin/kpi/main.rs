@@ -20,6 +20,7 @@ mod index;
 mod keys;
 mod output;
 mod period;
+mod problems;
 mod progress;
 mod report;
 mod scoring;
@@ -33,7 +34,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kpi::{Ruleset, SourceFile};
-use output::note;
 pub use output::say;
 
 /// Exact, explainable bonus and performance scoring from plain-text rule files.
@@ -42,6 +42,10 @@ pub use output::say;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How problems are written on standard error: `text`, or `json` for one object a
+    /// line with a stable code, file, line, column, message and hint.
+    #[arg(long, value_enum, global = true, default_value_t = problems::ErrorFormat::Text)]
+    error_format: problems::ErrorFormat,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +169,8 @@ const USAGE: u8 = 2;
 pub struct Failure {
     code: u8,
     message: String,
+    /// The exact problem, when a data file's own error stopped the run.
+    problem: Option<Box<kpi::Problem>>,
 }
 
 impl Failure {
@@ -173,6 +179,7 @@ impl Failure {
         Failure {
             code: USAGE,
             message,
+            problem: None,
         }
     }
 
@@ -181,6 +188,18 @@ impl Failure {
         Failure {
             code: FAILED,
             message,
+            problem: None,
+        }
+    }
+
+    /// A data error in `path` that spoils the whole file.
+    pub fn data_error(path: &Path, error: &kpi::DataError) -> Failure {
+        Failure {
+            problem: Some(Box::new(kpi::Problem::from_data(
+                error,
+                Some(&path.display().to_string()),
+            ))),
+            ..Failure::data(format!("{}: {error}", path.display()))
         }
     }
 }
@@ -193,6 +212,7 @@ impl From<String> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    problems::set_format(cli.error_format);
     let result = match cli.command {
         Command::Check { ruleset } => check(&ruleset),
         Command::Eval {
@@ -263,7 +283,11 @@ fn main() -> ExitCode {
         Err(failure) => {
             // A closed standard output ends a command with no message.
             if !failure.message.is_empty() {
-                note!("error: {}", failure.message);
+                let code = match failure.code {
+                    USAGE => "U0001",
+                    _ => "U0002",
+                };
+                problems::failure(code, &failure.message, failure.problem.as_deref());
             }
             ExitCode::from(failure.code)
         }
@@ -301,17 +325,17 @@ pub fn read_rule_file(path: &Path) -> Result<SourceFile, Failure> {
 pub fn load(path: &Path) -> Result<Option<Ruleset>, Failure> {
     match Ruleset::compile_source(read_rule_file(path)?) {
         Ok(ruleset) => {
-            output::to_stderr(&ruleset.warnings().to_string());
+            problems::diagnostics(&ruleset.warnings());
             Ok(Some(ruleset))
         }
         Err(diagnostics) => {
-            output::to_stderr(&diagnostics.to_string());
+            problems::diagnostics(&diagnostics);
             let errors = diagnostics.errors().count();
-            output::note!(
+            problems::summary(&format!(
                 "{}: {errors} error{}",
                 path.display(),
                 if errors == 1 { "" } else { "s" }
-            );
+            ));
             Ok(None)
         }
     }

@@ -58,6 +58,7 @@ fn closed() -> Failure {
     Failure {
         code: 0,
         message: String::new(),
+        problem: None,
     }
 }
 
