@@ -32,6 +32,7 @@
 
 pub(crate) mod check;
 pub(crate) mod compile;
+mod describe;
 pub mod diagnostic;
 mod error;
 pub(crate) mod eval;
@@ -52,6 +53,7 @@ pub(crate) mod syntax;
 mod testing;
 pub(crate) mod time;
 
+pub use describe::{Description, InputDescription, OutputDescription};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use error::Error;
 pub use eval::Fault;

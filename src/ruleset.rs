@@ -42,7 +42,7 @@ impl<'a> InputInfo<'a> {
 /// A compiled ruleset: immutable, `Send + Sync`, reusable for any number of records.
 #[derive(Debug, Clone)]
 pub struct Ruleset {
-    program: Program,
+    pub(crate) program: Program,
     source: SourceFile,
     warnings: Vec<Diagnostic>,
     output_names: Arc<[String]>,
@@ -478,6 +478,20 @@ impl Ruleset {
     /// Reads a JSON array of record objects held in memory.
     pub fn read_json(&self, text: &str) -> Result<Vec<Result<Record, Vec<DataError>>>, DataError> {
         input::json::read_array(self.input_decls(), self.keys(), text)
+    }
+
+    /// Reads one JSON record object held in memory, as a service receives it: its
+    /// fields by name, numbers exactly as written.
+    ///
+    /// ```
+    /// let ruleset = kpi::Ruleset::compile("ruleset t\nkey id\ninput id text\ninput n count\noutput o = n").unwrap();
+    /// let record = ruleset.read_json_record(r#"{"id": "E01", "n": 7}"#).unwrap();
+    /// assert_eq!(ruleset.evaluate(&record).unwrap().get("o").unwrap().to_string(), "7");
+    /// let problems = ruleset.read_json_record(r#"{"id": "E01", "n": 7, "n": 8}"#).unwrap_err();
+    /// assert_eq!(problems[0].kind.code(), "D0202");
+    /// ```
+    pub fn read_json_record(&self, text: &str) -> Result<Record, Vec<DataError>> {
+        input::json::read_object(self.input_decls(), self.keys(), text)
     }
 
     /// Reads a JSON array of record objects from `reader` one at a time, calling

@@ -39,6 +39,9 @@ fn the_library_without_default_features_pulls_no_command_line_crate() {
         "rust_xlsxwriter",
         "tempfile",
         "termcolor",
+        "axum",
+        "tokio",
+        "hyper",
     ] {
         assert!(
             !crates.contains(&cli_only),

@@ -5,7 +5,7 @@
 mod appeal;
 mod build;
 pub mod doc;
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod group;
 mod html;
 mod model;

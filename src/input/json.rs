@@ -195,6 +195,35 @@ pub fn read_array(
     Ok(records)
 }
 
+/// Reads one record object held in memory.
+pub fn read_object(inputs: &[Input], key: Keys<'_>, text: &str) -> Result<Record, Vec<DataError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_RECORD {
+        return Err(vec![DataError::new(
+            DataErrorKind::TooLarge,
+            Location::Given,
+            format!(
+                "the record holds {} bytes, more than the {} one record may hold",
+                text.len(),
+                shown_size(MAX_RECORD as u64)
+            ),
+        )]);
+    }
+    match serde_json::from_str::<Element>(text) {
+        Ok(element) => record(inputs, key, element, Location::Given),
+        Err(e) => Err(vec![DataError::new(
+            DataErrorKind::Unreadable,
+            Location::Given,
+            format!(
+                "the record is not valid JSON (line {}, column {}): {}",
+                e.line(),
+                e.column(),
+                without_position(&e)
+            ),
+        )]),
+    }
+}
+
 /// Reads JSON Lines from `reader`: one record object per non-blank line, a line at a
 /// time. A line past [`MAX_RECORD`], or a failure to read, ends the file there.
 pub fn read_lines<'a, R: BufRead + 'a>(

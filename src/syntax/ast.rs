@@ -159,8 +159,9 @@ impl GradeDecl {
     }
 }
 
-/// The type of an input column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The type of an input column; serialised as the rule file writes it (`percent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum InputType {
     /// A whole number of things, zero or more.
     Count,

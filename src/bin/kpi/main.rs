@@ -24,6 +24,7 @@ mod problems;
 mod progress;
 mod report;
 mod scoring;
+mod serve;
 mod source;
 mod spreadsheet;
 mod workbook;
@@ -113,6 +114,9 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Answer JSON requests over HTTP on 127.0.0.1 (or JSON Lines with --stdio):
+    /// POST /evaluate, POST /explain, GET /ruleset, GET /health.
+    Serve(serve::Args),
     /// Rewrite rule files in the canonical layout, comments kept in place.
     Fmt {
         /// The rule files.
@@ -266,6 +270,7 @@ fn main() -> ExitCode {
             output,
         } => generate::generate(&ruleset, count, seed, output.as_deref()),
         Command::Fmt { rulesets, check } => fmt::fmt(&rulesets, check),
+        Command::Serve(args) => serve::serve(&args),
         Command::Test {
             ruleset,
             lang,
