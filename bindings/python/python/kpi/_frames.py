@@ -1,0 +1,51 @@
+"""Frames in and out of kpi through Arrow: pandas and Polars data frames are
+converted whole by their own libraries (no Python loop over cells), scored in Rust
+column by column, and given back as the kind of frame that came in."""
+
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+
+def to_arrow(frame: Any) -> Tuple[Any, str]:
+    """The frame as an Arrow table or record batch, and what kind of frame it was."""
+    library = type(frame).__module__.split(".")[0]
+    if library == "pandas":
+        import pyarrow as pa
+
+        # Object columns of decimal.Decimal become decimal128, exactly.
+        return pa.Table.from_pandas(frame, preserve_index=False), "pandas"
+    if library == "polars":
+        if not hasattr(frame, "to_arrow"):
+            raise TypeError(
+                f"a Polars {type(frame).__name__} cannot be scored: collect() it into a DataFrame first"
+            )
+        return frame.to_arrow(), "polars"
+    if library == "pyarrow" and type(frame).__name__ == "RecordBatch":
+        return frame, "pyarrow.RecordBatch"
+    if hasattr(frame, "__arrow_c_stream__") or hasattr(frame, "__arrow_c_array__"):
+        return frame, "pyarrow"
+    raise TypeError(
+        "evaluate_frame takes a pandas DataFrame, a Polars DataFrame, or an Arrow table or "
+        f"record batch, not a {type(frame).__module__}.{type(frame).__name__}"
+    )
+
+
+def from_arrow(table: Any, kind: str) -> Any:
+    """The scored pyarrow Table as the kind of frame that came in."""
+    if kind == "pandas":
+        # decimal128 columns become object columns of decimal.Decimal.
+        return table.to_pandas()
+    if kind == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    if kind == "pyarrow.RecordBatch":
+        return table.combine_chunks().to_batches(max_chunksize=None)[0] if table.num_rows else _empty_batch(table)
+    return table
+
+
+def _empty_batch(table: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist([], schema=table.schema)
