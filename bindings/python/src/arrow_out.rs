@@ -1,6 +1,7 @@
 //! A scored batch as an Arrow table: the key columns as given, then every output in
 //! declaration order, numbers as exact decimal128 (never floats).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{
@@ -20,12 +21,29 @@ pub const ERROR_COLUMN: &str = "kpi_error";
 /// Arrow's largest decimal128 precision: every value must have fewer digits.
 const PRECISION: u8 = 38;
 
+/// The decimal places of decimal columns: one number for all, or one per output
+/// name; an output not named has its own largest number of places, the smallest
+/// scale that keeps every value exact.
+#[derive(Debug, Clone, Default)]
+pub struct Scale {
+    /// For every decimal column not named in `by_name`.
+    pub all: Option<u32>,
+    /// By output name.
+    pub by_name: HashMap<String, u32>,
+}
+
+impl Scale {
+    /// The scale asked for output `name`, if any.
+    pub fn of(&self, name: &str) -> Option<u32> {
+        self.by_name.get(name).copied().or(self.all)
+    }
+}
+
 /// How the table is laid out.
 #[derive(Debug, Clone, Copy)]
-pub struct Layout {
-    /// The decimal places of every decimal column; `None` for each column's own
-    /// largest number of places, the smallest scale that keeps every value exact.
-    pub scale: Option<u32>,
+pub struct Layout<'a> {
+    /// The decimal places of the decimal columns.
+    pub scale: &'a Scale,
     /// Whether rows that could not be scored are kept, with their problems in
     /// [`ERROR_COLUMN`].
     pub report: bool,
@@ -39,7 +57,7 @@ pub fn table(
     kinds: &[Kind],
     batch: &Batch,
     keys: Vec<(Field, ArrayRef)>,
-    layout: Layout,
+    layout: Layout<'_>,
 ) -> Result<RecordBatch, String> {
     let entries: Vec<_> = batch
         .entries
@@ -73,7 +91,7 @@ pub fn table(
                 .find(|k| *k != Kind::Unknown)
                 .unwrap_or(Kind::Unknown),
         };
-        let column = output_column(name, kind, &values, layout.scale)?;
+        let column = output_column(name, kind, &values, layout.scale.of(name))?;
         fields.push(Field::new(*name, column.data_type().clone(), true));
         columns.push(column);
     }

@@ -86,7 +86,12 @@ pub fn score(
         let record = match read {
             Ok(record) => record,
             Err(errors) => {
-                let problems = errors.into_iter().map(|e| Problem::data(Some(row), e));
+                let key = key_of(ruleset, rows, row);
+                let problems = errors.into_iter().map(|e| {
+                    let mut problem = Problem::data(Some(row), e);
+                    problem.key = problem.key.or_else(|| key.clone());
+                    problem
+                });
                 batch.entries.push(Entry {
                     row,
                     result: Err(problems.collect()),
@@ -152,6 +157,22 @@ pub fn score(
     }
     batch.entries.sort_by_key(|e| e.row);
     Ok(batch)
+}
+
+/// The key of row `row` as written, for a row that could not be read; `None` when
+/// it is empty.
+fn key_of(ruleset: &Ruleset, rows: &impl Rows, row: usize) -> Option<String> {
+    let mut texts = vec![String::new(); ruleset.inputs().len()];
+    rows.fill(row, &mut texts);
+    let keys = ruleset.key_names();
+    let parts: Vec<&str> = ruleset
+        .inputs()
+        .zip(&texts)
+        .filter(|(input, _)| keys.contains(&input.name()))
+        .map(|(_, text)| text.trim())
+        .collect();
+    let key = parts.join(",");
+    (!parts.iter().all(|p| p.is_empty())).then_some(key)
 }
 
 /// The problem of a row whose key an earlier row already has.

@@ -1,5 +1,6 @@
 //! `kpi.Ruleset`: a compiled rule file, and every way to score records with it.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use kpi::explain::{Format, Lang};
@@ -10,7 +11,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::arrow_out::{self, Layout};
+use crate::arrow_out::{self, Layout, Scale};
 use crate::batch::{self, Batch};
 use crate::cases::TestResult;
 use crate::dicts::DictRows;
@@ -230,9 +231,10 @@ impl PyRuleset {
         period: Option<&str>,
         as_of: Option<&str>,
         errors: &str,
-        scale: Option<u32>,
+        scale: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let report = reports(errors)?;
+        let scale = scale_of(scale)?;
         let period = period_of(period, as_of)?;
         let (batches, schema) = data.into_table()?.into_inner();
         let columns = crate::arrow_in::columns(&self.ruleset, &schema, &batches)
@@ -254,7 +256,10 @@ impl PyRuleset {
                 Some((field, crate::arrow_in::column(&schema, &batches, name)?))
             })
             .collect();
-        let layout = Layout { scale, report };
+        let layout = Layout {
+            scale: &scale,
+            report,
+        };
         let table = arrow_out::table(&self.ruleset, kinds, &batch, keys, layout)
             .map_err(PyValueError::new_err)?;
         let schema = table.schema();
@@ -271,7 +276,7 @@ impl PyRuleset {
         period: Option<&str>,
         as_of: Option<&str>,
         errors: &str,
-        scale: Option<u32>,
+        scale: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let frames = py.import("kpi._frames")?;
         let (table, kind): (Bound<'py, PyAny>, String) =
@@ -413,6 +418,26 @@ impl PyRuleset {
         })?;
         Ok(selected.records)
     }
+}
+
+/// The scale asked for: `None`, one number for every decimal column, or a mapping
+/// of output name to number.
+fn scale_of(scale: Option<&Bound<'_, PyAny>>) -> PyResult<Scale> {
+    let Some(scale) = scale.filter(|s| !s.is_none()) else {
+        return Ok(Scale::default());
+    };
+    if let Ok(all) = scale.extract::<u32>() {
+        return Ok(Scale {
+            all: Some(all),
+            ..Scale::default()
+        });
+    }
+    let by_name = scale.extract::<HashMap<String, u32>>().map_err(|_| {
+        PyValueError::new_err(
+            "scale is None, a number of decimal places, or a dict of output name to one",
+        )
+    })?;
+    Ok(Scale { all: None, by_name })
 }
 
 /// Whether `errors` asks for problems to be reported in the rows, not raised.

@@ -156,16 +156,23 @@ class ScoreError(KpiError):
         self.fault = fault
 
 
+#: How many problems an exception's message lists; .errors holds them all.
+_SHOWN = 20
+
+
 def _batch_error(problems: List[KpiError]) -> KpiError:
     """One exception for every problem of a batch: a DataError when any value could
     not be read (those are fixed first), else a ScoreError; its attributes are the
     first such problem's, ``errors`` holds them all."""
     data = [p for p in problems if isinstance(p, DataError)]
-    first = (data or problems)[0]
-    lines = [str(p) for p in problems]
-    shown = lines[:20] + ([f"... and {len(lines) - 20} more"] if len(lines) > 20 else [])
+    scored = [p for p in problems if not isinstance(p, DataError)]
+    first = (data or scored)[0]
+    # What to correct first comes first: values not read, then records not scored.
+    lines = [str(p) for p in data + scored][:_SHOWN]
+    if len(problems) > _SHOWN:
+        lines.append(f"... and {len(problems) - _SHOWN} more (see .errors)")
     count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    text = f"{count} in the data:\n  " + "\n  ".join(shown)
+    text = str(first) if len(problems) == 1 else f"{count} in the data:\n  " + "\n  ".join(lines)
     if isinstance(first, DataError):
         return DataError(
             first.message,
