@@ -11,10 +11,7 @@ def to_arrow(frame: Any) -> Tuple[Any, str]:
     """The frame as an Arrow table or record batch, and what kind of frame it was."""
     library = type(frame).__module__.split(".")[0]
     if library == "pandas":
-        import pyarrow as pa
-
-        # Object columns of decimal.Decimal become decimal128, exactly.
-        return pa.Table.from_pandas(frame, preserve_index=False), "pandas"
+        return _from_pandas(frame), "pandas"
     if library == "polars":
         if not hasattr(frame, "to_arrow"):
             raise TypeError(
@@ -29,6 +26,41 @@ def to_arrow(frame: Any) -> Tuple[Any, str]:
         "evaluate_frame takes a pandas DataFrame, a Polars DataFrame, or an Arrow table or "
         f"record batch, not a {type(frame).__module__}.{type(frame).__name__}"
     )
+
+
+def _from_pandas(frame: Any) -> Any:
+    """A pandas frame as an Arrow table; object columns of decimal.Decimal become
+    decimal128, exactly. A column pyarrow cannot convert as a whole (an object
+    column mixing numbers and text) is given as text, each value written as kpi
+    reads it, so that kpi can say which row holds the bad value."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    columns = {}
+    for name in frame.columns:
+        try:
+            columns[name] = pa.array(frame[name], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[name] = pa.array([_cell(v) for v in frame[name]], type=pa.string())
+    return pa.table(columns)
+
+
+def _cell(value: Any) -> Any:
+    """One value of a mixed column as the text kpi reads; missing values stay None."""
+    from decimal import Decimal
+
+    import pandas as pd
+
+    if value is None or pd.isna(value) is True:  # NaN, NaT, pd.NA too
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 def from_arrow(table: Any, kind: str) -> Any:
