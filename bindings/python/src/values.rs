@@ -42,10 +42,10 @@ pub fn input_text(value: &Bound<'_, PyAny>, column: &str) -> PyResult<String> {
     }
     if value.is_instance(decimal_class(py)?)? {
         // "f": plain notation, so Decimal("1E+2") reads as 100.
-        return Ok(value.call_method1("__format__", ("f",))?.extract()?);
+        return value.call_method1("__format__", ("f",))?.extract();
     }
     if value.is_instance(date_class(py)?)? {
-        return Ok(value.call_method0("isoformat")?.extract()?);
+        return value.call_method0("isoformat")?.extract();
     }
     // numpy's integers and other integer-like values.
     if value.hasattr("__index__")? {
