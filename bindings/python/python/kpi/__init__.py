@@ -10,7 +10,7 @@ Arrow table (:meth:`Ruleset.evaluate_frame`). Every amount comes back exact, as
 from __future__ import annotations
 
 from ._errors import DataError, Diagnostic, KpiError, RuleError, ScoreError
-from ._partition import partition_scorer
+from ._partition import PartitionScorer, partition_scorer
 from ._native import ENGINE_VERSION, ERROR_COLUMN, Ruleset, TestMismatch, TestResult
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "ScoreError",
     "TestMismatch",
     "TestResult",
+    "PartitionScorer",
     "partition_scorer",
 ]
