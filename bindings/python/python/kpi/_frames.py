@@ -28,12 +28,20 @@ def to_arrow(frame: Any) -> Tuple[Any, str]:
     )
 
 
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError as e:
+        raise ImportError("evaluate_frame goes through Arrow and needs pyarrow: pip install pyarrow") from e
+    return pyarrow
+
+
 def _from_pandas(frame: Any) -> Any:
     """A pandas frame as an Arrow table; object columns of decimal.Decimal become
     decimal128, exactly. A column pyarrow cannot convert as a whole (an object
     column mixing numbers and text) is given as text, each value written as kpi
     reads it, so that kpi can say which row holds the bad value."""
-    import pyarrow as pa
+    pa = _pyarrow()
 
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
