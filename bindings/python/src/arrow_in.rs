@@ -88,7 +88,7 @@ pub fn columns(
             let hint = kpi::diagnostic::closest(input.name(), names.iter().copied())
                 .map(|c| format!(" (is `{c}` meant to be `{}`?)", input.name()))
                 .unwrap_or_default();
-            problems.push(Problem::whole(format!(
+            problems.push(Problem::whole(kpi::DataErrorKind::MissingColumn, format!(
                 "the data has no column for {}{hint}; add the column, since the ruleset declares it as an input",
                 input.name()
             )));
@@ -96,10 +96,10 @@ pub fn columns(
         };
         match read(&array) {
             Ok(c) => cells.push(c),
-            Err(message) => problems.push(Problem::whole(format!(
-                "column {}: {message}",
-                input.name()
-            ))),
+            Err(message) => problems.push(Problem::whole(
+                kpi::DataErrorKind::BadValue,
+                format!("column {}: {message}", input.name()),
+            )),
         }
     }
     match problems.is_empty() {

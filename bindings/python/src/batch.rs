@@ -183,7 +183,12 @@ fn repeated(ruleset: &Ruleset, record: &Record, row: usize, first: usize) -> Pro
     );
     let mut problem = Problem::data(
         Some(row),
-        kpi::DataError::new(kpi::Location::Given, message).with_key(Some(record.key().into())),
+        kpi::DataError::new(
+            kpi::DataErrorKind::RepeatedKey,
+            kpi::Location::Given,
+            message,
+        )
+        .with_key(Some(record.key().into())),
     );
     if let crate::problems::What::Data { column, .. } = &mut problem.what {
         *column = Some(ruleset.key_names().join(", "));

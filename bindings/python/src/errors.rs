@@ -65,10 +65,12 @@ pub fn problem<'py>(py: Python<'py>, p: &Problem) -> PyResult<Bound<'py, PyAny>>
     kwargs.set_item("text", p.to_string())?;
     match &p.what {
         What::Data {
+            code,
             column,
             value,
             message,
         } => {
+            kwargs.set_item("code", *code)?;
             kwargs.set_item("column", column.as_deref())?;
             kwargs.set_item("value", value.as_deref())?;
             class(py, "DataError")?.call((message.as_str(),), Some(&kwargs))
@@ -76,8 +78,10 @@ pub fn problem<'py>(py: Python<'py>, p: &Problem) -> PyResult<Bound<'py, PyAny>>
         What::Score {
             name,
             fault,
+            code,
             message,
         } => {
+            kwargs.set_item("code", *code)?;
             kwargs.set_item("name", name.as_str())?;
             kwargs.set_item("fault", fault.as_str())?;
             class(py, "ScoreError")?.call((message.as_str(),), Some(&kwargs))

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use kpi::{DataError, ScoreError};
+use kpi::{DataError, DataErrorKind, ScoreError};
 
 /// A problem with one row (or, with no row, with the data as a whole).
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct Problem {
 pub enum What {
     /// A value that could not be read, a missing column, a repeated key.
     Data {
+        /// The stable code, such as `D0302` (`docs/problems.md`).
+        code: &'static str,
         column: Option<String>,
         value: Option<String>,
         message: String,
@@ -31,6 +33,8 @@ pub enum What {
         name: String,
         /// The fault's name, as `kpi::Fault` spells it.
         fault: String,
+        /// The fault's stable code, such as `S0101` (`docs/problems.md`).
+        code: &'static str,
         message: String,
     },
 }
@@ -42,19 +46,21 @@ impl Problem {
             row,
             key: e.key,
             what: What::Data {
-                column: e.column,
-                value: e.value,
+                code: e.kind.code(),
+                column: e.column.map(String::from),
+                value: e.value.map(String::from),
                 message: e.message,
             },
         }
     }
 
-    /// A problem with the data as a whole, such as a missing column.
-    pub fn whole(message: impl Into<String>) -> Problem {
+    /// A problem of `kind` with the data as a whole, such as a missing column.
+    pub fn whole(kind: DataErrorKind, message: impl Into<String>) -> Problem {
         Problem {
             row: None,
             key: None,
             what: What::Data {
+                code: kind.code(),
                 column: None,
                 value: None,
                 message: message.into(),
@@ -70,6 +76,7 @@ impl Problem {
             what: What::Score {
                 name: e.name,
                 fault: format!("{:?}", e.fault),
+                code: e.fault.code(),
                 message: e.message,
             },
         }

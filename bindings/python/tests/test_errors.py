@@ -90,7 +90,7 @@ def test_a_repeated_key_is_refused():
     rows = [{"id": "A", "a": 1, "b": 2}, {"id": "A", "a": 1, "b": 4}]
     with pytest.raises(kpi.DataError) as caught:
         ruleset.evaluate_many(rows)
-    assert (caught.value.row, caught.value.key) == (1, "A")
+    assert (caught.value.row, caught.value.key, caught.value.code) == (1, "A", "D0401")
     assert caught.value.message == "the key A repeats row 0; each record needs a key of its own"
 
 
@@ -99,7 +99,7 @@ def test_a_record_that_cannot_be_scored_is_a_score_error():
     with pytest.raises(kpi.ScoreError) as caught:
         ruleset.evaluate({"id": "E9", "a": 1, "b": 0})
     e = caught.value
-    assert (e.key, e.name, e.fault, e.code) == ("E9", "r", "ZeroDenominator", "ZeroDenominator")
+    assert (e.key, e.name, e.fault, e.code) == ("E9", "r", "ZeroDenominator", "S0101")
     assert "the rule says that is an error" in e.message
     rows = [{"id": "A", "a": 1, "b": 2}, {"id": "B", "a": 1, "b": 0}]
     with pytest.raises(kpi.ScoreError) as caught:

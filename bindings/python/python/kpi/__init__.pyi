@@ -50,7 +50,8 @@ class RuleError(KpiError):
 
 class DataError(KpiError):
     """A value that does not fit its input, a missing column or a repeated key.
-    ``column`` is the data column's name; ``row`` counts from 0."""
+    ``code`` is its stable code (``D0302``), ``column`` the data column's name;
+    ``row`` counts from 0."""
 
     row: Optional[int]
     key: Optional[str]
@@ -58,7 +59,8 @@ class DataError(KpiError):
     value: Optional[str]
 
 class ScoreError(KpiError):
-    """A record that could not be scored; ``fault`` (also ``code``) says how."""
+    """A record that could not be scored; ``fault`` says how in a word, ``code`` is
+    its stable code (``S0101``)."""
 
     row: Optional[int]
     key: Optional[str]

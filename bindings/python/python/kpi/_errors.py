@@ -110,6 +110,7 @@ class DataError(KpiError):
         self,
         message: str,
         *,
+        code: Optional[str] = None,
         row: Optional[int] = None,
         key: Optional[str] = None,
         column: Optional[str] = None,
@@ -117,7 +118,7 @@ class DataError(KpiError):
         text: Optional[str] = None,
         errors: Optional[List[KpiError]] = None,
     ) -> None:
-        super().__init__(message, column=column, text=text, errors=errors)
+        super().__init__(message, code=code, column=column, text=text, errors=errors)
         self.row = row
         self.key = key
         self.value = value
@@ -129,8 +130,8 @@ class ScoreError(KpiError):
     team that could not be read.
 
     ``name`` is the item or output that failed, ``fault`` what went wrong in a word
-    (``ZeroDenominator``, ``NotExact``, ...; also in ``code``), ``key`` and ``row``
-    the record's.
+    (``ZeroDenominator``, ``NotExact``, ...), ``code`` its stable code (``S0101``),
+    ``key`` and ``row`` the record's.
     """
 
     row: Optional[int]
@@ -146,10 +147,11 @@ class ScoreError(KpiError):
         key: Optional[str] = None,
         name: Optional[str] = None,
         fault: Optional[str] = None,
+        code: Optional[str] = None,
         text: Optional[str] = None,
         errors: Optional[List[KpiError]] = None,
     ) -> None:
-        super().__init__(message, code=fault, text=text, errors=errors)
+        super().__init__(message, code=code, text=text, errors=errors)
         self.row = row
         self.key = key
         self.name = name
@@ -176,6 +178,7 @@ def _batch_error(problems: List[KpiError]) -> KpiError:
     if isinstance(first, DataError):
         return DataError(
             first.message,
+            code=first.code,
             row=first.row,
             key=first.key,
             column=first.column,
@@ -190,6 +193,7 @@ def _batch_error(problems: List[KpiError]) -> KpiError:
         key=first.key,
         name=first.name,
         fault=first.fault,
+        code=first.code,
         text=text,
         errors=problems,
     )
