@@ -114,21 +114,12 @@ fn eval_json(ruleset: &str, data: &str) -> Vec<Value> {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// An expected.csv as key → column → value.
-fn expected(path: &str) -> HashMap<String, HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|row| {
-            let row = row.unwrap();
-            let values: HashMap<String, String> = headers
-                .iter()
-                .zip(row.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect();
-            (row[0].to_string(), values)
-        })
+/// An expected.csv's rows by their key, the first column.
+fn expected(path: &str) -> HashMap<String, Value> {
+    let first = csv::Reader::from_path(path).unwrap().headers().unwrap()[0].to_string();
+    records(path)
+        .into_iter()
+        .map(|row| (row[&first].as_str().unwrap().to_string(), row))
         .collect()
 }
 
@@ -187,9 +178,9 @@ fn evaluate_answers_one_record_and_an_array_to_the_cent() {
     assert_eq!(rows.len(), expected.len());
     for row in rows {
         let want = &expected[row["agent_id"].as_str().unwrap()];
-        assert_eq!(row["payout"].as_str().unwrap(), want["payout"]);
-        assert_eq!(row["grade"].as_str().unwrap(), want["grade"]);
-        assert_eq!(row["score"].as_str().unwrap(), want["score"]);
+        assert_eq!(row["payout"], want["payout"]);
+        assert_eq!(row["grade"], want["grade"]);
+        assert_eq!(row["score"], want["score"]);
     }
 }
 
@@ -207,8 +198,8 @@ fn a_team_is_scored_together_and_a_bad_member_stops_the_team() {
     for row in all["outcomes"].as_array().unwrap() {
         if let Some(want) = expected.get(row["agent_id"].as_str().unwrap()) {
             leaders += 1;
-            assert_eq!(row["payout"].as_str().unwrap(), want["payout"]);
-            assert_eq!(row["rank"].as_str().unwrap(), want["rank"]);
+            assert_eq!(row["payout"], want["payout"]);
+            assert_eq!(row["rank"], want["rank"]);
         }
     }
     assert_eq!(leaders, expected.len());
