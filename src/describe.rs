@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::Ruleset;
+use crate::check::types::Type;
 use crate::syntax::ast::InputType;
 
 /// A ruleset's declarations and identity.
@@ -52,6 +53,10 @@ pub struct OutputDescription {
     pub name: String,
     /// Its label, often bilingual.
     pub label: Option<String>,
+    /// What its values are: `count`, `number`, `percent`, `money`, `points`, `text`,
+    /// `bool`, `grade`, `date` or `month`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
     /// For an output that gives a grade: its labels, best first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grades: Option<Vec<String>>,
@@ -83,9 +88,11 @@ impl Ruleset {
             outputs: model
                 .outputs
                 .iter()
-                .map(|o| OutputDescription {
+                .zip(self.program.output_types.iter())
+                .map(|(o, ty)| OutputDescription {
                     name: o.name.clone(),
                     label: o.label.clone(),
+                    kind: kind(*ty),
                     grades: self.grade_labels(&o.name).map(<[String]>::to_vec),
                 })
                 .collect(),
@@ -96,5 +103,21 @@ impl Ruleset {
     /// fingerprint every explanation of this ruleset carries.
     pub fn fingerprint(&self) -> String {
         crate::explain::fingerprint::of_ruleset(self.source().text())
+    }
+}
+
+/// The name of a value's type, as the rule file writes an input's.
+fn kind(ty: Type) -> &'static str {
+    match ty {
+        Type::Count => "count",
+        Type::Number | Type::Unknown => "number",
+        Type::Percent => "percent",
+        Type::Money => "money",
+        Type::Points => "points",
+        Type::Text => "text",
+        Type::Bool => "bool",
+        Type::Grade(_) => "grade",
+        Type::Date => "date",
+        Type::Month => "month",
     }
 }

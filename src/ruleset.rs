@@ -37,6 +37,11 @@ impl<'a> InputInfo<'a> {
     pub fn input_type(self) -> InputType {
         self.0.input_type
     }
+
+    /// Whether the input may be left empty (`input x count optional`).
+    pub fn optional(self) -> bool {
+        self.0.optional
+    }
 }
 
 /// A compiled ruleset: immutable, `Send + Sync`, reusable for any number of records.

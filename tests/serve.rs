@@ -156,6 +156,13 @@ fn health_and_ruleset_describe_what_is_served() {
         ruleset["outputs"][1]["grades"],
         json!(["S", "A", "B", "C", "D"])
     );
+    let types: Vec<&str> = ruleset["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["number", "grade", "money"]);
 }
 
 #[test]
