@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::Ruleset;
-use crate::check::types::Type;
 use crate::syntax::ast::InputType;
 
 /// A ruleset's declarations and identity.
@@ -92,7 +91,7 @@ impl Ruleset {
                 .map(|(o, ty)| OutputDescription {
                     name: o.name.clone(),
                     label: o.label.clone(),
-                    kind: kind(*ty),
+                    kind: ty.name(),
                     grades: self.grade_labels(&o.name).map(<[String]>::to_vec),
                 })
                 .collect(),
@@ -106,18 +105,3 @@ impl Ruleset {
     }
 }
 
-/// The name of a value's type, as the rule file writes an input's.
-fn kind(ty: Type) -> &'static str {
-    match ty {
-        Type::Count => "count",
-        Type::Number | Type::Unknown => "number",
-        Type::Percent => "percent",
-        Type::Money => "money",
-        Type::Points => "points",
-        Type::Text => "text",
-        Type::Bool => "bool",
-        Type::Grade(_) => "grade",
-        Type::Date => "date",
-        Type::Month => "month",
-    }
-}

@@ -169,7 +169,14 @@ impl Type {
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
+        f.write_str(self.name())
+    }
+}
+
+impl Type {
+    /// The type's name, as the rule file writes an input's (`percent`, `money`).
+    pub fn name(self) -> &'static str {
+        match self {
             Type::Count => "count",
             Type::Number => "number",
             Type::Percent => "percent",
@@ -181,8 +188,7 @@ impl fmt::Display for Type {
             Type::Unknown => "unknown",
             Type::Date => "date",
             Type::Month => "month",
-        };
-        f.write_str(name)
+        }
     }
 }
 
