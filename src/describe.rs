@@ -104,4 +104,3 @@ impl Ruleset {
         crate::explain::fingerprint::of_ruleset(self.source().text())
     }
 }
-

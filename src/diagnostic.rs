@@ -162,6 +162,10 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The text that would fix it in place of the primary span, for a "did you mean"
+    /// an editor can apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -177,6 +181,7 @@ impl Diagnostic {
             },
             secondary: Vec::new(),
             hint: None,
+            suggestion: None,
         }
     }
 
@@ -206,6 +211,12 @@ impl Diagnostic {
     /// The same diagnostic with a hint on how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same diagnostic with the text that would replace its primary span.
+    pub fn with_suggestion(mut self, replacement: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(replacement.into());
         self
     }
 

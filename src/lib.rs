@@ -49,6 +49,7 @@ mod ruleset;
 #[cfg(test)]
 mod schemas;
 mod scorer;
+pub mod symbols;
 pub(crate) mod syntax;
 mod testing;
 pub(crate) mod time;
@@ -67,5 +68,5 @@ pub use population::Population;
 pub use problem::Problem;
 pub use ruleset::{InputInfo, Ruleset, ScoreError};
 pub use scorer::Scorer;
-pub use syntax::ast::InputType;
+pub use syntax::ast::{InputType, ItemKind};
 pub use testing::{CaseReport, CaseResult, Mismatch};

@@ -57,6 +57,10 @@ pub struct Problem {
     /// How to fix it, for a rule file's problem.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The text that would fix a rule file's problem in place of its place (from
+    /// `line`/`column` to `end_line`/`end_column`): a "did you mean" an editor applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl Problem {
@@ -78,6 +82,7 @@ impl Problem {
             item: None,
             message: message.into(),
             hint: None,
+            suggestion: None,
         }
     }
 
@@ -93,6 +98,7 @@ impl Problem {
             end_line: Some(end_line as u64),
             end_column: Some(end_column as u64),
             hint: diagnostic.hint.clone(),
+            suggestion: diagnostic.suggestion.clone(),
             ..Problem::new(diagnostic.code, diagnostic.severity, &diagnostic.message)
         }
     }

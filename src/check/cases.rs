@@ -79,7 +79,9 @@ impl<'a> Checker<'a> {
         )
         .with_label("no fixture of this name");
         match closest(&from.name, fixtures.iter().copied()) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+            Some(s) => d
+                .with_hint(format!("did you mean `{s}`?"))
+                .with_suggestion(s),
             None => d.with_hint(format!(
                 "declare it with `fixture {} \"...\"` and its inputs, or remove `from {}`",
                 from.name, from.name
@@ -213,7 +215,9 @@ impl<'a> Checker<'a> {
         )
         .with_label("not declared with `input`");
         if let Some(s) = closest(&name.name, inputs) {
-            return d.with_hint(format!("did you mean `{s}`?"));
+            return d
+                .with_hint(format!("did you mean `{s}`?"))
+                .with_suggestion(s);
         }
         if self.symbols.contains_key(name.name.as_str())
             || self.output_names.contains_key(name.name.as_str())
@@ -345,7 +349,9 @@ impl<'a> Checker<'a> {
                     (Some(Symbol::Input(_)), _) => d.with_hint(format!(
                         "`{name}` is an input: give it as `{name} = ...` without `expect`"
                     )),
-                    (_, Some(s)) => d.with_hint(format!("did you mean `{s}`?")),
+                    (_, Some(s)) => d
+                        .with_hint(format!("did you mean `{s}`?"))
+                        .with_suggestion(s),
                     _ => d.with_hint("expect the value of an item (let, score, bonus, deduction, grade) or an output"),
                 };
                 self.error(d);

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::number::{MAX_ROUND_PLACES, Rational, RoundingMode, rational_from_decimal};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, LiteralKind};
 
-const FUNCTIONS: [&str; 14] = [
+pub(crate) const FUNCTIONS: [&str; 14] = [
     "round",
     "min",
     "max",
@@ -480,7 +480,9 @@ impl Checker<'_> {
                 )
                 .with_label("no such function");
                 d = match closest(other, FUNCTIONS.into_iter()) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    Some(s) => d
+                        .with_hint(format!("did you mean `{s}`?"))
+                        .with_suggestion(s),
                     None => d.with_hint(format!("the functions are {}", FUNCTIONS.join(", "))),
                 };
                 self.error(d);
@@ -641,10 +643,12 @@ impl Checker<'_> {
         )
         .with_label("not a rounding mode");
         d = match closest(&ident.name, names.into_iter()) {
-            Some(s) => d.with_hint(format!(
-                "did you mean `{s}`? The modes are {}",
-                names.join(", ")
-            )),
+            Some(s) => d
+                .with_hint(format!(
+                    "did you mean `{s}`? The modes are {}",
+                    names.join(", ")
+                ))
+                .with_suggestion(s),
             None => d.with_hint(format!("the modes are {}", names.join(", "))),
         };
         self.error(d);

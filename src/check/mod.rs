@@ -2,7 +2,7 @@
 //! reports every problem at once.
 
 mod cases;
-mod exprs;
+pub(crate) mod exprs;
 mod items;
 mod lints;
 pub mod model;

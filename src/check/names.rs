@@ -59,7 +59,9 @@ impl Checker<'_> {
             Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown name `{name}`"), span)
                 .with_label("not declared");
         if let Some(suggestion) = closest(name, candidates.into_iter()) {
-            return diagnostic.with_hint(format!("did you mean `{suggestion}`?"));
+            return diagnostic
+                .with_hint(format!("did you mean `{suggestion}`?"))
+                .with_suggestion(suggestion);
         }
         if self.output_names.contains_key(name) {
             return diagnostic.with_hint(

@@ -8,7 +8,7 @@ pub mod ast;
 mod build;
 mod expected;
 mod grammar;
-mod keywords;
+pub(crate) mod keywords;
 mod limits;
 
 use pest::Parser;

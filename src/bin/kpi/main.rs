@@ -18,6 +18,7 @@ mod fmt;
 mod generate;
 mod index;
 mod keys;
+mod lsp;
 mod output;
 mod period;
 mod problems;
@@ -117,6 +118,9 @@ enum Command {
     /// Answer JSON requests over HTTP on 127.0.0.1 (or JSON Lines with --stdio):
     /// POST /evaluate, POST /explain, GET /ruleset, GET /health.
     Serve(serve::Args),
+    /// Serve editors as a language server over standard input and output:
+    /// diagnostics, hover, definitions, references, completion, formatting, quick fixes.
+    Lsp,
     /// Rewrite rule files in the canonical layout, comments kept in place.
     Fmt {
         /// The rule files.
@@ -271,6 +275,7 @@ fn main() -> ExitCode {
         } => generate::generate(&ruleset, count, seed, output.as_deref()),
         Command::Fmt { rulesets, check } => fmt::fmt(&rulesets, check),
         Command::Serve(args) => serve::serve(&args),
+        Command::Lsp => lsp::serve(),
         Command::Test {
             ruleset,
             lang,
