@@ -74,9 +74,9 @@ mod tests {
     fn columns_count_utf16_units_both_ways() {
         let doc = Document::new("t.kpi".into(), "a\n接通率 x 𝔸 y\n".into());
         let y = doc.text.find('y').unwrap();
-        // 接通率 is 3 units, 𝔸 2 (a surrogate pair).
-        assert_eq!(doc.position(y), Position::new(1, 8));
-        assert_eq!(doc.offset(Position::new(1, 8)), y);
+        // 接通率 is 3 units, 𝔸 2 (a surrogate pair), and 4 spaces and x one each.
+        assert_eq!(doc.position(y), Position::new(1, 9));
+        assert_eq!(doc.offset(Position::new(1, 9)), y);
         assert_eq!(doc.offset(Position::new(1, 99)), doc.text.len() - 1);
         assert_eq!(doc.offset(Position::new(9, 0)), doc.text.len());
     }
