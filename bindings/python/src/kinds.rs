@@ -1,8 +1,7 @@
-//! The kind of value each output gives, which sets its Arrow type. The library does
-//! not say it before scoring, so it is learnt from records it generates for the
-//! ruleset, and where those leave an output unknown, from the values scored.
+//! The kind of value each output gives, which sets its Arrow type: declared by the
+//! ruleset (`Ruleset::describe`), so known before anything is scored.
 
-use kpi::{OutputValue, Record, Ruleset};
+use kpi::{OutputValue, Ruleset};
 
 /// The kind of an output's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,28 +34,18 @@ impl Kind {
     }
 }
 
-/// How many generated records the kinds are learnt from.
-const PROBES: usize = 24;
-
-/// Each output's kind, learnt by scoring records generated for the ruleset (scored
-/// together when it reads a population); `Unknown` where no generated record gave
-/// the output a value.
-pub fn probe(ruleset: &Ruleset) -> Vec<Kind> {
-    let mut generator = kpi::generate::Generator::new(ruleset, 1);
-    let records: Vec<Record> = (0..PROBES)
-        .filter_map(|_| ruleset.record_in_order(&generator.record()).ok())
-        .collect();
-    let outcomes = match ruleset.reads_population() {
-        true => ruleset.evaluate_all(&records),
-        false => records.iter().map(|r| ruleset.evaluate(r)).collect(),
-    };
-    let mut kinds = vec![Kind::Unknown; ruleset.output_names().len()];
-    for outcome in outcomes.iter().flatten() {
-        for (kind, value) in kinds.iter_mut().zip(&outcome.values) {
-            if *kind == Kind::Unknown {
-                *kind = Kind::of(value);
-            }
-        }
-    }
-    kinds
+/// Each output's kind, as the ruleset declares its type.
+pub fn declared(ruleset: &Ruleset) -> Vec<Kind> {
+    ruleset
+        .describe()
+        .outputs
+        .iter()
+        .map(|output| match output.kind {
+            "count" | "number" | "percent" | "money" | "points" => Kind::Decimal,
+            "bool" => Kind::Bool,
+            "date" => Kind::Date,
+            "text" | "grade" | "month" => Kind::Text,
+            _ => Kind::Unknown,
+        })
+        .collect()
 }

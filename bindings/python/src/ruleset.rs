@@ -246,7 +246,7 @@ impl PyRuleset {
         }
         let kinds = self
             .kinds
-            .get_or_init(|| py.detach(|| kinds::probe(&self.ruleset)));
+            .get_or_init(|| kinds::declared(&self.ruleset));
         let keys = self
             .ruleset
             .key_names()
