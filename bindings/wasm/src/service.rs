@@ -6,7 +6,8 @@
 
 use kpi::explain::{Format, Lang};
 use kpi::{
-    DataError, DataErrorKind, Location, Outcome, Period, Problem, Record, Ruleset, Severity,
+    DataError, DataErrorKind, Location, Outcome, Period, Problem, Record, Ruleset, ScoreError,
+    Severity,
 };
 use serde_json::{Value, json};
 
@@ -133,6 +134,28 @@ fn month(query: &str) -> Result<(Option<Period>, Pairs<'_>), String> {
     Ok((period, rest))
 }
 
+/// Every record scored as `kpi eval` scores it: together with the others when the
+/// rules read other records, else on its own, by the version of the rules in force
+/// in its month. (`Ruleset::evaluate_all` scores every record by the first version.)
+fn score_all(ruleset: &Ruleset, records: &[Record]) -> Vec<Result<Outcome, ScoreError>> {
+    if ruleset.reads_population() {
+        return ruleset.evaluate_all(records);
+    }
+    records.iter().map(|r| ruleset.evaluate(r)).collect()
+}
+
+/// Record `index` of `records` explained, as [`score_all`] scores it.
+fn explain_one(
+    ruleset: &Ruleset,
+    records: &[Record],
+    index: usize,
+) -> Result<(Outcome, kpi::Explanation), ScoreError> {
+    if ruleset.reads_population() {
+        return ruleset.score_together(records).explain(index);
+    }
+    ruleset.explain(&records[index])
+}
+
 /// `POST /evaluate[?period=YYYY-MM|as_of=YYYY-MM-DD]`: one record's outputs as an
 /// object, or `{"outcomes": [...], "problems": [...]}` for many.
 pub fn evaluate(ruleset: &Ruleset, data: Data<'_>, query: &str) -> Answer {
@@ -164,7 +187,7 @@ pub fn evaluate(ruleset: &Ruleset, data: Data<'_>, query: &str) -> Answer {
                 // One record left out would change every other's group or rank.
                 return Err(self::problems(&problems));
             }
-            let scored = ruleset.evaluate_all(&records);
+            let scored = score_all(ruleset, &records);
             for ((place, record), outcome) in places.into_iter().zip(&records).zip(scored) {
                 match outcome {
                     Ok(outcome) => outcomes[place] = row(record, &outcome),
@@ -188,7 +211,7 @@ fn evaluate_month(
     let selected = select(ruleset, data, period)?;
     let mut problems = Vec::new();
     let mut outcomes = Vec::with_capacity(selected.scored);
-    let scored = ruleset.evaluate_all(&selected.records);
+    let scored = score_all(ruleset, &selected.records);
     for (record, outcome) in selected.records.iter().zip(scored).take(selected.scored) {
         match outcome {
             Ok(outcome) => outcomes.push(row(record, &outcome)),
@@ -269,9 +292,7 @@ pub fn explain(ruleset: &Ruleset, data: Data<'_>, query: &str) -> Answer {
     let explained = if period.is_some() || ruleset.rolls_up_rows() {
         let selected = select(ruleset, data, period)?;
         let index = find(&selected.records[..selected.scored], key.as_deref())?;
-        ruleset
-            .score_together(&selected.records)
-            .explain(index)
+        explain_one(ruleset, &selected.records, index)
             .map_err(|e| (e, selected.records[index].location().clone()))
     } else {
         match read(ruleset, data)? {
@@ -287,9 +308,7 @@ pub fn explain(ruleset: &Ruleset, data: Data<'_>, query: &str) -> Answer {
                     return Err(self::problems(&problems));
                 }
                 let index = find(&records, key.as_deref())?;
-                ruleset
-                    .score_together(&records)
-                    .explain(index)
+                explain_one(ruleset, &records, index)
                     .map_err(|e| (e, records[index].location().clone()))
             }
         }

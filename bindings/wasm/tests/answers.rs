@@ -17,12 +17,14 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-/// Each outcome as a CSV line of its values, as expected.csv holds them.
+/// Each outcome as a CSV line of its values, as expected.csv holds them; records
+/// that could not be scored are left out.
 fn lines(outcomes: &Value) -> Vec<String> {
     outcomes
         .as_array()
         .unwrap()
         .iter()
+        .filter(|o| !o.is_null())
         .map(|o| {
             let values: Vec<&str> = o
                 .as_object()
@@ -163,4 +165,31 @@ fn made_up_records_score() {
     );
     let answer = json(&service::evaluate(&ruleset, Data::Csv(&data), "").unwrap());
     assert_eq!(answer["outcomes"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn each_month_is_scored_by_the_version_in_force() {
+    let ruleset = ruleset("dated_proration");
+    let data = repo("tests/scenarios/dated_proration/monthly.csv");
+    let answer = json(&service::evaluate(&ruleset, Data::Csv(&data), "").unwrap());
+    let mut got = lines(&answer["outcomes"]);
+    let mut want = expected("tests/scenarios/dated_proration/expected.csv");
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // The records of a month before the first version, as errors.txt names them.
+    let refused: Vec<String> = answer["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["key"].as_str().unwrap(),
+                p["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    // In the order of their lines.
+    assert_eq!(refused, ["P0002,2026-09 S0502", "P0001,2026-09 S0502"]);
 }
