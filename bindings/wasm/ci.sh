@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The WebAssembly module as CI checks it: the wasm32 target and the wasm-bindgen
-# command of the pinned version installed if missing, the module and the
-# playground's files built, the bindings' tests run (natively, and the size budget
-# of the built module), and the command line's crates kept out of the module.
+# command of the pinned version installed if missing, formatting and lints, the
+# module and the playground's files built, the bindings' tests run (natively, and
+# the size budget of the built module), and the command line's crates kept out of
+# the module. tests/playground.rs, run by the root crate's `cargo test`, then finds
+# the module built.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -13,6 +15,10 @@ pinned="$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' "$here/Cargo.toml")"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$pinned" ]; then
     cargo install wasm-bindgen-cli --version "$pinned"
 fi
+
+(cd "$here" && cargo fmt --check)
+(cd "$here" && cargo clippy --all-targets -- -D warnings)
+(cd "$here" && cargo clippy --target wasm32-unknown-unknown -- -D warnings)
 
 "$here/build.sh"
 
