@@ -144,18 +144,25 @@ function showTests() {
     : "no tests in this file";
 }
 
-/** Checks and compiles the editor's text; on success, scores and tests with it. */
+/** Compiles the editor's text and shows its problems; on success, scores and tests
+ * with it. */
 function rulesChanged() {
   const source = editor.value;
   const name = state.example ? state.example.file : "ruleset.kpi";
-  const problems = JSON.parse(kpi.check(source, name)).problems;
+  let compiled = null;
+  let problems;
+  try {
+    compiled = kpi.Ruleset.compile(source, name);
+    problems = JSON.parse(compiled.warnings()).problems;
+  } catch (error) {
+    problems = problemsOf(error);
+  }
   editor.show(problems);
   listProblems($("#rule-problems"), problems, true);
-  const failed = problems.some((p) => p.severity === "error");
-  $("#stale").hidden = !failed || !state.ruleset;
-  if (failed) return;
+  $("#stale").hidden = compiled !== null || !state.ruleset;
+  if (!compiled) return;
   if (state.ruleset) state.ruleset.free();
-  state.ruleset = kpi.Ruleset.compile(source, name);
+  state.ruleset = compiled;
   state.description = JSON.parse(state.ruleset.describe());
   $("#fingerprint").textContent = state.description.fingerprint.slice(0, 19) + "…";
   $("#period-field").hidden = !state.ruleset.rollsUpRows;
