@@ -1,9 +1,11 @@
 //! The playground (playground/index.html) in headless Chromium, opened as a file:
 //! the page loads and scores its first example with a clean console; then a harness
-//! page drives it through a frame as a person would: a threshold edited in the
-//! editor changes a payout in the table (checked against the library itself), a
-//! record's statement opens, and a typo shows its problem under the rules. The
-//! deepest nesting the limits accept compiles in the module, on the browser's stack.
+//! page drives it through a frame as a person would: a workbook opened as data is
+//! read into the data pane, a threshold edited in the editor changes a payout in the
+//! table (checked against the library itself), a record's statement opens, a typo
+//! shows its problem under the rules, and every example reproduces its scenario.
+//! The deepest nesting the limits accept compiles in the module, on the browser's
+//! stack.
 //!
 //! Needs Chromium and the module built by `bindings/wasm/build.sh`; without either the
 //! suite is skipped with one line, unless `KPI_REQUIRE_ALL_SUITES` is set.
@@ -121,6 +123,25 @@ fn deepest() -> Vec<(String, &'static str)> {
     ]
 }
 
+/// The scenario's metrics as a workbook, as Excel keeps them: numbers as binary
+/// floats (1000.05 among them), the rest as text.
+fn workbook() -> Vec<u8> {
+    let text = std::fs::read_to_string("tests/scenarios/agent_monthly/metrics.csv").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r, c, n).map(|_| ()),
+                _ => sheet.write_string(r, c, cell).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
 /// The harness: the playground in a frame, driven step by step; what it saw is
 /// written as JSON into `#result`.
 fn harness(deepest: &[(String, &str)]) -> String {
@@ -132,6 +153,7 @@ fn harness(deepest: &[(String, &str)]) -> String {
 <pre id="result"></pre>
 <script>
 const deepest = {texts};
+const workbook = {workbook};
 const out = {{}};
 const frame = document.getElementById("page");
 const doc = () => frame.contentDocument;
@@ -148,6 +170,13 @@ function edit(from, to) {{
 const steps = [
   () => {{
     out.ready = doc().body.dataset.ready === "true";
+    // The scenario's records again, opened as a workbook, as a person opens a file.
+    const page = frame.contentWindow;
+    page.openFile(new page.File([new Uint8Array(workbook)], "metrics.xlsx"));
+  }},
+  () => {{
+    out.data_name = text("#data-name");
+    out.data = doc().querySelector("#data").value;
     out.before = payout('#results tr[data-key="E04"]');
     out.total_before = payout("#results tfoot");
     edit(">= 60 : C", ">= 65 : C");
@@ -216,7 +245,8 @@ function run(i) {{
 }}
 frame.addEventListener("load", () => setTimeout(() => run(0), 1500));
 </script>"###,
-        texts = serde_json::to_string(&texts).unwrap()
+        texts = serde_json::to_string(&texts).unwrap(),
+        workbook = serde_json::to_string(&workbook()).unwrap(),
     )
 }
 
@@ -355,6 +385,14 @@ fn the_playground_scores_edits_and_reports_problems_in_chromium() {
     let seen: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
     assert_eq!(seen["error"], Value::Null, "{seen:#}");
     assert_eq!(seen["ready"], true);
+
+    // The workbook's cells as the data pane shows them, 1000.05 as written.
+    assert_eq!(seen["data_name"], "metrics.xlsx");
+    let data = seen["data"].as_str().unwrap();
+    assert!(
+        data.contains("\nE04,坐席E04,T1,1000,900,10,8,0,0,2,1,60,70,1000.05\n"),
+        "{data}"
+    );
 
     // E04 scores 62: grade C (coefficient 0.5) pays 1000.05 × 0.5 + 100 + 20 =
     // 620.03; at a C line of 65 it is a D (0), and only the 120 of bonuses is left.
