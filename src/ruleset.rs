@@ -63,23 +63,7 @@ impl Ruleset {
 
     /// Compiles a rule file whose diagnostics name it `source.name`.
     pub fn compile_source(source: SourceFile) -> Result<Ruleset, Diagnostics> {
-        // Parsing and checking recurse once per level of nesting, and unoptimised
-        // builds use large frames; a thread of its own with a generous stack keeps the
-        // limits in `syntax::limits` safe on whatever stack the caller runs.
-        const COMPILE_STACK: usize = 256 << 20;
-        std::thread::scope(|scope| {
-            let spawned = std::thread::Builder::new()
-                .name("kpi-compile".into())
-                .stack_size(COMPILE_STACK)
-                .spawn_scoped(scope, || Ruleset::compile_here(source.clone()));
-            match spawned {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: compile here, within the caller's stack.
-                Err(_) => Ruleset::compile_here(source.clone()),
-            }
-        })
+        crate::syntax::stack::with_enough(|| Ruleset::compile_here(source))
     }
 
     fn compile_here(source: SourceFile) -> Result<Ruleset, Diagnostics> {

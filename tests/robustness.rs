@@ -136,3 +136,86 @@ fn parentheses_on_lines_of_their_own_are_still_limited() {
     let diagnostics = Ruleset::compile(&text).unwrap_err();
     assert_eq!(diagnostics.list[0].code, "E0102");
 }
+
+/// The deepest rule files the limits accept, one for each way of nesting, with the
+/// payout each gives for a record whose `a` is true: parentheses, `if`s and calls
+/// at the nesting limit (64), and expression trees at the depth limit (256) built
+/// from chains of operators and of `-` and `not`.
+fn deepest_accepted() -> Vec<(&'static str, String, &'static str)> {
+    let file = |formula: String| {
+        format!("ruleset t\nkey id\ninput id text\ninput a bool\nlet x = {formula}\noutput o = x")
+    };
+    // (1 + 1 … + 1) with 127 `+`, as the first operand of a chain of 128 more: the
+    // innermost 1 is 256 levels down.
+    let chains = format!("((1{}){})", " + 1".repeat(127), " + 1".repeat(128));
+    vec![
+        (
+            "parentheses",
+            file(format!("{}1{}", "(".repeat(64), ")".repeat(64))),
+            "1",
+        ),
+        (
+            "ifs",
+            file(format!("{}1", "if a then 1 else ".repeat(64))),
+            "1",
+        ),
+        (
+            "calls",
+            file(format!(
+                "{}1{}",
+                "round(".repeat(64),
+                ", 2, half_up)".repeat(64)
+            )),
+            "1",
+        ),
+        ("chains", file(chains), "256"),
+        (
+            "negations",
+            file(format!("{}(1{})", "-".repeat(200), " + 1".repeat(55))),
+            "56",
+        ),
+        (
+            "nots",
+            file(format!("if {}a then 1 else 0", "not ".repeat(200))),
+            "1",
+        ),
+    ]
+}
+
+#[test]
+fn the_deepest_nesting_accepted_compiles_on_a_1_mib_thread() {
+    for (what, text, payout) in deepest_accepted() {
+        let ruleset = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || Ruleset::compile(&text))
+            .unwrap()
+            .join()
+            .expect("compiling must not overflow the stack")
+            .unwrap_or_else(|d| panic!("{what}: {}", d.render()));
+        let record = ruleset.record(&[("id", "E1"), ("a", "true")]).unwrap();
+        let outcome = ruleset.evaluate(&record).unwrap();
+        assert_eq!(outcome.get("o").unwrap().to_string(), payout, "{what}");
+    }
+}
+
+#[test]
+fn one_level_deeper_is_too_deep() {
+    let file = |formula: String| {
+        format!("ruleset t\nkey id\ninput id text\ninput a bool\nlet x = {formula}\noutput o = x")
+    };
+    let deeper = [
+        file(format!("{}1{}", "(".repeat(65), ")".repeat(65))),
+        file(format!("{}1", "if a then 1 else ".repeat(65))),
+        file(format!("((1{}){})", " + 1".repeat(128), " + 1".repeat(128))),
+        file(format!("1{}", " + 1".repeat(201))),
+    ];
+    for text in deeper {
+        let diagnostics = Ruleset::compile(&text).unwrap_err();
+        assert_eq!(
+            diagnostics.list[0].code,
+            "E0102",
+            "{}",
+            diagnostics.render()
+        );
+    }
+}

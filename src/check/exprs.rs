@@ -79,6 +79,19 @@ pub fn literal_number(checker: &mut Checker<'_>, literal: &Literal) -> Option<(R
     }
 }
 
+/// How calendar function `func` is written.
+fn calendar_usage(func: Func) -> &'static str {
+    match func {
+        Func::DaysBetween => "days_between(first_date, last_date)",
+        Func::PeriodDays => "period_days(hire_date, leave_date)",
+        Func::Known => "known(value)",
+        Func::FirstDay | Func::LastDay | Func::DaysInMonth => {
+            "first_day(month), last_day(month), days_in_month(month)"
+        }
+        _ => "month_of(date), week_of(date)",
+    }
+}
+
 pub(crate) fn unknown(span: Span) -> TExpr {
     TExpr {
         kind: TExprKind::Bool(false),
@@ -88,115 +101,152 @@ pub(crate) fn unknown(span: Span) -> TExpr {
 }
 
 impl Checker<'_> {
-    /// Types an expression, reporting every problem in it.
+    /// Types an expression, reporting every problem in it. Later stages recurse once
+    /// per node, and so does this: it only dispatches, and each kind of node is typed
+    /// by a function of its own, so that the frame repeated at every level stays small.
     pub fn expr(&mut self, expr: &Expr) -> TExpr {
         let span = expr.span;
-        let typed = |kind, ty| TExpr { kind, ty, span };
         match &expr.kind {
-            ExprKind::Literal(literal) => match &literal.kind {
-                LiteralKind::Text(t) => typed(TExprKind::Text(t.clone()), Type::Text),
-                LiteralKind::Bool(b) => typed(TExprKind::Bool(*b), Type::Bool),
-                LiteralKind::Date(text) => match crate::time::parse_date(text) {
-                    Ok(day) => typed(
-                        TExprKind::Number(Rational::from_int(day.into())),
-                        Type::Date,
-                    ),
-                    Err(message) => {
-                        self.error(
-                            Diagnostic::error(codes::PERIOD, message, span)
-                                .with_label("not a date"),
-                        );
-                        unknown(span)
-                    }
-                },
-                // No value, of whatever kind the other branch of its `if` is.
-                LiteralKind::None => typed(TExprKind::Missing, Type::Unknown),
-                _ => match literal_number(self, literal) {
-                    Some((value, ty)) => typed(TExprKind::Number(value), ty),
-                    None => unknown(span),
-                },
-            },
-            ExprKind::Name(ident) => match self.symbols.get(ident.name.as_str()).copied() {
-                Some(Symbol::Input(i)) => {
-                    self.check_level(&ident.name, Level::Member, span);
-                    typed(TExprKind::Ref(Ref::Input(i)), self.inputs[i].ty)
-                }
-                Some(Symbol::Item(d)) => match self.positions[d] {
-                    Some(pos) => {
-                        if self.scope == super::population::Scope::Rows {
-                            self.error(
-                                Diagnostic::error(
-                                    codes::LEVEL,
-                                    format!("`{}` is a value of the whole record, and this aggregate reads each row's own columns", ident.name),
-                                    span,
-                                )
-                                .with_label("not a column of the row")
-                                .with_hint("reduce the rows' columns here, and combine the result with it outside the aggregate"),
-                            );
-                            return unknown(span);
-                        }
-                        let Some(pos) = self.slice_of(&ident.name, pos, span) else {
-                            return unknown(span);
-                        };
-                        self.check_level(&ident.name, self.items[pos].level, span);
-                        typed(TExprKind::Ref(Ref::Item(pos)), self.items[pos].ty)
-                    }
-                    // Caught in a cycle, already reported.
-                    None => unknown(span),
-                },
-                None if Builtin::ALL.iter().any(|(_, n, _)| *n == ident.name) => {
-                    self.builtin(&ident.name, span)
-                }
-                None => {
-                    // A name declared by a statement with a syntax error is not
-                    // reported again as unknown.
-                    if !self.unread("", Some(&ident.name)) {
-                        let d = self.unknown_name(&ident.name, ident.span);
-                        self.error(d);
-                    }
-                    unknown(span)
-                }
-            },
+            ExprKind::Literal(literal) => self.literal(literal, span),
+            ExprKind::Name(ident) => self.name(ident, span),
             ExprKind::Field(base, field) => self.field(base, field, span),
             ExprKind::Call(name, args) => self.call(name, args, span),
             ExprKind::Aggregate(aggregate) => self.aggregate(aggregate, span),
-            ExprKind::Neg(inner) => {
-                let inner = self.expr(inner);
-                if !inner.ty.is_numeric() {
-                    self.error(
-                        Diagnostic::error(
-                            codes::TYPE_MISMATCH,
-                            format!("`-` needs a number, not {}", inner.ty.described()),
-                            inner.span,
-                        )
-                        .with_label(format!("this is {}", inner.ty.described())),
-                    );
-                    return unknown(span);
-                }
-                let ty = inner.ty;
-                typed(TExprKind::Neg(Box::new(inner)), ty)
-            }
+            ExprKind::Neg(inner) => self.neg(inner, span),
             ExprKind::Not(inner) => {
                 let inner = self.condition(inner, "`not`");
-                typed(TExprKind::Not(Box::new(inner)), Type::Bool)
+                TExpr {
+                    kind: TExprKind::Not(Box::new(inner)),
+                    ty: Type::Bool,
+                    span,
+                }
             }
             ExprKind::Binary(op, left, right) => self.binary(*op, left, right, span),
-            ExprKind::If(c, t, e) => {
-                let c = self.condition(c, "`if`");
-                let t = self.expr(t);
-                let e = self.expr(e);
-                match t.ty.unify(e.ty) {
-                    Some(ty) => typed(TExprKind::If(Box::new(c), Box::new(t), Box::new(e)), ty),
-                    None => {
-                        self.mismatch(
-                            "the two branches of this `if` give different kinds of value",
-                            span,
-                            &t,
-                            &e,
-                        );
-                        unknown(span)
-                    }
+            ExprKind::If(c, t, e) => self.if_expr(c, t, e, span),
+        }
+    }
+
+    // Out of line, as every helper of `expr` that does not recurse: inlined, its
+    // locals would be part of the frame repeated at every level.
+    #[inline(never)]
+    fn literal(&mut self, literal: &Literal, span: Span) -> TExpr {
+        let typed = |kind, ty| TExpr { kind, ty, span };
+        match &literal.kind {
+            LiteralKind::Text(t) => typed(TExprKind::Text(t.clone()), Type::Text),
+            LiteralKind::Bool(b) => typed(TExprKind::Bool(*b), Type::Bool),
+            LiteralKind::Date(text) => match crate::time::parse_date(text) {
+                Ok(day) => typed(
+                    TExprKind::Number(Rational::from_int(day.into())),
+                    Type::Date,
+                ),
+                Err(message) => {
+                    self.error(
+                        Diagnostic::error(codes::PERIOD, message, span).with_label("not a date"),
+                    );
+                    unknown(span)
                 }
+            },
+            // No value, of whatever kind the other branch of its `if` is.
+            LiteralKind::None => typed(TExprKind::Missing, Type::Unknown),
+            _ => match literal_number(self, literal) {
+                Some((value, ty)) => typed(TExprKind::Number(value), ty),
+                None => unknown(span),
+            },
+        }
+    }
+
+    #[inline(never)]
+    fn name(&mut self, ident: &crate::syntax::ast::Ident, span: Span) -> TExpr {
+        let typed = |kind, ty| TExpr { kind, ty, span };
+        match self.symbols.get(ident.name.as_str()).copied() {
+            Some(Symbol::Input(i)) => {
+                self.check_level(&ident.name, Level::Member, span);
+                typed(TExprKind::Ref(Ref::Input(i)), self.inputs[i].ty)
+            }
+            Some(Symbol::Item(d)) => match self.positions[d] {
+                Some(pos) => {
+                    if self.scope == super::population::Scope::Rows {
+                        self.error(
+                            Diagnostic::error(
+                                codes::LEVEL,
+                                format!("`{}` is a value of the whole record, and this aggregate reads each row's own columns", ident.name),
+                                span,
+                            )
+                            .with_label("not a column of the row")
+                            .with_hint("reduce the rows' columns here, and combine the result with it outside the aggregate"),
+                        );
+                        return unknown(span);
+                    }
+                    let Some(pos) = self.slice_of(&ident.name, pos, span) else {
+                        return unknown(span);
+                    };
+                    self.check_level(&ident.name, self.items[pos].level, span);
+                    typed(TExprKind::Ref(Ref::Item(pos)), self.items[pos].ty)
+                }
+                // Caught in a cycle, already reported.
+                None => unknown(span),
+            },
+            None if Builtin::ALL.iter().any(|(_, n, _)| *n == ident.name) => {
+                self.builtin(&ident.name, span)
+            }
+            None => {
+                // A name declared by a statement with a syntax error is not
+                // reported again as unknown.
+                if !self.unread("", Some(&ident.name)) {
+                    let d = self.unknown_name(&ident.name, ident.span);
+                    self.error(d);
+                }
+                unknown(span)
+            }
+        }
+    }
+
+    fn neg(&mut self, inner: &Expr, span: Span) -> TExpr {
+        let inner = self.expr(inner);
+        if !inner.ty.is_numeric() {
+            self.not_a_number(&inner);
+            return unknown(span);
+        }
+        let ty = inner.ty;
+        TExpr {
+            kind: TExprKind::Neg(Box::new(inner)),
+            ty,
+            span,
+        }
+    }
+
+    // Kept out of the recursive path: a diagnostic is large.
+    #[cold]
+    #[inline(never)]
+    fn not_a_number(&mut self, inner: &TExpr) {
+        self.error(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("`-` needs a number, not {}", inner.ty.described()),
+                inner.span,
+            )
+            .with_label(format!("this is {}", inner.ty.described())),
+        );
+    }
+
+    fn if_expr(&mut self, c: &Expr, t: &Expr, e: &Expr, span: Span) -> TExpr {
+        let c = self.condition(c, "`if`");
+        let t = self.expr(t);
+        let e = self.expr(e);
+        match t.ty.unify(e.ty) {
+            Some(ty) => TExpr {
+                kind: TExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
+                ty,
+                span,
+            },
+            None => {
+                self.mismatch(
+                    "the two branches of this `if` give different kinds of value",
+                    span,
+                    &t,
+                    &e,
+                );
+                unknown(span)
             }
         }
     }
@@ -224,9 +274,21 @@ impl Checker<'_> {
     fn binary(&mut self, op: BinOp, left: &Expr, right: &Expr, span: Span) -> TExpr {
         let l = self.expr(left);
         let r = self.expr(right);
-        let ty = match op {
+        let ty = self.binary_type(op, &l, &r, span);
+        TExpr {
+            kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
+            ty,
+            span,
+        }
+    }
+
+    /// The type of `l op r`, reporting operands that do not go together. Kept out of
+    /// [`Checker::binary`], which is on the recursive path.
+    #[inline(never)]
+    fn binary_type(&mut self, op: BinOp, l: &TExpr, r: &TExpr, span: Span) -> Type {
+        match op {
             BinOp::And | BinOp::Or => {
-                for side in [&l, &r] {
+                for side in [l, r] {
                     if side.ty != Type::Bool && side.ty != Type::Unknown {
                         self.error(
                             Diagnostic::error(
@@ -260,8 +322,8 @@ impl Checker<'_> {
                             r.ty.described()
                         ),
                         span,
-                        &l,
-                        &r,
+                        l,
+                        r,
                     );
                 }
                 Type::Bool
@@ -277,15 +339,10 @@ impl Checker<'_> {
             _ => match Type::arithmetic(op, l.ty, r.ty) {
                 Ok(ty) => ty,
                 Err(message) => {
-                    self.mismatch(&message, span, &l, &r);
+                    self.mismatch(&message, span, l, r);
                     Type::Unknown
                 }
             },
-        };
-        TExpr {
-            kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
-            ty,
-            span,
         }
     }
 
@@ -303,6 +360,12 @@ impl Checker<'_> {
 
     fn field(&mut self, base: &Expr, field: &crate::syntax::ast::Ident, span: Span) -> TExpr {
         let base = self.expr(base);
+        self.field_of(base, field, span)
+    }
+
+    /// Field `field` of the typed `base`.
+    #[inline(never)]
+    fn field_of(&mut self, base: TExpr, field: &crate::syntax::ast::Ident, span: Span) -> TExpr {
         // A warning's `.needed`: what it would take each day left.
         if let TExprKind::Ref(Ref::Item(pos)) = base.kind
             && let super::model::Body::Pace(pace) = &self.items[pos].body
@@ -388,107 +451,133 @@ impl Checker<'_> {
     }
 
     fn call(&mut self, name: &crate::syntax::ast::Ident, args: &[Expr], span: Span) -> TExpr {
-        let bad_args = |message: String, hint: &str| {
-            Diagnostic::error(codes::BAD_ARGUMENTS, message, span)
-                .with_label("here")
-                .with_hint(hint.to_string())
-        };
         match name.name.as_str() {
-            "round" => {
-                let [value, places, mode] = args else {
-                    self.error(bad_args(
-                        format!("`round` takes 3 arguments, not {}", args.len()),
-                        "say the places and the mode: round(x, 2, half_up); modes are half_up, half_even, half_down, down, up",
-                    ));
-                    return unknown(span);
-                };
-                let value = self.expr(value);
-                if !value.ty.is_numeric() {
-                    self.error(bad_args(
-                        format!("`round` needs a number, not {}", value.ty.described()),
-                        "round a number, percentage or amount",
-                    ));
-                }
-                let places = self.places(places);
-                let mode = self.mode(mode);
-                let ty = value.ty;
-                match (places, mode) {
-                    (Some(p), Some(m)) => TExpr {
-                        kind: TExprKind::Round(Box::new(value), p, m),
-                        ty,
-                        span,
-                    },
-                    _ => unknown(span),
-                }
-            }
-            "min" | "max" | "clamp" | "abs" => {
-                let (func, arity_ok, arity) = match name.name.as_str() {
-                    "min" => (Func::Min, args.len() >= 2, "at least 2"),
-                    "max" => (Func::Max, args.len() >= 2, "at least 2"),
-                    "clamp" => (Func::Clamp, args.len() == 3, "3 (value, low, high)"),
-                    _ => (Func::Abs, args.len() == 1, "1"),
-                };
-                if !arity_ok {
-                    self.error(bad_args(
-                        format!(
-                            "`{}` takes {arity} arguments, not {}",
-                            name.name,
-                            args.len()
-                        ),
-                        "min(a, b), max(a, b), clamp(x, low, high), abs(x)",
-                    ));
-                    return unknown(span);
-                }
-                let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
-                let mut ty = Type::Unknown;
-                for arg in &typed {
-                    if !arg.ty.is_numeric() {
-                        self.error(bad_args(
-                            format!("`{}` needs numbers, not {}", name.name, arg.ty.described()),
-                            "pass numbers, percentages or amounts",
-                        ));
-                        return unknown(span);
-                    }
-                    match ty.unify(arg.ty) {
-                        Some(t) => ty = t,
-                        None => {
-                            let first = typed[0].clone();
-                            self.mismatch(
-                                &format!("the arguments of `{}` are of different kinds", name.name),
-                                span,
-                                &first,
-                                arg,
-                            );
-                            return unknown(span);
-                        }
-                    }
-                }
-                TExpr {
-                    kind: TExprKind::Call(func, typed),
-                    ty,
-                    span,
-                }
-            }
+            "round" => self.round(args, span),
+            "min" | "max" | "clamp" | "abs" => self.numeric_call(&name.name, args, span),
             "days_between" | "month_of" | "week_of" | "first_day" | "last_day"
             | "days_in_month" | "period_days" | "known" => self.calendar_call(name, args, span),
             "previous" => self.previous(args, span),
             other => {
-                let mut d = Diagnostic::error(
-                    codes::UNKNOWN_FUNCTION,
-                    format!("unknown function `{other}`"),
-                    name.span,
-                )
-                .with_label("no such function");
-                d = match closest(other, FUNCTIONS.into_iter()) {
-                    Some(s) => d
-                        .with_hint(format!("did you mean `{s}`?"))
-                        .with_suggestion(s),
-                    None => d.with_hint(format!("the functions are {}", FUNCTIONS.join(", "))),
-                };
-                self.error(d);
+                self.unknown_function(other, name.span);
                 unknown(span)
             }
         }
+    }
+
+    /// `round(x, places, mode)`.
+    fn round(&mut self, args: &[Expr], span: Span) -> TExpr {
+        let [value, places, mode] = args else {
+            self.bad_arguments(
+                format!("`round` takes 3 arguments, not {}", args.len()),
+                "say the places and the mode: round(x, 2, half_up); modes are half_up, half_even, half_down, down, up",
+                span,
+            );
+            return unknown(span);
+        };
+        let value = self.expr(value);
+        if !value.ty.is_numeric() {
+            self.bad_arguments(
+                format!("`round` needs a number, not {}", value.ty.described()),
+                "round a number, percentage or amount",
+                span,
+            );
+        }
+        let places = self.places(places);
+        let mode = self.mode(mode);
+        let ty = value.ty;
+        match (places, mode) {
+            (Some(p), Some(m)) => TExpr {
+                kind: TExprKind::Round(Box::new(value), p, m),
+                ty,
+                span,
+            },
+            _ => unknown(span),
+        }
+    }
+
+    /// `min`, `max`, `clamp` and `abs`: numbers of one kind in, the same kind out.
+    fn numeric_call(&mut self, name: &str, args: &[Expr], span: Span) -> TExpr {
+        let (func, arity_ok, arity) = match name {
+            "min" => (Func::Min, args.len() >= 2, "at least 2"),
+            "max" => (Func::Max, args.len() >= 2, "at least 2"),
+            "clamp" => (Func::Clamp, args.len() == 3, "3 (value, low, high)"),
+            _ => (Func::Abs, args.len() == 1, "1"),
+        };
+        if !arity_ok {
+            self.bad_arguments(
+                format!("`{name}` takes {arity} arguments, not {}", args.len()),
+                "min(a, b), max(a, b), clamp(x, low, high), abs(x)",
+                span,
+            );
+            return unknown(span);
+        }
+        let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
+        match self.common_type(name, &typed, span) {
+            Some(ty) => TExpr {
+                kind: TExprKind::Call(func, typed),
+                ty,
+                span,
+            },
+            None => unknown(span),
+        }
+    }
+
+    /// The one kind of number the arguments of `name` are, after reporting any
+    /// argument that is not a number or not of the same kind as the first.
+    #[inline(never)]
+    fn common_type(&mut self, name: &str, typed: &[TExpr], span: Span) -> Option<Type> {
+        let mut ty = Type::Unknown;
+        for arg in typed {
+            if !arg.ty.is_numeric() {
+                self.bad_arguments(
+                    format!("`{name}` needs numbers, not {}", arg.ty.described()),
+                    "pass numbers, percentages or amounts",
+                    span,
+                );
+                return None;
+            }
+            match ty.unify(arg.ty) {
+                Some(t) => ty = t,
+                None => {
+                    self.mismatch(
+                        &format!("the arguments of `{name}` are of different kinds"),
+                        span,
+                        &typed[0],
+                        arg,
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(ty)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_arguments(&mut self, message: String, hint: &str, span: Span) {
+        self.error(
+            Diagnostic::error(codes::BAD_ARGUMENTS, message, span)
+                .with_label("here")
+                .with_hint(hint.to_string()),
+        );
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_function(&mut self, name: &str, span: Span) {
+        let d = Diagnostic::error(
+            codes::UNKNOWN_FUNCTION,
+            format!("unknown function `{name}`"),
+            span,
+        )
+        .with_label("no such function");
+        let d = match closest(name, FUNCTIONS.into_iter()) {
+            Some(s) => d
+                .with_hint(format!("did you mean `{s}`?"))
+                .with_suggestion(s),
+            None => d.with_hint(format!("the functions are {}", FUNCTIONS.join(", "))),
+        };
+        self.error(d);
     }
 
     /// The position of the value an item name refers to here: for an item computed
@@ -550,8 +639,31 @@ impl Checker<'_> {
         args: &[Expr],
         span: Span,
     ) -> TExpr {
+        let Some((func, wanted, result)) = self.calendar_signature(&name.name, args, span) else {
+            return unknown(span);
+        };
+        let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
+        if !self.calendar_arguments(&name.name, func, wanted, &typed) {
+            return unknown(span);
+        }
+        TExpr {
+            kind: TExprKind::Call(func, typed),
+            ty: result,
+            span,
+        }
+    }
+
+    /// The calendar function `name` is, the types of its arguments and of its value;
+    /// `None` after reporting a call it cannot answer.
+    #[inline(never)]
+    fn calendar_signature(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        span: Span,
+    ) -> Option<(Func, &'static [Type], Type)> {
         use Type::{Bool, Count, Date, Month, Number};
-        let (func, wanted, result): (Func, &[Type], Type) = match name.name.as_str() {
+        let (func, wanted, result): (Func, &'static [Type], Type) = match name {
             "days_between" => (Func::DaysBetween, &[Date, Date], Number),
             "month_of" => (Func::MonthOf, &[Date], Month),
             "week_of" => (Func::WeekOf, &[Date], Count),
@@ -561,22 +673,12 @@ impl Checker<'_> {
             "period_days" => (Func::PeriodDays, &[Date, Date], Number),
             _ => (Func::Known, &[Type::Unknown], Bool),
         };
-        let usage = match func {
-            Func::DaysBetween => "days_between(first_date, last_date)",
-            Func::PeriodDays => "period_days(hire_date, leave_date)",
-            Func::Known => "known(value)",
-            Func::FirstDay | Func::LastDay | Func::DaysInMonth => {
-                "first_day(month), last_day(month), days_in_month(month)"
-            }
-            _ => "month_of(date), week_of(date)",
-        };
         if args.len() != wanted.len() {
             self.error(
                 Diagnostic::error(
                     codes::BAD_ARGUMENTS,
                     format!(
-                        "`{}` takes {} argument{}, not {}",
-                        name.name,
+                        "`{name}` takes {} argument{}, not {}",
                         wanted.len(),
                         if wanted.len() == 1 { "" } else { "s" },
                         args.len()
@@ -584,9 +686,9 @@ impl Checker<'_> {
                     span,
                 )
                 .with_label("here")
-                .with_hint(format!("write it as {usage}")),
+                .with_hint(format!("write it as {}", calendar_usage(func))),
             );
-            return unknown(span);
+            return None;
         }
         if func == Func::PeriodDays && self.period.is_none() {
             self.error(
@@ -598,33 +700,40 @@ impl Checker<'_> {
                 .with_label("no period")
                 .with_hint("say which column places each record in a month, as in `period month from month`"),
             );
-            return unknown(span);
+            return None;
         }
-        let typed: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
+        Some((func, wanted, result))
+    }
+
+    /// Whether the typed arguments of calendar function `name` are of the types it
+    /// wants; reports the first that is not.
+    #[inline(never)]
+    fn calendar_arguments(
+        &mut self,
+        name: &str,
+        func: Func,
+        wanted: &[Type],
+        typed: &[TExpr],
+    ) -> bool {
         for (arg, want) in typed.iter().zip(wanted) {
             if *want != Type::Unknown && !arg.ty.compatible(*want) {
                 self.error(
                     Diagnostic::error(
                         codes::BAD_ARGUMENTS,
                         format!(
-                            "`{}` needs {}, not {}",
-                            name.name,
+                            "`{name}` needs {}, not {}",
                             want.described(),
                             arg.ty.described()
                         ),
                         arg.span,
                     )
                     .with_label(format!("this is {}", arg.ty.described()))
-                    .with_hint(format!("write it as {usage}")),
+                    .with_hint(format!("write it as {}", calendar_usage(func))),
                 );
-                return unknown(span);
+                return false;
             }
         }
-        TExpr {
-            kind: TExprKind::Call(func, typed),
-            ty: result,
-            span,
-        }
+        true
     }
 
     /// The rounding mode `ident` names.

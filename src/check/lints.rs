@@ -282,6 +282,8 @@ impl Known<'_> {
         }
     }
 
+    /// The bounds of an expression. It recurses once per node, so it only dispatches:
+    /// the work of calls and coefficients is done out of line.
     fn expr(&self, e: &TExpr) -> Bounds {
         match &e.kind {
             TExprKind::Number(r) => Bounds::exactly(r),
@@ -291,50 +293,54 @@ impl Known<'_> {
             TExprKind::Binary(BinOp::Sub, l, r) => add(self.expr(l), negated(self.expr(r))),
             TExprKind::Binary(BinOp::Mul, l, r) => multiply(self.expr(l), self.expr(r)),
             TExprKind::If(_, t, f) => self.expr(t).union(self.expr(f)),
-            TExprKind::Call(func, args) => {
-                let args: Vec<Bounds> = args.iter().map(|a| self.expr(a)).collect();
-                match func {
-                    Func::Min => Bounds {
-                        low: all(args.iter().map(|a| a.low.clone()))
-                            .and_then(|v| v.into_iter().min()),
-                        high: args.iter().filter_map(|a| a.high.clone()).min(),
-                    },
-                    Func::Max => Bounds {
-                        low: args.iter().filter_map(|a| a.low.clone()).max(),
-                        high: all(args.iter().map(|a| a.high.clone()))
-                            .and_then(|v| v.into_iter().max()),
-                    },
-                    // clamp(x, lo, hi) is min(max(x, lo), hi): hi wins over lo.
-                    Func::Clamp => match args.as_slice() {
-                        [x, low, high] => Bounds {
-                            low: min_of(
-                                max_known(x.low.clone(), low.low.clone()),
-                                high.low.clone(),
-                            ),
-                            high: min_known(
-                                high.high.clone(),
-                                max_of(x.high.clone(), low.high.clone()),
-                            ),
-                        },
-                        _ => Bounds::UNKNOWN,
-                    },
-                    Func::Abs | Func::PeriodDays | Func::DaysInMonth | Func::WeekOf => Bounds {
-                        low: Some(Rational::ZERO),
-                        high: None,
-                    },
-                    _ => Bounds::UNKNOWN,
-                }
-            }
-            TExprKind::Coefficient(pos) => match self.model.items.get(*pos).and_then(|i| i.bands())
-            {
-                Some(bands) => Bounds {
-                    low: bands.iter().map(|b| &b.coefficient).min().cloned(),
-                    high: bands.iter().map(|b| &b.coefficient).max().cloned(),
-                },
-                None => Bounds::UNKNOWN,
-            },
+            TExprKind::Call(func, args) => self.call(*func, args),
+            TExprKind::Coefficient(pos) => self.coefficient(*pos),
             _ => Bounds::UNKNOWN,
         }
+    }
+
+    fn call(&self, func: Func, args: &[TExpr]) -> Bounds {
+        let args: Vec<Bounds> = args.iter().map(|a| self.expr(a)).collect();
+        call_bounds(func, &args)
+    }
+
+    #[inline(never)]
+    fn coefficient(&self, pos: usize) -> Bounds {
+        match self.model.items.get(pos).and_then(|i| i.bands()) {
+            Some(bands) => Bounds {
+                low: bands.iter().map(|b| &b.coefficient).min().cloned(),
+                high: bands.iter().map(|b| &b.coefficient).max().cloned(),
+            },
+            None => Bounds::UNKNOWN,
+        }
+    }
+}
+
+/// The bounds of a call of `func` with arguments of bounds `args`.
+#[inline(never)]
+fn call_bounds(func: Func, args: &[Bounds]) -> Bounds {
+    match func {
+        Func::Min => Bounds {
+            low: all(args.iter().map(|a| a.low.clone())).and_then(|v| v.into_iter().min()),
+            high: args.iter().filter_map(|a| a.high.clone()).min(),
+        },
+        Func::Max => Bounds {
+            low: args.iter().filter_map(|a| a.low.clone()).max(),
+            high: all(args.iter().map(|a| a.high.clone())).and_then(|v| v.into_iter().max()),
+        },
+        // clamp(x, lo, hi) is min(max(x, lo), hi): hi wins over lo.
+        Func::Clamp => match args {
+            [x, low, high] => Bounds {
+                low: min_of(max_known(x.low.clone(), low.low.clone()), high.low.clone()),
+                high: min_known(high.high.clone(), max_of(x.high.clone(), low.high.clone())),
+            },
+            _ => Bounds::UNKNOWN,
+        },
+        Func::Abs | Func::PeriodDays | Func::DaysInMonth | Func::WeekOf => Bounds {
+            low: Some(Rational::ZERO),
+            high: None,
+        },
+        _ => Bounds::UNKNOWN,
     }
 }
 

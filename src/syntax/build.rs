@@ -592,137 +592,201 @@ impl Builder {
 
     // ------------------------------------------------------------ expressions
 
-    /// Builds any expression-level rule. Chains of operators fold iteratively, so a
-    /// long flat expression costs no stack.
+    /// Builds any expression-level rule. Every stage after this one recurses once per
+    /// node, so this one keeps to one small frame per node as well: the grammar's
+    /// layers are passed through in a loop ([`Builder::through_layers`]), each kind
+    /// of node is built by a function of its own, and chains of operators fold
+    /// iteratively, so a long flat expression costs no stack.
     pub fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let (pair, group) = self.through_layers(pair);
+        let built = match pair.as_rule() {
+            Rule::or_expr | Rule::and_expr | Rule::arith | Rule::term | Rule::comparison => {
+                self.chain(pair)
+            }
+            Rule::not_expr | Rule::unary => self.prefixed(pair),
+            Rule::postfix => self.field(pair),
+            Rule::call => self.call(pair),
+            Rule::aggregate => self.aggregate(pair),
+            Rule::if_expr => self.if_expr(pair),
+            _ => self.leaf(pair),
+        }?;
+        // A parenthesised group spans its parentheses, so that a formula that starts
+        // or ends with one is shown (and formatted) whole.
+        Ok(match group {
+            Some(span) => Expr { span, ..built },
+            None => built,
+        })
+    }
+
+    /// Walks down the layers of the expression grammar (`expr`, `or_expr`, ...,
+    /// `postfix`) while each holds a single part, as it does wherever no operator is
+    /// written: `(x)` is ten layers deep. Returns the first pair that is more than a
+    /// layer, and the span of the outermost parenthesised group passed, if any.
+    fn through_layers<'i>(&self, mut pair: Pair<'i, Rule>) -> (Pair<'i, Rule>, Option<Span>) {
+        let mut group = None;
+        loop {
+            let layer = matches!(
+                pair.as_rule(),
+                Rule::expr
+                    | Rule::or_expr
+                    | Rule::and_expr
+                    | Rule::not_expr
+                    | Rule::comparison
+                    | Rule::arith
+                    | Rule::term
+                    | Rule::unary
+                    | Rule::postfix
+            );
+            if !layer {
+                return (pair, group);
+            }
+            let mut parts = pair.clone().into_inner();
+            let (Some(only), None) = (parts.next(), parts.next()) else {
+                return (pair, group);
+            };
+            if pair.as_rule() == Rule::postfix && group.is_none() {
+                group = Some(self.span(&pair));
+            }
+            pair = only;
+        }
+    }
+
+    /// `a + b - c`, `x and y`: a chain of operators of one precedence, folded to the
+    /// left.
+    fn chain(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let mut left = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+        let mut chain = 0;
+        while let Some(op_pair) = parts.next() {
+            chain += 1;
+            if chain > MAX_CHAIN {
+                let message = format!("this formula chains more than {MAX_CHAIN} operators");
+                return Err(too_deep(self.span(&op_pair), message));
+            }
+            let op = match op_pair.as_rule() {
+                Rule::kw_or => BinOp::Or,
+                Rule::kw_and => BinOp::And,
+                Rule::cmp_op => BinOp::Cmp(cmp_op(op_pair.as_str())),
+                _ => match op_pair.as_str() {
+                    "+" => BinOp::Add,
+                    "-" => BinOp::Sub,
+                    "*" => BinOp::Mul,
+                    _ => BinOp::Div,
+                },
+            };
+            let right = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+            let span = left.span.to(right.span);
+            left = Expr {
+                kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
+                span,
+            };
+        }
+        Ok(left)
+    }
+
+    /// `-x`, `not x`, `- - x`: prefix operators, applied from the innermost out.
+    fn prefixed(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let parts: Vec<_> = pair.into_inner().collect();
+        let (ops, operand) = parts.split_at(parts.len().saturating_sub(1));
+        if ops.len() > MAX_CHAIN {
+            let message = format!("more than {MAX_CHAIN} `-` or `not` in a row");
+            return Err(too_deep(span, message));
+        }
+        let mut value = self.expr(operand.first().cloned().ok_or_else(|| internal(span))?)?;
+        for op in ops.iter().rev() {
+            let op_span = self.span(op);
+            let span = op_span.to(value.span);
+            let kind = if op.as_rule() == Rule::not_op {
+                ExprKind::Not(Box::new(value))
+            } else {
+                ExprKind::Neg(Box::new(value))
+            };
+            value = Expr { kind, span };
+        }
+        Ok(value)
+    }
+
+    /// `level.coefficient`: a field of a value.
+    fn field(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let base = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
+        let field = self.ident(last_inner(
+            parts.next().ok_or_else(|| internal(span))?,
+            span,
+        )?);
+        Ok(Expr {
+            kind: ExprKind::Field(Box::new(base), field),
+            span,
+        })
+    }
+
+    /// `round(x, 2, half_up)`: a call of a function.
+    fn call(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let name = self.ident(parts.next().ok_or_else(|| internal(span))?);
+        let args = parts.map(|p| self.expr(p)).collect::<Result<Vec<_>>>()?;
+        Ok(Expr {
+            kind: ExprKind::Call(name, args),
+            span,
+        })
+    }
+
+    /// `sum(x where ..., when empty 0)`: a reduction over a group's members.
+    fn aggregate(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let mut func = AggregateFn::Sum;
+        let mut value = None;
+        let mut filter = None;
+        let mut when_empty = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::aggregate_fn => {
+                    func = match part.as_str() {
+                        "sum" => AggregateFn::Sum,
+                        "count" => AggregateFn::Count,
+                        "mean" => AggregateFn::Mean,
+                        "min" => AggregateFn::Min,
+                        _ => AggregateFn::Max,
+                    }
+                }
+                Rule::member_filter => filter = Some(Box::new(self.expr(last_inner(part, span)?)?)),
+                Rule::when_empty => when_empty = Some(self.given_value(last_inner(part, span)?)?),
+                _ => value = Some(Box::new(self.expr(part)?)),
+            }
+        }
+        Ok(Expr {
+            kind: ExprKind::Aggregate(Aggregate {
+                func,
+                value,
+                filter,
+                when_empty,
+            }),
+            span,
+        })
+    }
+
+    /// `if c then a else b`.
+    fn if_expr(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+        let mut next = || parts.next().ok_or_else(|| internal(span));
+        let c = self.expr(next()?)?;
+        let t = self.expr(next()?)?;
+        let e = self.expr(next()?)?;
+        Ok(Expr {
+            kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
+            span,
+        })
+    }
+
+    /// A name, `true` or `false`, or a literal.
+    fn leaf(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr => self.expr(last_inner(pair, span)?),
-            Rule::or_expr | Rule::and_expr | Rule::arith | Rule::term | Rule::comparison => {
-                let mut parts = pair.into_inner();
-                let mut left = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
-                let mut chain = 0;
-                while let Some(op_pair) = parts.next() {
-                    chain += 1;
-                    if chain > MAX_CHAIN {
-                        let message =
-                            format!("this formula chains more than {MAX_CHAIN} operators");
-                        return Err(too_deep(self.span(&op_pair), message));
-                    }
-                    let op = match op_pair.as_rule() {
-                        Rule::kw_or => BinOp::Or,
-                        Rule::kw_and => BinOp::And,
-                        Rule::cmp_op => BinOp::Cmp(cmp_op(op_pair.as_str())),
-                        _ => match op_pair.as_str() {
-                            "+" => BinOp::Add,
-                            "-" => BinOp::Sub,
-                            "*" => BinOp::Mul,
-                            _ => BinOp::Div,
-                        },
-                    };
-                    let right = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
-                    let span = left.span.to(right.span);
-                    left = Expr {
-                        kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
-                        span,
-                    };
-                }
-                Ok(left)
-            }
-            Rule::not_expr | Rule::unary => {
-                let parts: Vec<_> = pair.into_inner().collect();
-                let (ops, operand) = parts.split_at(parts.len().saturating_sub(1));
-                if ops.len() > MAX_CHAIN {
-                    let message = format!("more than {MAX_CHAIN} `-` or `not` in a row");
-                    return Err(too_deep(span, message));
-                }
-                let mut value =
-                    self.expr(operand.first().cloned().ok_or_else(|| internal(span))?)?;
-                for op in ops.iter().rev() {
-                    let op_span = self.span(op);
-                    let span = op_span.to(value.span);
-                    let kind = if op.as_rule() == Rule::not_op {
-                        ExprKind::Not(Box::new(value))
-                    } else {
-                        ExprKind::Neg(Box::new(value))
-                    };
-                    value = Expr { kind, span };
-                }
-                Ok(value)
-            }
-            Rule::postfix => {
-                let mut parts = pair.into_inner();
-                let base = self.expr(parts.next().ok_or_else(|| internal(span))?)?;
-                match parts.next() {
-                    // A parenthesised group spans its parentheses, so that a formula
-                    // that starts or ends with one is shown (and formatted) whole.
-                    None => Ok(Expr { span, ..base }),
-                    Some(field) => {
-                        let field = self.ident(last_inner(field, span)?);
-                        Ok(Expr {
-                            kind: ExprKind::Field(Box::new(base), field),
-                            span,
-                        })
-                    }
-                }
-            }
-            Rule::call => {
-                let mut parts = pair.into_inner();
-                let name = self.ident(parts.next().ok_or_else(|| internal(span))?);
-                let args = parts.map(|p| self.expr(p)).collect::<Result<Vec<_>>>()?;
-                Ok(Expr {
-                    kind: ExprKind::Call(name, args),
-                    span,
-                })
-            }
-            Rule::aggregate => {
-                let mut func = AggregateFn::Sum;
-                let mut value = None;
-                let mut filter = None;
-                let mut when_empty = None;
-                for part in pair.into_inner() {
-                    match part.as_rule() {
-                        Rule::aggregate_fn => {
-                            func = match part.as_str() {
-                                "sum" => AggregateFn::Sum,
-                                "count" => AggregateFn::Count,
-                                "mean" => AggregateFn::Mean,
-                                "min" => AggregateFn::Min,
-                                _ => AggregateFn::Max,
-                            }
-                        }
-                        Rule::member_filter => {
-                            filter = Some(Box::new(self.expr(last_inner(part, span)?)?))
-                        }
-                        Rule::when_empty => {
-                            when_empty = Some(self.given_value(last_inner(part, span)?)?)
-                        }
-                        _ => value = Some(Box::new(self.expr(part)?)),
-                    }
-                }
-                Ok(Expr {
-                    kind: ExprKind::Aggregate(Aggregate {
-                        func,
-                        value,
-                        filter,
-                        when_empty,
-                    }),
-                    span,
-                })
-            }
-            Rule::if_expr => {
-                let mut parts = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
-                let mut next = || -> Result<Box<Expr>> {
-                    Ok(Box::new(
-                        self.expr(parts.next().ok_or_else(|| internal(span))?)?,
-                    ))
-                };
-                let (c, t, e) = (next()?, next()?, next()?);
-                Ok(Expr {
-                    kind: ExprKind::If(c, t, e),
-                    span,
-                })
-            }
             Rule::ident => Ok(Expr {
                 kind: ExprKind::Name(self.ident(pair)),
                 span,

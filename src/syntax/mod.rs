@@ -10,6 +10,7 @@ mod expected;
 mod grammar;
 pub(crate) mod keywords;
 mod limits;
+pub mod stack;
 
 use pest::Parser;
 
