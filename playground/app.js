@@ -230,12 +230,17 @@ function loadExample(index) {
 }
 
 async function openFile(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  openBytes(file.name, new Uint8Array(await file.arrayBuffer()));
+}
+
+/** Puts the file `name` of `bytes` in the data pane: a workbook's first sheet as
+ * CSV, any other file as UTF-8 text. */
+function openBytes(name, bytes) {
   try {
-    $("#data").value = /\.(xlsx|xlsm|xlsb|xls|ods)$/i.test(file.name)
+    $("#data").value = /\.(xlsx|xlsm|xlsb|xls|ods)$/i.test(name)
       ? kpi.workbookToCsv(bytes)
       : new TextDecoder().decode(bytes);
-    $("#data-name").textContent = file.name;
+    $("#data-name").textContent = name;
     showResults();
   } catch (error) {
     listProblems($("#data-problems"), problemsOf(error), false);

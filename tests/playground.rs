@@ -170,9 +170,9 @@ function edit(from, to) {{
 const steps = [
   () => {{
     out.ready = doc().body.dataset.ready === "true";
-    // The scenario's records again, opened as a workbook, as a person opens a file.
-    const page = frame.contentWindow;
-    page.openFile(new page.File([new Uint8Array(workbook)], "metrics.xlsx"));
+    // The scenario's records again, opened as a workbook (what the page does with
+    // a file once the browser has read it).
+    frame.contentWindow.openBytes("metrics.xlsx", new Uint8Array(workbook));
   }},
   () => {{
     out.data_name = text("#data-name");
