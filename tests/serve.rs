@@ -409,6 +409,31 @@ fn stdio_answers_json_lines_in_order() {
 }
 
 #[test]
+fn records_of_several_months_are_scored_by_the_version_in_force_in_each() {
+    let ruleset = "rulesets/dated_proration.kpi";
+    let data = "tests/scenarios/dated_proration/more/monthly.csv";
+    let server = Server::start(ruleset, &[]);
+    let sent = Value::from(records(data)).to_string();
+    let (status, answer) = server.json("POST", "/evaluate", &sent);
+    assert_eq!(status, 200, "{answer}");
+    let out = kpi(&["eval", ruleset, data, "--format", "json"]);
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scored: Vec<&Value> = answer["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| !o.is_null())
+        .collect();
+    assert_eq!(
+        Value::from(scored.into_iter().cloned().collect::<Vec<_>>()),
+        printed
+    );
+    // Records of months before the first version fail alike in both.
+    let failed = text(&out.stderr).lines().count();
+    assert_eq!(answer["problems"].as_array().unwrap().len(), failed);
+}
+
+#[test]
 fn a_month_is_scored_from_its_daily_rows_as_eval_scores_it() {
     for (ruleset, data, query, option) in [
         (
