@@ -28,7 +28,13 @@ if [ "$found" != "$pinned" ]; then
 fi
 
 (cd "$here" && cargo build --release --target wasm32-unknown-unknown)
-wasm="$here/target/wasm32-unknown-unknown/release/kpi_wasm.wasm"
+# Cargo builds where CARGO_TARGET_DIR says (relative to where it runs: here), if set.
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in
+    /*) ;;
+    *) target="$here/$target" ;;
+esac
+wasm="$target/wasm32-unknown-unknown/release/kpi_wasm.wasm"
 
 rm -rf "$out"
 mkdir -p "$out"

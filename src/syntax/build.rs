@@ -735,9 +735,39 @@ impl Builder {
         })
     }
 
+    /// `min(a, b)`, read by the `aggregate` rule: a call of the function of that
+    /// name, with the first argument and the rest.
+    fn call_of_aggregate_name(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut args = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::aggregate_fn => name = Some(self.ident(part)),
+                Rule::call_rest => {
+                    for arg in part.into_inner() {
+                        args.push(self.expr(arg)?);
+                    }
+                }
+                _ => args.push(self.expr(part)?),
+            }
+        }
+        Ok(Expr {
+            kind: ExprKind::Call(name.ok_or_else(|| internal(span))?, args),
+            span,
+        })
+    }
+
     /// `sum(x where ..., when empty 0)`: a reduction over a group's members.
     fn aggregate(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
         let span = self.span(&pair);
+        if pair
+            .clone()
+            .into_inner()
+            .any(|p| p.as_rule() == Rule::call_rest)
+        {
+            return self.call_of_aggregate_name(pair);
+        }
         let mut func = AggregateFn::Sum;
         let mut value = None;
         let mut filter = None;
