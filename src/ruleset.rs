@@ -534,8 +534,12 @@ impl Ruleset {
     /// out over them. One result per record, in the same order; a record that cannot
     /// be scored spoils the values of its group (and of every record, for a rank of
     /// all records), which are reported as depending on it. The results do not depend
-    /// on the order of the records.
+    /// on the order of the records. Rules that read no other record score each record
+    /// alone, as [`Ruleset::evaluate`] does, by the version in force in its month.
     pub fn evaluate_all(&self, records: &[Record]) -> Vec<Result<Outcome, ScoreError>> {
+        if !self.reads_population() {
+            return records.iter().map(|r| self.evaluate(r)).collect();
+        }
         let population = self.score_together(records);
         (0..records.len()).map(|i| population.outcome(i)).collect()
     }

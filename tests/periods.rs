@@ -251,3 +251,30 @@ fn a_rank_of_teams_names_the_neighbouring_teams() {
         assert!(explained.contains(line), "{line}\n{explained}");
     }
 }
+
+#[test]
+fn records_scored_all_at_once_are_scored_by_the_version_in_force_in_their_month() {
+    let ruleset = compile("rulesets/dated_proration.kpi");
+    let data = std::fs::read_to_string("tests/scenarios/dated_proration/more/monthly.csv").unwrap();
+    let records: Vec<kpi::Record> = ruleset
+        .read_csv(data.as_bytes())
+        .unwrap()
+        .map(|r| r.unwrap_or_else(|e| panic!("{e:?}")))
+        .collect();
+    let one_by_one: Vec<_> = records.iter().map(|r| ruleset.evaluate(r)).collect();
+    // Some records fall before the first version, and some versions differ.
+    assert!(one_by_one.iter().any(Result::is_err));
+    let payouts: std::collections::HashSet<String> = one_by_one
+        .iter()
+        .flatten()
+        .map(|o| {
+            o.values
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    assert!(payouts.len() > 1);
+    assert_eq!(ruleset.evaluate_all(&records), one_by_one);
+}

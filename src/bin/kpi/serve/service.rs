@@ -208,7 +208,7 @@ fn evaluate(ruleset: &Ruleset, text: &str, query: &str) -> Reply {
                 // One record left out would change every other's group or rank.
                 return Reply::problems(422, &problems);
             }
-            let scored = score(ruleset, &records);
+            let scored = ruleset.evaluate_all(&records);
             for ((place, record), outcome) in places.into_iter().zip(&records).zip(scored) {
                 match outcome {
                     Ok(outcome) => outcomes[place] = row(record, &outcome),
@@ -218,15 +218,6 @@ fn evaluate(ruleset: &Ruleset, text: &str, query: &str) -> Reply {
             problems.sort_by_key(|p| p.record);
             Reply::json(200, &json!({ "outcomes": outcomes, "problems": problems }))
         }
-    }
-}
-
-/// Every record's outcome, as `kpi eval` scores them: together when the rules read
-/// other records, else each by the version of the rules in force in its month.
-fn score(ruleset: &Ruleset, records: &[Record]) -> Vec<Result<Outcome, kpi::ScoreError>> {
-    match ruleset.reads_population() {
-        true => ruleset.evaluate_all(records),
-        false => records.iter().map(|r| ruleset.evaluate(r)).collect(),
     }
 }
 
@@ -288,7 +279,7 @@ fn evaluate_month(
         return Reply::problems(422, &problems);
     }
     let mut outcomes = Vec::with_capacity(selected.scored);
-    let scored = score(ruleset, &selected.records);
+    let scored = ruleset.evaluate_all(&selected.records);
     for (record, outcome) in selected.records.iter().zip(scored).take(selected.scored) {
         match outcome {
             Ok(outcome) => outcomes.push(row(record, &outcome)),
