@@ -83,6 +83,30 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The record's row as `kpi eval --format json` writes it and the service answers:
+    /// the key's columns (`key_names`; a key of several columns is their values joined
+    /// by commas), then every output's exact text, null when missing.
+    pub fn json_row(
+        &self,
+        key_names: &[String],
+        key: &str,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::Value;
+        let mut row = serde_json::Map::new();
+        let parts = key.splitn(key_names.len().max(1), ',');
+        for (name, part) in key_names.iter().zip(parts) {
+            row.insert(name.clone(), Value::String(part.to_string()));
+        }
+        for (name, value) in self.names.iter().zip(&self.values) {
+            let value = match value {
+                OutputValue::Missing => Value::Null,
+                v => Value::String(v.to_string()),
+            };
+            row.insert(name.clone(), value);
+        }
+        row
+    }
+
     /// The value of the output called `name`.
     pub fn get(&self, name: &str) -> Option<&OutputValue> {
         self.names

@@ -10,7 +10,6 @@
 #![warn(missing_docs)]
 
 pub mod cases;
-mod rows;
 pub mod service;
 pub mod workbook;
 

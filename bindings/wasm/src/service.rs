@@ -11,8 +11,6 @@ use kpi::{
 };
 use serde_json::{Value, json};
 
-use crate::rows::{json_row, repeats};
-
 /// An answer: the body of a success, or of a failure.
 pub type Answer = Result<String, String>;
 
@@ -102,7 +100,7 @@ impl Readable {
     /// Moves every record whose key an earlier one has to the problems.
     fn without_repeats(mut self) -> Readable {
         // Removed from the last, so that the positions of the others hold.
-        for (position, error) in repeats(&self.records).iter().rev() {
+        for (position, error) in kpi::repeated_keys(&self.records).iter().rev() {
             self.problems.push(Problem::from_data(error, None));
             self.places.remove(*position);
             self.records.remove(*position);
@@ -166,7 +164,8 @@ pub fn evaluate(ruleset: &Ruleset, data: Data<'_>, query: &str) -> Answer {
         )));
     }
     let keys: Vec<String> = ruleset.key_names().into_iter().map(String::from).collect();
-    let row = |record: &Record, outcome: &Outcome| json_row(&keys, record.key(), outcome);
+    let row =
+        |record: &Record, outcome: &Outcome| Value::Object(outcome.json_row(&keys, record.key()));
     if period.is_some() || ruleset.rolls_up_rows() {
         return evaluate_month(ruleset, data, period, &row);
     }
@@ -242,7 +241,7 @@ fn select(
     let selected = ruleset
         .select(records, period)
         .map_err(|errors| self::problems(&data_problems(&errors)))?;
-    let repeated = repeats(&selected.records[..selected.scored]);
+    let repeated = kpi::repeated_keys(&selected.records[..selected.scored]);
     if !repeated.is_empty() {
         let problems: Vec<Problem> = repeated
             .iter()

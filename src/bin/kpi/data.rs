@@ -230,7 +230,7 @@ pub fn read_population(
     convert(&mut batch);
     // Daily rows share their key by design; they roll up into one record each.
     if unread == 0 && !ruleset.rolls_up_rows() {
-        for (_, e) in crate::keys::repeats(&records) {
+        for (_, e) in kpi::repeated_keys(&records) {
             unread += 1;
             say(format!("{}: {e}", path.display()));
         }

@@ -7,12 +7,12 @@ use kpi::{DataError, Period, Record, Ruleset, ScoreError};
 use rayon::prelude::*;
 
 use crate::data::Loaded;
-use crate::keys::Ledger;
 use crate::output::Inputs;
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
 use crate::spreadsheet::TextCells;
 use crate::{FAILED, Failure, Format, data, load, problems, write};
+use kpi::KeyLedger;
 
 /// Records scored together: enough to keep every core busy, few enough that memory
 /// does not grow with the file.
@@ -60,7 +60,7 @@ pub fn eval(
         failed: false,
         batch: Vec::with_capacity(BATCH),
         period,
-        keys: Ledger::default(),
+        keys: KeyLedger::default(),
     };
     if ruleset.reads_population() || ruleset.rolls_up_rows() {
         return run.whole_population(&pool, &progress);
@@ -113,7 +113,7 @@ struct Run<'a> {
     /// The month scored, if the run names one.
     period: Option<Period>,
     /// The keys of the records scored so far.
-    keys: Ledger,
+    keys: KeyLedger,
 }
 
 /// What became of one record.

@@ -434,7 +434,7 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
             failed |= !write(record, explained);
         }
     } else {
-        let mut keys = crate::keys::Ledger::default();
+        let mut keys = kpi::KeyLedger::default();
         data::for_each_record(ruleset, &args.data, |loaded| {
             match loaded.and_then(|record| match keys.repeated(&record) {
                 Some(e) => Err(vec![e]),

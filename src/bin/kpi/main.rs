@@ -17,7 +17,6 @@ mod explain;
 mod fmt;
 mod generate;
 mod index;
-mod keys;
 mod lsp;
 mod output;
 mod period;

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use kpi::{DataError, Explanation, Outcome, Period, Record, Ruleset, ScoreError};
 
-use crate::keys::Ledger;
 use crate::output::note;
 use crate::{Failure, data};
+use kpi::KeyLedger;
 
 /// One rule file, as the run reads the data with it.
 pub struct Side<'a> {
@@ -95,7 +95,7 @@ impl Side<'_> {
         // Scored one at a time, in the order of the file: a record that cannot be
         // read fails alone, as in `kpi eval`, and the others are still compared.
         let mut entries = Vec::new();
-        let mut keys = Ledger::default();
+        let mut keys = KeyLedger::default();
         data::for_each_record(ruleset, data, |read| {
             // A record of another month than the one named is left out.
             match read.and_then(|record| ruleset.select(vec![record], period)) {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use kpi::{Outcome, Ruleset};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::output::{Sink, visible, visible_json};
 use crate::spreadsheet::TextCells;
@@ -62,7 +62,7 @@ impl Rows {
                 })
             }
             Format::Json | Format::Jsonl => {
-                let row = Value::Object(json_row(&self.key_names, key, outcome)).to_string();
+                let row = Value::Object(outcome.json_row(&self.key_names, key)).to_string();
                 Ok(match self.terminal {
                     true => visible_json(&row).into_owned().into_bytes(),
                     false => row.into_bytes(),
@@ -73,33 +73,11 @@ impl Rows {
 }
 
 impl Rows {
-    /// The values of the key's columns in a record's key.
+    /// The values of the key's columns in a record's key: the whole key for a key of
+    /// one column, split at its commas for a key of several.
     fn key_parts<'k>(&self, key: &'k str) -> impl Iterator<Item = &'k str> {
-        key_parts(&self.key_names, key)
+        key.splitn(self.key_names.len().max(1), ',')
     }
-}
-
-/// The values of the key's columns in a record's key: the whole key for a key of one
-/// column, split at its commas for a key of several.
-fn key_parts<'k>(key_names: &[String], key: &'k str) -> impl Iterator<Item = &'k str> {
-    key.splitn(key_names.len().max(1), ',')
-}
-
-/// A scored record as a JSON object, as `eval --format json` writes it and the service
-/// answers: the key's columns, then every output's exact text (null when missing).
-pub fn json_row(key_names: &[String], key: &str, outcome: &Outcome) -> Map<String, Value> {
-    let mut object = Map::new();
-    for (name, part) in key_names.iter().zip(key_parts(key_names, key)) {
-        object.insert(name.clone(), Value::String(part.to_string()));
-    }
-    for (name, value) in outcome.names.iter().zip(&outcome.values) {
-        let value = match value {
-            kpi::OutputValue::Missing => Value::Null,
-            v => Value::String(v.to_string()),
-        };
-        object.insert(name.clone(), value);
-    }
-    object
 }
 
 impl Writer {

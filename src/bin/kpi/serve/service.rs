@@ -9,8 +9,6 @@ use kpi::explain::{Format, Lang};
 use kpi::{DataError, Diagnostics, Location, Outcome, Problem, Record, Ruleset, Severity};
 use serde_json::{Value, json};
 
-use crate::write::json_row;
-
 /// An answer.
 pub struct Reply {
     /// The HTTP status.
@@ -182,7 +180,7 @@ fn data_problem(status: u16, kind: kpi::DataErrorKind, message: String) -> Reply
 fn evaluate(ruleset: &Ruleset, text: &str, query: &str) -> Reply {
     let keys: Vec<String> = ruleset.key_names().into_iter().map(String::from).collect();
     let row =
-        |record: &Record, outcome: &Outcome| Value::Object(json_row(&keys, record.key(), outcome));
+        |record: &Record, outcome: &Outcome| Value::Object(outcome.json_row(&keys, record.key()));
     let period = match month(query) {
         Ok(period) => period,
         Err(reply) => return reply,
@@ -270,7 +268,7 @@ fn evaluate_month(
         Err(errors) => return Reply::problems(422, &data_problems(&errors)),
     };
     // Keys repeat across daily rows; the month's records must not.
-    let repeated = crate::keys::repeats(&selected.records[..selected.scored]);
+    let repeated = kpi::repeated_keys(&selected.records[..selected.scored]);
     if !repeated.is_empty() {
         let problems: Vec<Problem> = repeated
             .iter()
@@ -321,7 +319,7 @@ impl Readable {
     /// does.
     fn without_repeats(mut self) -> Readable {
         // Removed from the last, so that the positions of the others hold.
-        for (position, error) in crate::keys::repeats(&self.records).iter().rev() {
+        for (position, error) in kpi::repeated_keys(&self.records).iter().rev() {
             self.problems.push(Problem::from_data(error, None));
             self.places.remove(*position);
             self.records.remove(*position);

@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
-use kpi::{DataError, DataErrorKind, Location, Record};
+use crate::input::{DataError, DataErrorKind, Location, Record};
 
-/// The keys of the records seen so far, each with where it was first given.
+/// The keys of the records seen so far, each with where it was first given: feed it
+/// records as they stream by, and it names each one whose key came before.
 #[derive(Default)]
-pub struct Ledger {
+pub struct KeyLedger {
     /// A 64-bit digest of each key and the number of its line, record or row: two
     /// words a record rather than the key and its place. Two keys sharing a digest
     /// (about one chance in 10^7 for ten million records) would be reported, never
@@ -38,7 +39,7 @@ impl Hasher for Digest {
     }
 }
 
-impl Ledger {
+impl KeyLedger {
     /// Notes `record`'s key; the problem to report when it was given before.
     pub fn repeated(&mut self, record: &Record) -> Option<DataError> {
         let mut hasher = DefaultHasher::new();
@@ -90,8 +91,8 @@ fn renumbered(like: &Location, n: u64) -> Location {
 
 /// The problems of every record in `records` whose key an earlier one has, by
 /// position: the records a run must not score.
-pub fn repeats(records: &[Record]) -> Vec<(usize, DataError)> {
-    let mut ledger = Ledger::default();
+pub fn repeated_keys(records: &[Record]) -> Vec<(usize, DataError)> {
+    let mut ledger = KeyLedger::default();
     records
         .iter()
         .enumerate()
