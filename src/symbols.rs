@@ -30,7 +30,7 @@ impl SymbolKind {
     /// The keyword that declares it, with an input's type: `input percent`, `score`.
     pub fn keyword(self) -> String {
         let word = match self {
-            SymbolKind::Input(ty) => return format!("input {}", input_type(ty)),
+            SymbolKind::Input(ty) => return format!("input {}", ty.keyword()),
             SymbolKind::Item(ItemKind::Let) => "let",
             SymbolKind::Item(ItemKind::Score) => "score",
             SymbolKind::Item(ItemKind::Bonus) => "bonus",
@@ -43,20 +43,6 @@ impl SymbolKind {
             SymbolKind::Test => "test",
         };
         word.to_string()
-    }
-}
-
-fn input_type(ty: InputType) -> &'static str {
-    match ty {
-        InputType::Count => "count",
-        InputType::Number => "number",
-        InputType::Percent => "percent",
-        InputType::Money => "money",
-        InputType::Points => "points",
-        InputType::Text => "text",
-        InputType::Bool => "bool",
-        InputType::Date => "date",
-        InputType::Month => "month",
     }
 }
 

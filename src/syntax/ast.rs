@@ -183,6 +183,23 @@ pub enum InputType {
     Month,
 }
 
+impl InputType {
+    /// The type as the rule file writes it: `percent`, `money`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            InputType::Count => "count",
+            InputType::Number => "number",
+            InputType::Percent => "percent",
+            InputType::Money => "money",
+            InputType::Points => "points",
+            InputType::Text => "text",
+            InputType::Bool => "bool",
+            InputType::Date => "date",
+            InputType::Month => "month",
+        }
+    }
+}
+
 /// `input name type range "label"`
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputDecl {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use kpi::explain::{Format, Lang};
-use kpi::{InputType, Period, Record, Ruleset, SourceFile};
+use kpi::{Period, Record, Ruleset, SourceFile};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -100,7 +100,7 @@ impl PyRuleset {
             .inputs()
             .map(|i| {
                 let label = i.label().map(str::to_string);
-                (i.name().to_string(), type_name(i.input_type()), label)
+                (i.name().to_string(), i.input_type().keyword(), label)
             })
             .collect()
     }
@@ -244,9 +244,7 @@ impl PyRuleset {
         if !report && !problems.is_empty() {
             return Err(errors::batch_error(py, &problems));
         }
-        let kinds = self
-            .kinds
-            .get_or_init(|| kinds::declared(&self.ruleset));
+        let kinds = self.kinds.get_or_init(|| kinds::declared(&self.ruleset));
         let keys = self
             .ruleset
             .key_names()
@@ -460,19 +458,4 @@ fn period_of(month: Option<&str>, as_of: Option<&str>) -> PyResult<Option<Period
         (Some(_), Some(_)) => Err("give period or as_of, not both".to_string()),
     };
     period.map(Some).map_err(PyValueError::new_err)
-}
-
-/// An input type as the rule file writes it.
-fn type_name(ty: InputType) -> &'static str {
-    match ty {
-        InputType::Count => "count",
-        InputType::Number => "number",
-        InputType::Percent => "percent",
-        InputType::Money => "money",
-        InputType::Points => "points",
-        InputType::Text => "text",
-        InputType::Bool => "bool",
-        InputType::Date => "date",
-        InputType::Month => "month",
-    }
 }

@@ -1,7 +1,7 @@
 //! What the server answers about one document: each function takes the document as
 //! the editor last sent it and returns LSP values, so the loop only routes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use kpi::symbols::{Definition, SymbolKind, Symbols};
 use kpi::{Diagnostic, Diagnostics, ItemKind, Ruleset, Severity, SourceFile};
@@ -136,10 +136,10 @@ pub fn references(
 /// The names declared in `doc`, then the functions and keywords.
 pub fn completion(doc: &Document) -> Vec<CompletionItem> {
     let symbols = Symbols::of(&source(doc));
-    let mut seen = HashMap::new();
+    let mut seen = HashSet::new();
     let mut items: Vec<CompletionItem> = Vec::new();
     for d in &symbols.definitions {
-        if seen.insert(d.name.clone(), ()).is_some() {
+        if !seen.insert(d.name.as_str()) {
             continue;
         }
         items.push(CompletionItem {
