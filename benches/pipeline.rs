@@ -83,19 +83,7 @@ fn hundredths_bytes(field: &[u8]) -> i64 {
 
 /// Reads a CSV row's fields in place, in the ruleset's input order (key first).
 fn agent(row: &csv::ByteRecord) -> Agent {
-    let int = |i: usize| int_bytes(&row[i]);
-    Agent {
-        offered: int(1),
-        answered: int(2),
-        tests_total: int(3),
-        tests_passed: int(4),
-        complaints: int(5),
-        resolved: int(6),
-        praise: int(7),
-        grievance: int(8),
-        qa: hundredths_bytes(&row[9]),
-        base: hundredths_bytes(&row[10]),
-    }
+    Agent::read(|i| int_bytes(&row[i]), |i| hundredths_bytes(&row[i]))
 }
 
 /// `value` hundredths written as a decimal with two places into `buffer`, reused.

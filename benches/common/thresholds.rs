@@ -42,11 +42,18 @@ pub struct Agent {
 impl Agent {
     /// Reads the generated text values, in the ruleset's input order (key first).
     pub fn parse(values: &[String]) -> Agent {
-        let int = |i: usize| values[i].parse::<i64>().expect("a count");
-        let hundredths = |i: usize| {
-            let d: Decimal = values[i].parse().expect("a decimal");
-            (d * Decimal::from(100)).trunc().try_into().expect("fits")
-        };
+        Agent::read(
+            |i| values[i].parse::<i64>().expect("a count"),
+            |i| {
+                let d: Decimal = values[i].parse().expect("a decimal");
+                (d * Decimal::from(100)).trunc().try_into().expect("fits")
+            },
+        )
+    }
+
+    /// An agent from its fields by input position: `int` reads a count, `hundredths`
+    /// a decimal in hundredths.
+    pub fn read(int: impl Fn(usize) -> i64, hundredths: impl Fn(usize) -> i64) -> Agent {
         Agent {
             offered: int(1),
             answered: int(2),
