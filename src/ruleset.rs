@@ -538,7 +538,12 @@ impl Ruleset {
     /// alone, as [`Ruleset::evaluate`] does, by the version in force in its month.
     pub fn evaluate_all(&self, records: &[Record]) -> Vec<Result<Outcome, ScoreError>> {
         if !self.reads_population() {
-            return records.iter().map(|r| self.evaluate(r)).collect();
+            if self.scores_by_period() {
+                // Each record by the version in force in its month, which may read
+                // the population.
+                return records.iter().map(|r| self.evaluate(r)).collect();
+            }
+            return self.scorer().score_all(records).to_vec();
         }
         let population = self.score_together(records);
         (0..records.len()).map(|i| population.outcome(i)).collect()

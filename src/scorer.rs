@@ -1,13 +1,20 @@
 //! Scoring many records with one set of buffers: the fast path a payroll run uses.
 
-use crate::eval::{self, NoTrace, Value};
+use crate::eval::columns::{self, BATCH, Columns};
+use crate::eval::{self, EvalError, NoTrace, Texts, Value};
 use crate::input::Record;
-use crate::outcome::{Outcome, OutputValue};
+use crate::outcome::{Outcome, OutputValue, store_output};
 use crate::ruleset::{Ruleset, ScoreError};
 
-/// Scores records one after another on the fast path, reusing its memory: once the
-/// first record is scored, scoring another allocates nothing (unless a text output
-/// outgrows the string it is kept in).
+/// Scores records on the fast path, reusing its memory: once the first records are
+/// scored, scoring more allocates nothing (unless a text output outgrows the string
+/// it is kept in).
+///
+/// [`Scorer::score_all`] scores many records by the ruleset's compiled kernel,
+/// column by column over batches of records; a record the kernel cannot finish (a
+/// missing value, a division by zero, a value too long to print) is scored again on
+/// the reference path, which [`Scorer::score`] and explanations use, so the two
+/// never disagree.
 ///
 /// ```
 /// # let ruleset = kpi::Ruleset::compile(
@@ -25,6 +32,11 @@ pub struct Scorer<'r> {
     ruleset: &'r Ruleset,
     slots: Vec<Value>,
     outcome: Outcome,
+    /// The outcomes of the last [`Scorer::score_all`].
+    outcomes: Vec<Result<Outcome, ScoreError>>,
+    /// The kernel's registers, with the address of the program they were made for
+    /// (a ruleset's versions each have their own).
+    columns: Option<(usize, Box<Columns>)>,
 }
 
 impl<'r> Scorer<'r> {
@@ -37,6 +49,8 @@ impl<'r> Scorer<'r> {
                 names: ruleset.shared_output_names(),
                 values: vec![OutputValue::Bool(false); program.outputs.len()],
             },
+            outcomes: Vec::new(),
+            columns: None,
         }
     }
 
@@ -53,15 +67,141 @@ impl<'r> Scorer<'r> {
         self.score_with(ruleset, record)
     }
 
+    /// Scores every record of `records`, as [`Scorer::score`] scores each: one
+    /// result per record, in order, valid until the next call. Scoring many records
+    /// at once lets the kernel run each instruction over a batch of them.
+    pub fn score_all(&mut self, records: &[Record]) -> &[Result<Outcome, ScoreError>] {
+        let ruleset = self.ruleset;
+        let outputs = ruleset.program().outputs.len();
+        self.outcomes.truncate(records.len());
+        while self.outcomes.len() < records.len() {
+            self.outcomes.push(Ok(Outcome {
+                names: ruleset.shared_output_names(),
+                values: vec![OutputValue::Bool(false); outputs],
+            }));
+        }
+        let batched = !ruleset.scores_by_period() && ruleset.program().kernel.is_some();
+        if !batched {
+            for (i, record) in records.iter().enumerate() {
+                let scored = self.score(record).map(|_| ());
+                store(&mut self.outcomes[i], ruleset, scored, &self.outcome.values);
+            }
+            return &self.outcomes;
+        }
+        for (chunk, outcomes) in records.chunks(BATCH).zip(self.outcomes.chunks_mut(BATCH)) {
+            let columns = run_kernel(&mut self.columns, ruleset, chunk);
+            for (i, (record, outcome)) in chunk.iter().zip(outcomes).enumerate() {
+                let values = match outcome {
+                    Ok(outcome) => &mut outcome.values,
+                    Err(_) => {
+                        *outcome = Ok(Outcome {
+                            names: ruleset.shared_output_names(),
+                            values: vec![OutputValue::Bool(false); outputs],
+                        });
+                        match outcome {
+                            Ok(outcome) => &mut outcome.values,
+                            Err(_) => continue,
+                        }
+                    }
+                };
+                let done = columns.is_some_and(|c| kernel_outputs(ruleset, c, i, record, values));
+                if !done && let Err(e) = reference(ruleset, record, &mut self.slots, values) {
+                    *outcome = Err(e);
+                }
+            }
+        }
+        &self.outcomes
+    }
+
     fn score_with(&mut self, ruleset: &Ruleset, record: &Record) -> Result<&Outcome, ScoreError> {
         let program = ruleset.program();
         if program.reads_population() {
             return Err(ruleset.needs_population(record));
         }
-        eval::run(program, record, &mut self.slots, &mut NoTrace)
-            .map_err(|e| ruleset.score_error(e, record))?;
-        ruleset.store_outputs(record, &self.slots, &mut NoTrace, &mut self.outcome.values)?;
+        // One record alone is scored faster on the reference path than by running
+        // every instruction of the kernel for it.
+        reference(ruleset, record, &mut self.slots, &mut self.outcome.values)?;
         Ok(&self.outcome)
+    }
+}
+
+/// Runs `ruleset`'s kernel over `records` in the registers kept in `kept` (made
+/// anew for another program); `None` when it has no kernel.
+fn run_kernel<'c>(
+    kept: &'c mut Option<(usize, Box<Columns>)>,
+    ruleset: &Ruleset,
+    records: &[Record],
+) -> Option<&'c Columns> {
+    let program = ruleset.program();
+    let kernel = program.kernel.as_ref()?;
+    let address = std::ptr::from_ref(program) as usize;
+    if kept.as_ref().is_none_or(|(a, _)| *a != address) {
+        *kept = Some((address, Box::new(Columns::new(kernel))));
+    }
+    let (_, columns) = kept.as_mut()?;
+    columns::run(program, kernel, records, columns);
+    Some(columns)
+}
+
+/// Stores record `i`'s outputs as the kernel left them in `columns`; `false` when
+/// the reference path must score the record.
+fn kernel_outputs(
+    ruleset: &Ruleset,
+    columns: &Columns,
+    i: usize,
+    record: &Record,
+    values: &mut [OutputValue],
+) -> bool {
+    let program = ruleset.program();
+    let Some(kernel) = &program.kernel else {
+        return false;
+    };
+    if columns.failed(i) {
+        return false;
+    }
+    let texts = Texts::new(program, record);
+    kernel
+        .outputs
+        .iter()
+        .zip(values.iter_mut())
+        .enumerate()
+        .all(|(index, (reg, into))| {
+            store_output(program, texts, index, columns.value(*reg, i), into).is_ok()
+        })
+}
+
+/// Scores `record` on the reference path into `values`.
+fn reference(
+    ruleset: &Ruleset,
+    record: &Record,
+    slots: &mut Vec<Value>,
+    values: &mut [OutputValue],
+) -> Result<(), ScoreError> {
+    eval::run(ruleset.program(), record, slots, &mut NoTrace)
+        .map_err(|e: EvalError| ruleset.score_error(e, record))?;
+    ruleset.store_outputs(record, slots, &mut NoTrace, values)
+}
+
+/// Puts a record's values (`values`, when it was scored), or its error, into
+/// `outcome`, reusing its memory.
+fn store(
+    outcome: &mut Result<Outcome, ScoreError>,
+    ruleset: &Ruleset,
+    scored: Result<(), ScoreError>,
+    values: &[OutputValue],
+) {
+    match (outcome, scored) {
+        (Ok(outcome), Ok(())) if outcome.values.len() == values.len() => {
+            outcome.values.clone_from_slice(values)
+        }
+        (Ok(outcome), Ok(())) => outcome.values = values.to_vec(),
+        (outcome, Ok(())) => {
+            *outcome = Ok(Outcome {
+                names: ruleset.shared_output_names(),
+                values: values.to_vec(),
+            })
+        }
+        (outcome, Err(e)) => *outcome = Err(e),
     }
 }
 

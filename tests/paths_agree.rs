@@ -126,3 +126,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Records scored many at a time (by the compiled kernel, a batch at a time) and
+    /// each alone on the traced path give identical outcomes.
+    #[test]
+    fn batches_of_every_shipped_ruleset_agree_with_the_traced_path(
+        (index, rows) in (0..SHIPPED.len()).prop_flat_map(|i| {
+            proptest::collection::vec(any_record(&SHIPPED[i]), 1..400).prop_map(move |r| (i, r))
+        })
+    ) {
+        let ruleset = &SHIPPED[index];
+        let records: Vec<_> = rows
+            .iter()
+            .filter_map(|fields| {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                ruleset.record(&pairs).ok()
+            })
+            .collect();
+        let batched = ruleset.scorer().score_all(&records).to_vec();
+        prop_assert_eq!(batched.len(), records.len());
+        for (record, outcome) in records.iter().zip(batched) {
+            let traced = ruleset.explain(record).map(|(outcome, _)| outcome);
+            prop_assert_eq!(outcome, traced);
+        }
+    }
+}

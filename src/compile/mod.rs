@@ -2,6 +2,8 @@
 //! the first slots, items the next ones in evaluation order; evaluation reads and
 //! writes slots by index and never looks a name up.
 
+pub(crate) mod kernel;
+
 use crate::check::model::{
     Body, Builtin, Func, Model, PacePart, Ref, Slice, SortKey, TExpr, TExprKind,
 };
@@ -43,6 +45,9 @@ pub struct Program {
     /// For each input, whether it is read as the record's value (rather than only
     /// row by row): a record's rows must agree on it.
     pub record_inputs: Box<[bool]>,
+    /// The same program as flat typed code run over batches of records, when it
+    /// uses nothing the kernel leaves to the reference evaluator.
+    pub kernel: Option<kernel::Kernel>,
 }
 
 /// A reduction over a record's rows, each row's value and filter evaluated over that
@@ -394,7 +399,7 @@ pub fn compile(model: Model) -> Program {
             None => Box::default(),
         })
         .collect();
-    Program {
+    let mut program = Program {
         reads_population: steps.iter().any(|s| s.op.reads_population()),
         reads_previous: steps.iter().any(|s| matches!(s.op, Op::Previous(_))),
         steps: steps.into(),
@@ -407,7 +412,10 @@ pub fn compile(model: Model) -> Program {
         row_aggregates: lower.row_aggregates.into(),
         record_inputs: record_inputs(&model),
         model,
-    }
+        kernel: None,
+    };
+    program.kernel = kernel::lower(&program);
+    program
 }
 
 /// Which inputs are read as a record's value: by an item other than a reduction over

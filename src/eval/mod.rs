@@ -5,6 +5,7 @@
 //! records every decision for the explanation. The numbers cannot differ, because
 //! the code that computes them is the same.
 
+pub(crate) mod columns;
 mod error;
 pub(crate) mod pace;
 pub(crate) mod population;
@@ -528,7 +529,7 @@ fn slices_value(s: &crate::compile::Slices, slots: &[Value]) -> Result<Value, Fa
 }
 
 /// Linear interpolation through `points`, clamped to the first and last `y`.
-fn interpolate(
+pub(crate) fn interpolate(
     x: Rational,
     points: &[(Rational, Rational)],
     slopes: &[Option<Rational>],

@@ -1,0 +1,684 @@
+//! The Program lowered once more, to flat typed code that runs column by column over
+//! a batch of records: every value lives in a register, a column of one kind of value
+//! (numbers, truth values, grades or texts) known when the code is lowered, so that
+//! running it checks no tags and returns no `Result` per node.
+//!
+//! The kernel computes what the common record needs. Anything unusual (a missing
+//! value, an operation that fails) marks the record, and the reference evaluator,
+//! which also serves explanations, scores that record again from the start: the two
+//! cannot disagree on it, and the kernel need not know how every fault is reported.
+//! A program using something the kernel does not lower (group items, ranks, weekly
+//! reductions, warnings, calendar functions) has no kernel and is scored by the
+//! reference evaluator alone.
+//!
+//! Registers are written once each. A computation inside a branch (an `if`, a tier's
+//! row, a veto's value, the right side of `and` / `or`) is guarded by a truth
+//! register: it runs, and may fail, only for the records that take the branch, as the
+//! reference evaluator computes only the branch taken.
+
+use crate::check::model::{Builtin, Func};
+use crate::check::types::Type;
+use crate::compile::{Node, Op, Program, Step};
+use crate::eval::TextRef;
+use crate::number::{Rational, RoundingMode};
+use crate::syntax::ast::{BinOp, CmpOp};
+
+/// The kind of value a register holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Numbers of every unit, dates and months (as day and month numbers).
+    Num,
+    /// true or false.
+    Bool,
+    /// Grade bands, by index.
+    Grade,
+    /// Texts, by where they are held.
+    Text,
+}
+
+impl Kind {
+    /// The kind of a value of type `ty`; `None` for a type already reported wrong.
+    fn of(ty: Type) -> Option<Kind> {
+        Some(match ty {
+            Type::Bool => Kind::Bool,
+            Type::Grade(_) => Kind::Grade,
+            Type::Text => Kind::Text,
+            Type::Unknown => return None,
+            _ => Kind::Num,
+        })
+    }
+}
+
+/// A register, by number.
+pub(crate) type Reg = u32;
+
+/// A register's value when a batch starts: a constant, or written by an instruction.
+#[derive(Debug, Clone)]
+pub(crate) enum Init {
+    /// Written by the code.
+    Written(Kind),
+    /// A number.
+    Num(Rational),
+    /// A truth value.
+    Bool(bool),
+    /// A grade band.
+    Grade(u16),
+    /// A text.
+    Text(TextRef),
+}
+
+/// One instruction, run over every record of a batch. `guard`: only the records
+/// whose truth register holds (every record for `None`).
+#[derive(Debug, Clone)]
+pub(crate) enum Instr {
+    /// A value of the record's period.
+    Builtin {
+        dst: Reg,
+        builtin: Builtin,
+        guard: Option<Reg>,
+    },
+    /// A reduction over the record's rows.
+    Rolled { dst: Reg, n: u32 },
+    /// Records of months without the week or day an item is computed for.
+    RequireSlice { slice: crate::check::model::Slice },
+    /// A value missing where the records of `guard` need it.
+    Missing { guard: Option<Reg> },
+    /// Arithmetic.
+    Arith {
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        guard: Option<Reg>,
+    },
+    /// `-a`
+    Neg { dst: Reg, a: Reg },
+    /// `abs(a)`
+    Abs { dst: Reg, a: Reg },
+    /// The least (`max: false`) or greatest of `args`.
+    Extreme {
+        max: bool,
+        dst: Reg,
+        args: Box<[Reg]>,
+    },
+    /// `clamp(x, low, high)`
+    Clamp {
+        dst: Reg,
+        x: Reg,
+        low: Reg,
+        high: Reg,
+    },
+    /// `round(a, places, mode)`
+    Round {
+        dst: Reg,
+        a: Reg,
+        places: u32,
+        mode: RoundingMode,
+        guard: Option<Reg>,
+    },
+    /// `n / d`, `when_zero` for a zero denominator (`None`: the reference evaluator
+    /// says what happens).
+    Ratio {
+        dst: Reg,
+        n: Reg,
+        d: Reg,
+        when_zero: Option<Rational>,
+        guard: Option<Reg>,
+    },
+    /// Linear interpolation, as the reference evaluator computes it.
+    Linear {
+        dst: Reg,
+        x: Reg,
+        points: Box<[(Rational, Rational)]>,
+        slopes: Box<[Option<Rational>]>,
+        guard: Option<Reg>,
+    },
+    /// A weighted sum.
+    Weighted {
+        dst: Reg,
+        parts: Box<[(Reg, Rational)]>,
+        guard: Option<Reg>,
+    },
+    /// The index of the first test `x` passes, or the number of tests: a tier's row
+    /// or a grade's band.
+    Band {
+        dst: Reg,
+        x: Reg,
+        tests: Box<[(CmpOp, Rational)]>,
+    },
+    /// Whether `band` holds band `index`.
+    BandIs { dst: Reg, band: Reg, index: u16 },
+    /// The register of the band `band` holds, of `choices`.
+    Pick {
+        dst: Reg,
+        band: Reg,
+        choices: Box<[Reg]>,
+    },
+    /// The coefficient of the band a grade register holds.
+    Coefficient {
+        dst: Reg,
+        grade: Reg,
+        table: Box<[Rational]>,
+    },
+    /// A comparison of two registers of one kind.
+    Cmp { op: CmpOp, dst: Reg, a: Reg, b: Reg },
+    /// `not a`
+    Not { dst: Reg, a: Reg },
+    /// `a and b`
+    And { dst: Reg, a: Reg, b: Reg },
+    /// `a and not b`
+    AndNot { dst: Reg, a: Reg, b: Reg },
+    /// `a or b`
+    Or { dst: Reg, a: Reg, b: Reg },
+    /// `if cond then a else b`, both computed already.
+    Select { dst: Reg, cond: Reg, a: Reg, b: Reg },
+}
+
+/// A program as flat typed code.
+#[derive(Debug, Clone)]
+pub(crate) struct Kernel {
+    /// Every register's kind, and the value of a constant one.
+    pub regs: Box<[Init]>,
+    /// The register each input is loaded into, with its kind, by input; a record
+    /// with a missing value goes to the reference evaluator.
+    pub loads: Box<[(Reg, Kind)]>,
+    /// The instructions, in order.
+    pub code: Box<[Instr]>,
+    /// The register of each output.
+    pub outputs: Box<[Reg]>,
+}
+
+/// The kernel of `program`, or `None` when it uses something the kernel does not
+/// lower.
+pub(crate) fn lower(program: &Program) -> Option<Kernel> {
+    if program.reads_population() {
+        return None;
+    }
+    let model = &program.model;
+    let mut lower = Lowering {
+        regs: Vec::new(),
+        code: Vec::new(),
+        slots: Vec::with_capacity(model.inputs.len() + program.steps.len()),
+    };
+    for input in model.inputs.iter() {
+        let kind = Kind::of(input.ty)?;
+        let dst = lower.reg(Init::Written(kind));
+        lower.slots.push((dst, kind));
+    }
+    let loads = lower.slots.clone().into();
+    for (step, item) in program.steps.iter().zip(&model.items) {
+        let kind = Kind::of(item.ty)?;
+        let reg = lower.step(step, kind)?;
+        lower.slots.push((reg, kind));
+    }
+    let outputs = program
+        .outputs
+        .iter()
+        .zip(program.output_types.iter())
+        .map(|(node, ty)| lower.value(node, None, Kind::of(*ty)?))
+        .collect::<Option<Box<[Reg]>>>()?;
+    Some(Kernel {
+        loads,
+        regs: lower.regs.into(),
+        code: lower.code.into(),
+        outputs,
+    })
+}
+
+struct Lowering {
+    regs: Vec<Init>,
+    code: Vec<Instr>,
+    /// The register holding each slot's value, and its kind.
+    slots: Vec<(Reg, Kind)>,
+}
+
+/// What lowering a node gave: a register, or a value known to be missing.
+#[derive(Clone, Copy)]
+enum Lowered {
+    Reg(Reg, Kind),
+    Missing,
+}
+
+impl Lowering {
+    fn reg(&mut self, init: Init) -> Reg {
+        self.regs.push(init);
+        (self.regs.len() - 1) as Reg
+    }
+
+    fn written(&mut self, kind: Kind) -> Reg {
+        self.reg(Init::Written(kind))
+    }
+
+    /// A register that must not be read: its records were sent to the reference
+    /// evaluator.
+    fn placeholder(&mut self, kind: Kind) -> Reg {
+        self.reg(match kind {
+            Kind::Num => Init::Num(Rational::ZERO),
+            Kind::Bool => Init::Bool(false),
+            Kind::Grade => Init::Grade(0),
+            Kind::Text => Init::Text(TextRef::Literal(0)),
+        })
+    }
+
+    /// The truth register `a and b`, either of which may be absent (always true).
+    fn both(&mut self, a: Option<Reg>, b: Reg) -> Reg {
+        match a {
+            None => b,
+            Some(a) => {
+                let dst = self.written(Kind::Bool);
+                self.code.push(Instr::And { dst, a, b });
+                dst
+            }
+        }
+    }
+
+    /// `guard and not b`.
+    fn but_not(&mut self, guard: Option<Reg>, b: Reg) -> Reg {
+        let dst = self.written(Kind::Bool);
+        match guard {
+            None => self.code.push(Instr::Not { dst, a: b }),
+            Some(a) => self.code.push(Instr::AndNot { dst, a, b }),
+        }
+        dst
+    }
+
+    /// One item: its computation, then its cap, floor and vetoes.
+    fn step(&mut self, step: &Step, kind: Kind) -> Option<Reg> {
+        if let Some(slice) = step.slice {
+            self.code.push(Instr::RequireSlice { slice });
+        }
+        let mut reg = self.op(&step.op, kind)?;
+        if (step.cap.is_some() || step.floor.is_some()) && kind != Kind::Num {
+            return None;
+        }
+        if let Some(cap) = &step.cap {
+            let limit = self.value(cap, None, Kind::Num)?;
+            reg = self.extreme(false, [reg, limit]);
+        }
+        if let Some(floor) = &step.floor {
+            let limit = self.value(floor, None, Kind::Num)?;
+            reg = self.extreme(true, [reg, limit]);
+        }
+        for (condition, replacement) in step.vetoes.iter() {
+            // The condition and value see the item as computed so far.
+            let slot = self.slots.len();
+            self.slots.push((reg, kind));
+            let cond = self.condition(condition, None)?;
+            let after = self.value(replacement, Some(cond), kind)?;
+            self.slots.truncate(slot);
+            let dst = self.written(kind);
+            self.code.push(Instr::Select {
+                dst,
+                cond,
+                a: after,
+                b: reg,
+            });
+            reg = dst;
+        }
+        Some(reg)
+    }
+
+    fn extreme(&mut self, max: bool, args: [Reg; 2]) -> Reg {
+        let dst = self.written(Kind::Num);
+        self.code.push(Instr::Extreme {
+            max,
+            dst,
+            args: args.into(),
+        });
+        dst
+    }
+
+    fn op(&mut self, op: &Op, kind: Kind) -> Option<Reg> {
+        Some(match op {
+            Op::Expr(node) => self.value(node, None, kind)?,
+            Op::Ratio {
+                numerator,
+                denominator,
+                when_zero,
+            } => {
+                let n = self.value(numerator, None, Kind::Num)?;
+                let d = self.value(denominator, None, Kind::Num)?;
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Ratio {
+                    dst,
+                    n,
+                    d,
+                    when_zero: when_zero.clone().flatten(),
+                    guard: None,
+                });
+                dst
+            }
+            Op::Tiers {
+                subject,
+                rows,
+                otherwise,
+            } => {
+                let x = self.value(subject, None, Kind::Num)?;
+                let band = self.written(Kind::Grade);
+                let tests = rows.iter().map(|(op, t, _)| (*op, t.clone())).collect();
+                self.code.push(Instr::Band {
+                    dst: band,
+                    x,
+                    tests,
+                });
+                let values = rows.iter().map(|(_, _, v)| v).chain([&**otherwise]);
+                let mut choices = Vec::with_capacity(rows.len() + 1);
+                for (index, value) in values.enumerate() {
+                    let guard = match can_fail(value) {
+                        true => {
+                            let taken = self.written(Kind::Bool);
+                            self.code.push(Instr::BandIs {
+                                dst: taken,
+                                band,
+                                index: index as u16,
+                            });
+                            Some(taken)
+                        }
+                        false => None,
+                    };
+                    choices.push(self.value(value, guard, kind)?);
+                }
+                let dst = self.written(kind);
+                self.code.push(Instr::Pick {
+                    dst,
+                    band,
+                    choices: choices.into(),
+                });
+                dst
+            }
+            Op::Linear {
+                subject,
+                points,
+                slopes,
+            } => {
+                let x = self.value(subject, None, Kind::Num)?;
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Linear {
+                    dst,
+                    x,
+                    points: points.clone(),
+                    slopes: slopes.clone(),
+                    guard: None,
+                });
+                dst
+            }
+            Op::Weighted(parts) => {
+                let parts = parts
+                    .iter()
+                    .map(|(slot, weight)| match self.slot(*slot)? {
+                        (reg, Kind::Num) => Some((reg, weight.clone())),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?;
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Weighted {
+                    dst,
+                    parts,
+                    guard: None,
+                });
+                dst
+            }
+            Op::Per { amount, count } => {
+                let a = self.value(amount, None, Kind::Num)?;
+                let b = self.value(count, None, Kind::Num)?;
+                self.arith(BinOp::Mul, a, b, None)
+            }
+            Op::Grade { subject, tests } => {
+                let x = self.value(subject, None, Kind::Num)?;
+                let dst = self.written(Kind::Grade);
+                self.code.push(Instr::Band {
+                    dst,
+                    x,
+                    tests: tests.clone(),
+                });
+                dst
+            }
+            Op::Rolled(n) => {
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Rolled { dst, n: *n });
+                dst
+            }
+            Op::Slices(_)
+            | Op::Pace(_)
+            | Op::Aggregate(_)
+            | Op::Rank(_)
+            | Op::Distribute(_)
+            | Op::Share(_)
+            | Op::Previous(_) => return None,
+        })
+    }
+
+    fn slot(&self, slot: u32) -> Option<(Reg, Kind)> {
+        self.slots.get(slot as usize).copied()
+    }
+
+    fn arith(&mut self, op: BinOp, a: Reg, b: Reg, guard: Option<Reg>) -> Reg {
+        let dst = self.written(Kind::Num);
+        self.code.push(Instr::Arith {
+            op,
+            dst,
+            a,
+            b,
+            guard,
+        });
+        dst
+    }
+
+    /// `node` as a register of kind `want`; a value missing for the records of
+    /// `guard` sends them to the reference evaluator.
+    fn value(&mut self, node: &Node, guard: Option<Reg>, want: Kind) -> Option<Reg> {
+        match self.node(node, guard)? {
+            Lowered::Reg(reg, kind) if kind == want => Some(reg),
+            Lowered::Reg(..) => None,
+            Lowered::Missing => {
+                self.code.push(Instr::Missing { guard });
+                Some(self.placeholder(want))
+            }
+        }
+    }
+
+    /// `node` as a number register.
+    fn num(&mut self, node: &Node, guard: Option<Reg>) -> Option<Reg> {
+        self.value(node, guard, Kind::Num)
+    }
+
+    /// `node` as a condition: a missing one is not met.
+    fn condition(&mut self, node: &Node, guard: Option<Reg>) -> Option<Reg> {
+        match self.node(node, guard)? {
+            Lowered::Reg(reg, Kind::Bool) => Some(reg),
+            Lowered::Reg(..) => None,
+            Lowered::Missing => Some(self.reg(Init::Bool(false))),
+        }
+    }
+
+    fn node(&mut self, node: &Node, guard: Option<Reg>) -> Option<Lowered> {
+        let reg = |reg, kind| Some(Lowered::Reg(reg, kind));
+        match node {
+            Node::Const(r) => reg(self.reg(Init::Num(r.clone())), Kind::Num),
+            Node::Text(t) => reg(self.reg(Init::Text(TextRef::Literal(*t))), Kind::Text),
+            Node::Bool(b) => reg(self.reg(Init::Bool(*b)), Kind::Bool),
+            Node::Grade(g) => reg(self.reg(Init::Grade(*g)), Kind::Grade),
+            Node::Slot(s) => {
+                let (r, kind) = self.slot(*s)?;
+                reg(r, kind)
+            }
+            Node::Builtin(Builtin::RulesVersion) => None,
+            Node::Builtin(builtin) => {
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Builtin {
+                    dst,
+                    builtin: *builtin,
+                    guard,
+                });
+                reg(dst, Kind::Num)
+            }
+            Node::Missing => Some(Lowered::Missing),
+            Node::Coefficient { slot, table } => {
+                let (grade, Kind::Grade) = self.slot(*slot)? else {
+                    return None;
+                };
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Coefficient {
+                    dst,
+                    grade,
+                    table: table.clone(),
+                });
+                reg(dst, Kind::Num)
+            }
+            Node::Neg(x) => {
+                let a = self.num(x, guard)?;
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Neg { dst, a });
+                reg(dst, Kind::Num)
+            }
+            Node::Not(x) => {
+                let a = self.condition(x, guard)?;
+                let dst = self.written(Kind::Bool);
+                self.code.push(Instr::Not { dst, a });
+                reg(dst, Kind::Bool)
+            }
+            Node::Arith(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), l, r) => {
+                let a = self.num(l, guard)?;
+                let b = self.num(r, guard)?;
+                reg(self.arith(*op, a, b, guard), Kind::Num)
+            }
+            Node::Arith(..) => None,
+            Node::Cmp(op, l, r) => self.comparison(*op, l, r, guard),
+            Node::And(l, r) | Node::Or(l, r) => {
+                let a = self.condition(l, guard)?;
+                // The right side is computed only where the left does not decide.
+                let right_guard = match (node, can_fail(r)) {
+                    (_, false) => guard,
+                    (Node::And(..), true) => Some(self.both(guard, a)),
+                    _ => Some(self.but_not(guard, a)),
+                };
+                let b = self.condition(r, right_guard)?;
+                let dst = self.written(Kind::Bool);
+                self.code.push(match node {
+                    Node::And(..) => Instr::And { dst, a, b },
+                    _ => Instr::Or { dst, a, b },
+                });
+                reg(dst, Kind::Bool)
+            }
+            Node::If(c, t, e) => {
+                let cond = self.condition(c, guard)?;
+                let then_guard = match can_fail(t) {
+                    true => Some(self.both(guard, cond)),
+                    false => guard,
+                };
+                let else_guard = match can_fail(e) {
+                    true => Some(self.but_not(guard, cond)),
+                    false => guard,
+                };
+                let (then, otherwise) = (self.node(t, then_guard)?, self.node(e, else_guard)?);
+                let kind = match (then, otherwise) {
+                    (Lowered::Reg(_, k), _) | (_, Lowered::Reg(_, k)) => k,
+                    (Lowered::Missing, Lowered::Missing) => return Some(Lowered::Missing),
+                };
+                let a = self.known(then, then_guard, kind);
+                let b = self.known(otherwise, else_guard, kind);
+                let dst = self.written(kind);
+                self.code.push(Instr::Select { dst, cond, a, b });
+                reg(dst, kind)
+            }
+            Node::Call(Func::Known, args) => {
+                // A value the kernel computes is never missing (a missing one sends
+                // the record to the reference evaluator), so it is known.
+                match &**args {
+                    [arg] => match self.node(arg, guard)? {
+                        Lowered::Reg(..) => reg(self.reg(Init::Bool(true)), Kind::Bool),
+                        Lowered::Missing => reg(self.reg(Init::Bool(false)), Kind::Bool),
+                    },
+                    _ => None,
+                }
+            }
+            Node::Call(func @ (Func::Min | Func::Max | Func::Clamp | Func::Abs), args) => {
+                let args = args
+                    .iter()
+                    .map(|a| self.num(a, guard))
+                    .collect::<Option<Vec<Reg>>>()?;
+                let dst = self.written(Kind::Num);
+                self.code.push(match (func, &args[..]) {
+                    (Func::Abs, [a]) => Instr::Abs { dst, a: *a },
+                    (Func::Clamp, [x, low, high]) => Instr::Clamp {
+                        dst,
+                        x: *x,
+                        low: *low,
+                        high: *high,
+                    },
+                    (Func::Min | Func::Max, [_, ..]) => Instr::Extreme {
+                        max: *func == Func::Max,
+                        dst,
+                        args: args.into(),
+                    },
+                    _ => return None,
+                });
+                reg(dst, Kind::Num)
+            }
+            Node::Call(..) => None,
+            Node::Round {
+                value,
+                places,
+                mode,
+                ..
+            } => {
+                let a = self.num(value, guard)?;
+                let dst = self.written(Kind::Num);
+                self.code.push(Instr::Round {
+                    dst,
+                    a,
+                    places: *places,
+                    mode: *mode,
+                    guard,
+                });
+                reg(dst, Kind::Num)
+            }
+        }
+    }
+
+    /// The register of a branch's value; a missing one sends the records taking the
+    /// branch to the reference evaluator.
+    fn known(&mut self, lowered: Lowered, guard: Option<Reg>, kind: Kind) -> Reg {
+        match lowered {
+            Lowered::Reg(reg, _) => reg,
+            Lowered::Missing => {
+                self.code.push(Instr::Missing { guard });
+                self.placeholder(kind)
+            }
+        }
+    }
+
+    /// A comparison; one with a missing side is not met, whichever way it asks.
+    fn comparison(&mut self, op: CmpOp, l: &Node, r: &Node, guard: Option<Reg>) -> Option<Lowered> {
+        let (a, b) = (self.node(l, guard)?, self.node(r, guard)?);
+        match (a, b) {
+            (Lowered::Reg(a, ka), Lowered::Reg(b, kb)) if ka == kb => {
+                let dst = self.written(Kind::Bool);
+                self.code.push(Instr::Cmp { op, dst, a, b });
+                Some(Lowered::Reg(dst, Kind::Bool))
+            }
+            (Lowered::Reg(..), Lowered::Reg(..)) => None,
+            _ => Some(Lowered::Reg(self.reg(Init::Bool(false)), Kind::Bool)),
+        }
+    }
+}
+
+/// Whether computing `node` may fail or meet a missing value for some record, so that
+/// it must run only where its branch is taken.
+fn can_fail(node: &Node) -> bool {
+    match node {
+        Node::Const(_)
+        | Node::Text(_)
+        | Node::Bool(_)
+        | Node::Grade(_)
+        | Node::Slot(_)
+        | Node::Coefficient { .. } => false,
+        Node::Not(x) | Node::Neg(x) => can_fail(x),
+        Node::Cmp(_, a, b) | Node::And(a, b) | Node::Or(a, b) => can_fail(a) || can_fail(b),
+        Node::If(c, a, b) => can_fail(c) || can_fail(a) || can_fail(b),
+        Node::Call(Func::Min | Func::Max | Func::Clamp | Func::Abs, args) => {
+            args.iter().any(can_fail)
+        }
+        _ => true,
+    }
+}
