@@ -189,7 +189,7 @@ impl Rows<'_> {
         for (((out, failed), on), a) in rows.zip(a) {
             if *on {
                 match f(a) {
-                    Some(v) => *out = v,
+                    Some(v) => out.assign(v),
                     None => *failed = true,
                 }
             }
@@ -208,7 +208,7 @@ impl Rows<'_> {
         for ((((out, failed), on), a), b) in rows.zip(a).zip(b) {
             if *on {
                 match f(a, b) {
-                    Some(v) => *out = v,
+                    Some(v) => out.assign(v),
                     None => *failed = true,
                 }
             }
@@ -222,7 +222,7 @@ impl Rows<'_> {
         for (((out, failed), on), a) in rows.zip(a) {
             if *on {
                 match a.checked_mul(weight).and_then(|p| out.checked_add(&p)) {
-                    Ok(v) => *out = v,
+                    Ok(v) => out.assign(v),
                     Err(_) => *failed = true,
                 }
             }
@@ -245,7 +245,7 @@ impl Rows<'_> {
         for (i, ((out, failed), on)) in rows.enumerate() {
             if *on {
                 match f(i) {
-                    Some(v) => *out = v,
+                    Some(v) => out.assign(v),
                     None => *failed = true,
                 }
             }
