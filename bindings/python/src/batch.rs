@@ -143,9 +143,11 @@ pub fn score(
         let population = ruleset.score_together(&selected.records);
         (0..scored.len()).map(|i| population.outcome(i)).collect()
     } else {
+        // A chunk at a time, so that the compiled kernel runs over batches.
         scored
-            .par_iter()
-            .map_init(|| ruleset.scorer(), |s, r| s.score(r).cloned())
+            .par_chunks(1024)
+            .map_init(|| ruleset.scorer(), |s, chunk| s.score_all(chunk).to_vec())
+            .flatten_iter()
             .collect()
     };
     for (record, outcome) in scored.iter().zip(outcomes) {
