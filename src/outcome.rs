@@ -137,7 +137,7 @@ pub(crate) fn store_output(
     let places = program.output_places.get(index).copied().flatten();
     let exact = |r: &Rational| match places {
         // A rounded value is exact; it fails to print only by being too long.
-        Some(p) => decimal_with_places(r, p).ok_or(fail(Fault::TooLongForOutput)),
+        Some(p) => decimal_with_places(r, p).ok_or_else(|| fail(Fault::TooLongForOutput)),
         None => exact_decimal(r).ok_or_else(|| match decimal_places(r) {
             // A whole part that fits leaves the decimal places to blame, not the data.
             Some(_) if r.floor_i128().unsigned_abs() < 10u128.pow(28) => fail(Fault::TooManyPlaces),

@@ -179,9 +179,10 @@ pub(crate) enum Instr {
 pub(crate) struct Kernel {
     /// Every register's kind, and the value of a constant one.
     pub regs: Box<[Init]>,
-    /// The register each input is loaded into, with its kind, by input; a record
-    /// with a missing value goes to the reference evaluator.
-    pub loads: Box<[(Reg, Kind)]>,
+    /// Each input the code reads, by number, and the register it is loaded into; a
+    /// record with a missing value there goes to the reference evaluator (one
+    /// missing where nothing reads it changes nothing).
+    pub loads: Box<[(u32, Reg)]>,
     /// The instructions, in order.
     pub code: Box<[Instr]>,
     /// The register of each output.
@@ -199,13 +200,14 @@ pub(crate) fn lower(program: &Program) -> Option<Kernel> {
         regs: Vec::new(),
         code: Vec::new(),
         slots: Vec::with_capacity(model.inputs.len() + program.steps.len()),
+        read: vec![false; model.inputs.len()],
     };
     for input in model.inputs.iter() {
         let kind = Kind::of(input.ty)?;
         let dst = lower.reg(Init::Written(kind));
         lower.slots.push((dst, kind));
     }
-    let loads = lower.slots.clone().into();
+
     for (step, item) in program.steps.iter().zip(&model.items) {
         let kind = Kind::of(item.ty)?;
         let reg = lower.step(step, kind)?;
@@ -217,6 +219,11 @@ pub(crate) fn lower(program: &Program) -> Option<Kernel> {
         .zip(program.output_types.iter())
         .map(|(node, ty)| lower.value(node, None, Kind::of(*ty)?))
         .collect::<Option<Box<[Reg]>>>()?;
+    let loads = (lower.slots.iter().zip(&lower.read))
+        .enumerate()
+        .filter(|(_, (_, read))| **read)
+        .map(|(input, ((reg, _), _))| (input as u32, *reg))
+        .collect();
     Some(Kernel {
         loads,
         regs: lower.regs.into(),
@@ -230,6 +237,8 @@ struct Lowering {
     code: Vec<Instr>,
     /// The register holding each slot's value, and its kind.
     slots: Vec<(Reg, Kind)>,
+    /// Whether the code reads each input.
+    read: Vec<bool>,
 }
 
 /// What lowering a node gave: a register, or a value known to be missing.
@@ -448,7 +457,10 @@ impl Lowering {
         })
     }
 
-    fn slot(&self, slot: u32) -> Option<(Reg, Kind)> {
+    fn slot(&mut self, slot: u32) -> Option<(Reg, Kind)> {
+        if let Some(read) = self.read.get_mut(slot as usize) {
+            *read = true;
+        }
         self.slots.get(slot as usize).copied()
     }
 

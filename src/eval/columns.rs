@@ -428,24 +428,24 @@ fn step(program: &Program, instr: &Instr, records: &[Record], c: &mut Columns) {
 /// Loads every input of every record into its register, a record at a time (each
 /// record's values are read once, while they are in the cache); a missing value (or
 /// one of another kind) marks its record.
-fn load(records: &[Record], loads: &[(Reg, Kind)], c: &mut Columns) {
-    let mut columns: Vec<Column> = loads.iter().map(|(dst, _)| c.take(*dst)).collect();
+fn load(records: &[Record], loads: &[(u32, Reg)], c: &mut Columns) {
+    let mut columns: Vec<Column> = loads.iter().map(|(_, dst)| c.take(*dst)).collect();
     for (i, (record, failed)) in records.iter().zip(&mut c.failed).enumerate() {
         // The values of a record a few ahead are fetched while this one is read.
         if let Some(ahead) = records.get(i + 16) {
             prefetch(ahead.values.as_ptr());
         }
-        for (input, (column, value)) in columns.iter_mut().zip(record.values.iter()).enumerate() {
-            let loaded = match (column, value) {
-                (Column::Num(out), InputValue::Number(r)) => {
+        for (column, &(input, _)) in columns.iter_mut().zip(loads) {
+            let loaded = match (column, record.values.get(input as usize)) {
+                (Column::Num(out), Some(InputValue::Number(r))) => {
                     out.get_mut(i).map(|o| o.clone_from(r))
                 }
-                (Column::Num(out), InputValue::Date(d) | InputValue::Month(d)) => {
+                (Column::Num(out), Some(InputValue::Date(d) | InputValue::Month(d))) => {
                     out.get_mut(i).map(|o| *o = Rational::from_int((*d).into()))
                 }
-                (Column::Bool(out), InputValue::Bool(b)) => out.get_mut(i).map(|o| *o = *b),
-                (Column::Text(out), InputValue::Text(_)) => {
-                    out.get_mut(i).map(|o| *o = TextRef::Input(input as u32))
+                (Column::Bool(out), Some(InputValue::Bool(b))) => out.get_mut(i).map(|o| *o = *b),
+                (Column::Text(out), Some(InputValue::Text(_))) => {
+                    out.get_mut(i).map(|o| *o = TextRef::Input(input))
                 }
                 _ => None,
             };
@@ -453,11 +453,8 @@ fn load(records: &[Record], loads: &[(Reg, Kind)], c: &mut Columns) {
                 *failed = true;
             }
         }
-        if record.values.len() != loads.len() {
-            *failed = true;
-        }
     }
-    for ((dst, _), column) in loads.iter().zip(columns) {
+    for ((_, dst), column) in loads.iter().zip(columns) {
         c.put(*dst, column);
     }
 }

@@ -124,6 +124,7 @@ fn round_big(scaled: &Rational, scale: i128, mode: RoundingMode) -> Result<Ratio
 
 /// The value as a decimal with exactly `places` decimal places, if it has no more
 /// digits than that and fits rust_decimal's 96-bit mantissa.
+#[inline]
 pub fn decimal_with_places(value: &Rational, places: u32) -> Option<Decimal> {
     let scale = 10i128.checked_pow(places)?;
     // A value rounded to `places` is held over 10^places: no arithmetic needed.
