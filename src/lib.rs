@@ -63,7 +63,7 @@ pub use explain::Explanation;
 pub use input::csv::CsvRow;
 pub use input::limits;
 pub use input::{DataError, DataErrorKind, Location, Record};
-pub use keys::{KeyLedger, repeated_keys};
+pub use keys::{Earlier, KeyLedger, repeated_keys};
 pub use outcome::{Outcome, OutputValue};
 pub use period::{Period, Selected};
 pub use population::Population;

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use kpi::CsvRow;
-use kpi::{DataError, Record, Ruleset};
+use kpi::{DataError, KeyLedger, Record, Ruleset};
 use rayon::prelude::*;
 
 use crate::Failure;
@@ -127,6 +127,37 @@ pub fn for_each_loaded(
         }
     }
     Ok(())
+}
+
+/// A ledger of the keys of a run over `path`: a compact one when the file can be read
+/// again to find where a repeated key came first ([`given_again`]), else one that
+/// remembers every place.
+pub fn key_ledger(path: &Path) -> KeyLedger {
+    match std::fs::metadata(path) {
+        Ok(file) if file.is_file() => KeyLedger::compact(),
+        _ => KeyLedger::default(),
+    }
+}
+
+/// Reads `path` again, for a compact [`KeyLedger`] that asks for the records it was
+/// given: gives `feed` the key and place of each record read that `scored` keeps (as
+/// the run scores it, or `None` for a record the run leaves out), in the order of the
+/// file, until `feed` says stop.
+pub fn given_again(
+    ruleset: &Ruleset,
+    path: &Path,
+    scored: impl Fn(Record) -> Option<Record>,
+    feed: kpi::Earlier<'_>,
+) {
+    // Stopping early is the only failure returned here; a file that can no longer be
+    // read leaves the first place unsaid.
+    let _ = for_each_record(ruleset, path, |read| {
+        let record = read.ok().and_then(&scored);
+        match record.map(|r| feed(r.key(), r.location())) {
+            Some(ControlFlow::Break(())) => Err(Failure::data(String::new())),
+            _ => Ok(()),
+        }
+    });
 }
 
 /// The text of a CSV file that is not UTF-8, decoded; `None` for a UTF-8 file, to be

@@ -60,7 +60,7 @@ pub fn eval(
         failed: false,
         batch: Vec::with_capacity(BATCH),
         period,
-        keys: KeyLedger::default(),
+        keys: data::key_ledger(data),
     };
     if ruleset.reads_population() || ruleset.rolls_up_rows() {
         return run.whole_population(&pool, &progress);
@@ -199,9 +199,16 @@ impl Run<'_> {
                 )
                 .collect()
         });
+        let (ruleset, data) = (self.ruleset, self.data);
+        let earlier = |feed: kpi::Earlier<'_>| {
+            let scored = |record| in_period(ruleset, Ok(record), period).ok().flatten();
+            data::given_again(ruleset, data, scored, feed);
+        };
         for scored in scored {
             let repeated = match &scored {
-                Scored::Row(_, record) | Scored::Failed(_, record) => self.keys.repeated(record),
+                Scored::Row(_, record) | Scored::Failed(_, record) => {
+                    (self.keys).repeated_among(record.key(), record.location(), earlier)
+                }
                 _ => None,
             };
             if let Some(e) = repeated {
