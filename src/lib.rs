@@ -60,6 +60,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceFile};
 pub use error::Error;
 pub use eval::Fault;
 pub use explain::Explanation;
+pub use input::chunks::{CsvChunk, CsvChunks, CsvRows};
 pub use input::csv::CsvRow;
 pub use input::limits;
 pub use input::{DataError, DataErrorKind, Location, Record};

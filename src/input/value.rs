@@ -100,6 +100,26 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, (DataErrorKi
     Ok(InputValue::Number(number))
 }
 
+/// As [`parse_value`], into `slot`: a text goes into the memory the text there holds
+/// (see [`super::refill`]).
+pub(crate) fn parse_value_into(
+    input: &Input,
+    text: &str,
+    slot: &mut InputValue,
+) -> Result<(), (DataErrorKind, String)> {
+    if input.input_type != InputType::Text {
+        *slot = parse_value(input, text)?;
+        return Ok(());
+    }
+    let text = text.trim();
+    match slot {
+        _ if text.is_empty() && input.optional => *slot = InputValue::Missing,
+        InputValue::Text(held) => super::refill(held, |s| s.push_str(text)),
+        _ => *slot = InputValue::Text(text.into()),
+    }
+    Ok(())
+}
+
 /// Why a value could not be read as a decimal.
 enum Unread {
     /// It is not written as a plain decimal.
@@ -142,9 +162,26 @@ fn decimal(text: &str) -> Result<Rational, Unread> {
     if !plain(whole) || fraction.is_some_and(|f| !plain(f)) {
         return Err(Unread::NotANumber);
     }
+    let fraction = fraction.unwrap_or("");
+    if whole.len() + fraction.len() <= MAX_SHORT {
+        // The value rust_decimal reads, as `rational_from_decimal` makes it.
+        let read = |s: &str| s.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        let scale = 10i64.pow(fraction.len() as u32);
+        let mantissa = read(whole) * scale + read(fraction);
+        let signed = if digits.len() < text.len() {
+            -mantissa
+        } else {
+            mantissa
+        };
+        return Ok(Rational::make(i128::from(signed), i128::from(scale)).reduced());
+    }
     let d = Decimal::from_str_exact(text).map_err(|_| Unread::TooLong)?;
     Ok(rational_from_decimal(d))
 }
+
+/// The most digits of a decimal read straight into a rational: its digits and its
+/// power of ten fit in 64 bits.
+const MAX_SHORT: usize = 18;
 
 /// `text` without the commas that group its thousands, if they group them by three.
 fn ungrouped(text: &str) -> Result<String, Unread> {

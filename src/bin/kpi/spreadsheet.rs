@@ -36,9 +36,20 @@ impl TextCells {
     /// An output's value in a CSV cell: a text or grade guarded as [`TextCells::csv`]
     /// guards it, any other kind (a number, a date) as it is.
     pub fn csv_value(self, value: &OutputValue) -> String {
+        let mut text = String::new();
+        self.write_csv_value(value, &mut text);
+        text
+    }
+
+    /// [`TextCells::csv_value`], appended to `out`.
+    pub fn write_csv_value(self, value: &OutputValue, out: &mut String) {
+        use std::fmt::Write as _;
         match value {
-            OutputValue::Text(text) | OutputValue::Grade(text) => self.csv(text).into_owned(),
-            other => other.to_string(),
+            OutputValue::Text(text) | OutputValue::Grade(text) => out.push_str(&self.csv(text)),
+            // Writing to a string cannot fail.
+            other => {
+                let _ = write!(out, "{other}");
+            }
         }
     }
 

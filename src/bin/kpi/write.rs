@@ -47,26 +47,94 @@ impl Rows {
 
     /// The row for `key` and its outcome: a CSV line, or a JSON object.
     pub fn encode(&self, key: &str, outcome: &Outcome) -> Result<Vec<u8>, String> {
-        match self.format {
+        let mut row = Vec::new();
+        self.encoder().encode_into(key, outcome, &mut row)?;
+        Ok(row)
+    }
+
+    /// An encoder that writes rows into a buffer of the caller's, on one thread.
+    pub fn encoder(&self) -> Encoder<'_> {
+        Encoder {
+            rows: self,
+            line: csv_core::Writer::new(),
+            value: String::new(),
+        }
+    }
+}
+
+/// Encodes rows as [`Rows::encode`] does, appending each to a buffer: a CSV row of
+/// numbers and texts that need no guard allocates nothing.
+pub struct Encoder<'r> {
+    rows: &'r Rows,
+    /// Quotes CSV fields as the `csv` crate's writer does (it is that writer's core).
+    line: csv_core::Writer,
+    /// An output value written as text, in memory used again.
+    value: String,
+}
+
+/// An encoder of its own for another thread.
+impl Clone for Encoder<'_> {
+    fn clone(&self) -> Self {
+        self.rows.encoder()
+    }
+}
+
+impl Encoder<'_> {
+    /// Appends the row for `key` and its outcome to `out`.
+    pub fn encode_into(
+        &mut self,
+        key: &str,
+        outcome: &Outcome,
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        let rows = self.rows;
+        let start = out.len();
+        match rows.format {
             Format::Csv => {
-                let mut fields: Vec<String> = (self.key_parts(key))
-                    .map(|part| self.cells.csv(part).into_owned())
-                    .collect();
-                fields.extend(outcome.values.iter().map(|v| self.cells.csv_value(v)));
-                let line = csv_line(&fields)?;
-                Ok(match self.terminal {
-                    true => visible(&String::from_utf8_lossy(&line))
-                        .into_owned()
-                        .into_bytes(),
-                    false => line,
-                })
+                for (n, part) in rows.key_parts(key).enumerate() {
+                    self.field(n > 0, rows.cells.csv(part).as_bytes(), out);
+                }
+                for value in &outcome.values {
+                    let mut text = std::mem::take(&mut self.value);
+                    text.clear();
+                    rows.cells.write_csv_value(value, &mut text);
+                    self.field(true, text.as_bytes(), out);
+                    self.value = text;
+                }
+                let mut end = [0; 8];
+                let (_, n) = self.line.terminator(&mut end);
+                out.extend_from_slice(&end[..n]);
+                if rows.terminal {
+                    let line = String::from_utf8_lossy(&out[start..]).into_owned();
+                    out.truncate(start);
+                    out.extend_from_slice(visible(&line).as_bytes());
+                }
             }
             Format::Json | Format::Jsonl => {
-                let row = Value::Object(outcome.json_row(&self.key_names, key)).to_string();
-                Ok(match self.terminal {
-                    true => visible_json(&row).into_owned().into_bytes(),
-                    false => row.into_bytes(),
-                })
+                let row = Value::Object(outcome.json_row(&rows.key_names, key)).to_string();
+                match rows.terminal {
+                    true => out.extend_from_slice(visible_json(&row).as_bytes()),
+                    false => out.extend_from_slice(row.as_bytes()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends one CSV field, after a delimiter unless it is the first.
+    fn field(&mut self, after: bool, mut field: &[u8], out: &mut Vec<u8>) {
+        let mut buffer = [0; 256];
+        if after {
+            // A closing quote, then the delimiter.
+            let (_, n) = self.line.delimiter(&mut buffer);
+            out.extend_from_slice(&buffer[..n]);
+        }
+        loop {
+            let (result, read, n) = self.line.field(field, &mut buffer);
+            out.extend_from_slice(&buffer[..n]);
+            field = &field[read..];
+            if result == csv_core::WriteResult::InputEmpty {
+                return;
             }
         }
     }
