@@ -1,11 +1,14 @@
 //! `kpi eval`: scores every record of a data file, streaming, on every core, with the
 //! rows written in the order of the file.
 //!
-//! A CSV file scored on one thread is read in chunks of whole rows, each split into
-//! fields, read into records, scored and encoded in memory used again from chunk to
-//! chunk. Other files are read here and scored in batches.
+//! A CSV file is read in chunks of whole rows: this thread reads the file and cuts it
+//! where rows end, and each scoring thread splits a chunk's rows into fields, reads
+//! them into records, scores them and encodes their rows, which this thread writes in
+//! the order of the file. Other files are read here and scored in batches.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc};
 
 use kpi::{CsvChunk, CsvChunks, CsvRows, DataError, Period, Record, Ruleset, ScoreError, Scorer};
 use rayon::prelude::*;
@@ -72,8 +75,8 @@ pub fn eval(
     if ruleset.reads_population() || ruleset.rolls_up_rows() {
         return run.whole_population(&pool()?, &progress);
     }
-    if data::is_csv(data) && threads == 1 {
-        let read = run.csv(&progress);
+    if data::is_csv(data) {
+        let read = run.csv(threads, &progress);
         progress.finish();
         return read;
     }
@@ -261,9 +264,14 @@ impl Run<'_> {
     }
 }
 
+/// Chunks scored ahead of the one being written, per scoring thread: enough that no
+/// thread waits for work, few enough that memory stays small.
+const AHEAD: usize = 3;
+
 impl Run<'_> {
-    /// Reads, scores and writes a CSV file a chunk of rows at a time.
-    fn csv(mut self, progress: &Progress) -> Result<u8, Failure> {
+    /// Reads, scores and writes a CSV file a chunk of rows at a time, on `threads`
+    /// threads besides this one (none for one: this one does everything).
+    fn csv(mut self, threads: usize, progress: &Progress) -> Result<u8, Failure> {
         let delimiter = source::options().delimiter.0;
         let bytes = data::csv_bytes(self.data, Some(progress))?;
         let mut chunks = CsvChunks::new(self.ruleset, bytes, delimiter)
@@ -274,14 +282,83 @@ impl Run<'_> {
             scorer: self.ruleset.scorer(),
             encoder: rows.encoder(),
         };
-        let (mut scoring, mut batch) = (scoring, Batch::default());
-        while chunks.next_into(&mut batch.chunk) {
-            scoring.score(&mut batch);
-            self.write(&batch, progress)?;
-            progress.tick();
+        if threads <= 1 {
+            let (mut scoring, mut batch) = (scoring, Batch::default());
+            while chunks.next_into(&mut batch.chunk) {
+                scoring.score(&mut batch);
+                self.write(&batch, progress)?;
+                progress.tick();
+            }
+        } else {
+            self.in_parallel(&mut chunks, scoring, threads, progress)?;
         }
         self.out.finish()?;
         Ok(if self.failed { FAILED } else { 0 })
+    }
+
+    /// [`Run::csv`] on `threads` scoring threads, each with its own copy of `scoring`.
+    fn in_parallel(
+        &mut self,
+        chunks: &mut CsvChunks<'_, impl std::io::Read>,
+        scoring: Scoring<'_>,
+        threads: usize,
+        progress: &Progress,
+    ) -> Result<(), Failure> {
+        std::thread::scope(|scope| {
+            let (work, to_score) = mpsc::channel::<(usize, Batch)>();
+            let (done, scored) = mpsc::channel::<(usize, Batch)>();
+            let to_score = Arc::new(Mutex::new(to_score));
+            for _ in 0..threads {
+                let (to_score, done) = (Arc::clone(&to_score), done.clone());
+                let mut scoring = scoring.clone();
+                scope.spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for a chunk.
+                        let next = to_score.lock().map(|queue| queue.recv());
+                        let Ok(Ok((n, mut batch))) = next else {
+                            return;
+                        };
+                        scoring.score(&mut batch);
+                        if done.send((n, batch)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            // Chunks are numbered as read and written in that order.
+            let (mut sent, mut written) = (0, 0);
+            let mut spare: Vec<Batch> = Vec::new();
+            let mut waiting = BTreeMap::new();
+            let mut read_all = false;
+            loop {
+                while !read_all && sent - written < AHEAD * threads {
+                    let mut batch = spare.pop().unwrap_or_default();
+                    read_all = !chunks.next_into(&mut batch.chunk);
+                    if read_all {
+                        break;
+                    }
+                    if work.send((sent, batch)).is_err() {
+                        // A scoring thread stopped; what was sent is still written.
+                        read_all = true;
+                        break;
+                    }
+                    sent += 1;
+                }
+                if written == sent {
+                    return Ok(());
+                }
+                let Ok((n, batch)) = scored.recv() else {
+                    return Err(Failure::usage("a scoring thread stopped".into()));
+                };
+                waiting.insert(n, batch);
+                while let Some(batch) = waiting.remove(&written) {
+                    self.write(&batch, progress)?;
+                    progress.tick();
+                    written += 1;
+                    spare.push(batch);
+                }
+            }
+        })
     }
 
     /// Writes the rows of a chunk scored, in order, and reports what could not be
@@ -333,16 +410,17 @@ impl Run<'_> {
     }
 }
 
-/// What scores chunks: a reader of rows, a scorer and a row encoder, each reusing its
-/// memory from chunk to chunk.
+/// What a scoring thread holds: a reader of rows, a scorer and a row encoder, each
+/// reusing its memory from chunk to chunk.
+#[derive(Clone)]
 struct Scoring<'r> {
     rows: CsvRows<'r>,
     scorer: Scorer<'r>,
     encoder: write::Encoder<'r>,
 }
 
-/// A chunk of rows and what became of them. Its memory is used again for later
-/// chunks.
+/// A chunk of rows and what became of them: passed to a scoring thread, and back.
+/// Its memory is used again for later chunks.
 #[derive(Default)]
 struct Batch {
     chunk: CsvChunk,
