@@ -245,6 +245,9 @@ fn split(key: &str, pattern: &mut Vec<u8>) -> Option<u64> {
     if in_run {
         pattern.extend([RUN, runs[count - 1].1]);
     }
+    if count == 1 {
+        return Some(runs[0].0);
+    }
     let runs = &mut runs[..count];
     // Narrowest first, and of runs as wide, the later first: the widest and first
     // comes last, in the lowest digits.

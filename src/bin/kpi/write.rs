@@ -56,30 +56,33 @@ impl Rows {
     pub fn encoder(&self) -> Encoder<'_> {
         Encoder {
             rows: self,
-            line: csv_core::Writer::new(),
             value: String::new(),
         }
     }
 }
 
 /// Encodes rows as [`Rows::encode`] does, appending each to a buffer: a CSV row of
-/// numbers and texts that need no guard allocates nothing.
+/// numbers and texts that need no guard allocates nothing. A CSV row is written as the
+/// `csv` crate's writer writes it.
+#[derive(Clone)]
 pub struct Encoder<'r> {
     rows: &'r Rows,
-    /// Quotes CSV fields as the `csv` crate's writer does (it is that writer's core).
-    line: csv_core::Writer,
     /// An output value written as text, in memory used again.
     value: String,
 }
 
-/// An encoder of its own for another thread.
-impl Clone for Encoder<'_> {
-    fn clone(&self) -> Self {
-        self.rows.encoder()
-    }
-}
-
 impl Encoder<'_> {
+    /// Appends a CSV row of `first` and `rest`, as text, to `out`.
+    #[cfg(test)]
+    fn encode_fields(&mut self, first: &str, rest: &[&str], out: &mut Vec<u8>) {
+        let start = out.len();
+        self.field(false, first.as_bytes(), out);
+        for field in rest {
+            self.field(true, field.as_bytes(), out);
+        }
+        end_row(start, out);
+    }
+
     /// Appends the row for `key` and its outcome to `out`.
     pub fn encode_into(
         &mut self,
@@ -101,9 +104,7 @@ impl Encoder<'_> {
                     self.field(true, text.as_bytes(), out);
                     self.value = text;
                 }
-                let mut end = [0; 8];
-                let (_, n) = self.line.terminator(&mut end);
-                out.extend_from_slice(&end[..n]);
+                end_row(start, out);
                 if rows.terminal {
                     let line = String::from_utf8_lossy(&out[start..]).into_owned();
                     out.truncate(start);
@@ -121,23 +122,37 @@ impl Encoder<'_> {
         Ok(())
     }
 
-    /// Appends one CSV field, after a delimiter unless it is the first.
-    fn field(&mut self, after: bool, mut field: &[u8], out: &mut Vec<u8>) {
-        let mut buffer = [0; 256];
+    /// Appends one CSV field, after a delimiter unless it is the first: in quotes
+    /// (a quote in it doubled) if it holds a comma, a quote or a line break.
+    fn field(&mut self, after: bool, field: &[u8], out: &mut Vec<u8>) {
         if after {
-            // A closing quote, then the delimiter.
-            let (_, n) = self.line.delimiter(&mut buffer);
-            out.extend_from_slice(&buffer[..n]);
+            out.push(b',');
         }
-        loop {
-            let (result, read, n) = self.line.field(field, &mut buffer);
-            out.extend_from_slice(&buffer[..n]);
-            field = &field[read..];
-            if result == csv_core::WriteResult::InputEmpty {
-                return;
+        if !field
+            .iter()
+            .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
+            out.extend_from_slice(field);
+            return;
+        }
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
             }
+            out.push(b);
         }
+        out.push(b'"');
     }
+}
+
+/// Ends the CSV row that starts at `start` in `out`: a row of one empty field is
+/// written as an empty quoted one, so that it is not read as no row.
+fn end_row(start: usize, out: &mut Vec<u8>) {
+    if out.len() == start {
+        out.extend_from_slice(b"\"\"");
+    }
+    out.push(b'\n');
 }
 
 impl Rows {
@@ -230,4 +245,39 @@ fn csv_line<T: AsRef<[u8]>>(fields: &[T]) -> Result<Vec<u8>, String> {
     let failed = |e: &dyn std::fmt::Display| format!("cannot encode a row: {e}");
     line.write_record(fields).map_err(|e| failed(&e))?;
     line.into_inner().map_err(|e| failed(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_writer_quotes_them() {
+        let ruleset = Ruleset::compile("ruleset t\nkey id\ninput id text\noutput o = id").unwrap();
+        let rows = Rows::new(Format::Csv, &ruleset, TextCells::default(), false);
+        let mut encoder = rows.encoder();
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\r",
+            " spaced ",
+            "坐席",
+            "'=1",
+            "#hash",
+            ",",
+        ];
+        for first in fields {
+            for rest in [&[][..], &fields[..]] {
+                let mut out = Vec::new();
+                encoder.encode_fields(first, rest, &mut out);
+                let mut all = vec![first];
+                all.extend(rest);
+                assert_eq!(out, csv_line(&all).unwrap(), "{all:?}");
+            }
+        }
+    }
 }
