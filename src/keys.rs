@@ -180,8 +180,13 @@ const RUN: u8 = 0xFF;
 /// A set of keys: numbered keys by pattern and number, others by digest.
 #[derive(Default)]
 struct KeySet {
-    /// The numbers of the numbered keys, by pattern.
-    numbered: HashMap<Box<[u8]>, RoaringTreemap, foldhash::fast::RandomState>,
+    /// Each pattern's place in `numbers`.
+    patterns: HashMap<Box<[u8]>, usize, foldhash::fast::RandomState>,
+    /// The numbers of the numbered keys of each pattern.
+    numbers: Vec<RoaringTreemap>,
+    /// The pattern of the last numbered key and its place: keys of one pattern
+    /// usually follow each other, and then need no look-up.
+    last: (Vec<u8>, usize),
     /// The digests of the other keys.
     digests: HashSet<u64, BuildHasherDefault<Digest>>,
     /// The pattern of the key being noted, kept to reuse its memory.
@@ -192,14 +197,27 @@ impl KeySet {
     /// Adds `key`; whether it was new.
     fn insert(&mut self, key: &str) -> bool {
         if let Some(number) = split(key, &mut self.pattern) {
-            if let Some(numbers) = self.numbered.get_mut(self.pattern.as_slice()) {
+            if self.last.0 == self.pattern
+                && let Some(numbers) = self.numbers.get_mut(self.last.1)
+            {
                 return numbers.insert(number);
             }
-            if self.numbered.len() < MAX_PATTERNS {
-                let numbers = RoaringTreemap::from_iter([number]);
-                self.numbered
-                    .insert(self.pattern.as_slice().into(), numbers);
-                return true;
+            let at = match self.patterns.get(self.pattern.as_slice()) {
+                Some(&at) => Some(at),
+                None if self.patterns.len() < MAX_PATTERNS => {
+                    self.numbers.push(RoaringTreemap::new());
+                    let at = self.numbers.len() - 1;
+                    self.patterns.insert(self.pattern.as_slice().into(), at);
+                    Some(at)
+                }
+                None => None,
+            };
+            if let Some(at) = at {
+                self.last.0.clone_from(&self.pattern);
+                self.last.1 = at;
+                if let Some(numbers) = self.numbers.get_mut(at) {
+                    return numbers.insert(number);
+                }
             }
         }
         self.digests.insert(digest(key))
@@ -419,7 +437,7 @@ mod tests {
         for n in 0..MAX_PATTERNS + 10 {
             assert!(set.insert(&format!("{}1", "a".repeat(n + 1))));
         }
-        assert_eq!(set.numbered.len(), MAX_PATTERNS);
+        assert_eq!(set.patterns.len(), MAX_PATTERNS);
         assert_eq!(set.digests.len(), 10);
         assert!(!set.insert(&format!("{}1", "a".repeat(MAX_PATTERNS + 5))));
         assert!(set.insert(&format!("{}2", "a".repeat(MAX_PATTERNS + 5))));
