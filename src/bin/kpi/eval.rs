@@ -306,7 +306,7 @@ impl Run<'_> {
     ) -> Result<(), Failure> {
         std::thread::scope(|scope| {
             let (work, to_score) = mpsc::channel::<(usize, Batch)>();
-            let (done, scored) = mpsc::channel::<(usize, Batch)>();
+            let (done, scored) = mpsc::channel::<(usize, Option<Batch>)>();
             let to_score = Arc::new(Mutex::new(to_score));
             for _ in 0..threads {
                 let (to_score, done) = (Arc::clone(&to_score), done.clone());
@@ -318,13 +318,17 @@ impl Run<'_> {
                         let Ok(Ok((n, mut batch))) = next else {
                             return;
                         };
+                        let watch = Watch { done: &done, chunk: n };
                         scoring.score(&mut batch);
-                        if done.send((n, batch)).is_err() {
+                        std::mem::forget(watch);
+                        if done.send((n, Some(batch))).is_err() {
                             return;
                         }
                     }
                 });
             }
+            // Once every scoring thread has stopped, waiting for a chunk fails.
+            drop(done);
             // Chunks are numbered as read and written in that order.
             let (mut sent, mut written) = (0, 0);
             let mut spare: Vec<Batch> = Vec::new();
@@ -347,7 +351,7 @@ impl Run<'_> {
                 if written == sent {
                     return Ok(());
                 }
-                let Ok((n, batch)) = scored.recv() else {
+                let Ok((n, Some(batch))) = scored.recv() else {
                     return Err(Failure::usage("a scoring thread stopped".into()));
                 };
                 waiting.insert(n, batch);
@@ -407,6 +411,20 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Tells the writing thread that a scoring thread stopped part way through chunk
+/// `chunk` (it panicked), so that the run ends rather than waits for the chunk: a
+/// scoring thread forgets its watch once the chunk is scored.
+struct Watch<'a> {
+    done: &'a mpsc::Sender<(usize, Option<Batch>)>,
+    chunk: usize,
+}
+
+impl Drop for Watch<'_> {
+    fn drop(&mut self) {
+        let _ = self.done.send((self.chunk, None));
     }
 }
 
