@@ -20,7 +20,7 @@ use crate::period::Period;
 use crate::ruleset::Ruleset;
 
 /// How much is read at a time, and about how much a chunk holds.
-const BLOCK: usize = 256 << 10;
+const BLOCK: usize = 64 << 10;
 
 /// The most bytes one row may take to end, counted from where the one before it ended:
 /// a row's limit plus the buffer of the row-at-a-time reader, which reads that far

@@ -318,7 +318,10 @@ impl Run<'_> {
                         let Ok(Ok((n, mut batch))) = next else {
                             return;
                         };
-                        let watch = Watch { done: &done, chunk: n };
+                        let watch = Watch {
+                            done: &done,
+                            chunk: n,
+                        };
                         scoring.score(&mut batch);
                         std::mem::forget(watch);
                         if done.send((n, Some(batch))).is_err() {
