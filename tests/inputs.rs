@@ -250,9 +250,9 @@ fn a_repeated_key_in_a_team_stops_the_whole_run() {
 }
 
 /// A file of some forty chunks of rows (`kpi eval` cuts a CSV file into chunks of
-/// about 64 KiB): 30,000 agents, some with a name quoted across two lines, one with a value
-/// that is not a number, one whose quoted name seems left open, and a key given again
-/// at the end, its lines ended as `ending`.
+/// about 64 KiB): 30,000 agents, some with a name quoted across two lines, one with a
+/// value that is not a number, one whose quoted name seems left open, and a key given
+/// again at the end, its lines ended as `ending`.
 fn many_chunks(ending: &str) -> String {
     let metrics = std::fs::read_to_string(METRICS).unwrap();
     let mut lines = metrics.lines();
