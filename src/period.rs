@@ -104,6 +104,46 @@ pub struct Selected {
 }
 
 impl crate::Ruleset {
+    /// Where a run of `period` places each record of a ruleset whose month is read
+    /// from input `column`: in which month, and whether it is scored (else only read,
+    /// as the month before), or nowhere.
+    fn placing(
+        &self,
+        column: usize,
+        period: Option<Period>,
+    ) -> impl Fn(&crate::Record) -> Option<(Period, bool)> {
+        let previous = period
+            .filter(|_| self.versions().any(|v| v.program().reads_previous))
+            .and_then(Period::previous);
+        move |record: &crate::Record| -> Option<(Period, bool)> {
+            let month = record.period?.month;
+            let day = record.date_at(Some(column));
+            match period {
+                None => Some((Period::whole(month)?, true)),
+                Some(p) if p.month == month => {
+                    day.is_none_or(|d| d <= p.as_of).then_some((p, true))
+                }
+                Some(_) => previous.filter(|p| p.month == month).map(|p| (p, false)),
+            }
+        }
+    }
+
+    /// Whether a run of `period` scores `record`, as [`Ruleset::select`] decides for
+    /// one record of a ruleset that does not roll up rows; if so, with the record's
+    /// month set as the run scores it. Every record is scored when no month is named.
+    pub(crate) fn scores_in(&self, record: &mut crate::Record, period: Option<Period>) -> bool {
+        let (Some(column), Some(_)) = (self.program().model.period, period) else {
+            return true;
+        };
+        match self.placing(column, period)(record) {
+            Some((p, true)) => {
+                record.period = Some(p);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the ruleset scores by month (`period month from COLUMN`).
     pub fn scores_by_period(&self) -> bool {
         self.program().model.period.is_some()
@@ -135,20 +175,7 @@ impl crate::Ruleset {
             let scored = records.len();
             return Ok(Selected { records, scored });
         };
-        let previous = period
-            .filter(|_| self.versions().any(|v| v.program().reads_previous))
-            .and_then(Period::previous);
-        let place = |record: &crate::Record| -> Option<(Period, bool)> {
-            let month = record.period?.month;
-            let day = record.date_at(Some(column));
-            match period {
-                None => Some((Period::whole(month)?, true)),
-                Some(p) if p.month == month => {
-                    day.is_none_or(|d| d <= p.as_of).then_some((p, true))
-                }
-                Some(_) => previous.filter(|p| p.month == month).map(|p| (p, false)),
-            }
-        };
+        let place = self.placing(column, period);
         if !self.rolls_up_rows() {
             let (mut scored, mut read) = (Vec::new(), Vec::new());
             for mut record in records {

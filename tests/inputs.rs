@@ -248,3 +248,88 @@ fn a_repeated_key_in_a_team_stops_the_whole_run() {
     assert_eq!(text(&got.stdout), "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A file of some forty chunks of rows (`kpi eval` cuts a CSV file into chunks of
+/// about 64 KiB): 30,000 agents, some with a name quoted across two lines, one with a
+/// value that is not a number, one whose quoted name seems left open, and a key given
+/// again at the end, its lines ended as `ending`.
+fn many_chunks(ending: &str) -> String {
+    let metrics = std::fs::read_to_string(METRICS).unwrap();
+    let mut lines = metrics.lines();
+    let mut file = format!("{}{ending}", lines.next().unwrap());
+    let rows: Vec<&str> = lines.collect();
+    for n in 0..30_000 {
+        let row = rows[n % rows.len()];
+        let (_, rest) = row.split_once(',').unwrap();
+        let (_, rest) = rest.split_once(',').unwrap();
+        let name = match n % 7 {
+            // The line after the break reads as a row of its own: a quote left open.
+            _ if n == 21_000 => format!("\"Agent {n}\nsecond line, with a comma\""),
+            0 => format!("\"Agent {n}\nsecond line\""),
+            _ => format!("Agent {n}"),
+        };
+        let mut rest: Vec<&str> = rest.split(',').collect();
+        if n == 12_345 {
+            // calls_offered, after the team.
+            rest[1] = "x";
+        }
+        file.push_str(&format!("A{n:06},{name},{}", rest.join(",")));
+        file.push_str(ending);
+    }
+    file.push_str(&format!(
+        "A000100,again,T1,1,1,0,0,0,0,0,0,80,80,1000.00{ending}"
+    ));
+    file
+}
+
+#[test]
+fn a_file_of_many_chunks_is_scored_alike_on_one_thread_and_two() {
+    let dir = scratch("chunks");
+    for (name, ending) in [("lf", "\n"), ("crlf", "\r\n")] {
+        let path = dir.join(format!("{name}.csv"));
+        std::fs::write(&path, many_chunks(ending)).unwrap();
+        let one = eval(&path, &["-j", "1"]);
+        let two = eval(&path, &["-j", "2"]);
+        assert_eq!(one.status.code(), Some(1), "{name}");
+        assert_eq!(text(&two.stdout), text(&one.stdout), "{name}");
+        assert_eq!(text(&two.stderr), text(&one.stderr), "{name}");
+        // The header, and every agent but the two that cannot be read.
+        assert_eq!(text(&one.stdout).lines().count(), 1 + 30_000 - 2, "{name}");
+        // The row reader of the other commands places each problem on the same line.
+        let report = dir.join(format!("{name}.xlsx"));
+        let got = kpi(&[
+            "report",
+            RULES,
+            path.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+        ]);
+        let reasons = |stderr: &[u8]| -> Vec<String> {
+            let stderr = text(stderr);
+            let reasons = stderr
+                .lines()
+                .map(|l| l[l.find("line ").unwrap()..].to_string());
+            reasons.collect()
+        };
+        assert_eq!(reasons(&got.stderr), reasons(&one.stderr), "{name}");
+        if ending == "\n" {
+            // Line 2 holds A000000; each seventh agent takes two lines.
+            let line = |n: u64| 2 + n + n.div_ceil(7);
+            let shown = path.display();
+            assert_eq!(
+                text(&one.stderr),
+                format!(
+                    "{shown}: line {} (A012345), column calls_offered, value \"x\": expected a whole number such as 12\n\
+                     {shown}: line {} (A021000), column name, value \"Agent 21000…\": a quoted field opens here and runs on to line {next}, taking in line {next}, though line {next} (second line, with a comma,T1,0,0,0,0,0,0,0,0,88,90,1000.00) reads as a row of its own; a quote is not closed: close it, or write a quote inside a quoted field as two (\"\")\n\
+                     {shown}: line {} (A000100): the key was given before, at line {}; each record needs a key of its own: correct the key or remove one of the two (this one is not scored)\n",
+                    line(12_345),
+                    line(21_000),
+                    line(30_000),
+                    line(100),
+                    next = line(21_000) + 1,
+                )
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::limits::{Bounded, MAX_FIELD, MAX_FIELD_LINES, MAX_RECORD, shown_size};
-use super::{DataError, DataErrorKind, Keys, Location, Record, parse_value};
+use super::{DataError, DataErrorKind, InputValue, Keys, Location, Record, parse_value_into};
 use crate::check::model::Input;
 use crate::check::names::closest;
 
@@ -46,64 +46,13 @@ pub fn rows<R: Read>(
     delimiter: u8,
 ) -> Result<impl Iterator<Item = Result<CsvRow, Vec<DataError>>> + use<R>, DataError> {
     let (bounded, meter) = Bounded::new(reader, BUFFER as u64, u64::MAX);
-    let mut reader = ::csv::ReaderBuilder::new()
-        // Counted here, to say what is wrong with a row that has too many or too few.
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(BUFFER)
-        .from_reader(bounded);
-    let header = match reader.headers() {
-        Ok(header) => header.clone(),
-        Err(e) => {
-            let (kind, message) = match meter.exceeded() {
-                Some(_) => (
-                    DataErrorKind::TooLarge,
-                    format!(
-                        "the header row runs past {}, the most one row may hold; is this a CSV file?",
-                        shown_size(MAX_RECORD as u64)
-                    ),
-                ),
-                None => (
-                    DataErrorKind::Unreadable,
-                    format!("the header row cannot be read: {e}"),
-                ),
-            };
-            return Err(DataError::new(kind, Location::Line(1), message));
-        }
+    let mut reader = reader_of(bounded, delimiter);
+    let header = match (reader.headers(), meter.exceeded()) {
+        (Ok(header), _) => Ok(header.clone()),
+        (Err(_), Some(_)) => return Err(runaway_header()),
+        (Err(e), None) => Err(e.to_string()),
     };
-    let names: Vec<String> = header.iter().map(|n| n.trim().to_string()).collect();
-    let sizes = Shape {
-        names,
-        delimiter: char::from(delimiter),
-        key: key.columns.to_vec(),
-        columns: Arc::from([]),
-    };
-    if let Some(problem) = sizes.problem(&header, 1, reader.position().byte()) {
-        return Err(problem);
-    }
-    let found = {
-        let names: Vec<&str> = sizes.names.iter().map(String::as_str).collect();
-        columns(inputs, &names, Location::Line(1))
-    };
-    let columns: Arc<[usize]> = match found {
-        Ok(columns) => columns.into(),
-        Err(e) => {
-            return Err(match other_delimiter(inputs, &header, delimiter) {
-                Some(other) => DataError::new(
-                    DataErrorKind::MissingColumn,
-                    Location::Line(1),
-                    format!(
-                        "the header's names are separated by {}, not {}, so its columns are not found; read the file with that delimiter (--delimiter {})",
-                        delimiter_name(other),
-                        delimiter_name(delimiter),
-                        delimiter_arg(other)
-                    ),
-                ),
-                None => e,
-            });
-        }
-    };
-    let shape = Shape { columns, ..sizes };
+    let shape = header_shape(inputs, key, header, reader.position().byte(), delimiter)?;
     let mut done = false;
     // One record read into again and again, and cloned to its exact size, rather than
     // a new one grown for every row.
@@ -129,51 +78,171 @@ pub fn rows<R: Read>(
             }
             Err(e) => {
                 let line = start.line();
-                let (kind, message) = match (meter.exceeded(), e.kind()) {
-                    (Some(_), _) => (
-                        DataErrorKind::TooLarge,
-                        format!(
-                            "the row runs past {}, the most one row may hold, so the rest of the file is not read; a quote that is never closed takes in every row after it: close it",
-                            shown_size(MAX_RECORD as u64)
-                        ),
-                    ),
-                    (None, ::csv::ErrorKind::Io(e)) => (
-                        DataErrorKind::Unreadable,
-                        format!("the file cannot be read from here on: {e}"),
-                    ),
-                    (None, kind) => {
+                let fatal = match (meter.exceeded(), e.kind()) {
+                    (Some(_), _) => runaway_row(line),
+                    (None, ::csv::ErrorKind::Io(e)) => unreadable(line, e),
+                    (None, ::csv::ErrorKind::Utf8 { err, .. }) => {
                         // The row was read past; the next one can still be read.
                         let line = e.position().map_or(line, |p| p.line());
-                        let problem = match kind {
-                            ::csv::ErrorKind::Utf8 { err, .. } => DataError::new(
-                                DataErrorKind::Unreadable,
-                                Location::Line(line),
-                                "the value is not UTF-8 text; save the file as UTF-8 (\"CSV UTF-8\"), or name its encoding (--encoding gb18030)",
-                            )
-                            .at(shape.name(err.field()), None),
-                            _ => DataError::new(
-                                DataErrorKind::Unreadable,
-                                Location::Line(line),
-                                format!("the row cannot be read: {e}"),
-                            ),
-                        };
-                        return Some(Err(vec![problem]));
+                        return Some(Err(vec![not_utf8(line, shape.name(err.field()))]));
+                    }
+                    (None, _) => {
+                        let line = e.position().map_or(line, |p| p.line());
+                        return Some(Err(vec![DataError::new(
+                            DataErrorKind::Unreadable,
+                            Location::Line(line),
+                            format!("the row cannot be read: {e}"),
+                        )]));
                     }
                 };
                 done = true;
-                Some(Err(vec![DataError::new(
-                    kind,
-                    Location::Line(line),
-                    message,
-                )]))
+                Some(Err(vec![fatal]))
             }
         }
     }))
 }
 
+/// What a row on `line` whose field in `column` is not UTF-8 is reported as.
+pub(crate) fn not_utf8(line: u64, column: &str) -> DataError {
+    DataError::new(
+        DataErrorKind::Unreadable,
+        Location::Line(line),
+        "the value is not UTF-8 text; save the file as UTF-8 (\"CSV UTF-8\"), or name its encoding (--encoding gb18030)",
+    )
+    .at(column, None)
+}
+
+/// A row's fields as a reader split them.
+pub(crate) trait Fields {
+    /// How many fields.
+    fn count(&self) -> usize;
+    /// Field `i`.
+    fn field(&self, i: usize) -> Option<&str>;
+    /// Every field's text, one after another.
+    fn text(&self) -> &str;
+    /// Every field.
+    fn each(&self) -> impl Iterator<Item = &str> {
+        (0..self.count()).map_while(|i| self.field(i))
+    }
+}
+
+impl Fields for ::csv::StringRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+
+    fn text(&self) -> &str {
+        self.as_slice()
+    }
+}
+
+/// A CSV reader of `reader` as every CSV file is read: rows may have more or fewer
+/// fields than the header (counted here, to say what is wrong with such a row).
+pub(crate) fn reader_of<R: Read>(reader: R, delimiter: u8) -> ::csv::Reader<R> {
+    ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(BUFFER)
+        .from_reader(reader)
+}
+
+/// What a row that runs past the limit, from `line` on, is reported as: it ends the
+/// file.
+pub(crate) fn runaway_row(line: u64) -> DataError {
+    DataError::new(
+        DataErrorKind::TooLarge,
+        Location::Line(line),
+        format!(
+            "the row runs past {}, the most one row may hold, so the rest of the file is not read; a quote that is never closed takes in every row after it: close it",
+            shown_size(MAX_RECORD as u64)
+        ),
+    )
+}
+
+/// What a file that fails to be read at `line` is reported as: it ends the file.
+pub(crate) fn unreadable(line: u64, e: &std::io::Error) -> DataError {
+    DataError::new(
+        DataErrorKind::Unreadable,
+        Location::Line(line),
+        format!("the file cannot be read from here on: {e}"),
+    )
+}
+
+/// What a header that runs past [`MAX_RECORD`] is reported as.
+pub(crate) fn runaway_header() -> DataError {
+    DataError::new(
+        DataErrorKind::TooLarge,
+        Location::Line(1),
+        format!(
+            "the header row runs past {}, the most one row may hold; is this a CSV file?",
+            shown_size(MAX_RECORD as u64)
+        ),
+    )
+}
+
+/// What a header that fails to be read is reported as.
+pub(crate) fn unreadable_header(e: &dyn std::fmt::Display) -> DataError {
+    DataError::new(
+        DataErrorKind::Unreadable,
+        Location::Line(1),
+        format!("the header row cannot be read: {e}"),
+    )
+}
+
+/// The shape of the rows under a header, as the CSV reader read it (or why it could
+/// not), `size` bytes long; the problem with the whole file if the header cannot be
+/// read or lacks a declared input.
+pub(crate) fn header_shape(
+    inputs: &[Input],
+    key: Keys<'_>,
+    header: Result<::csv::StringRecord, String>,
+    size: u64,
+    delimiter: u8,
+) -> Result<Shape, DataError> {
+    let header = header.map_err(|e| unreadable_header(&e))?;
+    let names: Vec<String> = header.iter().map(|n| n.trim().to_string()).collect();
+    let sizes = Shape {
+        names,
+        delimiter: char::from(delimiter),
+        key: key.columns.to_vec(),
+        columns: Arc::from([]),
+    };
+    if let Some(problem) = sizes.problem(&header, 1, size) {
+        return Err(problem);
+    }
+    let found = {
+        let names: Vec<&str> = sizes.names.iter().map(String::as_str).collect();
+        columns(inputs, &names, Location::Line(1))
+    };
+    let columns: Arc<[usize]> = match found {
+        Ok(columns) => columns.into(),
+        Err(e) => {
+            return Err(match other_delimiter(inputs, &header, delimiter) {
+                Some(other) => DataError::new(
+                    DataErrorKind::MissingColumn,
+                    Location::Line(1),
+                    format!(
+                        "the header's names are separated by {}, not {}, so its columns are not found; read the file with that delimiter (--delimiter {})",
+                        delimiter_name(other),
+                        delimiter_name(delimiter),
+                        delimiter_arg(other)
+                    ),
+                ),
+                None => e,
+            });
+        }
+    };
+    Ok(Shape { columns, ..sizes })
+}
+
 /// What a row of a file must be like: as many fields as its header has names, each
 /// within [`MAX_FIELD`], the whole within [`MAX_RECORD`].
-struct Shape {
+#[derive(Default)]
+pub(crate) struct Shape {
     /// The header's names, trimmed.
     names: Vec<String>,
     delimiter: char,
@@ -184,8 +253,20 @@ struct Shape {
 }
 
 impl Shape {
+    /// The field of each declared input, in declaration order.
+    pub(crate) fn columns(&self) -> &[usize] {
+        &self.columns
+    }
+
     /// What is wrong with `fields`, a row starting on `line` that took `size` bytes.
-    fn problem(&self, fields: &::csv::StringRecord, line: u64, size: u64) -> Option<DataError> {
+    pub(crate) fn problem(&self, fields: &impl Fields, line: u64, size: u64) -> Option<DataError> {
+        let fine = size <= MAX_RECORD as u64
+            && fields.count() == self.names.len()
+            && !fields.text().contains('\n')
+            && (fields.text().len() <= MAX_FIELD || fields.each().all(|f| f.len() <= MAX_FIELD));
+        if fine {
+            return None;
+        }
         let here = |kind, message: String| DataError::new(kind, Location::Line(line), message);
         let problem = if let Some(problem) = self.runaway(fields, line) {
             problem
@@ -198,7 +279,7 @@ impl Shape {
                 ),
             )
         } else if let Some((i, field)) =
-            fields.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD)
+            fields.each().enumerate().find(|(_, f)| f.len() > MAX_FIELD)
         {
             here(
                 DataErrorKind::TooLarge,
@@ -209,7 +290,7 @@ impl Shape {
                 ),
             )
             .at(self.name(i), None)
-        } else if fields.len() != self.names.len() {
+        } else if fields.count() != self.names.len() {
             self.miscounted(fields, |message| here(DataErrorKind::RowShape, message))
         } else {
             return None;
@@ -218,32 +299,28 @@ impl Shape {
     }
 
     /// The key of a row, as far as it can be told.
-    fn key(&self, fields: &::csv::StringRecord) -> Option<String> {
+    fn key(&self, fields: &impl Fields) -> Option<String> {
         if self.columns.is_empty() {
             return None;
         }
         let parts = self
             .key
             .iter()
-            .map(|&k| fields.get(*self.columns.get(k)?).map(str::trim))
+            .map(|&k| fields.field(*self.columns.get(k)?).map(str::trim))
             .collect::<Option<Vec<&str>>>()?;
         Some(parts.join(","))
     }
 
     /// The header's name for field `i`.
-    fn name(&self, i: usize) -> &str {
+    pub(crate) fn name(&self, i: usize) -> &str {
         self.names
             .get(i)
             .map_or("(beyond the header)", String::as_str)
     }
 
     /// The problem with a row whose fields are not as many as the header's names.
-    fn miscounted(
-        &self,
-        fields: &::csv::StringRecord,
-        here: impl Fn(String) -> DataError,
-    ) -> DataError {
-        let (found, wanted) = (fields.len(), self.names.len());
+    fn miscounted(&self, fields: &impl Fields, here: impl Fn(String) -> DataError) -> DataError {
+        let (found, wanted) = (fields.count(), self.names.len());
         let counts = format!(
             "the row has {found} field{} and the header {wanted}",
             if found == 1 { "" } else { "s" }
@@ -259,8 +336,8 @@ impl Shape {
             let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
                 n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
             };
-            let first = fields[i].trim();
-            let next = fields[i + 1].trim();
+            let first = fields.field(i).unwrap_or("").trim();
+            let next = fields.field(i + 1).unwrap_or("").trim();
             let whole = next.split_once('.').map_or(next, |(w, _)| w);
             self.delimiter == ','
                 && digits(first.strip_prefix('-').unwrap_or(first), 1..=3)
@@ -268,7 +345,12 @@ impl Shape {
         });
         match split {
             Some(i) => {
-                let amount = format!("{},{}", fields[i].trim(), fields[i + 1].trim());
+                let (first, next) = (fields.field(i), fields.field(i + 1));
+                let amount = format!(
+                    "{},{}",
+                    first.unwrap_or("").trim(),
+                    next.unwrap_or("").trim()
+                );
                 here(format!(
                     "{counts}: {amount} is split at its comma, which is not in quotes; write it in quotes (\"{amount}\") or without the comma ({})",
                     amount.replace(',', "")
@@ -286,12 +368,12 @@ impl Shape {
     /// breaks and has taken in what reads as rows of their own (a line that splits
     /// into as many fields as the header has names), or more than
     /// [`MAX_FIELD_LINES`] lines: a quote that was not closed.
-    fn runaway(&self, fields: &::csv::StringRecord, line: u64) -> Option<DataError> {
-        if !fields.as_slice().contains('\n') {
+    fn runaway(&self, fields: &impl Fields, line: u64) -> Option<DataError> {
+        if !fields.text().contains('\n') {
             return None;
         }
-        let (i, field) = fields.iter().enumerate().find(|(_, f)| f.contains('\n'))?;
-        let opened = line + fields.iter().take(i).map(line_breaks).sum::<u64>();
+        let (i, field) = fields.each().enumerate().find(|(_, f)| f.contains('\n'))?;
+        let opened = line + fields.each().take(i).map(line_breaks).sum::<u64>();
         // A quote never closed runs to the end of the file, and its last line break.
         let breaks = line_breaks(field.trim_end_matches(['\r', '\n']));
         let excerpt = excerpt(field);
@@ -304,7 +386,7 @@ impl Shape {
         // The row as its lines were written, less its quotes: the fields after the
         // first line break are what the lines after it hold.
         let delimiter = self.delimiter.to_string();
-        let joined = fields.iter().skip(i).collect::<Vec<_>>().join(&delimiter);
+        let joined = fields.each().skip(i).collect::<Vec<_>>().join(&delimiter);
         let looks_like_a_row = |l: &str| l.split(self.delimiter).count() == self.names.len();
         let runs = format!(
             "a quoted field opens here and runs on to line {}, taking in {}",
@@ -327,10 +409,10 @@ impl Shape {
                 excerpt_of(row.trim_end_matches('\r'))
             )));
         }
-        if fields.len() != self.names.len() {
+        if fields.count() != self.names.len() {
             return Some(problem(format!(
                 "{runs}, and the row then has {} fields and the header {}; {close}",
-                fields.len(),
+                fields.count(),
                 self.names.len()
             )));
         }
@@ -492,10 +574,29 @@ pub(crate) fn read_fields<'f>(
     location: Location,
     field: impl Fn(usize) -> Option<&'f str>,
 ) -> Result<Record, Vec<DataError>> {
-    let key_value = key.value(|k| columns.get(k).and_then(|&c| field(c)));
-    let mut values = Vec::with_capacity(inputs.len());
+    let mut record = Record::blank(inputs.len());
+    read_fields_into(&mut record, inputs, key, columns, location, field)?;
+    Ok(record)
+}
+
+/// As [`read_fields`], into `record`, whose memory is used again: a record read into
+/// row after row allocates nothing for a key, a number or a text no longer than
+/// before. On a problem the record holds part of the row.
+pub(crate) fn read_fields_into<'f>(
+    record: &mut Record,
+    inputs: &[Input],
+    key: Keys<'_>,
+    columns: &[usize],
+    location: Location,
+    field: impl Fn(usize) -> Option<&'f str>,
+) -> Result<(), Vec<DataError>> {
+    let found = key.write(&mut record.key, |k| columns.get(k).and_then(|&c| field(c)));
+    if record.values.len() != inputs.len() {
+        record.values = vec![InputValue::Missing; inputs.len()].into();
+    }
     let mut errors = Vec::new();
-    for (input, &column) in inputs.iter().zip(columns.iter()) {
+    let key_value = |record: &Record| found.then(|| record.key().to_string());
+    for (i, (input, &column)) in inputs.iter().zip(columns.iter()).enumerate() {
         let Some(text) = field(column) else {
             errors.push(
                 DataError::new(
@@ -504,20 +605,23 @@ pub(crate) fn read_fields<'f>(
                     "the row has fewer fields than the header",
                 )
                 .at(&input.name, None)
-                .with_key(key_value.clone()),
+                .with_key(key_value(record)),
             );
             continue;
         };
-        match parse_value(input, text) {
-            Ok(v) => values.push(v),
-            Err((kind, message)) => errors.push(
+        if let Err((kind, message)) = parse_value_into(input, text, &mut record.values[i]) {
+            errors.push(
                 DataError::new(kind, location.clone(), message)
                     .at(&input.name, Some(text))
-                    .with_key(key_value.clone()),
-            ),
+                    .with_key(key_value(record)),
+            );
         }
     }
-    Record::read(key_value.unwrap_or_default(), values, errors, key, location)
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    record.complete(key, location);
+    Ok(())
 }
 
 #[cfg(test)]

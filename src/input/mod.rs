@@ -1,6 +1,7 @@
 //! Loading records: values read against the ruleset's declared inputs, each problem
 //! reported with its row, column and value.
 
+pub mod chunks;
 pub mod csv;
 mod error;
 pub mod json;
@@ -13,6 +14,7 @@ use std::fmt;
 use crate::number::Rational;
 pub use error::{DataError, DataErrorKind, Location};
 pub use value::parse_value;
+pub(crate) use value::parse_value_into;
 
 /// One agent's inputs, checked against the ruleset's declarations.
 #[derive(Debug, Clone)]
@@ -88,19 +90,38 @@ impl Record {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let period = match keys.period.and_then(|p| values.get(p)) {
-            Some(InputValue::Month(m)) => Period::whole(*m),
-            Some(InputValue::Date(d)) => crate::time::month_of(*d).and_then(Period::whole),
-            _ => None,
-        };
         Ok(Record {
             key: key.into(),
+            period: month_of(&values, keys),
             values: values.into(),
-            period,
             rolled: Box::default(),
             rows: None,
             location,
         })
+    }
+
+    /// A record with no key and every one of `inputs` values missing, to read rows
+    /// into again and again.
+    pub(crate) fn blank(inputs: usize) -> Record {
+        Record {
+            key: Box::default(),
+            values: vec![InputValue::Missing; inputs].into(),
+            period: None,
+            rolled: Box::default(),
+            rows: None,
+            location: Location::Given,
+        }
+    }
+
+    /// Makes this record, whose key and values were read at `location`, complete, as
+    /// [`Record::read`] makes one.
+    pub(crate) fn complete(&mut self, keys: Keys<'_>, location: Location) {
+        self.period = month_of(&self.values, keys);
+        self.location = location;
+        if !self.rolled.is_empty() {
+            self.rolled = Box::default();
+        }
+        self.rows = None;
     }
 
     /// The month the record is scored for, for a ruleset that scores by period.
@@ -115,6 +136,24 @@ impl Record {
             _ => None,
         }
     }
+}
+
+/// The month a record of `values` is scored for, for a ruleset that scores by period.
+fn month_of(values: &[InputValue], keys: Keys<'_>) -> Option<Period> {
+    match keys.period.and_then(|p| values.get(p)) {
+        Some(InputValue::Month(m)) => Period::whole(*m),
+        Some(InputValue::Date(d)) => crate::time::month_of(*d).and_then(Period::whole),
+        _ => None,
+    }
+}
+
+/// Sets `slot` to the text `write` writes, in the memory `slot` holds when the text
+/// is as long as before (as a key of fixed width is, row after row), else in new.
+pub(crate) fn refill(slot: &mut Box<str>, write: impl FnOnce(&mut String)) {
+    let mut text = String::from(std::mem::take(slot));
+    text.clear();
+    write(&mut text);
+    *slot = text.into_boxed_str();
 }
 
 /// The inputs that make a record's key, and the one that places it in a month.
@@ -138,6 +177,28 @@ impl Keys<'_> {
             key.push_str(field(column)?.trim());
         }
         Some(key)
+    }
+
+    /// As [`Keys::value`], written into `slot` (see [`refill`]); whether every part
+    /// was found.
+    pub(crate) fn write<'v>(
+        &self,
+        slot: &mut Box<str>,
+        field: impl Fn(usize) -> Option<&'v str>,
+    ) -> bool {
+        let mut found = true;
+        refill(slot, |key| {
+            for (n, &column) in self.columns.iter().enumerate() {
+                if n > 0 {
+                    key.push(',');
+                }
+                match field(column) {
+                    Some(part) => key.push_str(part.trim()),
+                    None => found = false,
+                }
+            }
+        });
+        found
     }
 }
 

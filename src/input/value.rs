@@ -100,6 +100,43 @@ pub fn parse_value(input: &Input, text: &str) -> Result<InputValue, (DataErrorKi
     Ok(InputValue::Number(number))
 }
 
+/// As [`parse_value`], into `slot`: a text goes into the memory the text there holds
+/// (see [`super::refill`]).
+pub(crate) fn parse_value_into(
+    input: &Input,
+    text: &str,
+    slot: &mut InputValue,
+) -> Result<(), (DataErrorKind, String)> {
+    if input.input_type != InputType::Text {
+        // A plain number that fits its input is read at once; anything else, or a
+        // number that does not fit, as `parse_value` reads it, for its message.
+        if let Some((num, den)) = plain_decimal(text.as_bytes()) {
+            let fits = match input.input_type {
+                InputType::Count => den == 1 && num >= 0,
+                InputType::Number | InputType::Points | InputType::Money => true,
+                InputType::Percent => num.unsigned_abs() <= den.unsigned_abs(),
+                _ => false,
+            };
+            let number = Rational::make(i128::from(num), i128::from(den));
+            let within =
+                (input.range.as_ref()).is_none_or(|(low, high)| *low <= number && number <= *high);
+            if fits && within {
+                *slot = InputValue::Number(number);
+                return Ok(());
+            }
+        }
+        *slot = parse_value(input, text)?;
+        return Ok(());
+    }
+    let text = text.trim();
+    match slot {
+        _ if text.is_empty() && input.optional => *slot = InputValue::Missing,
+        InputValue::Text(held) => super::refill(held, |s| s.push_str(text)),
+        _ => *slot = InputValue::Text(text.into()),
+    }
+    Ok(())
+}
+
 /// Why a value could not be read as a decimal.
 enum Unread {
     /// It is not written as a plain decimal.
@@ -130,6 +167,9 @@ impl Unread {
 /// enough digits to read exactly. Thousands may be grouped by three with commas
 /// (`16,000.00`), as a spreadsheet writes them.
 fn decimal(text: &str) -> Result<Rational, Unread> {
+    if let Some((num, den)) = plain_decimal(text.as_bytes()) {
+        return Ok(Rational::make(i128::from(num), i128::from(den)));
+    }
     if text.contains(',') {
         return decimal(&ungrouped(text)?);
     }
@@ -144,6 +184,46 @@ fn decimal(text: &str) -> Result<Rational, Unread> {
     }
     let d = Decimal::from_str_exact(text).map_err(|_| Unread::TooLong)?;
     Ok(rational_from_decimal(d))
+}
+
+/// The most digits of a decimal read straight into a rational: its digits and its
+/// power of ten fit in 64 bits.
+const MAX_SHORT: usize = 18;
+
+/// A plain decimal of at most [`MAX_SHORT`] digits (optional minus, digits, optional
+/// fraction; nothing else, not even a space) read straight from its bytes, in lowest
+/// terms: the value rust_decimal reads, as `rational_from_decimal` makes it.
+fn plain_decimal(text: &[u8]) -> Option<(i64, i64)> {
+    let (negative, digits) = match text {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, text),
+    };
+    let whole = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    let fraction = match &digits[whole..] {
+        [] => &[][..],
+        [b'.', fraction @ ..] if fraction.iter().all(u8::is_ascii_digit) => fraction,
+        _ => return None,
+    };
+    let point = whole < digits.len();
+    if whole == 0 || (point && fraction.is_empty()) || whole + fraction.len() > MAX_SHORT {
+        return None;
+    }
+    let read =
+        |digits: &[u8], from: i64| (digits.iter()).fold(from, |n, &b| n * 10 + i64::from(b - b'0'));
+    let magnitude = read(fraction, read(&digits[..whole], 0));
+    let mut num = if negative { -magnitude } else { magnitude };
+    let mut den = 10i64.pow(fraction.len() as u32);
+    // In lowest terms, as `reduced` leaves it: the divisor shared with a power of ten
+    // is made of twos and fives.
+    if num == 0 {
+        return Some((0, 1));
+    }
+    let twos = num.trailing_zeros().min(den.trailing_zeros());
+    (num, den) = (num >> twos, den >> twos);
+    while den % 5 == 0 && num % 5 == 0 {
+        (num, den) = (num / 5, den / 5);
+    }
+    Some((num, den))
 }
 
 /// `text` without the commas that group its thousands, if they group them by three.
@@ -177,6 +257,50 @@ mod tests {
             range: range.map(|(l, h)| (Rational::from_int(l), Rational::from_int(h))),
             optional: false,
             better: None,
+        }
+    }
+
+    #[test]
+    fn plain_decimals_are_read_as_rust_decimal_reads_them() {
+        let plain = [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "12.50",
+            "0.05",
+            "-0.00",
+            "1000.05",
+            "76.47",
+            "007.10",
+            "999999999999999999",
+            "99999999999999999.9",
+            "0.00000000000000001",
+        ];
+        for text in plain {
+            let read = plain_decimal(text.as_bytes());
+            let exact = rational_from_decimal(Decimal::from_str_exact(text).unwrap());
+            assert_eq!(read, exact.held_parts(), "{text}");
+        }
+        let other = [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1e2",
+            " 1",
+            "1 ",
+            "+1",
+            "1,000",
+            "--1",
+            "9999999999999999999",
+            "1234567890.123456789",
+            "0.000000000000000001",
+            "١٢",
+        ];
+        for text in other {
+            assert_eq!(plain_decimal(text.as_bytes()), None, "{text}");
         }
     }
 

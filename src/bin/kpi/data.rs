@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use kpi::CsvRow;
-use kpi::{DataError, Record, Ruleset};
+use kpi::{DataError, KeyLedger, Record, Ruleset};
 use rayon::prelude::*;
 
 use crate::Failure;
@@ -76,21 +76,10 @@ pub fn for_each_loaded(
     };
     match extension.as_deref() {
         Some("csv") => {
-            let mut reader = open()?;
             let delimiter = source::options().delimiter.0;
-            match csv_text(path, &mut reader)? {
-                None => {
-                    let rows = ruleset.read_csv_rows_delimited(reader, delimiter);
-                    for row in rows.map_err(whole_file)? {
-                        each(Loaded::Row(row))?;
-                    }
-                }
-                Some(text) => {
-                    let rows = ruleset.read_csv_rows_delimited(text.as_bytes(), delimiter);
-                    for row in rows.map_err(whole_file)? {
-                        each(Loaded::Row(row))?;
-                    }
-                }
+            let rows = ruleset.read_csv_rows_delimited(csv_bytes(path, progress)?, delimiter);
+            for row in rows.map_err(whole_file)? {
+                each(Loaded::Row(row))?;
             }
         }
         _ if crate::workbook::is_workbook(path) => {
@@ -127,6 +116,65 @@ pub fn for_each_loaded(
         }
     }
     Ok(())
+}
+
+/// Whether `path` names a CSV file (by its extension), to be read as it streams with
+/// [`csv_bytes`].
+pub fn is_csv(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str());
+    !path.is_dir() && extension.is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// The bytes of the CSV file at `path` as they stream: the file's own, or its text
+/// decoded from GB18030 (see [`csv_text`]). With `progress`, the bytes read are
+/// counted on it.
+pub fn csv_bytes<'p>(
+    path: &Path,
+    progress: Option<&'p Progress>,
+) -> Result<Box<dyn Read + 'p>, Failure> {
+    let unreadable =
+        |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", path.display()));
+    let file = File::open(path).map_err(unreadable)?;
+    let counted: Box<dyn Read> = match progress {
+        Some(progress) => Box::new(progress.reader(file)),
+        None => Box::new(file),
+    };
+    let mut reader = BufReader::new(counted);
+    Ok(match csv_text(path, &mut reader)? {
+        None => Box::new(reader),
+        Some(text) => Box::new(std::io::Cursor::new(text.into_bytes())),
+    })
+}
+
+/// A ledger of the keys of a run over `path`: a compact one when the file can be read
+/// again to find where a repeated key came first ([`given_again`]), else one that
+/// remembers every place.
+pub fn key_ledger(path: &Path) -> KeyLedger {
+    match std::fs::metadata(path) {
+        Ok(file) if file.is_file() => KeyLedger::compact(),
+        _ => KeyLedger::default(),
+    }
+}
+
+/// Reads `path` again, for a compact [`KeyLedger`] that asks for the records it was
+/// given: gives `feed` the key and place of each record read that `scored` keeps (as
+/// the run scores it, or `None` for a record the run leaves out), in the order of the
+/// file, until `feed` says stop.
+pub fn given_again(
+    ruleset: &Ruleset,
+    path: &Path,
+    scored: impl Fn(Record) -> Option<Record>,
+    feed: kpi::Earlier<'_>,
+) {
+    // Stopping early is the only failure returned here; a file that can no longer be
+    // read leaves the first place unsaid.
+    let _ = for_each_record(ruleset, path, |read| {
+        let record = read.ok().and_then(&scored);
+        match record.map(|r| feed(r.key(), r.location())) {
+            Some(ControlFlow::Break(())) => Err(Failure::data(String::new())),
+            _ => Ok(()),
+        }
+    });
 }
 
 /// The text of a CSV file that is not UTF-8, decoded; `None` for a UTF-8 file, to be

@@ -1,9 +1,16 @@
 //! `kpi eval`: scores every record of a data file, streaming, on every core, with the
 //! rows written in the order of the file.
+//!
+//! A CSV file is read in chunks of whole rows: this thread reads the file and cuts it
+//! where rows end, and each scoring thread splits a chunk's rows into fields, reads
+//! them into records, scores them and encodes their rows, which this thread writes in
+//! the order of the file. Other files are read here and scored in batches.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc};
 
-use kpi::{DataError, Period, Record, Ruleset, ScoreError};
+use kpi::{CsvChunk, CsvChunks, CsvRows, DataError, Period, Record, Ruleset, ScoreError, Scorer};
 use rayon::prelude::*;
 
 use crate::data::Loaded;
@@ -11,7 +18,7 @@ use crate::output::Inputs;
 use crate::period::PeriodArgs;
 use crate::progress::Progress;
 use crate::spreadsheet::TextCells;
-use crate::{FAILED, Failure, Format, data, load, problems, write};
+use crate::{FAILED, Failure, Format, data, load, problems, source, write};
 use kpi::KeyLedger;
 
 /// Records scored together: enough to keep every core busy, few enough that memory
@@ -44,10 +51,13 @@ pub fn eval(
         return Ok(FAILED);
     };
     let period = period.resolve(&ruleset)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads(jobs))
-        .build()
-        .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))?;
+    let threads = threads(jobs);
+    let pool = || {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Failure::usage(format!("cannot start {jobs} threads: {e}")))
+    };
     let bytes = std::fs::metadata(data).map_or(0, |m| m.len());
     let progress = Progress::new(bytes);
     let out = write::Writer::open(output.path, output.format, &ruleset)?;
@@ -60,11 +70,17 @@ pub fn eval(
         failed: false,
         batch: Vec::with_capacity(BATCH),
         period,
-        keys: KeyLedger::default(),
+        keys: data::key_ledger(data),
     };
     if ruleset.reads_population() || ruleset.rolls_up_rows() {
-        return run.whole_population(&pool, &progress);
+        return run.whole_population(&pool()?, &progress);
     }
+    if data::is_csv(data) {
+        let read = run.csv(threads, &progress);
+        progress.finish();
+        return read;
+    }
+    let pool = pool()?;
     let mut records = 0usize;
     let read = data::for_each_loaded(&ruleset, data, Some(&progress), |loaded| {
         records += 1;
@@ -116,8 +132,8 @@ struct Run<'a> {
     keys: KeyLedger,
 }
 
-/// What became of one record.
-enum Scored {
+/// What became of one record of a batch.
+enum Done {
     /// Scored: its row, encoded.
     Row(Vec<u8>, Record),
     /// The rules could not score it.
@@ -128,6 +144,16 @@ enum Scored {
     Unread(Vec<DataError>),
     /// It is of another month than the one scored.
     Elsewhen,
+}
+
+/// What became of one record of a chunk.
+enum Scored {
+    /// Scored: its row, encoded, ends here in the chunk's rows.
+    Row(usize),
+    /// The rules could not score it.
+    Failed(ScoreError),
+    /// Its row could not be encoded.
+    Unwritten(String),
 }
 
 impl Run<'_> {
@@ -180,28 +206,35 @@ impl Run<'_> {
     fn flush(&mut self, pool: &rayon::ThreadPool, progress: &Progress) -> Result<(), Failure> {
         let (ruleset, rows, period) = (self.ruleset, &self.rows, self.period);
         let batch = &mut self.batch;
-        let scored: Vec<Scored> = pool.install(|| {
+        let scored: Vec<Done> = pool.install(|| {
             batch
                 .par_drain(..)
                 .map_init(
                     || ruleset.scorer(),
                     |scorer, loaded| match in_period(ruleset, loaded.read(ruleset), period) {
-                        Ok(None) => Scored::Elsewhen,
+                        Ok(None) => Done::Elsewhen,
                         Ok(Some(record)) => match scorer.score(&record) {
                             Ok(outcome) => match rows.encode(record.key(), outcome) {
-                                Ok(row) => Scored::Row(row, record),
-                                Err(e) => Scored::Unwritten(e),
+                                Ok(row) => Done::Row(row, record),
+                                Err(e) => Done::Unwritten(e),
                             },
-                            Err(e) => Scored::Failed(e, record),
+                            Err(e) => Done::Failed(e, record),
                         },
-                        Err(errors) => Scored::Unread(errors),
+                        Err(errors) => Done::Unread(errors),
                     },
                 )
                 .collect()
         });
+        let (ruleset, data) = (self.ruleset, self.data);
+        let earlier = |feed: kpi::Earlier<'_>| {
+            let scored = |record| in_period(ruleset, Ok(record), period).ok().flatten();
+            data::given_again(ruleset, data, scored, feed);
+        };
         for scored in scored {
             let repeated = match &scored {
-                Scored::Row(_, record) | Scored::Failed(_, record) => self.keys.repeated(record),
+                Done::Row(_, record) | Done::Failed(_, record) => {
+                    (self.keys).repeated_among(record.key(), record.location(), earlier)
+                }
                 _ => None,
             };
             if let Some(e) = repeated {
@@ -210,14 +243,14 @@ impl Run<'_> {
                 continue;
             }
             match scored {
-                Scored::Row(row, _) => self.out.row(&row)?,
-                Scored::Unwritten(e) => return Err(e.into()),
-                Scored::Failed(e, record) => {
+                Done::Row(row, _) => self.out.row(&row)?,
+                Done::Unwritten(e) => return Err(e.into()),
+                Done::Failed(e, record) => {
                     self.failed = true;
                     progress.suspend(|| problems::score(self.data, &e, record.location()));
                 }
-                Scored::Elsewhen => {}
-                Scored::Unread(errors) => {
+                Done::Elsewhen => {}
+                Done::Unread(errors) => {
                     self.failed = true;
                     progress.suspend(|| {
                         for e in errors {
@@ -228,6 +261,237 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Chunks scored ahead of the one being written, per scoring thread: enough that no
+/// thread waits for work, few enough that memory stays small.
+const AHEAD: usize = 3;
+
+impl Run<'_> {
+    /// Reads, scores and writes a CSV file a chunk of rows at a time, on `threads`
+    /// threads besides this one (none for one: this one does everything).
+    fn csv(mut self, threads: usize, progress: &Progress) -> Result<u8, Failure> {
+        let delimiter = source::options().delimiter.0;
+        let bytes = data::csv_bytes(self.data, Some(progress))?;
+        let mut chunks = CsvChunks::new(self.ruleset, bytes, delimiter)
+            .map_err(|e| Failure::data_error(self.data, &e))?;
+        let rows = self.rows.clone();
+        let scoring = Scoring {
+            rows: chunks.rows(self.period),
+            scorer: self.ruleset.scorer(),
+            encoder: rows.encoder(),
+        };
+        if threads <= 1 {
+            let (mut scoring, mut batch) = (scoring, Batch::default());
+            while chunks.next_into(&mut batch.chunk) {
+                scoring.score(&mut batch);
+                self.write(&batch, progress)?;
+                progress.tick();
+            }
+        } else {
+            self.in_parallel(&mut chunks, scoring, threads, progress)?;
+        }
+        self.out.finish()?;
+        Ok(if self.failed { FAILED } else { 0 })
+    }
+
+    /// [`Run::csv`] on `threads` scoring threads, each with its own copy of `scoring`.
+    fn in_parallel(
+        &mut self,
+        chunks: &mut CsvChunks<'_, impl std::io::Read>,
+        scoring: Scoring<'_>,
+        threads: usize,
+        progress: &Progress,
+    ) -> Result<(), Failure> {
+        std::thread::scope(|scope| {
+            let (work, to_score) = mpsc::channel::<(usize, Batch)>();
+            let (done, scored) = mpsc::channel::<(usize, Option<Batch>)>();
+            let to_score = Arc::new(Mutex::new(to_score));
+            for _ in 0..threads {
+                let (to_score, done) = (Arc::clone(&to_score), done.clone());
+                let mut scoring = scoring.clone();
+                scope.spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for a chunk.
+                        let next = to_score.lock().map(|queue| queue.recv());
+                        let Ok(Ok((n, mut batch))) = next else {
+                            return;
+                        };
+                        let watch = Watch {
+                            done: &done,
+                            chunk: n,
+                        };
+                        scoring.score(&mut batch);
+                        std::mem::forget(watch);
+                        if done.send((n, Some(batch))).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            // Once every scoring thread has stopped, waiting for a chunk fails.
+            drop(done);
+            // Chunks are numbered as read and written in that order.
+            let (mut sent, mut written) = (0, 0);
+            let mut spare: Vec<Batch> = Vec::new();
+            let mut waiting = BTreeMap::new();
+            let mut read_all = false;
+            loop {
+                while !read_all && sent - written < AHEAD * threads {
+                    let mut batch = spare.pop().unwrap_or_default();
+                    read_all = !chunks.next_into(&mut batch.chunk);
+                    if read_all {
+                        break;
+                    }
+                    if work.send((sent, batch)).is_err() {
+                        // A scoring thread stopped; what was sent is still written.
+                        read_all = true;
+                        break;
+                    }
+                    sent += 1;
+                }
+                if written == sent {
+                    return Ok(());
+                }
+                let Ok((n, Some(batch))) = scored.recv() else {
+                    return Err(Failure::usage("a scoring thread stopped".into()));
+                };
+                waiting.insert(n, batch);
+                while let Some(batch) = waiting.remove(&written) {
+                    self.write(&batch, progress)?;
+                    progress.tick();
+                    written += 1;
+                    spare.push(batch);
+                }
+            }
+        })
+    }
+
+    /// Writes the rows of a chunk scored, in order, and reports what could not be
+    /// read or scored, or repeats a key.
+    fn write(&mut self, batch: &Batch, progress: &Progress) -> Result<(), Failure> {
+        let (ruleset, data, period) = (self.ruleset, self.data, self.period);
+        let earlier = |feed: kpi::Earlier<'_>| {
+            let scored = |record| in_period(ruleset, Ok(record), period).ok().flatten();
+            data::given_again(ruleset, data, scored, feed);
+        };
+        let mut start = 0;
+        for row in &batch.rows {
+            match row {
+                Row::Unread(errors) => {
+                    self.failed = true;
+                    progress.suspend(|| {
+                        for e in errors {
+                            problems::data(data, e);
+                        }
+                    });
+                }
+                Row::Scored(i) => {
+                    let (record, scored) = (&batch.records[*i], &batch.scored[*i]);
+                    let repeated =
+                        (self.keys).repeated_among(record.key(), record.location(), earlier);
+                    let end = match scored {
+                        Scored::Row(end) => *end,
+                        _ => start,
+                    };
+                    let encoded = &batch.encoded[start..end];
+                    start = end;
+                    if let Some(e) = repeated {
+                        self.failed = true;
+                        progress.suspend(|| problems::data(data, &e));
+                        continue;
+                    }
+                    match scored {
+                        Scored::Row(_) => self.out.row(encoded)?,
+                        Scored::Failed(e) => {
+                            self.failed = true;
+                            progress.suspend(|| problems::score(data, e, record.location()));
+                        }
+                        Scored::Unwritten(e) => return Err(e.clone().into()),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Tells the writing thread that a scoring thread stopped part way through chunk
+/// `chunk` (it panicked), so that the run ends rather than waits for the chunk: a
+/// scoring thread forgets its watch once the chunk is scored.
+struct Watch<'a> {
+    done: &'a mpsc::Sender<(usize, Option<Batch>)>,
+    chunk: usize,
+}
+
+impl Drop for Watch<'_> {
+    fn drop(&mut self) {
+        let _ = self.done.send((self.chunk, None));
+    }
+}
+
+/// What a scoring thread holds: a reader of rows, a scorer and a row encoder, each
+/// reusing its memory from chunk to chunk.
+#[derive(Clone)]
+struct Scoring<'r> {
+    rows: CsvRows<'r>,
+    scorer: Scorer<'r>,
+    encoder: write::Encoder<'r>,
+}
+
+/// A chunk of rows and what became of them: passed to a scoring thread, and back.
+/// Its memory is used again for later chunks.
+#[derive(Default)]
+struct Batch {
+    chunk: CsvChunk,
+    /// The records read, from the start (those after them are kept for their memory).
+    records: Vec<Record>,
+    /// What became of each row of the chunk, in order.
+    rows: Vec<Row>,
+    /// What became of each record read.
+    scored: Vec<Scored>,
+    /// The encoded rows of the records scored, one after another.
+    encoded: Vec<u8>,
+}
+
+/// A row of a chunk.
+enum Row {
+    /// Read as record `i`.
+    Scored(usize),
+    /// The problems found in it.
+    Unread(Vec<DataError>),
+}
+
+impl Scoring<'_> {
+    /// Reads, scores and encodes the rows of `batch`'s chunk.
+    fn score(&mut self, batch: &mut Batch) {
+        let Batch {
+            chunk,
+            records,
+            rows,
+            scored,
+            encoded,
+        } = batch;
+        rows.clear();
+        scored.clear();
+        encoded.clear();
+        let read = self.rows.read(chunk, records, |row| match row {
+            Ok(Some(i)) => rows.push(Row::Scored(i)),
+            // Of another month than the one scored.
+            Ok(None) => {}
+            Err(errors) => rows.push(Row::Unread(errors)),
+        });
+        // The chunk's records, scored together.
+        for record in &records[..read] {
+            scored.push(match self.scorer.score(record) {
+                Ok(outcome) => match self.encoder.encode_into(record.key(), outcome, encoded) {
+                    Ok(()) => Scored::Row(encoded.len()),
+                    Err(e) => Scored::Unwritten(e),
+                },
+                Err(e) => Scored::Failed(e),
+            });
+        }
     }
 }
 

@@ -434,11 +434,14 @@ fn all(args: &Args, ruleset: &Ruleset, dir: &Path, lang: Lang) -> Result<u8, Fai
             failed |= !write(record, explained);
         }
     } else {
-        let mut keys = kpi::KeyLedger::default();
+        let mut keys = data::key_ledger(&args.data);
+        let earlier = |feed: kpi::Earlier<'_>| data::given_again(ruleset, &args.data, Some, feed);
         data::for_each_record(ruleset, &args.data, |loaded| {
-            match loaded.and_then(|record| match keys.repeated(&record) {
-                Some(e) => Err(vec![e]),
-                None => Ok(record),
+            match loaded.and_then(|record| {
+                match keys.repeated_among(record.key(), record.location(), earlier) {
+                    Some(e) => Err(vec![e]),
+                    None => Ok(record),
+                }
             }) {
                 Ok(record) => failed |= !write(&record, ruleset.explain(&record)),
                 Err(errors) => {

@@ -7,7 +7,6 @@ use kpi::{DataError, Explanation, Outcome, Period, Record, Ruleset, ScoreError};
 
 use crate::output::note;
 use crate::{Failure, data};
-use kpi::KeyLedger;
 
 /// One rule file, as the run reads the data with it.
 pub struct Side<'a> {
@@ -95,13 +94,23 @@ impl Side<'_> {
         // Scored one at a time, in the order of the file: a record that cannot be
         // read fails alone, as in `kpi eval`, and the others are still compared.
         let mut entries = Vec::new();
-        let mut keys = KeyLedger::default();
+        let mut keys = data::key_ledger(data);
+        // A record of another month than the one named is left out.
+        let select = |record| ruleset.select(vec![record], period);
+        let earlier = |feed: kpi::Earlier<'_>| {
+            let scored = |record| {
+                let selected = select(record).ok()?;
+                selected.records.into_iter().take(selected.scored).next()
+            };
+            data::given_again(ruleset, data, scored, feed);
+        };
         data::for_each_record(ruleset, data, |read| {
-            // A record of another month than the one named is left out.
-            match read.and_then(|record| ruleset.select(vec![record], period)) {
+            match read.and_then(select) {
                 Ok(selected) => {
                     for record in selected.records.iter().take(selected.scored) {
-                        let entry = match keys.repeated(record) {
+                        let repeated =
+                            keys.repeated_among(record.key(), record.location(), earlier);
+                        let entry = match repeated {
                             Some(e) => self.unread(data, &[e]),
                             None => {
                                 let working = || ruleset.explain(record);

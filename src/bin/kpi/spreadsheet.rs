@@ -36,9 +36,27 @@ impl TextCells {
     /// An output's value in a CSV cell: a text or grade guarded as [`TextCells::csv`]
     /// guards it, any other kind (a number, a date) as it is.
     pub fn csv_value(self, value: &OutputValue) -> String {
+        let mut text = String::new();
+        self.write_csv_value(value, &mut text);
+        text
+    }
+
+    /// [`TextCells::csv_value`], appended to `out`.
+    pub fn write_csv_value(self, value: &OutputValue, out: &mut String) {
+        use std::fmt::Write as _;
         match value {
-            OutputValue::Text(text) | OutputValue::Grade(text) => self.csv(text).into_owned(),
-            other => other.to_string(),
+            OutputValue::Text(text) | OutputValue::Grade(text) => out.push_str(&self.csv(text)),
+            OutputValue::Number(d) | OutputValue::Money(d) | OutputValue::Points(d) => {
+                write_decimal(d, out)
+            }
+            OutputValue::Percent(d) => {
+                write_decimal(d, out);
+                out.push('%');
+            }
+            // Writing to a string cannot fail.
+            other => {
+                let _ = write!(out, "{other}");
+            }
         }
     }
 
@@ -61,6 +79,45 @@ impl TextCells {
     }
 }
 
+/// Appends `d` as its `Display` writes it (every place of its scale, a minus for a
+/// negative zero too), without the formatting machinery.
+pub(crate) fn write_decimal(d: &rust_decimal::Decimal, out: &mut String) {
+    // The digits, least significant first, at least as many as the places.
+    let mut digits = [b'0'; 40];
+    let (mut len, scale) = (0, d.scale() as usize);
+    let mantissa = d.mantissa().unsigned_abs();
+    // Most amounts fit in 64 bits, where division by ten is cheap.
+    match u64::try_from(mantissa) {
+        Ok(mut mantissa) => {
+            while mantissa > 0 {
+                digits[len] = b'0' + (mantissa % 10) as u8;
+                mantissa /= 10;
+                len += 1;
+            }
+        }
+        Err(_) => {
+            let mut mantissa = mantissa;
+            while mantissa > 0 {
+                digits[len] = b'0' + (mantissa % 10) as u8;
+                mantissa /= 10;
+                len += 1;
+            }
+        }
+    }
+    let len = len.max(scale);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    match len - scale {
+        0 => out.push('0'),
+        _ => out.extend(digits[scale..len].iter().rev().map(|&b| char::from(b))),
+    }
+    if scale > 0 {
+        out.push('.');
+        out.extend(digits[..scale].iter().rev().map(|&b| char::from(b)));
+    }
+}
+
 /// Whether a spreadsheet would read `text` as a formula: it starts with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return, and is not simply a number.
 pub(crate) fn formula_like(text: &str) -> bool {
@@ -80,6 +137,40 @@ fn plain_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_they_display() {
+        use rust_decimal::Decimal;
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "5",
+            "0.05",
+            "-0.5",
+            "54.00",
+            "1110.05",
+            "-620.03",
+            "100",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-7.9228162514264337593543950335",
+            "12345678901234567890.12345678",
+        ]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+        values.push(Decimal::new(-5, 3));
+        let mut zero = Decimal::new(0, 28);
+        zero.set_sign_negative(true);
+        values.push(zero);
+        for d in values {
+            let mut written = String::new();
+            write_decimal(&d, &mut written);
+            assert_eq!(written, d.to_string());
+        }
+    }
 
     #[test]
     fn only_text_a_spreadsheet_would_run_is_guarded() {

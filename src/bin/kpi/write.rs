@@ -47,29 +47,112 @@ impl Rows {
 
     /// The row for `key` and its outcome: a CSV line, or a JSON object.
     pub fn encode(&self, key: &str, outcome: &Outcome) -> Result<Vec<u8>, String> {
-        match self.format {
-            Format::Csv => {
-                let mut fields: Vec<String> = (self.key_parts(key))
-                    .map(|part| self.cells.csv(part).into_owned())
-                    .collect();
-                fields.extend(outcome.values.iter().map(|v| self.cells.csv_value(v)));
-                let line = csv_line(&fields)?;
-                Ok(match self.terminal {
-                    true => visible(&String::from_utf8_lossy(&line))
-                        .into_owned()
-                        .into_bytes(),
-                    false => line,
-                })
-            }
-            Format::Json | Format::Jsonl => {
-                let row = Value::Object(outcome.json_row(&self.key_names, key)).to_string();
-                Ok(match self.terminal {
-                    true => visible_json(&row).into_owned().into_bytes(),
-                    false => row.into_bytes(),
-                })
-            }
+        let mut row = Vec::new();
+        self.encoder().encode_into(key, outcome, &mut row)?;
+        Ok(row)
+    }
+
+    /// An encoder that writes rows into a buffer of the caller's, on one thread.
+    pub fn encoder(&self) -> Encoder<'_> {
+        Encoder {
+            rows: self,
+            value: String::new(),
         }
     }
+}
+
+/// Encodes rows as [`Rows::encode`] does, appending each to a buffer: a CSV row of
+/// numbers and texts that need no guard allocates nothing. A CSV row is written as the
+/// `csv` crate's writer writes it.
+#[derive(Clone)]
+pub struct Encoder<'r> {
+    rows: &'r Rows,
+    /// An output value written as text, in memory used again.
+    value: String,
+}
+
+impl Encoder<'_> {
+    /// Appends a CSV row of `first` and `rest`, as text, to `out`.
+    #[cfg(test)]
+    fn encode_fields(&mut self, first: &str, rest: &[&str], out: &mut Vec<u8>) {
+        let start = out.len();
+        self.field(false, first.as_bytes(), out);
+        for field in rest {
+            self.field(true, field.as_bytes(), out);
+        }
+        end_row(start, out);
+    }
+
+    /// Appends the row for `key` and its outcome to `out`.
+    pub fn encode_into(
+        &mut self,
+        key: &str,
+        outcome: &Outcome,
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        let rows = self.rows;
+        let start = out.len();
+        match rows.format {
+            Format::Csv => {
+                for (n, part) in rows.key_parts(key).enumerate() {
+                    self.field(n > 0, rows.cells.csv(part).as_bytes(), out);
+                }
+                for value in &outcome.values {
+                    let mut text = std::mem::take(&mut self.value);
+                    text.clear();
+                    rows.cells.write_csv_value(value, &mut text);
+                    self.field(true, text.as_bytes(), out);
+                    self.value = text;
+                }
+                end_row(start, out);
+                if rows.terminal {
+                    let line = String::from_utf8_lossy(&out[start..]).into_owned();
+                    out.truncate(start);
+                    out.extend_from_slice(visible(&line).as_bytes());
+                }
+            }
+            Format::Json | Format::Jsonl => {
+                let row = Value::Object(outcome.json_row(&rows.key_names, key)).to_string();
+                match rows.terminal {
+                    true => out.extend_from_slice(visible_json(&row).as_bytes()),
+                    false => out.extend_from_slice(row.as_bytes()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends one CSV field, after a delimiter unless it is the first: in quotes
+    /// (a quote in it doubled) if it holds a comma, a quote or a line break.
+    fn field(&mut self, after: bool, field: &[u8], out: &mut Vec<u8>) {
+        if after {
+            out.push(b',');
+        }
+        if !field
+            .iter()
+            .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
+            out.extend_from_slice(field);
+            return;
+        }
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    }
+}
+
+/// Ends the CSV row that starts at `start` in `out`: a row of one empty field is
+/// written as an empty quoted one, so that it is not read as no row.
+fn end_row(start: usize, out: &mut Vec<u8>) {
+    if out.len() == start {
+        out.extend_from_slice(b"\"\"");
+    }
+    out.push(b'\n');
 }
 
 impl Rows {
@@ -162,4 +245,39 @@ fn csv_line<T: AsRef<[u8]>>(fields: &[T]) -> Result<Vec<u8>, String> {
     let failed = |e: &dyn std::fmt::Display| format!("cannot encode a row: {e}");
     line.write_record(fields).map_err(|e| failed(&e))?;
     line.into_inner().map_err(|e| failed(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_writer_quotes_them() {
+        let ruleset = Ruleset::compile("ruleset t\nkey id\ninput id text\noutput o = id").unwrap();
+        let rows = Rows::new(Format::Csv, &ruleset, TextCells::default(), false);
+        let mut encoder = rows.encoder();
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\r",
+            " spaced ",
+            "坐席",
+            "'=1",
+            "#hash",
+            ",",
+        ];
+        for first in fields {
+            for rest in [&[][..], &fields[..]] {
+                let mut out = Vec::new();
+                encoder.encode_fields(first, rest, &mut out);
+                let mut all = vec![first];
+                all.extend(rest);
+                assert_eq!(out, csv_line(&all).unwrap(), "{all:?}");
+            }
+        }
+    }
 }
