@@ -482,14 +482,16 @@ impl Scoring<'_> {
             Ok(None) => {}
             Err(errors) => rows.push(Row::Unread(errors)),
         });
-        // The chunk's records, scored together.
-        for record in &records[..read] {
-            scored.push(match self.scorer.score(record) {
+        // The chunk's records, scored together: the compiled kernel runs over them a
+        // batch at a time.
+        let records = &records[..read];
+        for (record, outcome) in records.iter().zip(self.scorer.score_all(records)) {
+            scored.push(match outcome {
                 Ok(outcome) => match self.encoder.encode_into(record.key(), outcome, encoded) {
                     Ok(()) => Scored::Row(encoded.len()),
                     Err(e) => Scored::Unwritten(e),
                 },
-                Err(e) => Scored::Failed(e),
+                Err(e) => Scored::Failed(e.clone()),
             });
         }
     }
