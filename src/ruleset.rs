@@ -367,6 +367,14 @@ impl Ruleset {
         Arc::clone(&self.output_names)
     }
 
+    /// An outcome of this ruleset's outputs, each a placeholder to be overwritten.
+    pub(crate) fn blank_outcome(&self) -> Outcome {
+        Outcome {
+            names: self.shared_output_names(),
+            values: vec![OutputValue::Bool(false); self.program.outputs.len()],
+        }
+    }
+
     pub(crate) fn program(&self) -> &Program {
         &self.program
     }
@@ -627,12 +635,9 @@ impl Ruleset {
         slots: &[Value],
         tracer: &mut Trace,
     ) -> Result<Outcome, ScoreError> {
-        let mut values = vec![OutputValue::Bool(false); self.program.outputs.len()];
-        self.store_outputs(record, slots, tracer, &mut values)?;
-        Ok(Outcome {
-            names: self.shared_output_names(),
-            values,
-        })
+        let mut outcome = self.blank_outcome();
+        self.store_outputs(record, slots, tracer, &mut outcome.values)?;
+        Ok(outcome)
     }
 
     /// Evaluates every output of `record` over its finished slots into `values`, one

@@ -45,10 +45,7 @@ impl<'r> Scorer<'r> {
         Scorer {
             ruleset,
             slots: Vec::with_capacity(program.model.inputs.len() + program.steps.len()),
-            outcome: Outcome {
-                names: ruleset.shared_output_names(),
-                values: vec![OutputValue::Bool(false); program.outputs.len()],
-            },
+            outcome: ruleset.blank_outcome(),
             outcomes: Vec::new(),
             columns: None,
         }
@@ -72,13 +69,9 @@ impl<'r> Scorer<'r> {
     /// at once lets the kernel run each instruction over a batch of them.
     pub fn score_all(&mut self, records: &[Record]) -> &[Result<Outcome, ScoreError>] {
         let ruleset = self.ruleset;
-        let outputs = ruleset.program().outputs.len();
         self.outcomes.truncate(records.len());
         while self.outcomes.len() < records.len() {
-            self.outcomes.push(Ok(Outcome {
-                names: ruleset.shared_output_names(),
-                values: vec![OutputValue::Bool(false); outputs],
-            }));
+            self.outcomes.push(Ok(ruleset.blank_outcome()));
         }
         let batched = !ruleset.scores_by_period() && ruleset.program().kernel.is_some();
         if !batched {
@@ -91,18 +84,11 @@ impl<'r> Scorer<'r> {
         for (chunk, outcomes) in records.chunks(BATCH).zip(self.outcomes.chunks_mut(BATCH)) {
             let columns = run_kernel(&mut self.columns, ruleset, chunk);
             for (i, (record, outcome)) in chunk.iter().zip(outcomes).enumerate() {
-                let values = match outcome {
-                    Ok(outcome) => &mut outcome.values,
-                    Err(_) => {
-                        *outcome = Ok(Outcome {
-                            names: ruleset.shared_output_names(),
-                            values: vec![OutputValue::Bool(false); outputs],
-                        });
-                        match outcome {
-                            Ok(outcome) => &mut outcome.values,
-                            Err(_) => continue,
-                        }
-                    }
+                if outcome.is_err() {
+                    *outcome = Ok(ruleset.blank_outcome());
+                }
+                let Ok(Outcome { values, .. }) = outcome else {
+                    continue;
                 };
                 let done = columns.is_some_and(|c| kernel_outputs(ruleset, c, i, record, values));
                 if !done && let Err(e) = reference(ruleset, record, &mut self.slots, values) {

@@ -480,12 +480,8 @@ impl Lowering {
     /// `guard` sends them to the reference evaluator.
     fn value(&mut self, node: &Node, guard: Option<Reg>, want: Kind) -> Option<Reg> {
         match self.node(node, guard)? {
-            Lowered::Reg(reg, kind) if kind == want => Some(reg),
-            Lowered::Reg(..) => None,
-            Lowered::Missing => {
-                self.code.push(Instr::Missing { guard });
-                Some(self.placeholder(want))
-            }
+            Lowered::Reg(_, kind) if kind != want => None,
+            lowered => Some(self.known(lowered, guard, want)),
         }
     }
 
