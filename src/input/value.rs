@@ -108,23 +108,6 @@ pub(crate) fn parse_value_into(
     slot: &mut InputValue,
 ) -> Result<(), (DataErrorKind, String)> {
     if input.input_type != InputType::Text {
-        // A plain number that fits its input is read at once; anything else, or a
-        // number that does not fit, as `parse_value` reads it, for its message.
-        if let Some((num, den)) = plain_decimal(text.as_bytes()) {
-            let fits = match input.input_type {
-                InputType::Count => den == 1 && num >= 0,
-                InputType::Number | InputType::Points | InputType::Money => true,
-                InputType::Percent => num.unsigned_abs() <= den.unsigned_abs(),
-                _ => false,
-            };
-            let number = Rational::make(i128::from(num), i128::from(den));
-            let within =
-                (input.range.as_ref()).is_none_or(|(low, high)| *low <= number && number <= *high);
-            if fits && within {
-                *slot = InputValue::Number(number);
-                return Ok(());
-            }
-        }
         *slot = parse_value(input, text)?;
         return Ok(());
     }
