@@ -169,18 +169,12 @@ impl Keys<'_> {
     /// The key: the values of the key's inputs, each found by `field` and trimmed,
     /// joined with commas; `None` when one is missing.
     pub(crate) fn value<'v>(&self, field: impl Fn(usize) -> Option<&'v str>) -> Option<String> {
-        let mut key = String::new();
-        for (n, &column) in self.columns.iter().enumerate() {
-            if n > 0 {
-                key.push(',');
-            }
-            key.push_str(field(column)?.trim());
-        }
-        Some(key)
+        let mut key = Box::default();
+        self.write(&mut key, field).then(|| key.into())
     }
 
-    /// As [`Keys::value`], written into `slot` (see [`refill`]); whether every part
-    /// was found.
+    /// The key, as [`Keys::value`] gives it, written into `slot` (see [`refill`]);
+    /// whether every part was found.
     pub(crate) fn write<'v>(
         &self,
         slot: &mut Box<str>,
