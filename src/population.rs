@@ -2,7 +2,7 @@
 //! records (group items, ranks, forced distributions).
 
 use crate::eval::population::{self, PopulationRun};
-use crate::eval::{EvalError, Fault, NoTrace};
+use crate::eval::{EvalError, Fault, NoTrace, SlotRead};
 use crate::explain::{Explanation, PopulationInfo};
 use crate::input::Record;
 use crate::outcome::{Outcome, OutputValue};
@@ -90,7 +90,7 @@ impl<'a> Population<'a> {
         outcome.values.resize(outputs, OutputValue::Bool(false));
         self.ruleset.store_outputs(
             record,
-            &self.run.slots[index],
+            &self.run.slots.row(self.records, index),
             &mut NoTrace,
             &mut outcome.values,
         )
@@ -146,12 +146,18 @@ impl<'a> Population<'a> {
         Ok((outcome, explanation))
     }
 
-    /// The finished slots of record `index`.
-    pub(crate) fn slots(&self, index: usize) -> Result<&[crate::eval::Value], ScoreError> {
+    /// The finished slots of record `index`: its inputs, then its items.
+    pub(crate) fn slots(&self, index: usize) -> Result<Vec<crate::eval::Value>, ScoreError> {
         self.record(index)?;
         match self.run.errors[index] {
             Some(error) => Err(self.error(error, index)),
-            None => Ok(&self.run.slots[index]),
+            None => {
+                let row = self.run.slots.row(self.records, index);
+                let width = self.ruleset.program().model.inputs.len() + row.items.len();
+                Ok((0..width)
+                    .map(|slot| row.slot(slot).unwrap_or(crate::eval::Value::Missing))
+                    .collect())
+            }
         }
     }
 

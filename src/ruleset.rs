@@ -647,7 +647,7 @@ impl Ruleset {
     pub(crate) fn store_outputs(
         &self,
         record: &Record,
-        slots: &[Value],
+        slots: &(impl eval::SlotRead + ?Sized),
         tracer: &mut impl eval::Tracer,
         values: &mut [OutputValue],
     ) -> Result<(), ScoreError> {

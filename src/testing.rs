@@ -122,13 +122,11 @@ impl Ruleset {
                 };
                 let record = &records[index];
                 report(match &population {
-                    Some(population) => self.check_case(
-                        case,
-                        record,
-                        lang,
-                        population.slots(index).map(<[Value]>::to_vec),
-                        || population.explain(index),
-                    ),
+                    Some(population) => {
+                        self.check_case(case, record, lang, population.slots(index), || {
+                            population.explain(index)
+                        })
+                    }
                     None => {
                         let mut slots = Vec::new();
                         let slots = eval::run(self.program(), record, &mut slots, &mut NoTrace)

@@ -11,6 +11,7 @@ pub(crate) mod pace;
 pub(crate) mod population;
 pub(crate) mod reduce;
 pub(crate) mod rollup;
+mod slot_read;
 pub mod trace;
 
 use std::cmp::Ordering;
@@ -21,6 +22,7 @@ use crate::input::{InputValue, Record};
 use crate::number::{Overflow, Rational, round};
 use crate::syntax::ast::{BinOp, CmpOp};
 pub use error::{EvalError, Fault, Where};
+pub(crate) use slot_read::{Row, SlotRead, SlotWrite};
 pub use trace::{Detail, Limit, NoTrace, Trace, Tracer};
 
 /// A value during evaluation. It borrows nothing, so the slots of one record can be
@@ -215,7 +217,18 @@ pub(crate) fn run_given<T: Tracer>(
                 fault,
             })?,
         };
-        finish_step(index, step, computed, texts, slots, tracer).map_err(|fault| EvalError {
+        slots.push(Value::Missing);
+        let at = slots.len() - 1;
+        finish_step(
+            index,
+            step,
+            computed,
+            texts,
+            slots.as_mut_slice(),
+            at,
+            tracer,
+        )
+        .map_err(|fault| EvalError {
             at: Where::Item(index),
             fault,
         })?;
@@ -226,21 +239,32 @@ pub(crate) fn run_given<T: Tracer>(
 /// Puts `record`'s inputs in the first slots.
 fn load_inputs(record: &Record, slots: &mut Vec<Value>) {
     slots.clear();
-    slots.extend(record.values.iter().enumerate().map(|(slot, v)| match v {
+    slots.extend(
+        record
+            .values
+            .iter()
+            .enumerate()
+            .map(|(slot, v)| input_value(slot, v)),
+    );
+}
+
+/// The value of input `slot`, `value`, as the program sees it.
+fn input_value(slot: usize, value: &InputValue) -> Value {
+    match value {
         InputValue::Number(r) => Value::Num(r.clone()),
         InputValue::Text(_) => Value::Text(TextRef::Input(slot as u32)),
         InputValue::Bool(b) => Value::Bool(*b),
         InputValue::Date(d) | InputValue::Month(d) => Value::Num(Rational::from_int((*d).into())),
         InputValue::Missing => Value::Missing,
-    }));
+    }
 }
 
 /// Evaluates output `index` of `record` over finished slots.
-pub fn output<T: Tracer>(
+pub fn output<T: Tracer, S: SlotRead + ?Sized>(
     program: &Program,
     record: &Record,
     index: usize,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<Value, EvalError> {
     let texts = Texts::new(program, record);
@@ -252,11 +276,11 @@ pub fn output<T: Tracer>(
 
 /// Computes item `index` of one record from its own slots, and reports the value.
 #[inline]
-fn compute_step<T: Tracer>(
+fn compute_step<T: Tracer, S: SlotRead + ?Sized>(
     index: usize,
     step: &Step,
     texts: Texts<'_>,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     // The week or day of an item computed for each is not in every month.
@@ -269,22 +293,22 @@ fn compute_step<T: Tracer>(
 }
 
 /// Applies item `index`'s cap, floor and vetoes to its computed value, and stores the
-/// result in the next slot.
+/// result in slot `at`, the item's own (which nothing before it reads).
 #[inline]
-fn finish_step<T: Tracer>(
+fn finish_step<T: Tracer, S: SlotWrite + ?Sized>(
     index: usize,
     step: &Step,
     computed: Value,
     texts: Texts<'_>,
-    slots: &mut Vec<Value>,
+    slots: &mut S,
+    at: usize,
     tracer: &mut T,
 ) -> Result<(), Fault> {
     let mut value = computed;
     let limited = step.cap.is_some() || step.floor.is_some() || !step.vetoes.is_empty();
     if !limited || matches!(value, Value::Missing) {
         // Nothing to limit, and a veto on a value that is not there says nothing.
-        slots.push(value);
-        return Ok(());
+        return store(slots, at, value);
     }
     if let Some(cap) = &step.cap {
         let limit = eval(cap, texts, slots, tracer)?.num()?;
@@ -300,27 +324,35 @@ fn finish_step<T: Tracer>(
             value = Value::Num(limit);
         }
     }
-    slots.push(value);
     for (veto, (condition, replacement)) in step.vetoes.iter().enumerate() {
+        store(slots, at, value.clone())?;
         // The condition and value see the item as computed so far.
         if eval(condition, texts, slots, tracer)?.bool()? {
             let after = eval(replacement, texts, slots, tracer)?;
-            let last = slots.len() - 1;
-            tracer.vetoed(index, veto, &slots[last], &after);
-            slots[last] = after;
+            tracer.vetoed(index, veto, &value, &after);
+            value = after;
         }
     }
-    Ok(())
+    store(slots, at, value)
+}
+
+/// Writes `value` into slot `at`.
+#[inline]
+fn store<S: SlotWrite + ?Sized>(slots: &mut S, at: usize, value: Value) -> Result<(), Fault> {
+    match slots.set(at, value) {
+        true => Ok(()),
+        false => Err(Fault::Internal),
+    }
 }
 
 // Inlined into the step loop, as `eval` into it: a result of this size handed back
 // through memory cost the fast path a fifth of its speed.
 #[inline]
-fn compute<T: Tracer>(
+fn compute<T: Tracer, S: SlotRead + ?Sized>(
     index: usize,
     op: &Op,
     texts: Texts<'_>,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     Ok(match op {
@@ -375,7 +407,7 @@ fn compute<T: Tracer>(
         Op::Weighted(parts) => {
             let mut sum = Rational::ZERO;
             for (slot, weight) in parts.iter() {
-                let part = slots.get(*slot as usize).ok_or(Fault::Internal)?;
+                let part = slots.slot(*slot as usize).ok_or(Fault::Internal)?;
                 sum = sum.checked_add(&part.as_num()?.checked_mul(weight)?)?;
             }
             Value::Num(sum)
@@ -408,10 +440,10 @@ fn compute<T: Tracer>(
 /// A warning's status, or what it would take a day. Kept out of `compute`, so that
 /// the steps every ruleset has stay small enough to inline.
 #[inline(never)]
-fn pace_value<T: Tracer>(
+fn pace_value<T: Tracer, S: SlotRead + ?Sized>(
     p: &crate::compile::Pace,
     texts: Texts<'_>,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     let figures = pace_figures(p, texts, slots, tracer)?;
@@ -426,10 +458,10 @@ fn pace_value<T: Tracer>(
 }
 
 /// A warning worked out over a record's values: its sums so far and its month.
-pub(crate) fn pace_figures<T: Tracer>(
+pub(crate) fn pace_figures<T: Tracer, S: SlotRead + ?Sized>(
     p: &crate::compile::Pace,
     texts: Texts<'_>,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<pace::Figures, Fault> {
     let numerator = eval(&p.numerator, texts, slots, tracer)?.num()?;
@@ -467,11 +499,11 @@ fn missing_comparison(a: Result<Value, Fault>, b: Result<Value, Fault>) -> Resul
 
 /// `known(x)` and the calendar functions, kept out of `eval` as `pace_value` is.
 #[inline(never)]
-fn calendar_call<T: Tracer>(
+fn calendar_call<T: Tracer, S: SlotRead + ?Sized>(
     func: Func,
     args: &[Node],
     texts: Texts<'_>,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     let arg = |n: usize, tracer: &mut T| -> Result<Value, Fault> {
@@ -519,11 +551,14 @@ fn calendar_call<T: Tracer>(
 
 /// A reduction over an item's values for each week or day.
 #[inline(never)]
-fn slices_value(s: &crate::compile::Slices, slots: &[Value]) -> Result<Value, Fault> {
+fn slices_value<S: SlotRead + ?Sized>(
+    s: &crate::compile::Slices,
+    slots: &S,
+) -> Result<Value, Fault> {
     let mut reduction = reduce::Reduction::new(s.func);
     for slot in s.slots.iter() {
-        let value = slots.get(*slot as usize).ok_or(Fault::Internal)?;
-        reduction.add(Some(value.clone()))?;
+        let value = slots.slot(*slot as usize).ok_or(Fault::Internal)?;
+        reduction.add(Some(value))?;
     }
     reduction.finish(&s.when_empty)
 }
@@ -567,10 +602,10 @@ pub(crate) fn compare(op: CmpOp, ordering: Ordering) -> bool {
 }
 
 #[inline]
-pub(crate) fn eval<T: Tracer>(
+pub(crate) fn eval<T: Tracer, S: SlotRead + ?Sized>(
     node: &Node,
     texts: Texts<'_>,
-    slots: &[Value],
+    slots: &S,
     tracer: &mut T,
 ) -> Result<Value, Fault> {
     Ok(match node {
@@ -578,12 +613,12 @@ pub(crate) fn eval<T: Tracer>(
         Node::Text(t) => Value::Text(TextRef::Literal(*t)),
         Node::Bool(b) => Value::Bool(*b),
         Node::Grade(g) => Value::Grade(*g),
-        Node::Slot(s) => slots.get(*s as usize).cloned().ok_or(Fault::Internal)?,
+        Node::Slot(s) => slots.slot(*s as usize).ok_or(Fault::Internal)?,
         Node::Builtin(b) => texts.builtin(*b)?,
         Node::Missing => Value::Missing,
-        Node::Coefficient { slot, table } => match slots.get(*slot as usize) {
+        Node::Coefficient { slot, table } => match slots.slot(*slot as usize) {
             Some(Value::Grade(band)) => {
-                Value::Num(table.get(*band as usize).ok_or(Fault::Internal)?.clone())
+                Value::Num(table.get(band as usize).ok_or(Fault::Internal)?.clone())
             }
             Some(Value::Missing) => return Err(Fault::Missing),
             _ => return Err(Fault::Internal),

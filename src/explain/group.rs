@@ -138,7 +138,7 @@ pub(crate) fn group_decision(
             },
             Body::Distribution(d),
         ) => {
-            let given = match run.slots[record].get(model.inputs.len() + index) {
+            let given = match run.slots[record].get(index) {
                 Some(Value::Grade(band)) => Some(usize::from(*band)),
                 _ => None,
             };

@@ -277,11 +277,7 @@ impl PopulationRun {
         // The month before was read when the population was scored; such an item has
         // no limits or vetoes, so its value is as computed.
         if let Op::Previous(_) = program.steps.get(index)?.op {
-            return self
-                .slots
-                .get(record)?
-                .get(program.model.inputs.len() + index)
-                .cloned();
+            return self.slots.get(record)?.get(index).cloned();
         }
         let (op, group, position) = self.group_for(program, records, record, index)?;
         crate::eval::or_missing(group.values(op).get(position)).ok()

@@ -62,7 +62,7 @@ pub(super) struct Shared {
 pub(super) struct Group<'a> {
     pub(super) program: &'a Program,
     pub(super) records: &'a [Record],
-    pub(super) slots: &'a [Vec<Value>],
+    pub(super) slots: &'a super::Slots,
     pub(super) members: &'a [usize],
 }
 
@@ -187,7 +187,7 @@ impl Group<'_> {
         or_missing(eval(
             node,
             self.texts(member),
-            &self.slots[member],
+            &self.slots.row(self.records, member),
             &mut NoTrace,
         ))
     }
@@ -298,7 +298,7 @@ impl Group<'_> {
                 continue;
             }
             if let Some(column) = r.per_group {
-                let key = super::group_key(self.program, &self.records[m], &self.slots[m], column);
+                let key = super::group_key(self.program, self.slots.row(self.records, m), column);
                 if let Some(&first) = firsts.get(&key) {
                     ranked.stands_for.push((position, first));
                     continue;

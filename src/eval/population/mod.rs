@@ -10,23 +10,26 @@
 
 mod decided;
 mod group;
+mod slots;
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{EvalError, Fault, NoTrace, Texts, Value, Where, finish_step};
+use super::{EvalError, Fault, NoTrace, Row, SlotRead, Texts, Value, Where, finish_step};
 use crate::compile::{Op, Program};
 use crate::input::Record;
 use crate::number::Rational;
 pub(crate) use decided::Decided;
 use group::{Group, GroupResult};
+pub(crate) use slots::Slots;
 
 /// A population after evaluation.
 #[derive(Debug, Clone)]
 pub(crate) struct PopulationRun {
-    /// Each record's slots, complete unless it failed.
-    pub slots: Vec<Vec<Value>>,
+    /// Each record's item slots (its inputs are the record's), complete unless it
+    /// failed.
+    pub slots: Slots,
     /// Why each record failed, if it did.
     pub errors: Vec<Option<EvalError>>,
     /// For a record that failed because another did, that record's position.
@@ -37,16 +40,8 @@ pub(crate) struct PopulationRun {
 
 /// Scores `records` together.
 pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
-    let total = program.model.inputs.len() + program.steps.len();
-    let mut slots: Vec<Vec<Value>> = records
-        .par_iter()
-        .with_min_len(CHUNK)
-        .map(|record| {
-            let mut s = Vec::with_capacity(total);
-            super::load_inputs(record, &mut s);
-            s
-        })
-        .collect();
+    let inputs = program.model.inputs.len();
+    let mut slots = Slots::new(records.len(), program.steps.len());
     let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
     let mut blamed: Vec<Option<u32>> = vec![None; records.len()];
     let mut partitions: HashMap<Option<u32>, Partition> = HashMap::new();
@@ -55,7 +50,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
     while let Some(step) = steps.get(index) {
         if let Op::Previous(previous) = &step.op {
             let values = previous_values(program, records, &slots, &errors, previous);
-            (records, &mut slots, &mut errors, &mut blamed)
+            (records, slots.rows_mut(), &mut errors, &mut blamed)
                 .into_par_iter()
                 .with_min_len(CHUNK)
                 .zip(values)
@@ -65,9 +60,14 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                     }
                     *blamed = spoiled_by;
                     let texts = Texts::new(program, record);
-                    if let Err(fault) =
-                        value.and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace))
-                    {
+                    let mut row = Row {
+                        record,
+                        items: slots,
+                    };
+                    let at = inputs + index;
+                    if let Err(fault) = value.and_then(|v| {
+                        finish_step(index, step, v, texts, &mut row, at, &mut NoTrace)
+                    }) {
                         *error = Some(EvalError {
                             at: Where::Item(index),
                             fault,
@@ -85,7 +85,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                     .iter()
                     .position(|s| s.op.reads_population())
                     .map_or(steps.len(), |p| index + p);
-                (records, &mut slots, &mut errors)
+                (records, slots.rows_mut(), &mut errors)
                     .into_par_iter()
                     .with_min_len(CHUNK)
                     .for_each(|(record, slots, error)| {
@@ -110,7 +110,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
             &step.op,
             &partition.groups,
         );
-        (records, &mut slots, &mut errors, &mut blamed)
+        (records, slots.rows_mut(), &mut errors, &mut blamed)
             .into_par_iter()
             .with_min_len(CHUNK)
             .enumerate()
@@ -123,9 +123,23 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                     *blamed = *spoiled_by;
                 }
                 let texts = Texts::new(program, record);
+                let mut row = Row {
+                    record,
+                    items: slots,
+                };
                 // A group value computed from a missing one has none.
-                let done = super::or_missing(value.get(partition.position[r] as usize))
-                    .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace));
+                let done =
+                    super::or_missing(value.get(partition.position[r] as usize)).and_then(|v| {
+                        finish_step(
+                            index,
+                            step,
+                            v,
+                            texts,
+                            &mut row,
+                            inputs + index,
+                            &mut NoTrace,
+                        )
+                    });
                 if let Err(fault) = done {
                     *error = Some(EvalError {
                         at: Where::Item(index),
@@ -149,13 +163,13 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
 fn previous_values(
     program: &Program,
     records: &[Record],
-    slots: &[Vec<Value>],
+    slots: &Slots,
     errors: &[Option<EvalError>],
     previous: &crate::compile::Previous,
 ) -> Vec<(Result<Value, Fault>, Option<u32>)> {
     let month = |r: usize| records[r].period.map(|p| p.month);
     let key = |r: usize| match previous.column {
-        Some(column) => group_key(program, &records[r], &slots[r], column),
+        Some(column) => group_key(program, slots.row(records, r), column),
         None => GroupKey::Text(records[r].key()),
     };
     let mut first: foldhash::HashMap<(GroupKey<'_>, Option<i32>), usize> =
@@ -172,9 +186,9 @@ fn previous_values(
                     (Err(Fault::MemberFailed), Some(other as u32))
                 }
                 Some(&other) => (
-                    slots[other]
-                        .get(previous.slot as usize)
-                        .cloned()
+                    slots
+                        .row(records, other)
+                        .slot(previous.slot as usize)
                         .ok_or(Fault::Internal),
                     None,
                 ),
@@ -188,13 +202,13 @@ fn previous_values(
 pub(super) fn previous_record(
     program: &Program,
     records: &[Record],
-    slots: &[Vec<Value>],
+    slots: &Slots,
     previous: &crate::compile::Previous,
     record: usize,
 ) -> Option<usize> {
     let month = records[record].period?.month;
     let key = |r: usize| match previous.column {
-        Some(column) => group_key(program, &records[r], &slots[r], column),
+        Some(column) => group_key(program, slots.row(records, r), column),
         None => GroupKey::Text(records[r].key()),
     };
     let wanted = key(record);
@@ -214,7 +228,7 @@ type GroupValues = (GroupResult, Option<u32>);
 fn group_values(
     program: &Program,
     records: &[Record],
-    slots: &[Vec<Value>],
+    slots: &Slots,
     errors: &[Option<EvalError>],
     op: &Op,
     groups: &[Vec<usize>],
@@ -257,13 +271,25 @@ fn run_phase(
     program: &Program,
     record: &Record,
     steps: std::ops::Range<usize>,
-    slots: &mut Vec<Value>,
+    items: &mut [Value],
 ) -> Result<(), EvalError> {
     let texts = Texts::new(program, record);
+    let inputs = program.model.inputs.len();
+    let mut row = Row { record, items };
     for index in steps {
         let step = &program.steps[index];
-        super::compute_step(index, step, texts, slots, &mut NoTrace)
-            .and_then(|v| finish_step(index, step, v, texts, slots, &mut NoTrace))
+        super::compute_step(index, step, texts, &row, &mut NoTrace)
+            .and_then(|v| {
+                finish_step(
+                    index,
+                    step,
+                    v,
+                    texts,
+                    &mut row,
+                    inputs + index,
+                    &mut NoTrace,
+                )
+            })
             .map_err(|fault| EvalError {
                 at: Where::Item(index),
                 fault,
@@ -288,7 +314,7 @@ pub(crate) struct Partition {
 fn partition(
     program: &Program,
     records: &[Record],
-    slots: &[Vec<Value>],
+    slots: &Slots,
     column: Option<u32>,
 ) -> Partition {
     let groups = match column {
@@ -320,13 +346,12 @@ pub(super) enum GroupKey<'a> {
 
 pub(super) fn group_key<'a>(
     program: &'a Program,
-    record: &'a Record,
-    slots: &[Value],
+    row: Row<'a, &[Value]>,
     column: u32,
 ) -> GroupKey<'a> {
-    match slots.get(column as usize) {
-        Some(Value::Text(t)) => GroupKey::Text(Texts::new(program, record).get(*t)),
-        Some(Value::Num(n)) => GroupKey::Num(n.clone()),
+    match row.slot(column as usize) {
+        Some(Value::Text(t)) => GroupKey::Text(Texts::new(program, row.record).get(t)),
+        Some(Value::Num(n)) => GroupKey::Num(n),
         _ => GroupKey::Other,
     }
 }
@@ -337,7 +362,7 @@ pub(super) fn group_key<'a>(
 fn groups_by(
     program: &Program,
     records: &[Record],
-    slots: &[Vec<Value>],
+    slots: &Slots,
     column: Option<u32>,
 ) -> Vec<Vec<usize>> {
     // Keys are hashed once per record: a fast hash, as nothing here is adversarial
@@ -346,7 +371,7 @@ fn groups_by(
         foldhash::HashMap::default();
     for (r, record) in records.iter().enumerate() {
         let key = match column {
-            Some(column) => group_key(program, record, &slots[r], column),
+            Some(column) => group_key(program, slots.row(records, r), column),
             None => GroupKey::Other,
         };
         let month = record.period.map(|p| p.month);
