@@ -106,9 +106,11 @@ fn main() {
     let score_together = |pool: &rayon::ThreadPool| {
         pool.install(|| {
             let population = together.score_together(black_box(&records));
-            let mut outcome = population.outcome(0).expect("scores");
-            for i in 0..records.len() {
-                black_box(population.outcome_into(i, &mut outcome).is_ok());
+            let mut outcomes = Vec::new();
+            for first in (0..records.len()).step_by(1024) {
+                let range = first..(first + 1024).min(records.len());
+                population.outcomes_into(range, &mut outcomes);
+                black_box(outcomes.len());
             }
         })
     };

@@ -553,8 +553,10 @@ impl Ruleset {
             }
             return self.scorer().score_all(records).to_vec();
         }
-        let population = self.score_together(records);
-        (0..records.len()).map(|i| population.outcome(i)).collect()
+        let mut outcomes = Vec::with_capacity(records.len());
+        self.score_together(records)
+            .outcomes_into(0..records.len(), &mut outcomes);
+        outcomes
     }
 
     /// Scores `records` together, to ask for each one's outcome or explanation.

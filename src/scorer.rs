@@ -1,9 +1,9 @@
 //! Scoring many records with one set of buffers: the fast path a payroll run uses.
 
 use crate::eval::columns::{self, BATCH, Columns};
-use crate::eval::{self, EvalError, NoTrace, Texts, Value};
+use crate::eval::{self, EvalError, NoTrace, Value};
 use crate::input::Record;
-use crate::outcome::{Outcome, OutputValue, store_output};
+use crate::outcome::{Outcome, OutputValue};
 use crate::ruleset::{Ruleset, ScoreError};
 
 /// Scores records on the fast path, reusing its memory: once the first records are
@@ -90,7 +90,9 @@ impl<'r> Scorer<'r> {
                 let Ok(Outcome { values, .. }) = outcome else {
                     continue;
                 };
-                let done = columns.is_some_and(|c| kernel_outputs(ruleset, c, i, record, values));
+                let program = ruleset.program();
+                let done = (columns.zip(program.kernel.as_ref()))
+                    .is_some_and(|(c, k)| columns::outputs(program, k, c, i, record, values));
                 if !done && let Err(e) = reference(ruleset, record, &mut self.slots, values) {
                     *outcome = Err(e);
                 }
@@ -127,33 +129,6 @@ fn run_kernel<'c>(
     let (_, columns) = kept.as_mut()?;
     columns::run(program, kernel, records, columns);
     Some(columns)
-}
-
-/// Stores record `i`'s outputs as the kernel left them in `columns`; `false` when
-/// the reference path must score the record.
-fn kernel_outputs(
-    ruleset: &Ruleset,
-    columns: &Columns,
-    i: usize,
-    record: &Record,
-    values: &mut [OutputValue],
-) -> bool {
-    let program = ruleset.program();
-    let Some(kernel) = &program.kernel else {
-        return false;
-    };
-    if columns.failed(i) {
-        return false;
-    }
-    let texts = Texts::new(program, record);
-    kernel
-        .outputs
-        .iter()
-        .zip(values.iter_mut())
-        .enumerate()
-        .all(|(index, (reg, into))| {
-            store_output(program, texts, index, columns.value(*reg, i), into).is_ok()
-        })
 }
 
 /// Scores `record` on the reference path into `values`.

@@ -155,3 +155,77 @@ proptest! {
         }
     }
 }
+
+/// A roster for a ruleset that scores records together: text values from a few, so
+/// that records share groups and roles, and each record's key its own.
+fn any_roster(ruleset: &Ruleset) -> impl Strategy<Value = Vec<Vec<(String, String)>>> + use<> {
+    let keys: Vec<String> = ruleset.key_names().iter().map(|k| k.to_string()).collect();
+    let texts = ["A", "B", "agent", "leader"];
+    let record = any_record(ruleset).prop_flat_map(move |fields| {
+        let picks = proptest::collection::vec(0..texts.len(), fields.len());
+        (Just(fields), picks)
+    });
+    let inputs: Vec<_> = ruleset.inputs().map(|i| i.input_type()).collect();
+    proptest::collection::vec(record, 1..300).prop_map(move |rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(r, (fields, picks))| {
+                fields
+                    .into_iter()
+                    .zip(&inputs)
+                    .zip(picks)
+                    .map(|(((name, value), ty), pick)| {
+                        let value = match ty {
+                            _ if keys.contains(&name) => format!("K{r}"),
+                            kpi::InputType::Text => texts[pick].to_string(),
+                            _ => value,
+                        };
+                        (name, value)
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+static TOGETHER: std::sync::LazyLock<Vec<Ruleset>> = std::sync::LazyLock::new(|| {
+    [
+        "rulesets/team_monthly.kpi",
+        "rulesets/forced_distribution.kpi",
+    ]
+    .map(ruleset)
+    .into()
+});
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Records scored together (the items that read only their own record by the
+    /// compiled kernel, a batch at a time) give every record the outcome, or the
+    /// error, of the traced path that explains it.
+    #[test]
+    fn a_population_scored_together_agrees_with_the_traced_path(
+        (index, rows) in (0..TOGETHER.len()).prop_flat_map(|i| {
+            any_roster(&TOGETHER[i]).prop_map(move |r| (i, r))
+        })
+    ) {
+        let ruleset = &TOGETHER[index];
+        let records: Vec<_> = rows
+            .iter()
+            .filter_map(|fields| {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                ruleset.record(&pairs).ok()
+            })
+            .collect();
+        let population = ruleset.score_together(&records);
+        let mut batched = Vec::new();
+        population.outcomes_into(0..records.len(), &mut batched);
+        prop_assert_eq!(batched.len(), records.len());
+        for (i, batched) in batched.into_iter().enumerate() {
+            let traced = population.explain(i).map(|(outcome, _)| outcome);
+            prop_assert_eq!(population.outcome(i), traced.clone());
+            prop_assert_eq!(batched, traced);
+        }
+    }
+}

@@ -16,6 +16,8 @@
 //! register: it runs, and may fail, only for the records that take the branch, as the
 //! reference evaluator computes only the branch taken.
 
+use std::ops::Range;
+
 use crate::check::model::{Builtin, Func};
 use crate::check::types::Type;
 use crate::compile::{Node, Op, Program, Step};
@@ -183,10 +185,17 @@ pub(crate) struct Kernel {
     /// record with a missing value there goes to the reference evaluator (one
     /// missing where nothing reads it changes nothing).
     pub loads: Box<[(u32, Reg)]>,
+    /// For a phase of a population's items, each item of an earlier phase the code
+    /// reads, by number, and its register; as `loads`, a missing one sends the record
+    /// to the reference evaluator.
+    pub item_loads: Box<[(u32, Reg)]>,
     /// The instructions, in order.
     pub code: Box<[Instr]>,
     /// The register of each output.
     pub outputs: Box<[Reg]>,
+    /// For a phase of a population's items, the register of each of its items, by
+    /// number, to be kept for the items after it.
+    pub stores: Box<[(u32, Reg)]>,
 }
 
 /// The kernel of `program`, or `None` when it uses something the kernel does not
@@ -195,41 +204,76 @@ pub(crate) fn lower(program: &Program) -> Option<Kernel> {
     if program.reads_population() {
         return None;
     }
-    let model = &program.model;
-    let mut lower = Lowering {
-        regs: Vec::new(),
-        code: Vec::new(),
-        slots: Vec::with_capacity(model.inputs.len() + program.steps.len()),
-        read: vec![false; model.inputs.len()],
-    };
-    for input in model.inputs.iter() {
-        let kind = Kind::of(input.ty)?;
-        let dst = lower.reg(Init::Written(kind));
-        lower.slots.push((dst, kind));
-    }
-
-    for (step, item) in program.steps.iter().zip(&model.items) {
+    let mut lower = Lowering::new(program, 0)?;
+    for (step, item) in program.steps.iter().zip(&program.model.items) {
         let kind = Kind::of(item.ty)?;
         let reg = lower.step(step, kind)?;
         lower.slots.push((reg, kind));
     }
-    let outputs = program
-        .outputs
-        .iter()
-        .zip(program.output_types.iter())
-        .map(|(node, ty)| lower.value(node, None, Kind::of(*ty)?))
-        .collect::<Option<Box<[Reg]>>>()?;
-    let loads = (lower.slots.iter().zip(&lower.read))
-        .enumerate()
-        .filter(|(_, (_, read))| **read)
-        .map(|(input, ((reg, _), _))| (input as u32, *reg))
-        .collect();
-    Some(Kernel {
-        loads,
-        regs: lower.regs.into(),
-        code: lower.code.into(),
-        outputs,
-    })
+    let outputs = lower.outputs(program)?;
+    Some(lower.finish(outputs, Box::default()))
+}
+
+/// The kernel of the outputs of a program that reads other records than its own,
+/// reading each record's inputs and finished items from where they are kept.
+pub(crate) fn lower_outputs(program: &Program) -> Option<Kernel> {
+    if !program.reads_population() {
+        return None;
+    }
+    let mut lower = Lowering::new(program, program.steps.len())?;
+    let outputs = lower.outputs(program)?;
+    Some(lower.finish(outputs, Box::default()))
+}
+
+/// A run of a population's items that read only their own record (between two that
+/// read others), and its kernel, if it has one.
+#[derive(Debug, Clone)]
+pub(crate) struct MemberPhase {
+    /// The items, by number.
+    pub steps: Range<usize>,
+    /// The items as flat typed code, reading the inputs and the items before them and
+    /// storing each of theirs.
+    pub kernel: Option<Kernel>,
+}
+
+/// The phases of items of a program that reads other records than its own: each run
+/// of items that read only their own record.
+pub(crate) fn member_phases(program: &Program) -> Box<[MemberPhase]> {
+    if !program.reads_population() {
+        return Box::default();
+    }
+    let steps = &program.steps;
+    let mut phases = Vec::new();
+    let mut start = 0;
+    while start < steps.len() {
+        let end = steps[start..]
+            .iter()
+            .position(|s| s.op.reads_population())
+            .map_or(steps.len(), |p| start + p);
+        if end > start {
+            phases.push(MemberPhase {
+                steps: start..end,
+                kernel: lower_phase(program, start..end),
+            });
+        }
+        start = end + 1;
+    }
+    phases.into()
+}
+
+/// The kernel of items `steps` of `program`, reading its inputs and the items before
+/// `steps` from where they are kept.
+fn lower_phase(program: &Program, steps: Range<usize>) -> Option<Kernel> {
+    let mut lower = Lowering::new(program, steps.start)?;
+    let mut stores = Vec::with_capacity(steps.len());
+    for index in steps {
+        let (step, item) = (program.steps.get(index)?, program.model.items.get(index)?);
+        let kind = Kind::of(item.ty)?;
+        let reg = lower.step(step, kind)?;
+        lower.slots.push((reg, kind));
+        stores.push((index as u32, reg));
+    }
+    Some(lower.finish(Box::default(), stores.into()))
 }
 
 struct Lowering {
@@ -237,8 +281,10 @@ struct Lowering {
     code: Vec<Instr>,
     /// The register holding each slot's value, and its kind.
     slots: Vec<(Reg, Kind)>,
-    /// Whether the code reads each input.
+    /// Whether the code reads each input and each item loaded.
     read: Vec<bool>,
+    /// How many inputs there are: the slots after them are items.
+    inputs: usize,
 }
 
 /// What lowering a node gave: a register, or a value known to be missing.
@@ -249,6 +295,56 @@ enum Lowered {
 }
 
 impl Lowering {
+    /// A lowering that loads every input and the first `items` items into registers
+    /// of their own (read ones only, in the end).
+    fn new(program: &Program, items: usize) -> Option<Lowering> {
+        let model = &program.model;
+        let mut lower = Lowering {
+            regs: Vec::new(),
+            code: Vec::new(),
+            slots: Vec::with_capacity(model.inputs.len() + program.steps.len()),
+            read: vec![false; model.inputs.len() + items],
+            inputs: model.inputs.len(),
+        };
+        let types = model.inputs.iter().map(|i| i.ty);
+        for ty in types.chain(model.items.iter().take(items).map(|i| i.ty)) {
+            let kind = Kind::of(ty)?;
+            let dst = lower.reg(Init::Written(kind));
+            lower.slots.push((dst, kind));
+        }
+        Some(lower)
+    }
+
+    /// The registers of `program`'s outputs.
+    fn outputs(&mut self, program: &Program) -> Option<Box<[Reg]>> {
+        program
+            .outputs
+            .iter()
+            .zip(program.output_types.iter())
+            .map(|(node, ty)| self.value(node, None, Kind::of(*ty)?))
+            .collect()
+    }
+
+    /// The kernel lowered, with `outputs` and `stores`.
+    fn finish(self, outputs: Box<[Reg]>, stores: Box<[(u32, Reg)]>) -> Kernel {
+        let (mut loads, mut item_loads) = (Vec::new(), Vec::new());
+        for (slot, _) in self.read.iter().enumerate().filter(|(_, read)| **read) {
+            let reg = self.slots[slot].0;
+            match slot.checked_sub(self.inputs) {
+                None => loads.push((slot as u32, reg)),
+                Some(item) => item_loads.push((item as u32, reg)),
+            }
+        }
+        Kernel {
+            regs: self.regs.into(),
+            loads: loads.into(),
+            item_loads: item_loads.into(),
+            code: self.code.into(),
+            outputs,
+            stores,
+        }
+    }
+
     fn reg(&mut self, init: Init) -> Reg {
         self.regs.push(init);
         (self.regs.len() - 1) as Reg

@@ -48,6 +48,12 @@ pub struct Program {
     /// The same program as flat typed code run over batches of records, when it
     /// uses nothing the kernel leaves to the reference evaluator.
     pub kernel: Option<kernel::Kernel>,
+    /// For a program that reads other records than its own, each run of items that
+    /// read only their own record, with its kernel where it has one.
+    pub member_phases: Box<[kernel::MemberPhase]>,
+    /// For a program that reads other records than its own, its outputs as flat typed
+    /// code over each record's finished slots, when it has one.
+    pub output_kernel: Option<kernel::Kernel>,
 }
 
 /// A reduction over a record's rows, each row's value and filter evaluated over that
@@ -413,8 +419,12 @@ pub fn compile(model: Model) -> Program {
         record_inputs: record_inputs(&model),
         model,
         kernel: None,
+        member_phases: Box::default(),
+        output_kernel: None,
     };
     program.kernel = kernel::lower(&program);
+    program.member_phases = kernel::member_phases(&program);
+    program.output_kernel = kernel::lower_outputs(&program);
     program
 }
 

@@ -13,6 +13,7 @@ use crate::compile::Program;
 use crate::compile::kernel::{Init, Instr, Kernel, Kind, Reg};
 use crate::input::{InputValue, Record};
 use crate::number::{Rational, round};
+use crate::outcome::{OutputValue, store_output};
 use crate::syntax::ast::BinOp;
 
 /// Records scored together: enough that each instruction's work outweighs finding
@@ -264,11 +265,98 @@ impl Rows<'_> {
 
 /// Runs `kernel` over `records` (at most [`BATCH`]) into `columns`.
 pub(crate) fn run(program: &Program, kernel: &Kernel, records: &[Record], columns: &mut Columns) {
+    run_over(program, kernel, records, (&[], 0), columns);
+}
+
+/// Runs a phase of a population's items, `kernel`, over `records` (at most
+/// [`BATCH`]), whose item slots are `items`, a row of `width` for each, into `columns`;
+/// then stores its items into the rows of the records that did not fail.
+pub(crate) fn run_phase(
+    program: &Program,
+    kernel: &Kernel,
+    records: &[Record],
+    (items, width): (&mut [Value], usize),
+    columns: &mut Columns,
+) {
+    let n = records.len().min(BATCH);
+    run_over(program, kernel, records, (items, width), columns);
+    for (i, row) in items.chunks_mut(width.max(1)).take(n).enumerate() {
+        if columns.failed(i) {
+            continue;
+        }
+        for &(item, reg) in kernel.stores.iter() {
+            if let Some(slot) = row.get_mut(item as usize) {
+                *slot = columns.value(reg, i);
+            }
+        }
+    }
+}
+
+/// Stores record `i`'s outputs as `kernel` left them in `columns` into `values`;
+/// `false` when the reference path must score the record.
+pub(crate) fn outputs(
+    program: &Program,
+    kernel: &Kernel,
+    columns: &Columns,
+    i: usize,
+    record: &Record,
+    values: &mut [OutputValue],
+) -> bool {
+    if columns.failed(i) {
+        return false;
+    }
+    let texts = Texts::new(program, record);
+    kernel
+        .outputs
+        .iter()
+        .zip(values.iter_mut())
+        .enumerate()
+        .all(|(index, (reg, into))| {
+            store_output(program, texts, index, columns.value(*reg, i), into).is_ok()
+        })
+}
+
+/// Runs `kernel` over `records` (at most [`BATCH`]) into `columns`, with `items`, the
+/// item slots of the records in rows of a width, for a kernel that reads them.
+pub(crate) fn run_over(
+    program: &Program,
+    kernel: &Kernel,
+    records: &[Record],
+    items: (&[Value], usize),
+    columns: &mut Columns,
+) {
     let n = records.len().min(BATCH);
     columns.failed.iter_mut().take(n).for_each(|f| *f = false);
     load(&records[..n], &kernel.loads, columns);
+    if !kernel.item_loads.is_empty() {
+        load_items(items, n, &kernel.item_loads, columns);
+    }
     for instr in kernel.code.iter() {
         step(program, instr, &records[..n], columns);
+    }
+}
+
+/// Loads the items of earlier phases that `loads` names from `items`, the item slots
+/// of `n` records in rows of `width`, into their registers; a missing value (or one
+/// of another kind) marks its record.
+fn load_items((items, width): (&[Value], usize), n: usize, loads: &[(u32, Reg)], c: &mut Columns) {
+    for &(item, dst) in loads {
+        let mut column = c.take(dst);
+        for i in 0..n {
+            let loaded = match (&mut column, items.get(i * width + item as usize)) {
+                (Column::Num(out), Some(Value::Num(r))) => out.get_mut(i).map(|o| o.clone_from(r)),
+                (Column::Bool(out), Some(Value::Bool(b))) => out.get_mut(i).map(|o| *o = *b),
+                (Column::Grade(out), Some(Value::Grade(g))) => out.get_mut(i).map(|o| *o = *g),
+                (Column::Text(out), Some(Value::Text(t))) => out.get_mut(i).map(|o| *o = *t),
+                _ => None,
+            };
+            if loaded.is_none()
+                && let Some(failed) = c.failed.get_mut(i)
+            {
+                *failed = true;
+            }
+        }
+        c.put(dst, column);
     }
 }
 
@@ -619,6 +707,31 @@ output strict  = round(strict, 3, up)
         for path in ["rulesets/thresholds.kpi", "rulesets/agent_monthly.kpi"] {
             let ruleset = Ruleset::compile(&std::fs::read_to_string(path).unwrap()).unwrap();
             assert!(ruleset.program().kernel.is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_phase_of_the_shipped_team_rulesets_has_a_kernel() {
+        for path in [
+            "rulesets/team_monthly.kpi",
+            "rulesets/forced_distribution.kpi",
+        ] {
+            let ruleset = Ruleset::compile(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let program = ruleset.program();
+            let phases: Vec<_> = program
+                .member_phases
+                .iter()
+                .map(|p| p.steps.clone())
+                .collect();
+            let reading: Vec<_> = (0..program.steps.len())
+                .filter(|&s| !program.steps[s].op.reads_population())
+                .collect();
+            let covered: Vec<_> = phases.iter().flat_map(|p| p.clone()).collect();
+            assert_eq!(covered, reading, "{path}");
+            assert!(
+                program.member_phases.iter().all(|p| p.kernel.is_some()),
+                "{path}"
+            );
         }
     }
 

@@ -39,14 +39,14 @@ impl Reduction {
             Some(v) => v.num()?,
         };
         self.valued += 1;
-        if self.func == AggregateFn::Sum || self.func == AggregateFn::Mean {
-            self.sum = self.sum.checked_add(&x)?;
-        }
-        if self.least.as_ref().is_none_or(|l| x < *l) {
-            self.least = Some(x.clone());
-        }
-        if self.greatest.as_ref().is_none_or(|g| x > *g) {
-            self.greatest = Some(x);
+        // Only what the reduction's result needs is kept.
+        match self.func {
+            AggregateFn::Sum | AggregateFn::Mean => self.sum = self.sum.checked_add(&x)?,
+            AggregateFn::Min if self.least.as_ref().is_none_or(|l| x < *l) => self.least = Some(x),
+            AggregateFn::Max if self.greatest.as_ref().is_none_or(|g| x > *g) => {
+                self.greatest = Some(x)
+            }
+            _ => {}
         }
         Ok(())
     }

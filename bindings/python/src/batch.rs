@@ -140,8 +140,11 @@ pub fn score(
     })?;
     let scored = &selected.records[..selected.scored];
     let outcomes: Vec<Result<Outcome, ScoreError>> = if ruleset.reads_population() {
-        let population = ruleset.score_together(&selected.records);
-        (0..scored.len()).map(|i| population.outcome(i)).collect()
+        let mut outcomes = Vec::with_capacity(scored.len());
+        ruleset
+            .score_together(&selected.records)
+            .outcomes_into(0..scored.len(), &mut outcomes);
+        outcomes
     } else {
         // A chunk at a time, so that the compiled kernel runs over batches.
         scored

@@ -25,6 +25,10 @@ use kpi::KeyLedger;
 /// does not grow with the file.
 const BATCH: usize = 4096;
 
+/// Outcomes of a whole population asked for at once before they are written: enough
+/// for the outputs to be computed in parallel batches, few enough to stay small.
+const OUTCOMES_AT_ONCE: usize = 4096;
+
 /// Where `kpi eval` writes, and how.
 pub struct Output<'a> {
     /// The format.
@@ -180,20 +184,30 @@ impl Run<'_> {
             .reads_population()
             .then(|| pool.install(|| ruleset.score_together(records)));
         let mut scorer = ruleset.scorer();
-        let mut outcome = kpi::Outcome::default();
-        for (i, record) in records.iter().enumerate().take(selected.scored) {
-            let scored = match &population {
-                Some(population) => population.outcome_into(i, &mut outcome),
-                None => scorer.score(record).map(|o| outcome.clone_from(o)),
-            };
-            match scored {
-                Ok(()) => {
-                    let row = self.rows.encode(record.key(), &outcome)?;
-                    self.out.row(&row)?;
+        let mut outcomes = Vec::new();
+        let scored = &records[..selected.scored.min(records.len())];
+        for (chunk, first) in scored
+            .chunks(OUTCOMES_AT_ONCE)
+            .zip((0..).step_by(OUTCOMES_AT_ONCE))
+        {
+            let outcomes = match &population {
+                Some(population) => {
+                    let range = first..first + chunk.len();
+                    pool.install(|| population.outcomes_into(range, &mut outcomes));
+                    &outcomes[..]
                 }
-                Err(e) => {
-                    self.failed = true;
-                    progress.suspend(|| problems::score(self.data, &e, record.location()));
+                None => scorer.score_all(chunk),
+            };
+            for (record, scored) in chunk.iter().zip(outcomes) {
+                match scored {
+                    Ok(outcome) => {
+                        let row = self.rows.encode(record.key(), outcome)?;
+                        self.out.row(&row)?;
+                    }
+                    Err(e) => {
+                        self.failed = true;
+                        progress.suspend(|| problems::score(self.data, e, record.location()));
+                    }
                 }
             }
         }

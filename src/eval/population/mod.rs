@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::{EvalError, Fault, NoTrace, Row, SlotRead, Texts, Value, Where, finish_step};
+use crate::compile::kernel::Kernel;
 use crate::compile::{Op, Program};
+use crate::eval::columns::{self, BATCH, Columns};
 use crate::input::Record;
 use crate::number::Rational;
 pub(crate) use decided::Decided;
@@ -78,24 +80,41 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
             continue;
         }
         let Some(column) = population_column(&step.op) else {
-            {
-                // A phase of items that read only the record's own values runs record
-                // by record, so each record's slots stay in cache.
-                let end = steps[index..]
-                    .iter()
-                    .position(|s| s.op.reads_population())
-                    .map_or(steps.len(), |p| index + p);
-                (records, slots.rows_mut(), &mut errors)
+            let phase = program
+                .member_phases
+                .iter()
+                .find(|p| p.steps.start == index);
+            let Some(phase) = phase else {
+                // Lowering found every phase: nothing else can come here.
+                errors.iter_mut().for_each(|e| {
+                    e.get_or_insert(EvalError {
+                        at: Where::Item(index),
+                        fault: Fault::Internal,
+                    });
+                });
+                break;
+            };
+            match &phase.kernel {
+                Some(kernel) => member_phase(
+                    program,
+                    kernel,
+                    &phase.steps,
+                    records,
+                    &mut slots,
+                    &mut errors,
+                ),
+                // Record by record, so each record's slots stay in cache.
+                None => (records, slots.rows_mut(), &mut errors)
                     .into_par_iter()
                     .with_min_len(CHUNK)
                     .for_each(|(record, slots, error)| {
                         if error.is_none() {
-                            *error = run_phase(program, record, index..end, slots).err();
+                            *error = run_phase(program, record, phase.steps.clone(), slots).err();
                         }
-                    });
-                index = end;
-                continue;
+                    }),
             }
+            index = phase.steps.end;
+            continue;
         };
         let partition = &*partitions
             .entry(column)
@@ -264,6 +283,40 @@ fn population_column(op: &Op) -> Option<Option<u32>> {
         Op::Share(s) => Some(Some(s.within)),
         _ => None,
     }
+}
+
+/// Runs items `steps`, which read only each record's own values, by their `kernel`
+/// over batches of records; a record the kernel cannot finish is run again by the
+/// reference evaluator, which says what happened.
+fn member_phase(
+    program: &Program,
+    kernel: &Kernel,
+    steps: &std::ops::Range<usize>,
+    records: &[Record],
+    slots: &mut Slots,
+    errors: &mut [Option<EvalError>],
+) {
+    let width = slots.width();
+    (
+        records.par_chunks(BATCH),
+        slots.batches_mut(BATCH),
+        errors.par_chunks_mut(BATCH),
+    )
+        .into_par_iter()
+        .with_min_len(CHUNK / BATCH)
+        .for_each_init(
+            || Columns::new(kernel),
+            |columns, (records, items, errors)| {
+                columns::run_phase(program, kernel, records, (items, width), columns);
+                let rows = items.chunks_mut(width.max(1));
+                for (i, ((record, error), row)) in records.iter().zip(errors).zip(rows).enumerate()
+                {
+                    if error.is_none() && columns.failed(i) {
+                        *error = run_phase(program, record, steps.clone(), row).err();
+                    }
+                }
+            },
+        );
 }
 
 /// Runs items `steps` of one record, which read only its own values.

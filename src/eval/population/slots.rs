@@ -41,6 +41,23 @@ impl Slots {
         self.values.get(start..start.checked_add(self.width)?)
     }
 
+    /// The item slots of `count` records from record `first`, row after row.
+    pub(crate) fn rows(&self, first: usize, count: usize) -> &[Value] {
+        let start = (first * self.width).min(self.values.len());
+        let end = ((first + count) * self.width).min(self.values.len());
+        &self.values[start..end]
+    }
+
+    /// Slots per record.
+    pub(crate) fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The items of every `records` records in turn, to be written in parallel.
+    pub(crate) fn batches_mut(&mut self, records: usize) -> rayon::slice::ChunksMut<'_, Value> {
+        self.values.par_chunks_mut((self.width * records).max(1))
+    }
+
     /// Every record's items, to be written in parallel (only a program with items
     /// writes any: with none, there are no rows).
     pub(crate) fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, Value> {
