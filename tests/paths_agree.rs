@@ -188,13 +188,35 @@ fn any_roster(ruleset: &Ruleset) -> impl Strategy<Value = Vec<Vec<(String, Strin
     })
 }
 
+/// Formulas of several aggregates over one grouping (worked out in one pass over the
+/// members), one that fails for a group with no agent, and another grouping between.
+const AGGREGATES_IN_A_ROW: &str = r#"ruleset in_a_row
+key id
+input id    text
+input team  text
+input role  text
+input calls count
+input held  count
+let agent = role == "agent"
+let mixed over team = mean(calls where agent) + sum(held where agent) - max(calls)
+let by_role over role = sum(calls) + count(where agent)
+let pooled over team = sum(calls where agent) / sum(held), when zero 0%
+let spread over team = max(held) - min(held where agent, when empty 0) + count()
+output mixed = round(mixed, 2, half_up)
+output by_role = by_role
+output pooled = round(pooled * 100, 4, half_up)
+output spread = spread
+"#;
+
 static TOGETHER: std::sync::LazyLock<Vec<Ruleset>> = std::sync::LazyLock::new(|| {
-    [
+    let mut shipped: Vec<Ruleset> = [
         "rulesets/team_monthly.kpi",
         "rulesets/forced_distribution.kpi",
     ]
     .map(ruleset)
-    .into()
+    .into();
+    shipped.push(Ruleset::compile(AGGREGATES_IN_A_ROW).expect("the ruleset compiles"));
+    shipped
 });
 
 proptest! {
