@@ -205,6 +205,9 @@ pub(crate) fn run_given<T: Tracer>(
     mut given: impl FnMut(usize) -> Option<Value>,
 ) -> Result<(), EvalError> {
     load_inputs(record, slots);
+    let inputs = slots.len();
+    // Each item's slot is there before it is computed; nothing reads it before then.
+    slots.resize(inputs + program.steps.len(), Value::Missing);
     let texts = Texts::new(program, record);
     for (index, step) in program.steps.iter().enumerate() {
         let computed = match given(index) {
@@ -217,15 +220,13 @@ pub(crate) fn run_given<T: Tracer>(
                 fault,
             })?,
         };
-        slots.push(Value::Missing);
-        let at = slots.len() - 1;
         finish_step(
             index,
             step,
             computed,
             texts,
             slots.as_mut_slice(),
-            at,
+            inputs + index,
             tracer,
         )
         .map_err(|fault| EvalError {
@@ -324,16 +325,17 @@ fn finish_step<T: Tracer, S: SlotWrite + ?Sized>(
             value = Value::Num(limit);
         }
     }
+    store(slots, at, value)?;
     for (veto, (condition, replacement)) in step.vetoes.iter().enumerate() {
-        store(slots, at, value.clone())?;
         // The condition and value see the item as computed so far.
         if eval(condition, texts, slots, tracer)?.bool()? {
             let after = eval(replacement, texts, slots, tracer)?;
-            tracer.vetoed(index, veto, &value, &after);
-            value = after;
+            let before = slots.slot(at).ok_or(Fault::Internal)?;
+            tracer.vetoed(index, veto, &before, &after);
+            store(slots, at, after)?;
         }
     }
-    store(slots, at, value)
+    Ok(())
 }
 
 /// Writes `value` into slot `at`.
@@ -407,8 +409,12 @@ fn compute<T: Tracer, S: SlotRead + ?Sized>(
         Op::Weighted(parts) => {
             let mut sum = Rational::ZERO;
             for (slot, weight) in parts.iter() {
-                let part = slots.slot(*slot as usize).ok_or(Fault::Internal)?;
-                sum = sum.checked_add(&part.as_num()?.checked_mul(weight)?)?;
+                let part = slots
+                    .with_slot(*slot as usize, |part| -> Result<Rational, Fault> {
+                        Ok(part.as_num()?.checked_mul(weight)?)
+                    })
+                    .ok_or(Fault::Internal)??;
+                sum = sum.checked_add(&part)?;
             }
             Value::Num(sum)
         }
@@ -616,13 +622,15 @@ pub(crate) fn eval<T: Tracer, S: SlotRead + ?Sized>(
         Node::Slot(s) => slots.slot(*s as usize).ok_or(Fault::Internal)?,
         Node::Builtin(b) => texts.builtin(*b)?,
         Node::Missing => Value::Missing,
-        Node::Coefficient { slot, table } => match slots.slot(*slot as usize) {
-            Some(Value::Grade(band)) => {
-                Value::Num(table.get(band as usize).ok_or(Fault::Internal)?.clone())
-            }
-            Some(Value::Missing) => return Err(Fault::Missing),
-            _ => return Err(Fault::Internal),
-        },
+        Node::Coefficient { slot, table } => {
+            let band = slots.with_slot(*slot as usize, |v| match v {
+                Value::Grade(band) => Ok(*band),
+                Value::Missing => Err(Fault::Missing),
+                _ => Err(Fault::Internal),
+            });
+            let band = band.ok_or(Fault::Internal)??;
+            Value::Num(table.get(band as usize).ok_or(Fault::Internal)?.clone())
+        }
         Node::Neg(x) => Value::Num(eval(x, texts, slots, tracer)?.num()?.negated()),
         Node::Not(x) => Value::Bool(!eval(x, texts, slots, tracer)?.bool()?),
         Node::Arith(op, l, r) => {

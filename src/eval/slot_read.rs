@@ -10,6 +10,12 @@ use crate::input::Record;
 pub(crate) trait SlotRead {
     /// The value in slot `slot`; `None` past the last.
     fn slot(&self, slot: usize) -> Option<Value>;
+
+    /// `f` of the value in slot `slot`, without a copy where the value is held as it
+    /// is; `None` past the last.
+    fn with_slot<R>(&self, slot: usize, f: impl FnOnce(&Value) -> R) -> Option<R> {
+        self.slot(slot).map(|v| f(&v))
+    }
 }
 
 /// A record's slots, whose items can be written.
@@ -23,12 +29,22 @@ impl SlotRead for [Value] {
     fn slot(&self, slot: usize) -> Option<Value> {
         self.get(slot).cloned()
     }
+
+    #[inline]
+    fn with_slot<R>(&self, slot: usize, f: impl FnOnce(&Value) -> R) -> Option<R> {
+        self.get(slot).map(f)
+    }
 }
 
 impl SlotRead for Vec<Value> {
     #[inline]
     fn slot(&self, slot: usize) -> Option<Value> {
-        self.get(slot).cloned()
+        self.as_slice().slot(slot)
+    }
+
+    #[inline]
+    fn with_slot<R>(&self, slot: usize, f: impl FnOnce(&Value) -> R) -> Option<R> {
+        self.as_slice().with_slot(slot, f)
     }
 }
 
@@ -59,6 +75,14 @@ impl<Items: std::ops::Deref<Target = [Value]>> SlotRead for Row<'_, Items> {
         match self.record.values.get(slot) {
             Some(value) => Some(input_value(slot, value)),
             None => self.items.get(slot - self.record.values.len()).cloned(),
+        }
+    }
+
+    #[inline]
+    fn with_slot<R>(&self, slot: usize, f: impl FnOnce(&Value) -> R) -> Option<R> {
+        match self.record.values.get(slot) {
+            Some(value) => Some(f(&input_value(slot, value))),
+            None => self.items.get(slot - self.record.values.len()).map(f),
         }
     }
 }

@@ -310,19 +310,22 @@ impl Run<'_> {
         Ok(if self.failed { FAILED } else { 0 })
     }
 
-    /// [`Run::csv`] on `threads` scoring threads, each with its own copy of `scoring`.
+    /// [`Run::csv`] on `threads` threads: this one, which reads, writes and scores a
+    /// chunk whenever the others have enough to do, and scoring threads, each with
+    /// its own copy of `scoring`.
     fn in_parallel(
         &mut self,
         chunks: &mut CsvChunks<'_, impl std::io::Read>,
-        scoring: Scoring<'_>,
+        mut scoring: Scoring<'_>,
         threads: usize,
         progress: &Progress,
     ) -> Result<(), Failure> {
+        let helpers = threads.saturating_sub(1).max(1);
         std::thread::scope(|scope| {
             let (work, to_score) = mpsc::channel::<(usize, Batch)>();
             let (done, scored) = mpsc::channel::<(usize, Option<Batch>)>();
             let to_score = Arc::new(Mutex::new(to_score));
-            for _ in 0..threads {
+            for _ in 0..helpers {
                 let (to_score, done) = (Arc::clone(&to_score), done.clone());
                 let mut scoring = scoring.clone();
                 scope.spawn(move || {
@@ -347,37 +350,59 @@ impl Run<'_> {
             // Once every scoring thread has stopped, waiting for a chunk fails.
             drop(done);
             // Chunks are numbered as read and written in that order.
-            let (mut sent, mut written) = (0, 0);
+            let (mut read, mut written, mut away) = (0, 0, 0);
             let mut spare: Vec<Batch> = Vec::new();
             let mut waiting = BTreeMap::new();
             let mut read_all = false;
             loop {
-                while !read_all && sent - written < AHEAD * threads {
+                // The scoring threads' queue is kept full.
+                while !read_all && away < AHEAD * helpers {
                     let mut batch = spare.pop().unwrap_or_default();
                     read_all = !chunks.next_into(&mut batch.chunk);
                     if read_all {
                         break;
                     }
-                    if work.send((sent, batch)).is_err() {
+                    if work.send((read, batch)).is_err() {
                         // A scoring thread stopped; what was sent is still written.
                         read_all = true;
                         break;
                     }
-                    sent += 1;
+                    read += 1;
+                    away += 1;
                 }
-                if written == sent {
-                    return Ok(());
+                while let Ok(back) = scored.try_recv() {
+                    let Some(batch) = back.1 else {
+                        return Err(Failure::usage("a scoring thread stopped".into()));
+                    };
+                    waiting.insert(back.0, batch);
+                    away -= 1;
                 }
-                let Ok((n, Some(batch))) = scored.recv() else {
-                    return Err(Failure::usage("a scoring thread stopped".into()));
-                };
-                waiting.insert(n, batch);
                 while let Some(batch) = waiting.remove(&written) {
                     self.write(&batch, progress)?;
                     progress.tick();
                     written += 1;
                     spare.push(batch);
                 }
+                if written == read && read_all {
+                    return Ok(());
+                }
+                if !read_all && waiting.len() < AHEAD * threads {
+                    // Rather than wait for the scoring threads, this one scores the
+                    // next chunk itself.
+                    let mut batch = spare.pop().unwrap_or_default();
+                    read_all = !chunks.next_into(&mut batch.chunk);
+                    if !read_all {
+                        scoring.score(&mut batch);
+                        waiting.insert(read, batch);
+                        read += 1;
+                    }
+                    continue;
+                }
+                let Ok((n, Some(batch))) = scored.recv() else {
+                    return Err(Failure::usage("a scoring thread stopped".into()));
+                };
+                waiting.insert(n, batch);
+                away -= 1;
             }
         })
     }
