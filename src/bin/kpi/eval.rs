@@ -4,7 +4,9 @@
 //! A CSV file is read in chunks of whole rows: this thread reads the file and cuts it
 //! where rows end, and each scoring thread splits a chunk's rows into fields, reads
 //! them into records, scores them and encodes their rows, which this thread writes in
-//! the order of the file. Other files are read here and scored in batches.
+//! the order of the file; while the scoring threads have enough chunks queued, this
+//! thread scores the next one itself. Other files are read here and scored in
+//! batches.
 
 use std::collections::BTreeMap;
 use std::path::Path;
