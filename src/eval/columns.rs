@@ -549,7 +549,7 @@ fn load(records: &[Record], loads: &[(u32, Reg)], c: &mut Columns) {
 
 /// Asks the processor to fetch the memory at `at` into its cache.
 #[inline(always)]
-fn prefetch<T>(at: *const T) {
+pub(crate) fn prefetch<T>(at: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: prefetching reads nothing; any address may be prefetched.
     unsafe {

@@ -420,15 +420,26 @@ fn groups_by(
 ) -> Vec<Vec<usize>> {
     // Keys are hashed once per record: a fast hash, as nothing here is adversarial
     // beyond making one run slower.
-    let mut groups: foldhash::HashMap<(GroupKey<'_>, Option<i32>), Vec<usize>> =
+    let mut numbers: foldhash::HashMap<(GroupKey<'_>, Option<i32>), usize> =
         foldhash::HashMap::default();
+    // Groups in the order of their first members, so that going through the groups
+    // goes through the records in about the order they are held in memory.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (r, record) in records.iter().enumerate() {
+        // The values of the records a few on are fetched while this one is read.
+        if let Some(ahead) = records.get(r + 8) {
+            columns::prefetch(ahead.values.as_ptr());
+        }
         let key = match column {
             Some(column) => group_key(program, slots.row(records, r), column),
             None => GroupKey::Other,
         };
         let month = record.period.map(|p| p.month);
-        groups.entry((key, month)).or_default().push(r);
+        let number = *numbers.entry((key, month)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[number].push(r);
     }
-    groups.into_values().collect()
+    groups
 }
