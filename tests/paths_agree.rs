@@ -101,6 +101,20 @@ fn any_record(ruleset: &Ruleset) -> impl Strategy<Value = Vec<(String, String)>>
     fields
 }
 
+/// The rows that are records of `ruleset` (values outside a declared range are data
+/// errors, not a disagreement).
+fn records_of(ruleset: &Ruleset, rows: &[Vec<(String, String)>]) -> Vec<kpi::Record> {
+    rows.iter()
+        .filter_map(|fields| {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            ruleset.record(&pairs).ok()
+        })
+        .collect()
+}
+
 static SHIPPED: std::sync::LazyLock<Vec<Ruleset>> = std::sync::LazyLock::new(|| {
     [
         "rulesets/agent_monthly.kpi",
@@ -139,14 +153,7 @@ proptest! {
         })
     ) {
         let ruleset = &SHIPPED[index];
-        let records: Vec<_> = rows
-            .iter()
-            .filter_map(|fields| {
-                let pairs: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                ruleset.record(&pairs).ok()
-            })
-            .collect();
+        let records = records_of(ruleset, &rows);
         let batched = ruleset.scorer().score_all(&records).to_vec();
         prop_assert_eq!(batched.len(), records.len());
         for (record, outcome) in records.iter().zip(batched) {
@@ -232,14 +239,7 @@ proptest! {
         })
     ) {
         let ruleset = &TOGETHER[index];
-        let records: Vec<_> = rows
-            .iter()
-            .filter_map(|fields| {
-                let pairs: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                ruleset.record(&pairs).ok()
-            })
-            .collect();
+        let records = records_of(ruleset, &rows);
         let population = ruleset.score_together(&records);
         let mut batched = Vec::new();
         population.outcomes_into(0..records.len(), &mut batched);

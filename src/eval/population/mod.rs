@@ -42,7 +42,6 @@ pub(crate) struct PopulationRun {
 
 /// Scores `records` together.
 pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
-    let inputs = program.model.inputs.len();
     let mut slots = Slots::new(records.len(), program.steps.len());
     let mut errors: Vec<Option<EvalError>> = vec![None; records.len()];
     let mut blamed: Vec<Option<u32>> = vec![None; records.len()];
@@ -61,20 +60,7 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                         return;
                     }
                     *blamed = spoiled_by;
-                    let texts = Texts::new(program, record);
-                    let mut row = Row {
-                        record,
-                        items: slots,
-                    };
-                    let at = inputs + index;
-                    if let Err(fault) = value.and_then(|v| {
-                        finish_step(index, step, v, texts, &mut row, at, &mut NoTrace)
-                    }) {
-                        *error = Some(EvalError {
-                            at: Where::Item(index),
-                            fault,
-                        });
-                    }
+                    *error = finish_item(program, record, slots, index, value).err();
                 });
             index += 1;
             continue;
@@ -141,30 +127,9 @@ pub(crate) fn run(program: &Program, records: &[Record]) -> PopulationRun {
                 if spoiled_by.is_some() {
                     *blamed = *spoiled_by;
                 }
-                let texts = Texts::new(program, record);
-                let mut row = Row {
-                    record,
-                    items: slots,
-                };
                 // A group value computed from a missing one has none.
-                let done =
-                    super::or_missing(value.get(partition.position[r] as usize)).and_then(|v| {
-                        finish_step(
-                            index,
-                            step,
-                            v,
-                            texts,
-                            &mut row,
-                            inputs + index,
-                            &mut NoTrace,
-                        )
-                    });
-                if let Err(fault) = done {
-                    *error = Some(EvalError {
-                        at: Where::Item(index),
-                        fault,
-                    });
-                }
+                let value = super::or_missing(value.get(partition.position[r] as usize));
+                *error = finish_item(program, record, slots, index, value).err();
             });
         index += 1;
     }
@@ -327,28 +292,36 @@ fn run_phase(
     items: &mut [Value],
 ) -> Result<(), EvalError> {
     let texts = Texts::new(program, record);
-    let inputs = program.model.inputs.len();
-    let mut row = Row { record, items };
     for index in steps {
-        let step = &program.steps[index];
-        super::compute_step(index, step, texts, &row, &mut NoTrace)
-            .and_then(|v| {
-                finish_step(
-                    index,
-                    step,
-                    v,
-                    texts,
-                    &mut row,
-                    inputs + index,
-                    &mut NoTrace,
-                )
-            })
-            .map_err(|fault| EvalError {
-                at: Where::Item(index),
-                fault,
-            })?;
+        let row = Row {
+            record,
+            items: &*items,
+        };
+        let computed = super::compute_step(index, &program.steps[index], texts, &row, &mut NoTrace);
+        finish_item(program, record, items, index, computed)?;
     }
     Ok(())
+}
+
+/// Applies item `index`'s limits and vetoes to `computed`, the value of `record`'s
+/// item (a fault stands for it), and stores it among the record's `items`.
+fn finish_item(
+    program: &Program,
+    record: &Record,
+    items: &mut [Value],
+    index: usize,
+    computed: Result<Value, Fault>,
+) -> Result<(), EvalError> {
+    let texts = Texts::new(program, record);
+    let at = program.model.inputs.len() + index;
+    let mut row = Row { record, items };
+    let step = program.steps.get(index).ok_or(Fault::Internal);
+    computed
+        .and_then(|v| finish_step(index, step?, v, texts, &mut row, at, &mut NoTrace))
+        .map_err(|fault| EvalError {
+            at: Where::Item(index),
+            fault,
+        })
 }
 
 /// Records grouped by the value of one input.
