@@ -732,6 +732,7 @@ output strict  = round(strict, 3, up)
                 program.member_phases.iter().all(|p| p.kernel.is_some()),
                 "{path}"
             );
+            assert!(program.output_kernel.is_some(), "{path}");
         }
     }
 
