@@ -7,9 +7,12 @@
 //! value, an operation that fails) marks the record, and the reference evaluator,
 //! which also serves explanations, scores that record again from the start: the two
 //! cannot disagree on it, and the kernel need not know how every fault is reported.
-//! A program using something the kernel does not lower (group items, ranks, weekly
-//! reductions, warnings, calendar functions) has no kernel and is scored by the
-//! reference evaluator alone.
+//! A program using something the kernel does not lower (weekly reductions, warnings,
+//! calendar functions) has no kernel and is scored by the reference evaluator alone.
+//! A program whose items read other records (group items, ranks, distributions,
+//! shares) has a kernel for each run of items between them that read only their own
+//! record, and one for its outputs, reading the items before them from where the
+//! population keeps them.
 //!
 //! Registers are written once each. A computation inside a branch (an `if`, a tier's
 //! row, a veto's value, the right side of `and` / `or`) is guarded by a truth
