@@ -21,10 +21,14 @@ pub(crate) struct Slots {
 impl Slots {
     /// `records` rows of `width` slots, each missing.
     pub(crate) fn new(records: usize, width: usize) -> Slots {
-        Slots {
-            width,
-            values: vec![Value::Missing; records.saturating_mul(width)],
-        }
+        // Written by every thread: first touching this much memory is most of the
+        // cost of filling it.
+        let mut values = Vec::new();
+        (0..records.saturating_mul(width))
+            .into_par_iter()
+            .map(|_| Value::Missing)
+            .collect_into_vec(&mut values);
+        Slots { width, values }
     }
 
     /// Record `r` of `records` with its items, to read its slots.
