@@ -130,6 +130,9 @@ impl<'a> Population<'a> {
     ) {
         let count = range.end.saturating_sub(range.start);
         outcomes.truncate(count);
+        if count == 0 {
+            return;
+        }
         while outcomes.len() < count {
             outcomes.push(Ok(self.ruleset.blank_outcome()));
         }

@@ -978,7 +978,11 @@ pub struct ScoreError {
 
 impl fmt::Display for ScoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "record {}: {}", self.key, self.message)
+        match self.key.is_empty() {
+            // An error that is not of one record, such as asking past the last.
+            true => f.write_str(&self.message),
+            false => write!(f, "record {}: {}", self.key, self.message),
+        }
     }
 }
 

@@ -477,3 +477,38 @@ output steady = steady
     assert_eq!(got[0], ["94.372768%", "1"]);
     assert!(got.iter().all(|r| r == &got[0]));
 }
+
+#[test]
+fn outcomes_asked_for_a_range_at_a_time_are_each_record_s_and_past_the_last_an_error() {
+    let ruleset = Ruleset::compile(AGGREGATES).unwrap();
+    let records: Vec<Record> = [
+        ["A", "T1", "agent", "10", "90%"],
+        ["B", "T1", "leader", "30", "80%"],
+        ["C", "T2", "agent", "5", "70%"],
+    ]
+    .iter()
+    .map(|values| ruleset.record_in_order(values).unwrap())
+    .collect();
+    let population = ruleset.score_together(&records);
+    let totals = |outcomes: &[Result<kpi::Outcome, kpi::ScoreError>]| -> Vec<String> {
+        outcomes
+            .iter()
+            .map(|o| match o {
+                Ok(o) => o.get("total").unwrap().to_string(),
+                Err(e) => e.to_string(),
+            })
+            .collect()
+    };
+    let mut outcomes = Vec::new();
+    population.outcomes_into(1..4, &mut outcomes);
+    assert_eq!(
+        totals(&outcomes),
+        ["40", "5", "there is no record 3 in a population of 3"]
+    );
+    // The memory is used again, and a range that holds nothing gives nothing.
+    population.outcomes_into(0..1, &mut outcomes);
+    assert_eq!(totals(&outcomes), ["40"]);
+    #[allow(clippy::reversed_empty_ranges)]
+    population.outcomes_into(2..1, &mut outcomes);
+    assert!(outcomes.is_empty());
+}
