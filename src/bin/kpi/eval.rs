@@ -356,14 +356,18 @@ impl Run<'_> {
             let mut spare: Vec<Batch> = Vec::new();
             let mut waiting = BTreeMap::new();
             let mut read_all = false;
+            // The next chunk read into a batch used again, or `None` at the end.
+            let mut next = |spare: &mut Vec<Batch>| {
+                let mut batch = spare.pop().unwrap_or_default();
+                chunks.next_into(&mut batch.chunk).then_some(batch)
+            };
             loop {
                 // The scoring threads' queue is kept full.
                 while !read_all && away < AHEAD * helpers {
-                    let mut batch = spare.pop().unwrap_or_default();
-                    read_all = !chunks.next_into(&mut batch.chunk);
-                    if read_all {
+                    let Some(batch) = next(&mut spare) else {
+                        read_all = true;
                         break;
-                    }
+                    };
                     if work.send((read, batch)).is_err() {
                         // A scoring thread stopped; what was sent is still written.
                         read_all = true;
@@ -373,10 +377,7 @@ impl Run<'_> {
                     away += 1;
                 }
                 while let Ok(back) = scored.try_recv() {
-                    let Some(batch) = back.1 else {
-                        return Err(Failure::usage("a scoring thread stopped".into()));
-                    };
-                    waiting.insert(back.0, batch);
+                    take_back(back, &mut waiting)?;
                     away -= 1;
                 }
                 while let Some(batch) = waiting.remove(&written) {
@@ -391,19 +392,18 @@ impl Run<'_> {
                 if !read_all && waiting.len() < AHEAD * threads {
                     // Rather than wait for the scoring threads, this one scores the
                     // next chunk itself.
-                    let mut batch = spare.pop().unwrap_or_default();
-                    read_all = !chunks.next_into(&mut batch.chunk);
-                    if !read_all {
-                        scoring.score(&mut batch);
-                        waiting.insert(read, batch);
-                        read += 1;
+                    match next(&mut spare) {
+                        Some(mut batch) => {
+                            scoring.score(&mut batch);
+                            waiting.insert(read, batch);
+                            read += 1;
+                        }
+                        None => read_all = true,
                     }
                     continue;
                 }
-                let Ok((n, Some(batch))) = scored.recv() else {
-                    return Err(Failure::usage("a scoring thread stopped".into()));
-                };
-                waiting.insert(n, batch);
+                // Every scoring thread has stopped when none can send.
+                take_back(scored.recv().unwrap_or((read, None)), &mut waiting)?;
                 away -= 1;
             }
         })
@@ -456,6 +456,17 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// Puts a chunk a scoring thread gave `back` among those `waiting` to be written; an
+/// error when the thread stopped part way through it.
+fn take_back(
+    (chunk, back): (usize, Option<Batch>),
+    waiting: &mut BTreeMap<usize, Batch>,
+) -> Result<(), Failure> {
+    let batch = back.ok_or_else(|| Failure::usage("a scoring thread stopped".into()))?;
+    waiting.insert(chunk, batch);
+    Ok(())
 }
 
 /// Tells the writing thread that a scoring thread stopped part way through chunk
