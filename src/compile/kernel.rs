@@ -461,14 +461,8 @@ impl Lowering {
                 rows,
                 otherwise,
             } => {
-                let x = self.value(subject, None, Kind::Num)?;
-                let band = self.written(Kind::Grade);
                 let tests = rows.iter().map(|(op, t, _)| (*op, t.clone())).collect();
-                self.code.push(Instr::Band {
-                    dst: band,
-                    x,
-                    tests,
-                });
+                let band = self.band(subject, tests)?;
                 let values = rows.iter().map(|(_, _, v)| v).chain([&**otherwise]);
                 let mut choices = Vec::with_capacity(rows.len() + 1);
                 for (index, value) in values.enumerate() {
@@ -531,16 +525,7 @@ impl Lowering {
                 let b = self.value(count, None, Kind::Num)?;
                 self.arith(BinOp::Mul, a, b, None)
             }
-            Op::Grade { subject, tests } => {
-                let x = self.value(subject, None, Kind::Num)?;
-                let dst = self.written(Kind::Grade);
-                self.code.push(Instr::Band {
-                    dst,
-                    x,
-                    tests: tests.clone(),
-                });
-                dst
-            }
+            Op::Grade { subject, tests } => self.band(subject, tests.clone())?,
             Op::Rolled(n) => {
                 let dst = self.written(Kind::Num);
                 self.code.push(Instr::Rolled { dst, n: *n });
@@ -554,6 +539,15 @@ impl Lowering {
             | Op::Share(_)
             | Op::Previous(_) => return None,
         })
+    }
+
+    /// The register of the band `subject` falls in: the index of the first of `tests`
+    /// it passes, or the number of tests.
+    fn band(&mut self, subject: &Node, tests: Box<[(CmpOp, Rational)]>) -> Option<Reg> {
+        let x = self.value(subject, None, Kind::Num)?;
+        let dst = self.written(Kind::Grade);
+        self.code.push(Instr::Band { dst, x, tests });
+        Some(dst)
     }
 
     fn slot(&mut self, slot: u32) -> Option<(Reg, Kind)> {

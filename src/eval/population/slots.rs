@@ -65,7 +65,7 @@ impl Slots {
     /// Every record's items, to be written in parallel (only a program with items
     /// writes any: with none, there are no rows).
     pub(crate) fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, Value> {
-        self.values.par_chunks_mut(self.width.max(1))
+        self.batches_mut(1)
     }
 }
 
