@@ -148,10 +148,9 @@ pub(crate) fn store_output(
     match (value, ty) {
         (Value::Num(r), Type::Percent) => {
             let figure = r.percent_figure().map_err(|_| fail(Fault::Overflow))?;
-            *into = OutputValue::Percent(exact(&figure)?);
+            set_number(into, ty, exact(&figure)?);
         }
-        (Value::Num(r), Type::Money) => *into = OutputValue::Money(exact(&r)?),
-        (Value::Num(r), Type::Points) => *into = OutputValue::Points(exact(&r)?),
+        (Value::Num(r), Type::Money | Type::Points) => set_number(into, ty, exact(&r)?),
         (Value::Num(r), Type::Date | Type::Month) => {
             let n = r
                 .to_i128()
@@ -163,7 +162,7 @@ pub(crate) fn store_output(
             };
         }
         (Value::Missing, _) => *into = OutputValue::Missing,
-        (Value::Num(r), _) => *into = OutputValue::Number(exact(&r)?),
+        (Value::Num(r), _) => set_number(into, ty, exact(&r)?),
         (Value::Text(t), _) => set_text(into, texts.get(t), false),
         (Value::Bool(b), _) => *into = OutputValue::Bool(b),
         (Value::Grade(band), Type::Grade(pos)) => {
@@ -181,6 +180,30 @@ pub(crate) fn store_output(
 
 /// Sets `into` to the text (or the grade label) `text`, in the string it already
 /// holds when it is of that kind.
+/// Stores `number` in `into` as a number of type `ty`. A value of that kind already
+/// there keeps its place: writing the number alone costs less than writing a whole
+/// new value.
+fn set_number(into: &mut OutputValue, ty: Type, number: Decimal) {
+    match (into, ty) {
+        (OutputValue::Percent(held), Type::Percent)
+        | (OutputValue::Money(held), Type::Money)
+        | (OutputValue::Points(held), Type::Points) => *held = number,
+        (OutputValue::Number(held), _)
+            if !matches!(ty, Type::Percent | Type::Money | Type::Points) =>
+        {
+            *held = number
+        }
+        (into, _) => {
+            *into = match ty {
+                Type::Percent => OutputValue::Percent(number),
+                Type::Money => OutputValue::Money(number),
+                Type::Points => OutputValue::Points(number),
+                _ => OutputValue::Number(number),
+            }
+        }
+    }
+}
+
 fn set_text(into: &mut OutputValue, text: &str, grade: bool) {
     match into {
         OutputValue::Grade(held) if grade => {

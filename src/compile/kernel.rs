@@ -151,6 +151,16 @@ pub(crate) enum Instr {
         x: Reg,
         tests: Box<[(CmpOp, Rational)]>,
     },
+    /// A band whose tests are in order (each a bound of one direction, each looser
+    /// than the one before), so that a value passing one passes every later one:
+    /// the band is the number of `bounds` that `x` does not pass by `op`, counted
+    /// without a branch that depends on `x`.
+    OrderedBand {
+        dst: Reg,
+        x: Reg,
+        op: CmpOp,
+        bounds: Box<[Rational]>,
+    },
     /// Whether `band` holds band `index`.
     BandIs { dst: Reg, band: Reg, index: u16 },
     /// The register of the band `band` holds, of `choices`.
@@ -159,10 +169,11 @@ pub(crate) enum Instr {
         band: Reg,
         choices: Box<[Reg]>,
     },
-    /// The coefficient of the band a grade register holds.
-    Coefficient {
+    /// The number of `table` at the band `band` holds: a grade's coefficient, or the
+    /// value of a tier row where every row's value is a constant.
+    Lookup {
         dst: Reg,
-        grade: Reg,
+        band: Reg,
         table: Box<[Rational]>,
     },
     /// A comparison of two registers of one kind.
@@ -481,10 +492,21 @@ impl Lowering {
                     choices.push(self.value(value, guard, kind)?);
                 }
                 let dst = self.written(kind);
-                self.code.push(Instr::Pick {
-                    dst,
-                    band,
-                    choices: choices.into(),
+                let constants: Option<Box<[Rational]>> = choices
+                    .iter()
+                    .map(|&c| match self.regs.get(c as usize) {
+                        Some(Init::Num(r)) => Some(r.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                self.code.push(match constants {
+                    // A table read costs less than copying the chosen register.
+                    Some(table) => Instr::Lookup { dst, band, table },
+                    None => Instr::Pick {
+                        dst,
+                        band,
+                        choices: choices.into(),
+                    },
                 });
                 dst
             }
@@ -546,7 +568,15 @@ impl Lowering {
     fn band(&mut self, subject: &Node, tests: Box<[(CmpOp, Rational)]>) -> Option<Reg> {
         let x = self.value(subject, None, Kind::Num)?;
         let dst = self.written(Kind::Grade);
-        self.code.push(Instr::Band { dst, x, tests });
+        self.code.push(match in_order(&tests) {
+            Some(op) => Instr::OrderedBand {
+                dst,
+                x,
+                op,
+                bounds: tests.iter().map(|(_, t)| t.clone()).collect(),
+            },
+            None => Instr::Band { dst, x, tests },
+        });
         Some(dst)
     }
 
@@ -619,9 +649,9 @@ impl Lowering {
                     return None;
                 };
                 let dst = self.written(Kind::Num);
-                self.code.push(Instr::Coefficient {
+                self.code.push(Instr::Lookup {
                     dst,
-                    grade,
+                    band: grade,
                     table: table.clone(),
                 });
                 reg(dst, Kind::Num)
@@ -764,6 +794,22 @@ impl Lowering {
     }
 }
 
+/// The one comparison of `tests` if they are in order: every one `>=` (or every
+/// one `>`) with falling bounds, or every one `<=` (or `<`) with rising bounds.
+fn in_order(tests: &[(CmpOp, Rational)]) -> Option<CmpOp> {
+    let (op, _) = tests.first()?;
+    let falling = match op {
+        CmpOp::Ge | CmpOp::Gt => true,
+        CmpOp::Le | CmpOp::Lt => false,
+        CmpOp::Eq | CmpOp::Ne => return None,
+    };
+    let ordered = tests.windows(2).all(|pair| match pair {
+        [(a_op, a), (b_op, b)] => a_op == b_op && if falling { b < a } else { a < b },
+        _ => true,
+    });
+    ordered.then_some(*op)
+}
+
 /// Whether computing `node` may fail or meet a missing value for some record, so that
 /// it must run only where its branch is taken.
 fn can_fail(node: &Node) -> bool {
@@ -781,5 +827,32 @@ fn can_fail(node: &Node) -> bool {
             args.iter().any(can_fail)
         }
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tests(list: &[(CmpOp, i64)]) -> Vec<(CmpOp, Rational)> {
+        list.iter()
+            .map(|&(op, t)| (op, Rational::from_int(t)))
+            .collect()
+    }
+
+    #[test]
+    fn tests_are_in_order_when_one_comparison_meets_bounds_in_its_direction() {
+        use CmpOp::*;
+        assert_eq!(in_order(&tests(&[(Ge, 90), (Ge, 75), (Ge, 60)])), Some(Ge));
+        assert_eq!(in_order(&tests(&[(Gt, 5)])), Some(Gt));
+        assert_eq!(in_order(&tests(&[(Lt, 20), (Lt, 60)])), Some(Lt));
+        assert_eq!(in_order(&tests(&[(Le, 1), (Le, 2)])), Some(Le));
+        // Two comparisons, a bound met twice, bounds the wrong way, or equality.
+        assert_eq!(in_order(&tests(&[(Gt, 50), (Ge, 50), (Ge, 10)])), None);
+        assert_eq!(in_order(&tests(&[(Ge, 50), (Ge, 50)])), None);
+        assert_eq!(in_order(&tests(&[(Ge, 50), (Ge, 60)])), None);
+        assert_eq!(in_order(&tests(&[(Lt, 60), (Lt, 20)])), None);
+        assert_eq!(in_order(&tests(&[(Eq, 1)])), None);
+        assert_eq!(in_order(&[]), None);
     }
 }

@@ -14,7 +14,7 @@ use crate::compile::kernel::{Init, Instr, Kernel, Kind, Reg};
 use crate::input::{InputValue, Record};
 use crate::number::{Rational, round};
 use crate::outcome::{OutputValue, store_output};
-use crate::syntax::ast::BinOp;
+use crate::syntax::ast::{BinOp, CmpOp};
 
 /// Records scored together: enough that each instruction's work outweighs finding
 /// it, few enough that a batch's registers stay in the processor's cache.
@@ -216,17 +216,31 @@ impl Rows<'_> {
         }
     }
 
-    /// `out = out + a × weight` for each record, as [`Rows::map1`].
+    /// `out = Σ part × weight` over `parts`, registers of `c` and their weights, for
+    /// each record, as [`Rows::map1`]: a record at a time, so that the sum stays in
+    /// registers.
     #[inline(never)]
-    fn add_product(self, a: &[Rational], weight: &Rational) {
+    fn weighted(self, parts: &[(Reg, Rational)], c: &Columns) {
         let rows = self.out.iter_mut().zip(self.failed.iter_mut()).zip(self.on);
-        for (((out, failed), on), a) in rows.zip(a) {
-            if *on {
-                match a.checked_mul(weight).and_then(|p| out.checked_add(&p)) {
-                    Ok(v) => out.assign(v),
-                    Err(_) => *failed = true,
+        for (i, ((out, failed), on)) in rows.enumerate() {
+            if !*on {
+                continue;
+            }
+            let mut sum = Rational::ZERO;
+            for (reg, weight) in parts {
+                let added = c.nums(*reg).get(i).map(|part| {
+                    part.checked_mul(weight)
+                        .and_then(|product| sum.checked_add(&product))
+                });
+                match added {
+                    Some(Ok(v)) => sum = v,
+                    _ => {
+                        *failed = true;
+                        break;
+                    }
                 }
             }
+            out.assign(sum);
         }
     }
 
@@ -464,12 +478,9 @@ fn step(program: &Program, instr: &Instr, records: &[Record], c: &mut Columns) {
                 interpolate(x.clone(), points, slopes).ok().map(|(_, y)| y)
             })
         }),
-        Instr::Weighted { dst, parts, guard } => c.write_nums(*dst, *guard, n, |mut rows, c| {
-            rows.again().each(|_| Some(Rational::ZERO));
-            for (reg, weight) in parts.iter() {
-                rows.again().add_product(c.nums(*reg), weight);
-            }
-        }),
+        Instr::Weighted { dst, parts, guard } => {
+            c.write_nums(*dst, *guard, n, |rows, c| rows.weighted(parts, c))
+        }
         Instr::Band { dst, x, tests } => {
             let Column::Grade(mut out) = c.take(*dst) else {
                 return c.fail_all(n);
@@ -480,12 +491,28 @@ fn step(program: &Program, instr: &Instr, records: &[Record], c: &mut Columns) {
             }
             c.put(*dst, Column::Grade(out));
         }
+        Instr::OrderedBand { dst, x, op, bounds } => {
+            let Column::Grade(mut out) = c.take(*dst) else {
+                return c.fail_all(n);
+            };
+            let xs = c.nums(*x);
+            let out_n = &mut out[..n.min(BATCH)];
+            match op {
+                CmpOp::Ge => count_failed(out_n, xs, bounds, Ordering::is_lt),
+                CmpOp::Gt => count_failed(out_n, xs, bounds, Ordering::is_le),
+                CmpOp::Le => count_failed(out_n, xs, bounds, Ordering::is_gt),
+                CmpOp::Lt => count_failed(out_n, xs, bounds, Ordering::is_ge),
+                // Lowering orders no other comparison.
+                CmpOp::Eq | CmpOp::Ne => out_n.fill(0),
+            }
+            c.put(*dst, Column::Grade(out));
+        }
         Instr::BandIs { dst, band, index } => {
             c.write_bools(*dst, n, |c, i| c.grades(*band).get(i) == Some(index))
         }
         Instr::Pick { dst, band, choices } => pick(*dst, *band, choices, n, c),
-        Instr::Coefficient { dst, grade, table } => c.write_nums(*dst, None, n, |rows, c| {
-            let grades = c.grades(*grade);
+        Instr::Lookup { dst, band, table } => c.write_nums(*dst, None, n, |rows, c| {
+            let grades = c.grades(*band);
             rows.each(|i| table.get(usize::from(*grades.get(i)?)).cloned())
         }),
         Instr::Cmp { op, dst, a, b } => {
@@ -521,7 +548,7 @@ fn load(records: &[Record], loads: &[(u32, Reg)], c: &mut Columns) {
     for (i, (record, failed)) in records.iter().zip(&mut c.failed).enumerate() {
         // The values of a record a few ahead are fetched while this one is read.
         if let Some(ahead) = records.get(i + 16) {
-            prefetch(ahead.values.as_ptr());
+            prefetch_all(&ahead.values);
         }
         for (column, &(input, _)) in columns.iter_mut().zip(loads) {
             let loaded = match (column, record.values.get(input as usize)) {
@@ -547,6 +574,17 @@ fn load(records: &[Record], loads: &[(u32, Reg)], c: &mut Columns) {
     }
 }
 
+/// Asks the processor to fetch every cache line of `values` into its cache.
+#[inline(always)]
+fn prefetch_all<T>(values: &[T]) {
+    const LINE: usize = 64;
+    let bytes = std::mem::size_of_val(values);
+    let start = values.as_ptr().cast::<u8>();
+    for offset in (0..bytes).step_by(LINE) {
+        prefetch(start.wrapping_add(offset));
+    }
+}
+
 /// Asks the processor to fetch the memory at `at` into its cache.
 #[inline(always)]
 pub(crate) fn prefetch<T>(at: *const T) {
@@ -557,6 +595,20 @@ pub(crate) fn prefetch<T>(at: *const T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = at;
+}
+
+/// `out` takes, for each `x`, how many of `bounds` it fails: where `x.cmp(bound)`
+/// is such that `failed`.
+#[inline(never)]
+fn count_failed(
+    out: &mut [u16],
+    xs: &[Rational],
+    bounds: &[Rational],
+    failed: impl Fn(Ordering) -> bool,
+) {
+    for (out, x) in out.iter_mut().zip(xs) {
+        *out = bounds.iter().map(|b| u16::from(failed(x.cmp(b)))).sum();
+    }
 }
 
 /// `dst` takes, for each record, the value of the choice its band names.
@@ -642,6 +694,15 @@ let said = if vip then team else "none"
 let known_extra = known(extra)
 let with_extra = extra * 2
 let unknown = not (a > 3) or not known(extra)
+let rising = tiers c
+  < 20 : 1
+  <= 60 : 2
+  else : 3
+let unordered = tiers c
+  > 50  : 1
+  >= 50 : 2
+  >= 10 : 3
+  else  : 4
 
 output ab      = ab
 output ba      = ba
@@ -659,6 +720,8 @@ output known   = known_extra
 output extra2  = with_extra
 output unknown = unknown
 output strict  = round(strict, 3, up)
+output rising  = rising
+output unordered = unordered
 "#;
 
     fn outcomes(ruleset: &Ruleset, rows: &[Vec<String>]) -> Vec<Result<Outcome, ScoreError>> {
@@ -770,12 +833,12 @@ output strict  = round(strict, 3, up)
         };
         assert_eq!(
             shown(&results[0]),
-            "200% 50% 200% 200.0000% false false 200% 25.00 low 12.00 48 north true 2 false -4.000"
+            "200% 50% 200% 200.0000% false false 200% 25.00 low 12.00 48 north true 2 false -4.000 2 3"
         );
         assert!(shown(&results[1]).starts_with("division by zero in item `strict`"));
         assert_eq!(
             shown(&results[2]),
-            " 0% 0% 100.0000% true false 10% 25.00 low 12.00 50 north false  true -1.334"
+            " 0% 0% 100.0000% true false 10% 25.00 low 12.00 50 north false  true -1.334 2 3"
         );
     }
 
