@@ -81,8 +81,10 @@ impl<'r> Scorer<'r> {
             }
             return &self.outcomes;
         }
-        for (chunk, outcomes) in records.chunks(BATCH).zip(self.outcomes.chunks_mut(BATCH)) {
-            let columns = run_kernel(&mut self.columns, ruleset, chunk);
+        for (at, outcomes) in self.outcomes.chunks_mut(BATCH).enumerate() {
+            let from = records.get(at * BATCH..).unwrap_or_default();
+            let chunk = &from[..from.len().min(BATCH)];
+            let columns = run_kernel(&mut self.columns, ruleset, from);
             for (i, (record, outcome)) in chunk.iter().zip(outcomes).enumerate() {
                 if outcome.is_err() {
                     *outcome = Ok(ruleset.blank_outcome());
@@ -113,8 +115,9 @@ impl<'r> Scorer<'r> {
     }
 }
 
-/// Runs `ruleset`'s kernel over `records` in the registers kept in `kept` (made
-/// anew for another program); `None` when it has no kernel.
+/// Runs `ruleset`'s kernel over the first batch of `records` (fetching the next's
+/// into the cache) in the registers kept in `kept` (made anew for another program);
+/// `None` when it has no kernel.
 fn run_kernel<'c>(
     kept: &'c mut Option<(usize, Box<Columns>)>,
     ruleset: &Ruleset,

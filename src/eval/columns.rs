@@ -277,7 +277,8 @@ impl Rows<'_> {
     }
 }
 
-/// Runs `kernel` over `records` (at most [`BATCH`]) into `columns`.
+/// Runs `kernel` over the first [`BATCH`] of `records` into `columns`, fetching the
+/// values of the next batch's into the cache.
 pub(crate) fn run(program: &Program, kernel: &Kernel, records: &[Record], columns: &mut Columns) {
     run_over(program, kernel, records, (&[], 0), columns);
 }
@@ -330,8 +331,10 @@ pub(crate) fn outputs(
         })
 }
 
-/// Runs `kernel` over `records` (at most [`BATCH`]) into `columns`, with `items`, the
-/// item slots of the records in rows of a width, for a kernel that reads them.
+/// Runs `kernel` over the first [`BATCH`] of `records` into `columns`, with `items`,
+/// the item slots of the records in rows of a width, for a kernel that reads them.
+/// The values of the records of the next batch are fetched into the cache a few
+/// after each instruction, so that the next batch's loads find them there.
 pub(crate) fn run_over(
     program: &Program,
     kernel: &Kernel,
@@ -345,8 +348,13 @@ pub(crate) fn run_over(
     if !kernel.item_loads.is_empty() {
         load_items(items, n, &kernel.item_loads, columns);
     }
-    for instr in kernel.code.iter() {
+    let ahead = records.get(n..).unwrap_or_default();
+    let share = ahead.len().min(BATCH).div_ceil(kernel.code.len().max(1));
+    for (at, instr) in kernel.code.iter().enumerate() {
         step(program, instr, &records[..n], columns);
+        for record in ahead.iter().skip(at * share).take(share) {
+            prefetch_all(&record.values);
+        }
     }
 }
 
