@@ -180,6 +180,40 @@ pub(crate) fn store_output(
 
 /// Sets `into` to the text (or the grade label) `text`, in the string it already
 /// holds when it is of that kind.
+/// [`store_output`] for the common number: an output rounded to its places, held
+/// over 10^places as a rounded value is, which needs no arithmetic to print. `false`
+/// when the value is not such a number, for [`store_output`] to store.
+pub(crate) fn store_rounded(
+    program: &Program,
+    index: usize,
+    value: &Rational,
+    into: &mut OutputValue,
+) -> bool {
+    let (Some(&ty), Some(&Some(places))) = (
+        program.output_types.get(index),
+        program.output_places.get(index),
+    ) else {
+        return false;
+    };
+    if !matches!(ty, Type::Count | Type::Number | Type::Money | Type::Points) {
+        return false;
+    }
+    let held = value.held_parts();
+    let scale = 10i64.checked_pow(places);
+    match (held, scale) {
+        (Some((num, den)), Some(scale)) if den == scale => {
+            match Decimal::try_from_i128_with_scale(num.into(), places) {
+                Ok(number) => {
+                    set_number(into, ty, number);
+                    true
+                }
+                Err(_) => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Stores `number` in `into` as a number of type `ty`. A value of that kind already
 /// there keeps its place: writing the number alone costs less than writing a whole
 /// new value.

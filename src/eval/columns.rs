@@ -13,7 +13,7 @@ use crate::compile::Program;
 use crate::compile::kernel::{Init, Instr, Kernel, Kind, Reg};
 use crate::input::{InputValue, Record};
 use crate::number::{Rational, round};
-use crate::outcome::{OutputValue, store_output};
+use crate::outcome::{OutputValue, store_output, store_rounded};
 use crate::syntax::ast::{BinOp, CmpOp};
 
 /// Records scored together: enough that each instruction's work outweighs finding
@@ -327,7 +327,9 @@ pub(crate) fn outputs(
         .zip(values.iter_mut())
         .enumerate()
         .all(|(index, (reg, into))| {
-            store_output(program, texts, index, columns.value(*reg, i), into).is_ok()
+            let rounded = columns.nums(*reg).get(i);
+            rounded.is_some_and(|r| store_rounded(program, index, r, into))
+                || store_output(program, texts, index, columns.value(*reg, i), into).is_ok()
         })
 }
 
