@@ -216,7 +216,9 @@ pub(crate) fn store_rounded(
 
 /// Stores `number` in `into` as a number of type `ty`. A value of that kind already
 /// there keeps its place: writing the number alone costs less than writing a whole
-/// new value.
+/// new value. Inlined, so that the number's parts go straight to where it is kept
+/// (read back whole from the stack, they stalled the processor).
+#[inline(always)]
 fn set_number(into: &mut OutputValue, ty: Type, number: Decimal) {
     match (into, ty) {
         (OutputValue::Percent(held), Type::Percent)
