@@ -178,8 +178,6 @@ pub(crate) fn store_output(
     Ok(())
 }
 
-/// Sets `into` to the text (or the grade label) `text`, in the string it already
-/// holds when it is of that kind.
 /// [`store_output`] for the common number: an output rounded to its places, held
 /// over 10^places as a rounded value is, which needs no arithmetic to print. `false`
 /// when the value is not such a number, for [`store_output`] to store.
@@ -240,6 +238,8 @@ fn set_number(into: &mut OutputValue, ty: Type, number: Decimal) {
     }
 }
 
+/// Sets `into` to the text (or the grade label) `text`, in the string it already
+/// holds when it is of that kind.
 fn set_text(into: &mut OutputValue, text: &str, grade: bool) {
     match into {
         OutputValue::Grade(held) if grade => {
