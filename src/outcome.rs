@@ -178,9 +178,9 @@ pub(crate) fn store_output(
     Ok(())
 }
 
-/// [`store_output`] for the common number: an output rounded to its places, held
-/// over 10^places as a rounded value is, which needs no arithmetic to print. `false`
-/// when the value is not such a number, for [`store_output`] to store.
+/// [`store_output`] for the common number: an output rounded to its places, stored
+/// without building a [`Value`] or an error. `false` when it is not such a number or
+/// does not print, for [`store_output`] to store or to say why.
 pub(crate) fn store_rounded(
     program: &Program,
     index: usize,
@@ -196,19 +196,12 @@ pub(crate) fn store_rounded(
     if !matches!(ty, Type::Count | Type::Number | Type::Money | Type::Points) {
         return false;
     }
-    let held = value.held_parts();
-    let scale = 10i64.checked_pow(places);
-    match (held, scale) {
-        (Some((num, den)), Some(scale)) if den == scale => {
-            match Decimal::try_from_i128_with_scale(num.into(), places) {
-                Ok(number) => {
-                    set_number(into, ty, number);
-                    true
-                }
-                Err(_) => false,
-            }
+    match decimal_with_places(value, places) {
+        Some(number) => {
+            set_number(into, ty, number);
+            true
         }
-        _ => false,
+        None => false,
     }
 }
 
