@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use crate::compile::{Aggregate, Distribute, Node, Op, Program, Rank, Share};
 use crate::eval::reduce::Reduction;
-use crate::eval::{Fault, NoTrace, SlotRead, Texts, Value, compare, eval, or_missing};
+use crate::eval::{Fault, NoTrace, Texts, Value, compare, eval, or_missing};
 use crate::input::Record;
 use crate::number::{Rational, round};
 use crate::syntax::ast::TiePolicy;
@@ -184,11 +184,6 @@ impl Group<'_> {
 
     /// `node` evaluated over `member`'s slots.
     pub(super) fn value(&self, member: usize, node: &Node) -> Result<Value, Fault> {
-        if let Node::Slot(slot) = node {
-            // Most members' values are a slot: read it without walking the tree.
-            let row = self.slots.row(self.records, member);
-            return row.slot(*slot as usize).ok_or(Fault::Internal);
-        }
         or_missing(eval(
             node,
             self.texts(member),
